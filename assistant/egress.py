@@ -11,9 +11,13 @@ import ipaddress
 import logging
 import socket
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from assistant.errors import ConfigError, EgressRefused
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -115,3 +119,28 @@ def _resolve(host: str) -> list[IPAddress]:
     if not addresses:
         raise EgressRefused(f"refusing to connect to {host}: the name resolves to no address")
     return addresses
+
+
+def checked_http_client(
+    base_url: str,
+    allowed_hosts: Sequence[str],
+    *,
+    timeout: float | httpx.Timeout = 30.0,
+    headers: dict[str, str] | None = None,
+) -> httpx.Client:
+    """An httpx client for `base_url`, built only after the URL passed the policy.
+
+    Proxies from the environment are ignored (`trust_env=False`): an HTTP_PROXY would
+    otherwise carry documents off the machine although the URL itself is loopback. And
+    redirects are not followed, since a redirect could point anywhere.
+    """
+    import httpx
+
+    check_endpoint(base_url, allowed_hosts)
+    return httpx.Client(
+        base_url=base_url,
+        timeout=timeout,
+        headers=headers,
+        trust_env=False,
+        follow_redirects=False,
+    )

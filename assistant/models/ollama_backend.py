@@ -1,0 +1,202 @@
+"""The Ollama backend: chats with a local `ollama serve` through the official `ollama` client."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import ollama
+
+from assistant.egress import check_endpoint
+from assistant.errors import BackendError
+from assistant.models.base import Message
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WINDOW = 8192  # when the server does not report the model's context length
+OLLAMA_DEFAULT_NUM_CTX = 2048  # Ollama's own default; it silently cuts longer prompts
+# Tokens a chat template adds per message (role markers, separators); generous on purpose.
+PER_MESSAGE_OVERHEAD = 8
+# Models can take minutes to load into memory on the first request; connecting must be quick.
+TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+
+
+def estimate_tokens(text: str) -> int:
+    """Ollama exposes no tokenizer over HTTP, so over-estimate: about 3 characters a token.
+
+    Real tokenizers average nearer 4 characters a token on English prose; erring high keeps
+    prompts inside the window at the price of a little unused context.
+    """
+    return math.ceil(len(text) / 3)
+
+
+class OllamaBackend:
+    """Streams answers from a model served by Ollama on this machine (or an allowed host)."""
+
+    name = "ollama"
+
+    def __init__(
+        self,
+        host: str,
+        model: str | None = None,
+        *,
+        allowed_hosts: Sequence[str] = (),
+        context_tokens: int | None = None,
+        client: ollama.Client | None = None,
+    ) -> None:
+        self.host = host = normalize_host(host)
+        check_endpoint(host, allowed_hosts)
+        self._client = client or _make_client(host)
+        self._context_tokens = context_tokens
+        self.model = model or self._first_model()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OllamaBackend:
+        return cls(
+            settings.ollama_host,
+            settings.model,
+            allowed_hosts=settings.allowed_hosts,
+            context_tokens=settings.context_tokens,
+        )
+
+    @property
+    def context_tokens(self) -> int:
+        """The configured window, else the model's own (from `show`), else 8192."""
+        if self._context_tokens is None:
+            self._context_tokens = self._model_window()
+        return self._context_tokens
+
+    def count_tokens(self, text: str) -> int:
+        return estimate_tokens(text)
+
+    def num_ctx_for(self, messages: Sequence[Message], max_tokens: int) -> int:
+        """The `num_ctx` option a request needs so Ollama does not cut the prompt.
+
+        Rounded up to a power of two (at least Ollama's 2048) because Ollama reloads the
+        model whenever `num_ctx` changes: few distinct values mean few reloads.
+        """
+        needed = max_tokens + sum(
+            self.count_tokens(m.content) + PER_MESSAGE_OVERHEAD for m in messages
+        )
+        size = OLLAMA_DEFAULT_NUM_CTX
+        while size < needed:
+            size *= 2
+        return min(size, self.context_tokens)
+
+    def stream_chat(
+        self, messages: list[Message], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        options = {
+            "num_ctx": self.num_ctx_for(messages, max_tokens),
+            "num_predict": max_tokens,
+            "temperature": temperature,
+        }
+        payload = [{"role": m.role, "content": m.content} for m in messages]
+        log.debug("ollama chat model=%s options=%s", self.model, options)
+        with self._errors():
+            for part in self._client.chat(self.model, payload, stream=True, options=options):
+                text = part.message.content
+                if text:
+                    yield text
+
+    def list_models(self) -> list[str]:
+        with self._errors():
+            return [m.model for m in self._client.list().models if m.model]
+
+    def check(self) -> None:
+        """`show` answers only for a pulled model, so one call checks server and model."""
+        with self._errors():
+            self._client.show(self.model)
+
+    def _first_model(self) -> str:
+        models = self.list_models()
+        if not models:
+            raise BackendError(
+                f"Ollama at {self.host} has no models: pull one with `ollama pull MODEL` "
+                "(for example `ollama pull llama3.2`), or use --backend llamacpp"
+            )
+        log.info("no model configured: using %s, the first model Ollama lists", models[0])
+        return models[0]
+
+    def _model_window(self) -> int:
+        with self._errors():
+            info: dict[str, Any] = dict(self._client.show(self.model).modelinfo or {})
+        for key, value in info.items():
+            if key.endswith(".context_length") and isinstance(value, int) and value > 0:
+                return value
+        return DEFAULT_WINDOW
+
+    def _errors(self) -> _OllamaErrors:
+        return _OllamaErrors(self.host, getattr(self, "model", None))
+
+
+class _OllamaErrors:
+    """Turns the client's exceptions into BackendErrors that say what to do."""
+
+    def __init__(self, host: str, model: str | None) -> None:
+        self.host = host
+        self.model = model
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: object) -> bool:
+        if exc is None:
+            return False
+        # A refused connection surfaces as the builtin ConnectionError from plain calls,
+        # but as httpx.ConnectError from a stream (the client does not wrap that path).
+        if isinstance(exc, (ConnectionError, httpx.ConnectError, httpx.ConnectTimeout)):
+            raise BackendError(
+                f"Ollama is not running at {self.host}: start it with `ollama serve`, "
+                "or use --backend llamacpp"
+            ) from exc
+        if isinstance(exc, ollama.ResponseError):
+            if exc.status_code == 404 and self.model:
+                raise BackendError(
+                    f"model {self.model} is not pulled: run `ollama pull {self.model}`"
+                ) from exc
+            raise BackendError(f"Ollama at {self.host} answered with an error: {exc}") from exc
+        if isinstance(exc, httpx.HTTPError):
+            raise BackendError(f"lost the connection to Ollama at {self.host}: {exc}") from exc
+        return False
+
+
+def normalize_host(host: str) -> str:
+    """Accept a bare `host` or `host:port` as the ollama tools do; httpx needs a scheme."""
+    host = host.strip().rstrip("/")
+    if "://" in host:
+        return host
+    return "http://" + host + ("" if urlsplit("http://" + host).port else ":11434")
+
+
+def _make_client(host: str) -> ollama.Client:
+    """A client that ignores the environment: no OLLAMA_API_KEY header, no proxies.
+
+    The client adds `Authorization: Bearer $OLLAMA_API_KEY` by itself; a key meant for
+    ollama.com has no business reaching a local server, so that header is removed.
+    """
+    client = ollama.Client(host=host, timeout=TIMEOUT, trust_env=False, follow_redirects=False)
+    client._client.headers.pop("authorization", None)
+    return client
+
+
+def probe(host: str, allowed_hosts: Sequence[str], timeout: float = 0.3) -> list[str] | None:
+    """The models an Ollama server at `host` lists, or None if nothing answers in time.
+
+    Used by `auto` on every start, so it must be fast when no server runs.
+    """
+    host = normalize_host(host)
+    check_endpoint(host, allowed_hosts)
+    try:
+        with httpx.Client(base_url=host, timeout=timeout, trust_env=False) as http:
+            reply = http.get("/api/tags")
+            reply.raise_for_status()
+            return [m["model"] for m in reply.json().get("models", []) if m.get("model")]
+    except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.debug("no Ollama at %s: %s", host, exc)
+        return None
