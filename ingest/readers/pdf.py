@@ -24,6 +24,10 @@ NO_TEXT_REASON = "no extractable text (scanned? OCR is not available)"
 
 @reader(".pdf")
 def read_pdf(data: bytes, path: Path) -> Document:
+    # pypdf tolerates junk before the header, but with no header at all it would report
+    # some stream error deep inside the garbage; "not a PDF" is what the user needs to hear.
+    if b"%PDF-" not in data[:1024]:
+        raise UnreadableFile("corrupt or truncated PDF: no PDF header (not a PDF file?)")
     try:
         pdf = PdfReader(io.BytesIO(data), strict=False)
         _open_encrypted(pdf)
