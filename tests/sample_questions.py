@@ -40,7 +40,7 @@ SAMPLE_QUESTIONS: list[SampleQuestion] = [
         "Where can I find the nearest defibrillator?",
         "handbook.md",
         None,
-        "St Oswin's village hall",
+        "defibrillator is on the outside wall",
     ),
     SampleQuestion(
         "Which rootstock are the cordon trees on the south fence grafted onto?",
