@@ -28,32 +28,40 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Bytes below 0x20 that real text uses; the rest (NUL, BEL, ...) mark binary data.
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1b")
 _SAMPLE = 8192
+# Browsers read these labels as windows-1252 (WHATWG Encoding), and so do the pages' authors.
+_WEB_ALIASES = {
+    label: "cp1252"
+    for label in ("iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii")
+}
 
 
 def decode_text(data: bytes, declared: str | None = None) -> str:
     """Decode `data` as text or raise UnreadableFile("binary data, not text").
 
-    `declared` is an encoding the file itself names (an HTML meta charset); it is tried
-    right after the BOMs, because a BOM is stronger evidence than a tag a tool forgot to
-    update. Line endings are left as they are: the chunker splits on blank lines either way.
+    `declared` is an encoding the file itself names (an HTML meta charset). It comes after
+    strict UTF-8: non-ASCII bytes that happen to form valid UTF-8 almost never occur in
+    legacy text, while a page re-saved as UTF-8 with its old meta tag left in is common.
+    Line endings are left as they are: the chunker splits on blank lines either way.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
-    if declared:
-        try:
-            return data.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            log.debug("declared encoding %r does not fit; guessing", declared)
+    utf16 = _bom_less_utf16(data)
+    if utf16 is not None:
+        return utf16
+    # Before UTF-8: a zero-filled or NUL-laced file is valid UTF-8 but not text.
+    if _looks_binary(data):
+        raise UnreadableFile("binary data, not text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    utf16 = _bom_less_utf16(data)
-    if utf16 is not None:
-        return utf16
-    if _looks_binary(data):
-        raise UnreadableFile("binary data, not text")
+    if declared:
+        encoding = _WEB_ALIASES.get(declared.strip().lower(), declared)
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            log.debug("declared encoding %r does not fit; guessing", declared)
     encoding = _guess_legacy_encoding(data)
     if encoding is None:
         raise UnreadableFile("binary data, not text")

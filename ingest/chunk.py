@@ -1,0 +1,267 @@
+"""The chunker: cuts a Document into passages that fit the embedding model, structure first.
+
+Sections (a heading's text, a PDF page) split into paragraphs, paragraphs into sentences,
+and only a sentence longer than the budget is cut by the model's own tokens. Pieces are
+then packed greedily up to the target size, with a small overlap of whole sentences, and
+never across a change of heading path (a chunk about two headings retrieves badly).
+Every chunk is counted with the model's tokenizer, so none exceeds `max_seq_length`
+(sentence-transformers would silently truncate it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ingest.document import Document
+
+SECTION_SEPARATOR = "\n\n"
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+# A sentence ends at . ! ? (or their CJK forms) followed by space, or at a line break
+# inside a paragraph that looks like a list item or a table row.
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"')\]]*\s+|\n(?=\s*(?:[-*+•|]|\d+[.)])\s)")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One passage as indexed: where it sits in the file's extracted text and on which pages."""
+
+    index: int
+    text: str
+    char_start: int  # offsets into Document text joined with SECTION_SEPARATOR
+    char_end: int
+    page_start: int | None
+    page_end: int | None
+    headings: tuple[str, ...]
+
+    @property
+    def embedding_text(self) -> str:
+        """What the model embeds: the heading path first, so a passage deep in a section
+        still carries the topic its heading names."""
+        return embedding_text(self.text, self.headings)
+
+
+def embedding_text(text: str, headings: Sequence[str]) -> str:
+    if not headings:
+        return text
+    title = " > ".join(headings)
+    if text.lstrip("# ").startswith(headings[-1]):
+        return text
+    return f"{title}\n{text}"
+
+
+class TokenCounter:
+    """The two things the chunker needs from the model's tokenizer."""
+
+    def __init__(
+        self,
+        count: Callable[[Sequence[str]], list[int]],
+        spans: Callable[[str], list[tuple[int, int]]],
+    ) -> None:
+        self.count = count
+        self.spans = spans
+
+
+@dataclass(frozen=True)
+class _Piece:
+    start: int  # absolute offsets
+    end: int
+    tokens: int
+    page: int | None
+    paragraph_start: bool
+
+
+def extracted_text(doc: Document) -> str:
+    """The text that chunk offsets point into."""
+    return SECTION_SEPARATOR.join(s.text for s in doc.sections)
+
+
+def chunk_document(
+    doc: Document,
+    tokens: TokenCounter,
+    max_tokens: int,
+    target_tokens: int = 200,
+    overlap_tokens: int = 32,
+) -> list[Chunk]:
+    """Split `doc` into chunks whose embedding text is at most `max_tokens` model tokens.
+
+    `target_tokens` is the size chunks are packed up to; `overlap_tokens` how much of the
+    end of one chunk (in whole sentences) starts the next within a section.
+    """
+    target = min(target_tokens, max_tokens)
+    full = extracted_text(doc)
+    chunks: list[Chunk] = []
+    offset = 0
+    group: list[_Piece] = []
+    group_headings: tuple[str, ...] | None = None
+    for section in doc.sections:
+        if section.headings != group_headings and group:
+            chunks.extend(
+                _pack(
+                    group,
+                    full,
+                    group_headings or (),
+                    tokens,
+                    max_tokens,
+                    target,
+                    overlap_tokens,
+                    len(chunks),
+                )
+            )
+            group = []
+        group_headings = section.headings
+        budget = max_tokens - _heading_cost(section.headings, tokens)
+        group.extend(_pieces(section.text, offset, section.page, tokens, min(target, budget)))
+        offset += len(section.text) + len(SECTION_SEPARATOR)
+    if group:
+        chunks.extend(
+            _pack(
+                group,
+                full,
+                group_headings or (),
+                tokens,
+                max_tokens,
+                target,
+                overlap_tokens,
+                len(chunks),
+            )
+        )
+    return chunks
+
+
+def _heading_cost(headings: tuple[str, ...], tokens: TokenCounter) -> int:
+    if not headings:
+        return 0
+    return tokens.count([" > ".join(headings) + "\n"])[0]
+
+
+def _pieces(
+    text: str, base: int, page: int | None, tokens: TokenCounter, limit: int
+) -> list[_Piece]:
+    """Paragraphs that fit the limit, else their sentences, else token windows."""
+    paragraphs = _spans(text, _PARAGRAPH_BREAK)
+    counts = tokens.count([text[s:e] for s, e in paragraphs]) if paragraphs else []
+    out: list[_Piece] = []
+    for (start, end), count in zip(paragraphs, counts, strict=True):
+        if count <= limit:
+            out.append(_Piece(base + start, base + end, count, page, True))
+            continue
+        sentences = [(start + s, start + e) for s, e in _spans(text[start:end], _SENTENCE_END)]
+        sentence_counts = tokens.count([text[s:e] for s, e in sentences])
+        first = True
+        for (s, e), n in zip(sentences, sentence_counts, strict=True):
+            windows = [(s, e, n)] if n <= limit else _token_windows(text, s, e, tokens, limit)
+            for ws, we, wn in windows:
+                out.append(_Piece(base + ws, base + we, wn, page, first))
+                first = False
+    return out
+
+
+def _spans(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Non-blank stretches of `text` between separator matches, trimmed of whitespace."""
+    spans = []
+    start = 0
+    for match in [*separator.finditer(text), None]:
+        end = match.start() if match else len(text)
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            trail = len(piece) - len(piece.rstrip())
+            spans.append((start + lead, end - trail))
+        if match:
+            start = match.end()
+    return spans
+
+
+def _token_windows(
+    text: str, start: int, end: int, tokens: TokenCounter, limit: int
+) -> list[tuple[int, int, int]]:
+    """Cut one over-long sentence at token boundaries (a table or a URL dump, usually)."""
+    spans = tokens.spans(text[start:end])
+    # Room for the special tokens, and for a word cut mid-way re-tokenizing a little longer.
+    usable = max(1, limit - 4)
+    windows = []
+    for i in range(0, len(spans), usable):
+        group = spans[i : i + usable]
+        windows.append((start + group[0][0], start + group[-1][1], len(group) + 2))
+    return windows
+
+
+def _pack(
+    pieces: list[_Piece],
+    full: str,
+    headings: tuple[str, ...],
+    tokens: TokenCounter,
+    max_tokens: int,
+    target: int,
+    overlap: int,
+    first_index: int,
+) -> list[Chunk]:
+    """Greedily join pieces up to `target`, then verify each chunk with the tokenizer."""
+    groups: list[list[_Piece]] = []
+    current: list[_Piece] = []
+    size = 0
+    for piece in pieces:
+        # Joining pieces costs about their sum minus the special tokens counted in each.
+        cost = piece.tokens - 2 if current else piece.tokens
+        if current and size + cost > target:
+            groups.append(current)
+            current = _overlap_tail(current, overlap)
+            size = sum(p.tokens - 2 for p in current) + (2 if current else 0)
+            cost = piece.tokens - 2 if current else piece.tokens
+        current.append(piece)
+        size += cost
+    if current:
+        groups.append(current)
+
+    chunks: list[Chunk] = []
+    for group in groups:
+        for part in _fit(group, full, headings, tokens, max_tokens):
+            chunks.append(_make_chunk(part, full, headings, first_index + len(chunks)))
+    return chunks
+
+
+def _overlap_tail(group: list[_Piece], overlap: int) -> list[_Piece]:
+    """The trailing whole pieces of `group` that fit in `overlap` tokens, within a paragraph
+    run, so a fact split across a chunk boundary is found whole in one of the two."""
+    tail: list[_Piece] = []
+    total = 0
+    for piece in reversed(group[1:]):
+        total += piece.tokens - 2
+        if total > overlap:
+            break
+        tail.insert(0, piece)
+    return tail
+
+
+def _fit(
+    group: list[_Piece],
+    full: str,
+    headings: tuple[str, ...],
+    tokens: TokenCounter,
+    max_tokens: int,
+) -> list[list[_Piece]]:
+    """Estimates can be off by a few tokens where pieces join; split until each chunk truly fits."""
+    text = full[group[0].start : group[-1].end]
+    if tokens.count([embedding_text(text, headings)])[0] <= max_tokens or len(group) == 1:
+        return [group]
+    middle = len(group) // 2
+    return _fit(group[:middle], full, headings, tokens, max_tokens) + _fit(
+        group[middle:], full, headings, tokens, max_tokens
+    )
+
+
+def _make_chunk(group: list[_Piece], full: str, headings: tuple[str, ...], index: int) -> Chunk:
+    pages = [p.page for p in group if p.page is not None]
+    start, end = group[0].start, group[-1].end
+    return Chunk(
+        index=index,
+        text=full[start:end],
+        char_start=start,
+        char_end=end,
+        page_start=min(pages) if pages else None,
+        page_end=max(pages) if pages else None,
+        headings=headings,
+    )

@@ -1,0 +1,37 @@
+"""The shape every reader returns: a document as ordered sections of text with their place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be turned into text; the message is the reason shown to the user.
+
+    Sync records the reason in the catalog and moves on: one bad file never stops the rest.
+    """
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of text that shares one page and one heading path.
+
+    `page` is 1-based for paged formats (PDF) and None otherwise; `headings` is the path of
+    headings above the text, outermost first, so a chunk can say where it came from.
+    """
+
+    text: str
+    page: int | None = None
+    headings: tuple[str, ...] = ()
+
+
+@dataclass
+class Document:
+    """A file's extracted text, in reading order, plus metadata (front matter, title...)."""
+
+    sections: list[Section]
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_text(self) -> bool:
+        return any(s.text.strip() for s in self.sections)

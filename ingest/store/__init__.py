@@ -1,0 +1,166 @@
+"""The index: vectors in ChromaDB and a SQLite catalog beside them, kept consistent.
+
+Crash order: a content version's vectors are written first (after noting them as
+pending), then one catalog transaction makes them the file's; vectors a crash left
+unowned are dropped when a writer next opens the index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ingest.chunk import Chunk
+from ingest.errors import ModelMismatch
+from ingest.store.catalog import Catalog, FileRecord, StoredChunk, parse_chunk_id, vector_ids
+from ingest.store.lock import WriterLock, current_writer
+from ingest.store.vectors import VectorStore, open_client
+
+__all__ = ["Catalog", "FileRecord", "Index", "StoredChunk", "WriterLock", "current_writer"]
+
+log = logging.getLogger(__name__)
+
+CATALOG_NAME = "catalog.sqlite3"
+CHROMA_DIR = "chroma"
+
+
+def catalog_exists(data_dir: Path) -> bool:
+    return (data_dir / CATALOG_NAME).is_file()
+
+
+class Index:
+    """Catalog plus vectors for one data dir. Writers hold a WriterLock around it."""
+
+    def __init__(self, data_dir: Path, chroma_url: str | None = None) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.data_dir = data_dir
+        self.catalog = Catalog(data_dir / CATALOG_NAME)
+        self._chroma_url = chroma_url
+        self._vectors: VectorStore | None = None
+
+    @property
+    def vectors(self) -> VectorStore:
+        """Opened on first use: an unchanged re-sync never needs Chroma at all."""
+        if self._vectors is None:
+            client = open_client(self.data_dir / CHROMA_DIR, self._chroma_url)
+            self._vectors = VectorStore(client)
+        return self._vectors
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    # -- the embedding model this index is built with --------------------------------
+    @property
+    def model(self) -> tuple[str, int] | None:
+        name = self.catalog.get_meta("embedding_model")
+        dim = self.catalog.get_meta("embedding_dimension")
+        return None if name is None or dim is None else (name, int(dim))
+
+    def bind_model(self, name: str, dimension: int) -> None:
+        """Record the model on first write; refuse a different one ever after."""
+        recorded = self.model
+        if recorded is None:
+            with self.catalog.db:
+                self.catalog.set_meta("embedding_model", name)
+                self.catalog.set_meta("embedding_dimension", str(dimension))
+            return
+        self.check_model(name, dimension)
+
+    def check_model(self, name: str, dimension: int) -> None:
+        recorded = self.model
+        if recorded is not None and recorded != (name, dimension):
+            raise ModelMismatch(
+                f"this index was built with the embedding model {recorded[0]} "
+                f"({recorded[1]} dimensions), not {name} ({dimension}): use the same model, "
+                f"or re-index into a fresh data dir (`assistant --data-dir NEW ingest PATH`) "
+                f"or delete {self.data_dir} and ingest again"
+            )
+
+    # -- crash recovery --------------------------------------------------------------
+    def reconcile(self) -> int:
+        """Drop vectors that no committed row owns; returns how many were dropped."""
+        dropped = 0
+        pending = self.catalog.pending()
+        owned = self.catalog.owned_doc_ids()
+        for doc_id, _count in pending:
+            if doc_id not in owned:
+                self.vectors.delete_doc(doc_id)
+                dropped += 1
+        self.catalog.clear_pending(d for d, _ in pending if d not in owned)
+        expected = self.catalog.counts()["chunks"]
+        if self._vectors is not None or pending:
+            actual = self.vectors.count()
+            if actual != expected:
+                dropped += self._drop_unowned(owned)
+        return dropped
+
+    def full_reconcile(self) -> int:
+        return self._drop_unowned(self.catalog.owned_doc_ids())
+
+    def _drop_unowned(self, owned: set[int]) -> int:
+        stray = [i for i in self.vectors.all_ids() if parse_chunk_id(i)[0] not in owned]
+        if stray:
+            log.warning("dropping %d vectors that no indexed file owns", len(stray))
+            self.vectors.delete(stray)
+        return len(stray)
+
+    # -- writes ------------------------------------------------------------------------
+    def write_file(
+        self,
+        path: str,
+        size: int,
+        mtime_ns: int,
+        content_hash: str,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+    ) -> None:
+        doc_id = self.catalog.next_doc_id()
+        self.catalog.begin_vectors(doc_id, len(chunks))
+        ids = vector_ids(doc_id, len(chunks))
+        self.vectors.add(ids, vectors, [_metadata(doc_id, path, c) for c in chunks])
+        old = self.catalog.commit_file(path, size, mtime_ns, content_hash, doc_id, chunks)
+        self._drop_version(old)
+
+    def record_failure(
+        self, path: str, size: int, mtime_ns: int, content_hash: str | None, reason: str
+    ) -> None:
+        self._drop_version(self.catalog.record_failure(path, size, mtime_ns, content_hash, reason))
+
+    def move_file(self, old_path: str, new_path: str, size: int, mtime_ns: int) -> None:
+        """A move keeps the vectors: only the path changes, in the catalog and in the
+        vectors' metadata."""
+        record = self.catalog.file(old_path)
+        if new_path != old_path and self.catalog.file(new_path) is not None:
+            self.remove_file(new_path)  # moved over another indexed file
+        self.catalog.move_file(old_path, new_path, size, mtime_ns)
+        if record is not None and record.doc_id is not None and record.chunks:
+            self.vectors.set_path(vector_ids(record.doc_id, record.chunks), new_path)
+
+    def remove_file(self, path: str) -> None:
+        self._drop_version(self.catalog.remove_file(path))
+
+    def _drop_version(self, old: FileRecord | None) -> None:
+        if old is None or old.doc_id is None:
+            return
+        if old.chunks:
+            self.vectors.delete(vector_ids(old.doc_id, old.chunks))
+        self.catalog.clear_pending([old.doc_id])
+
+    def size_on_disk(self) -> int:
+        total = 0
+        for root, _dirs, files in os.walk(self.data_dir):
+            for name in files:
+                with contextlib.suppress(OSError):  # a file Chroma just rotated away
+                    total += (Path(root) / name).stat().st_size
+        return total
+
+
+def _metadata(doc_id: int, path: str, chunk: Chunk) -> dict[str, Any]:
+    meta: dict[str, Any] = {"doc": doc_id, "idx": chunk.index, "path": path}
+    if chunk.page_start is not None:
+        meta["page"] = chunk.page_start
+    return meta

@@ -1,0 +1,368 @@
+"""The catalog: a SQLite database of file records, chunk text and an FTS5 keyword index.
+
+It is the source of truth for what is indexed: a vector counts only when a committed
+file row owns it. WAL mode lets readers (ask, the TUI) query while one writer commits.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.chunk import Chunk
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    doc_id INTEGER,                -- the content version whose chunks are indexed
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    hash TEXT,
+    state TEXT NOT NULL,           -- 'indexed' or 'failed'
+    reason TEXT,
+    chunks INTEGER NOT NULL DEFAULT 0,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_hash ON files(hash);
+CREATE UNIQUE INDEX IF NOT EXISTS files_doc ON files(doc_id);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    page_start INTEGER,
+    page_end INTEGER,
+    headings TEXT NOT NULL,        -- JSON list
+    heading_text TEXT NOT NULL,    -- the same, as words for the keyword index
+    char_start INTEGER NOT NULL,
+    char_end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    UNIQUE (doc_id, idx)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, heading_text, content='chunks', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, text, heading_text)
+    VALUES (new.rowid, new.text, new.heading_text);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text, heading_text)
+    VALUES ('delete', old.rowid, old.text, old.heading_text);
+END;
+-- Vectors written but not yet owned by a committed row (crash order), and vectors whose
+-- row is gone but which are not yet deleted from the vector store.
+CREATE TABLE IF NOT EXISTS pending_vectors (doc_id INTEGER PRIMARY KEY, chunks INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, added_at REAL NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    doc_id: int | None
+    size: int
+    mtime_ns: int
+    hash: str | None
+    state: str
+    reason: str | None
+    chunks: int
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as retrieval sees it: its text and where it came from."""
+
+    chunk_id: str
+    path: str
+    doc_id: int
+    index: int
+    page_start: int | None
+    page_end: int | None
+    headings: tuple[str, ...]
+    char_start: int
+    char_end: int
+    text: str
+
+
+def chunk_id(doc_id: int, index: int) -> str:
+    """Vector ids name the content version, so replacing a file never overwrites vectors
+    that a committed row still owns."""
+    return f"{doc_id}:{index}"
+
+
+def parse_chunk_id(value: str) -> tuple[int, int]:
+    doc, _, idx = value.partition(":")
+    return int(doc), int(idx)
+
+
+def vector_ids(doc_id: int, count: int) -> list[str]:
+    return [chunk_id(doc_id, i) for i in range(count)]
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # check_same_thread=False: the sync pipeline reads in one thread and commits in
+        # another, never at the same time.
+        self.db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        if self.get_meta("schema_version") is None:
+            with self.db:
+                self.set_meta("schema_version", str(SCHEMA_VERSION))
+        self.db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta ---------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def next_doc_id(self) -> int:
+        """A fresh content-version id; never reused, even after a crash."""
+        with self.db:
+            value = int(self.get_meta("next_doc_id") or "1")
+            self.set_meta("next_doc_id", str(value + 1))
+        return value
+
+    # -- files --------------------------------------------------------------
+    def files(self, under: str | None = None) -> Iterator[FileRecord]:
+        if under is None:
+            rows = self.db.execute("SELECT * FROM files ORDER BY path")
+        else:
+            prefix = under.rstrip("/") + "/"
+            rows = self.db.execute(
+                "SELECT * FROM files WHERE path = ? OR substr(path, 1, ?) = ? ORDER BY path",
+                (under, len(prefix), prefix),
+            )
+        for row in rows:
+            yield FileRecord(**dict(row))
+
+    def file(self, path: str) -> FileRecord | None:
+        row = self.db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
+        return None if row is None else FileRecord(**dict(row))
+
+    def counts(self) -> dict[str, int]:
+        row = self.db.execute(
+            "SELECT count(*) AS files, coalesce(sum(chunks), 0) AS chunks, "
+            "coalesce(sum(state = 'failed'), 0) AS failed FROM files"
+        ).fetchone()
+        return {"files": row["files"], "chunks": row["chunks"], "failed": row["failed"]}
+
+    def last_change(self) -> float | None:
+        row = self.db.execute("SELECT max(updated_at) FROM files").fetchone()
+        return None if row[0] is None else float(row[0])
+
+    # -- writes (each one transaction) ---------------------------------------
+    def begin_vectors(self, doc_id: int, count: int) -> None:
+        """Record, before any vector is written, that these vectors are not yet owned."""
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO pending_vectors(doc_id, chunks) VALUES (?, ?)",
+                (doc_id, count),
+            )
+
+    def commit_file(
+        self,
+        path: str,
+        size: int,
+        mtime_ns: int,
+        content_hash: str,
+        doc_id: int,
+        chunks: Sequence[Chunk],
+    ) -> FileRecord | None:
+        """Make `doc_id`'s vectors the file's, in one transaction; returns the row it
+        replaced, whose vectors the caller deletes next (they are marked pending)."""
+        with self.db:
+            old = self.file(path)
+            if old is not None and old.doc_id is not None:
+                self._drop_chunks(old)
+            self.db.executemany(
+                "INSERT INTO chunks(doc_id, idx, page_start, page_end, headings, heading_text,"
+                " char_start, char_end, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        doc_id,
+                        c.index,
+                        c.page_start,
+                        c.page_end,
+                        json.dumps(list(c.headings)),
+                        " ".join(c.headings),
+                        c.char_start,
+                        c.char_end,
+                        c.text,
+                    )
+                    for c in chunks
+                ],
+            )
+            self._upsert_file(
+                path, doc_id, size, mtime_ns, content_hash, "indexed", None, len(chunks)
+            )
+            self.db.execute("DELETE FROM pending_vectors WHERE doc_id = ?", (doc_id,))
+        return old
+
+    def record_failure(
+        self, path: str, size: int, mtime_ns: int, content_hash: str | None, reason: str
+    ) -> FileRecord | None:
+        """A failed file keeps no chunks: its old text would no longer match the file."""
+        with self.db:
+            old = self.file(path)
+            if old is not None and old.doc_id is not None:
+                self._drop_chunks(old)
+            self._upsert_file(path, None, size, mtime_ns, content_hash, "failed", reason, 0)
+        return old
+
+    def touch_file(self, path: str, size: int, mtime_ns: int) -> None:
+        """Same content, new stat (a `touch`, a copy back): remember it so the next sync
+        skips the file without reading it."""
+        with self.db:
+            self.db.execute(
+                "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path)
+            )
+
+    def move_file(self, old_path: str, new_path: str, size: int, mtime_ns: int) -> None:
+        with self.db:
+            self.db.execute(
+                "UPDATE files SET path = ?, size = ?, mtime_ns = ?, updated_at = ? WHERE path = ?",
+                (new_path, size, mtime_ns, time.time(), old_path),
+            )
+
+    def remove_file(self, path: str) -> FileRecord | None:
+        with self.db:
+            old = self.file(path)
+            if old is None:
+                return None
+            if old.doc_id is not None:
+                self._drop_chunks(old)
+            self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+        return old
+
+    def pending(self) -> list[tuple[int, int]]:
+        return [(r[0], r[1]) for r in self.db.execute("SELECT doc_id, chunks FROM pending_vectors")]
+
+    def clear_pending(self, doc_ids: Iterable[int]) -> None:
+        with self.db:
+            self.db.executemany(
+                "DELETE FROM pending_vectors WHERE doc_id = ?", [(d,) for d in doc_ids]
+            )
+
+    def owned_doc_ids(self) -> set[int]:
+        return {r[0] for r in self.db.execute("SELECT doc_id FROM files WHERE doc_id IS NOT NULL")}
+
+    def _drop_chunks(self, old: FileRecord) -> None:
+        self.db.execute("DELETE FROM chunks WHERE doc_id = ?", (old.doc_id,))
+        self.db.execute(
+            "INSERT OR REPLACE INTO pending_vectors(doc_id, chunks) VALUES (?, ?)",
+            (old.doc_id, old.chunks),
+        )
+
+    def _upsert_file(
+        self,
+        path: str,
+        doc_id: int | None,
+        size: int,
+        mtime_ns: int,
+        content_hash: str | None,
+        state: str,
+        reason: str | None,
+        chunks: int,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO files(path, doc_id, size, mtime_ns, hash, state, reason, chunks,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET"
+            " doc_id = excluded.doc_id, size = excluded.size, mtime_ns = excluded.mtime_ns,"
+            " hash = excluded.hash, state = excluded.state, reason = excluded.reason,"
+            " chunks = excluded.chunks, updated_at = excluded.updated_at",
+            (path, doc_id, size, mtime_ns, content_hash, state, reason, chunks, time.time()),
+        )
+
+    # -- folders -------------------------------------------------------------
+    def add_folders(self, folders: Iterable[str]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)",
+                [(f, time.time()) for f in folders],
+            )
+
+    def remove_folder(self, folder: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM folders WHERE path = ?", (folder,))
+
+    def folders(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT path FROM folders ORDER BY path")]
+
+    # -- reads for retrieval ---------------------------------------------------
+    def chunks_by_ids(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
+        """The committed chunks among `ids` (vectors of uncommitted versions drop out)."""
+        if not ids:
+            return {}
+        wanted = [parse_chunk_id(i) for i in ids]
+        found: dict[str, StoredChunk] = {}
+        for start in range(0, len(wanted), 400):
+            part = wanted[start : start + 400]
+            clause = " OR ".join("(c.doc_id = ? AND c.idx = ?)" for _ in part)
+            params = [v for pair in part for v in pair]
+            for row in self.db.execute(f"{_CHUNK_SELECT} WHERE {clause}", params):
+                chunk = _stored_chunk(row)
+                found[chunk.chunk_id] = chunk
+        return found
+
+    def keyword_search(self, match: str, limit: int) -> list[tuple[StoredChunk, float]]:
+        """FTS5 BM25 over chunk text and headings; `match` must already be a safe
+        FTS5 expression (see assistant.retrieve). Lower bm25() is better; we return
+        the negated score so higher is better."""
+        rows = self.db.execute(
+            f"{_CHUNK_COLUMNS}, -bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts "
+            "JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN files f ON f.doc_id = c.doc_id "
+            "WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 1.0, 0.5) LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [(_stored_chunk(r), float(r["score"])) for r in rows]
+
+    def neighbours(self, doc_id: int, first: int, last: int) -> list[StoredChunk]:
+        rows = self.db.execute(
+            f"{_CHUNK_SELECT} WHERE c.doc_id = ? AND c.idx BETWEEN ? AND ? ORDER BY c.idx",
+            (doc_id, first, last),
+        )
+        return [_stored_chunk(r) for r in rows]
+
+
+_CHUNK_COLUMNS = (
+    "SELECT c.doc_id, c.idx, c.page_start, c.page_end, c.headings, c.char_start, c.char_end,"
+    " c.text, f.path"
+)
+_CHUNK_SELECT = f"{_CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.doc_id = c.doc_id"
+
+
+def _stored_chunk(row: sqlite3.Row) -> StoredChunk:
+    return StoredChunk(
+        chunk_id=chunk_id(row["doc_id"], row["idx"]),
+        path=row["path"],
+        doc_id=row["doc_id"],
+        index=row["idx"],
+        page_start=row["page_start"],
+        page_end=row["page_end"],
+        headings=tuple(json.loads(row["headings"])),
+        char_start=row["char_start"],
+        char_end=row["char_end"],
+        text=row["text"],
+    )

@@ -1,0 +1,110 @@
+"""The vector side of the index: one ChromaDB collection of chunk embeddings (cosine).
+
+Embedded (`PersistentClient`) by default, or a Chroma server (`HttpClient`) for a team.
+Chroma never embeds anything itself: the collection has no embedding function, because
+its default one downloads a model from the internet.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from ingest.offline import force_offline
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "chunks"
+
+
+def _settings() -> Any:
+    from chromadb.config import Settings
+
+    return Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+def open_client(persist_dir: Path | None = None, url: str | None = None) -> Any:
+    """A Chroma client on `persist_dir`, or on the server at `url` (already vetted by the
+    caller's egress policy)."""
+    force_offline()
+    import chromadb
+
+    if url:
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+        return chromadb.HttpClient(
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            ssl=parsed.scheme == "https",
+            settings=_settings(),
+        )
+    assert persist_dir is not None
+    persist_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return chromadb.PersistentClient(path=str(persist_dir), settings=_settings())
+
+
+class VectorStore:
+    def __init__(self, client: Any, collection: str = COLLECTION) -> None:
+        self.client = client
+        self.collection = client.get_or_create_collection(
+            collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+        try:
+            self.max_batch = int(client.get_max_batch_size())
+        except Exception:  # older servers do not say; Chroma's documented floor is safe
+            self.max_batch = 1000
+
+    def add(
+        self,
+        ids: Sequence[str],
+        vectors: Sequence[Sequence[float]],
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        for start in range(0, len(ids), self.max_batch):
+            end = start + self.max_batch
+            self.collection.upsert(
+                ids=list(ids[start:end]),
+                embeddings=[list(v) for v in vectors[start:end]],
+                metadatas=list(metadatas[start:end]),
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), self.max_batch):
+            self.collection.delete(ids=list(ids[start : start + self.max_batch]))
+
+    def delete_doc(self, doc_id: int) -> None:
+        """Every vector of one content version, however many were written before a crash."""
+        self.collection.delete(where={"doc": doc_id})
+
+    def set_path(self, ids: Sequence[str], path: str) -> None:
+        for start in range(0, len(ids), self.max_batch):
+            part = list(ids[start : start + self.max_batch])
+            self.collection.update(ids=part, metadatas=[{"path": path}] * len(part))
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def all_ids(self) -> list[str]:
+        ids: list[str] = []
+        offset = 0
+        while True:
+            page = self.collection.get(include=[], limit=self.max_batch, offset=offset)["ids"]
+            ids.extend(page)
+            if len(page) < self.max_batch:
+                return ids
+            offset += len(page)
+
+    def query(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest `n` vectors, best first."""
+        total = self.count()
+        if total == 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[list(vector)], n_results=min(n, total), include=["distances"]
+        )
+        return [
+            (i, 1.0 - float(d))
+            for i, d in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]
