@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import logging
+import zipfile
 from pathlib import Path
 from types import ModuleType
 
@@ -230,6 +231,11 @@ def test_text_cyrillic_legacy_encoding() -> None:
     assert all_text(read_bytes(text.encode("cp1251"), "note.txt")) == text
 
 
+def test_text_of_nul_bytes_is_binary_even_though_it_is_valid_utf8() -> None:
+    with pytest.raises(UnreadableFile, match="binary data, not text"):
+        read_bytes(bytes(4096), "zeroed.txt")
+
+
 def test_sample_text_file_is_one_section() -> None:
     doc = read(SAMPLE_DOCS / "beekeeping-notes.txt")
     assert len(doc.sections) == 1 and "41 kg" in doc.sections[0].text
@@ -301,7 +307,9 @@ def test_docx_table_between_paragraphs_stays_between_them() -> None:
 
 def test_html_drops_script_style_and_noscript() -> None:
     text = all_text(read(SAMPLE_DOCS / "pest-guide.html"))
-    for hidden in ("xylophone-tracking-script", "zanzibar-purple", "noscript-only-words"):
+    hidden_words = ("xylophone-tracking-script", "zanzibar-purple", "noscript-only-words")
+    hidden_words += ("quokka-inline-style", "pangolin-counter-script", "narwhal-template")
+    for hidden in hidden_words:
         assert hidden not in text
     assert "font-family" not in text and "addEventListener" not in text
     assert "pheromone trap" in text
@@ -327,6 +335,24 @@ def test_html_meta_charset_and_hidden_elements() -> None:
     assert doc.metadata["title"] == "Café"
     assert [s.headings for s in doc.sections] == [("Café hours",)]
     assert doc.sections[0].text == "Café hours\n\nOpen at 9 – “daily”."
+
+
+def test_html_valid_utf8_wins_over_a_stale_latin1_meta_tag() -> None:
+    html = '<meta charset="iso-8859-1"><p>café “quoted”</p>'.encode()
+    assert all_text(read_bytes(html, "resaved.html")) == "café “quoted”"
+
+
+def test_html_latin1_label_is_read_as_cp1252_like_browsers_do() -> None:
+    html = b'<meta charset="iso-8859-1"><p>caf\xe9 \x93quoted\x94</p>'
+    assert all_text(read_bytes(html, "old.html")) == "café “quoted”"
+
+
+def test_docx_that_is_a_zip_but_not_a_word_file(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "not a word document")
+    with pytest.raises(UnreadableFile, match="^corrupt DOCX: "):
+        read_bytes(buffer.getvalue(), "renamed.docx")
 
 
 # --- Bad input ---------------------------------------------------------------------------
