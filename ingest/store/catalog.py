@@ -157,6 +157,10 @@ class Catalog:
         for row in rows:
             yield FileRecord(**dict(row))
 
+    def failed(self) -> list[FileRecord]:
+        rows = self.db.execute("SELECT * FROM files WHERE state = 'failed' ORDER BY path")
+        return [FileRecord(**dict(row)) for row in rows]
+
     def file(self, path: str) -> FileRecord | None:
         row = self.db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
         return None if row is None else FileRecord(**dict(row))

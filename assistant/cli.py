@@ -1,0 +1,263 @@
+"""The command line: argument parsing and printing only; the work happens in the core.
+
+Errors a user can meet print one line and exit with their documented code; a traceback
+appears only with --debug.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.settings import Settings, load_settings
+from ingest.errors import IndexBusy, UserError
+from ingest.sync import Change, SyncListener
+
+app = typer.Typer(
+    name="assistant",
+    help="A private, local document assistant: index your folders, ask questions, get "
+    "answers with citations from a model on this machine. Nothing leaves the machine.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state: dict[str, Any] = {}
+
+
+def settings(**flags: Any) -> Settings:
+    """The settings for this run: defaults < config file < environment < global flags <
+    the command's own flags."""
+    base: Settings = _state["settings"]
+    return base.replace(**flags)
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def err(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+@app.callback(invoke_without_command=True)
+def main_options(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir", envvar="ASSISTANT_DATA_DIR", help="Where the index lives.",
+            show_default="the platform's user data dir",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", envvar="ASSISTANT_CONFIG", help="A TOML settings file."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Tracebacks and debug logs.")] = False,
+) -> None:
+    _state["debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    _state["settings"] = load_settings(config_file=config, data_dir=data_dir)
+    if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty() and "chat" in _commands():
+            ctx.invoke(_commands()["chat"])
+        else:
+            typer.echo(ctx.get_help())
+
+
+def _commands() -> dict[str, Any]:
+    return {c.name or c.callback.__name__: c.callback for c in app.registered_commands}
+
+
+class LinePrinter(SyncListener):
+    """One line per change: what happened, to which file, how long it took."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+
+    def file_done(self, change: Change | None) -> None:
+        if change is None:
+            return
+        if change.kind == "failed":
+            err(f"{change.path}: failed: {change.detail}")
+        elif not self.quiet:
+            err(describe_change(change))
+
+
+def describe_change(change: Change) -> str:
+    if change.kind == "moved":
+        return f"moved    {change.detail} -> {change.path}"
+    if change.kind in ("added", "updated"):
+        return f"{change.kind:<8} {change.path} ({change.chunks} chunks, {change.seconds:.1f} s)"
+    return f"{change.kind:<8} {change.path}"
+
+
+class ProgressBar(LinePrinter):
+    """A rich progress bar (files, chunks, chunks/s, ETA) for a terminal."""
+
+    def __init__(self) -> None:
+        super().__init__(quiet=True)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("[bold]indexing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files · {task.fields[chunks]} chunks · {task.fields[rate]:.1f} chunks/s"),
+            TimeRemainingColumn(),
+            transient=True,
+        )
+        self.task = self.progress.add_task("files", total=None, chunks=0, rate=0.0)
+        self.chunks = 0
+        self.started = time.monotonic()
+
+    def planned(self, files: int) -> None:
+        self.progress.update(self.task, total=files)
+
+    def file_done(self, change: Change | None) -> None:
+        if change is not None and change.kind == "failed":
+            self.progress.console.print(
+                f"{change.path}: failed: {change.detail}", markup=False, highlight=False
+            )
+        self.progress.advance(self.task)
+
+    def chunks_embedded(self, count: int) -> None:
+        self.chunks += count
+        rate = self.chunks / max(time.monotonic() - self.started, 1e-6)
+        self.progress.update(self.task, chunks=self.chunks, rate=rate)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Folders or files to index.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures.")] = False,
+    device: Annotated[str | None, typer.Option(help="cuda, mps or cpu.")] = None,
+    embedding_model: Annotated[
+        str | None, typer.Option(help="A local sentence-transformers model folder.")
+    ] = None,
+) -> None:
+    """Index folders of documents (only what changed since the last run)."""
+    from assistant import library
+
+    cfg = settings(device=device, embedding_model=embedding_model)
+    interactive = sys.stderr.isatty() and not as_json and not quiet
+    listener: LinePrinter = ProgressBar() if interactive else LinePrinter(quiet or as_json)
+    try:
+        if isinstance(listener, ProgressBar):
+            with listener.progress:
+                report = library.ingest(cfg, paths, listener)
+        else:
+            report = library.ingest(cfg, paths, listener)
+    except IndexBusy as exc:
+        if _watcher_covers(exc, paths):
+            err(f"the watcher (process {exc.pid}) is indexing {', '.join(exc.folders)}: "
+                "it picks up these changes itself")
+            raise typer.Exit(0) from None
+        raise
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    typer.echo(
+        f"{report.added} added, {report.updated} updated, {report.moved} moved, "
+        f"{report.removed} removed, {report.unchanged} unchanged, {len(report.failed)} failed; "
+        f"{report.chunks_embedded} chunks embedded in {report.seconds:.1f} s"
+    )
+
+
+def _watcher_covers(busy: IndexBusy, paths: list[Path]) -> bool:
+    from ingest.store import current_writer
+
+    holder = current_writer(settings().data_dir)
+    if holder.get("purpose") != "watch":
+        return False
+    folders = [Path(f) for f in busy.folders]
+    return all(any(p.resolve().is_relative_to(f) for f in folders) for p in paths)
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """What is indexed: folders, files, chunks, failures, model, size, watcher."""
+    from assistant import library
+
+    info = library.status(settings())
+    if as_json:
+        emit_json(info)
+        return
+    typer.echo(f"data dir:        {info['data_dir']}")
+    typer.echo(f"folders:         {', '.join(info['folders']) or '(none)'}")
+    typer.echo(f"files:           {info['files']} indexed, {len(info['failed'])} failed")
+    typer.echo(f"chunks:          {info['chunks']}")
+    typer.echo(f"embedding model: {info['embedding_model']} on {info['device']}")
+    typer.echo(f"index size:      {info['index_bytes'] / 1e6:.1f} MB")
+    if info["last_change"]:
+        typer.echo(f"last change:     {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(info['last_change']))}")
+    watcher = info["watcher"]
+    if watcher:
+        typer.echo(f"watcher:         running (pid {watcher['pid']}) on "
+                   f"{', '.join(watcher['folders'])}; {watcher['pending']} pending")
+    else:
+        typer.echo("watcher:         not running")
+    for failure in info["failed"]:
+        typer.echo(f"  {failure['path']}: failed: {failure['reason']}")
+
+
+@app.command()
+def forget(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to drop from the index.")],
+) -> None:
+    """Remove files or whole folders from the index (the files on disk are untouched)."""
+    from assistant import library
+
+    removed = library.forget(settings(), paths)
+    typer.echo(f"{removed} files removed from the index")
+
+
+def main() -> None:
+    """The console script: run the app, turning user errors into one line and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except UserError as exc:
+        if _state.get("debug"):
+            raise
+        err(f"error: {exc}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err("interrupted")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            err("aborted")
+            sys.exit(130)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""The user's document library: the index, the embedder and sync, composed from Settings.
+
+The one place the CLI, the TUI and the watcher get these from, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import NothingIndexed
+from assistant.settings import Settings
+from ingest.embed import DEFAULT_MODEL_NAME, Embedder
+from ingest.store import Index, WriterLock, catalog_exists, current_writer
+from ingest.sync import SyncListener, SyncOptions, SyncReport, Syncer
+
+
+def prepare_data_dir(data_dir: Path) -> None:
+    """Private by default: the folder 0700 and every file this process creates 0600."""
+    os.umask(0o077)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(data_dir, 0o700)
+
+
+def chroma_url(settings: Settings) -> str | None:
+    if settings.chroma_url:
+        from assistant.egress import check_endpoint
+
+        check_endpoint(settings.chroma_url, settings.allowed_hosts)
+    return settings.chroma_url
+
+
+def open_index(settings: Settings, must_exist: bool = False) -> Index:
+    if must_exist and not catalog_exists(settings.data_dir):
+        raise NothingIndexed()
+    prepare_data_dir(settings.data_dir)
+    return Index(settings.data_dir, chroma_url(settings))
+
+
+def embedder_for(settings: Settings, index: Index | None = None) -> Embedder:
+    """The configured model; else the one an existing index was built with, if it is a
+    local folder that still exists; else the bundled default."""
+    model = settings.embedding_model
+    if model is None and index is not None and index.model is not None:
+        recorded = index.model[0]
+        if recorded != DEFAULT_MODEL_NAME and Path(recorded).is_dir():
+            model = recorded
+    return Embedder(model, settings.device)
+
+
+def sync_options(settings: Settings) -> SyncOptions:
+    return SyncOptions(
+        chunk_tokens=settings.chunk_tokens,
+        chunk_overlap=settings.chunk_overlap,
+        max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
+        ignore=tuple(settings.ignore),
+        exclude=(settings.data_dir,),
+    )
+
+
+@contextmanager
+def writer(
+    settings: Settings, purpose: str, folders: Sequence[str] = ()
+) -> Iterator[tuple[Index, WriterLock]]:
+    """The index opened for writing under the one-writer lock, reconciled after a crash."""
+    prepare_data_dir(settings.data_dir)
+    lock = WriterLock(settings.data_dir, purpose, list(folders)).acquire()
+    try:
+        index = open_index(settings)
+        try:
+            yield index, lock
+        finally:
+            index.close()
+    finally:
+        lock.release()
+
+
+def ingest(
+    settings: Settings, paths: Sequence[Path], listener: SyncListener | None = None
+) -> SyncReport:
+    folders = [str(Path(os.path.abspath(p))) for p in paths]
+    with writer(settings, "ingest", folders) as (index, _lock):
+        syncer = Syncer(index, embedder_for(settings, index), sync_options(settings), listener)
+        return syncer.sync(paths)
+
+
+def forget(settings: Settings, paths: Sequence[Path]) -> int:
+    """Remove files or whole folders from the index; returns how many files went."""
+    removed = 0
+    with writer(settings, "forget") as (index, _lock):
+        for path in paths:
+            target = os.path.abspath(path)
+            records = list(index.catalog.files(target))
+            for record in records:
+                index.remove_file(record.path)
+            index.catalog.remove_folder(target)
+            removed += len(records)
+    return removed
+
+
+def device_name(settings: Settings) -> str:
+    """The device embeddings run on, without importing torch where no GPU can exist."""
+    if settings.device:
+        return settings.device
+    if sys.platform == "darwin" and platform.machine() == "arm64":
+        return "mps"
+    if Path("/proc/driver/nvidia/version").exists() or shutil.which("nvidia-smi"):
+        from ingest.embed import pick_device
+
+        return pick_device(None)
+    return "cpu"
+
+
+def status(settings: Settings) -> dict[str, Any]:
+    """What is indexed, from the catalog alone: fast, and safe while a writer works."""
+    writer_info = current_writer(settings.data_dir) if settings.data_dir.is_dir() else {}
+    watcher = None
+    if writer_info.get("purpose") == "watch":
+        watcher = {
+            "pid": writer_info.get("pid"),
+            "folders": writer_info.get("folders", []),
+            "last_change": writer_info.get("last_change"),
+            "pending": writer_info.get("pending", 0),
+        }
+    base: dict[str, Any] = {
+        "data_dir": str(settings.data_dir),
+        "folders": [],
+        "files": 0,
+        "chunks": 0,
+        "failed": [],
+        "embedding_model": settings.embedding_model or DEFAULT_MODEL_NAME,
+        "device": device_name(settings),
+        "index_bytes": 0,
+        "last_change": None,
+        "writer": writer_info or None,
+        "watcher": watcher,
+    }
+    if not catalog_exists(settings.data_dir):
+        return base
+    index = Index(settings.data_dir)
+    try:
+        counts = index.catalog.counts()
+        base.update(
+            folders=index.catalog.folders(),
+            files=counts["files"] - counts["failed"],
+            chunks=counts["chunks"],
+            failed=[{"path": r.path, "reason": r.reason} for r in index.catalog.failed()],
+            embedding_model=(index.model or (base["embedding_model"], 0))[0],
+            index_bytes=index.size_on_disk(),
+            last_change=index.catalog.last_change(),
+        )
+    finally:
+        index.close()
+    return base
