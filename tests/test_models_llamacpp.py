@@ -28,7 +28,7 @@ def test_real_generation_streams(smollm):
     assert smollm.model == "SmolLM2-135M-Instruct.Q4_1.gguf"
     chunks = list(
         smollm.stream_chat(
-            [Message("user", "Reply with the word 'pong'.")], max_tokens=24, temperature=0
+            [Message("user", "Reply with the word 'pong'.")], max_tokens=16, temperature=0
         )
     )
     assert len(chunks) >= 2

