@@ -231,10 +231,10 @@ def forget(
     typer.echo(f"{removed} files removed from the index")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """The console script: run the app, turning user errors into one line and an exit code."""
     try:
-        app(standalone_mode=False)
+        app(args=argv, prog_name="assistant", standalone_mode=False)
     except UserError as exc:
         if _state.get("debug"):
             raise

@@ -5,6 +5,7 @@ The one place the CLI, the TUI and the watcher get these from, so they cannot dr
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import shutil
@@ -51,7 +52,13 @@ def embedder_for(settings: Settings, index: Index | None = None) -> Embedder:
         recorded = index.model[0]
         if recorded != DEFAULT_MODEL_NAME and Path(recorded).is_dir():
             model = recorded
-    return Embedder(model, settings.device)
+    return _embedder(model, settings.device)
+
+
+@functools.lru_cache(maxsize=4)
+def _embedder(model: str | None, device: str | None) -> Embedder:
+    """One loaded model per process: the TUI and the watcher embed many times."""
+    return Embedder(model, device)
 
 
 def sync_options(settings: Settings) -> SyncOptions:

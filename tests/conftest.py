@@ -1,0 +1,106 @@
+"""Shared fixtures: every test gets its own data dir, config and home; the model loads once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ingest.offline import force_offline
+
+force_offline()
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DOCS = ROOT / "sample_docs"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test touches the real home directory, config or data dir."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ASSISTANT_CONFIG", str(tmp_path / "config.toml"))
+    for key in list(os.environ):
+        if key.startswith("ASSISTANT_") and key not in ("ASSISTANT_DATA_DIR", "ASSISTANT_CONFIG"):
+            monkeypatch.delenv(key)
+    monkeypatch.delenv("OLLAMA_HOST", raising=False)
+    return home
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="session")
+def embedder():  # type: ignore[no-untyped-def]
+    """The real default model, loaded once per test session (it takes seconds)."""
+    from assistant.library import _embedder
+
+    return _embedder(None, None)
+
+
+class CountingEmbedder:
+    """The real embedder, counting what it is asked to embed (to prove nothing is
+    re-embedded); everything else is delegated."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self._inner = inner
+        self.calls = 0
+        self.texts = 0
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        self.texts += len(texts)
+        return self._inner.embed(texts)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._inner, name)
+
+
+@pytest.fixture
+def counting_embedder(embedder) -> CountingEmbedder:  # type: ignore[no-untyped-def]
+    return CountingEmbedder(embedder)
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run the real `assistant` entry point in-process (the model stays loaded)."""
+    from assistant.cli import main
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = 0
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return CliResult(code, out.out, out.err)
+
+    return run
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of sample_docs/."""
+    import shutil
+
+    target = tmp_path / "docs"
+    shutil.copytree(SAMPLE_DOCS, target)
+    yield target
