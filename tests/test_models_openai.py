@@ -190,3 +190,13 @@ def test_real_llama_cpp_server_streams(llama_server):
     )
     assert len(chunks) >= 2
     assert "".join(chunks).strip()
+
+
+@pytest.mark.slow
+def test_real_server_prompt_too_long_is_a_clear_error(llama_server):
+    """llama-cpp-python's server does not report its window and answers an oversized
+    prompt with an empty 200 stream: that must not look like an empty answer."""
+    backend = OpenAIBackend(llama_server)
+    with pytest.raises(BackendError) as err:
+        list(backend.stream_chat([Message("user", "word " * 3000)], max_tokens=16, temperature=0))
+    assert "context window" in str(err.value)

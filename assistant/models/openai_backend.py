@@ -83,12 +83,27 @@ class OpenAIBackend:
             if reply.is_error:
                 reply.read()
                 self._raise_for(reply)
+            answered = finished = False
             for line in reply.iter_lines():
                 text = _sse_text(line)
                 if text is None:
+                    finished = True
                     break
                 if text:
+                    answered = True
                     yield text
+        if not finished and not answered:
+            # llama-cpp-python's server answers 200 and then closes an empty stream when the
+            # prompt does not fit its window; the reason is only in the server's own log.
+            raise BackendError(
+                f"the server at {self.base_url} ended the answer without any text: the "
+                "prompt may exceed its context window (see the server's log), so set "
+                "context_tokens to the window it was started with"
+            )
+        if not finished:
+            log.warning(
+                "the stream from %s ended without [DONE]: the answer may be cut", self.base_url
+            )
 
     def list_models(self) -> list[str]:
         return [str(m["id"]) for m in self._models() if "id" in m]
