@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from assistant.errors import BackendError, EgressRefused
-from assistant.models import choose_backend_name
-from assistant.models.base import Message
+from assistant.errors import BackendError, ConfigError, EgressRefused
+from assistant.models import choose_backend_name, open_backend
+from assistant.models.base import Backend, Message
 from assistant.models.ollama_backend import OllamaBackend
 from assistant.settings import Settings
 
@@ -235,3 +235,14 @@ def test_auto_picks_llamacpp_when_ollama_has_no_models():
 
 def test_explicit_backend_is_used_without_probing():
     assert choose_backend_name(Settings(backend="openai", ollama_host="http://8.8.8.8")) == "openai"
+
+
+def test_open_backend_returns_a_ready_ollama_backend(fake_ollama):
+    backend = open_backend(Settings(backend="auto", ollama_host=fake_ollama.url))
+    assert isinstance(backend, Backend)
+    assert (backend.name, backend.model) == ("ollama", "tiny:latest")
+
+
+def test_unknown_backend_name_is_a_config_error():
+    with pytest.raises(ConfigError, match="unknown backend 'gpt'"):
+        choose_backend_name(Settings(backend="gpt"))

@@ -137,6 +137,13 @@ def test_model_not_served_names_it_and_lists_what_is():
         assert str(err.value) == expected
 
 
+def test_wrong_base_url_says_so():
+    with FakeOpenAI(["qwen"], ["x"]) as fake:
+        wrong = fake.url.removesuffix("/v1")
+        with pytest.raises(BackendError, match=r"answered 404 .*check openai_base_url"):
+            OpenAIBackend(wrong)
+
+
 @pytest.fixture
 def llama_server(tmp_path: Path) -> Iterator[str]:
     """A real `python -m llama_cpp.server` with the SmolLM2 GGUF on a free loopback port,

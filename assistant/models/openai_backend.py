@@ -118,7 +118,10 @@ class OpenAIBackend:
             with self._errors():
                 reply = self._http.get("models")
                 if reply.is_error:
-                    self._raise_for(reply)
+                    raise BackendError(
+                        f"{self.base_url}/models answered {reply.status_code} "
+                        f"({_error_detail(reply)}): check openai_base_url (it usually ends in /v1)"
+                    )
                 try:
                     data = reply.json().get("data", [])
                 except (ValueError, AttributeError) as exc:
