@@ -144,10 +144,11 @@ def test_wrong_base_url_says_so():
             OpenAIBackend(wrong)
 
 
-@pytest.fixture
-def llama_server(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `python -m llama_cpp.server` with the SmolLM2 GGUF on a free loopback port,
-    ended by its own PID."""
+    ended by its own PID; shared by this module's slow tests to start it only once."""
+    tmp_path = tmp_path_factory.mktemp("llama_server")
     pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
     model = default_model_path()
     if model is None:
