@@ -37,7 +37,13 @@ class Chunk:
     headings: tuple[str, ...]
 
     @property
-    def embedding_text(text: str, headings: Sequence[str]) -> str:
+    def embedding_text(self) -> str:
+        """What the model embeds: the heading path first, so a passage deep in a section
+        still carries the topic its heading names."""
+        return embedding_text(self.text, self.headings)
+
+
+def embedding_text(text: str, headings: Sequence[str]) -> str:
     if not headings:
         return text
     # Markdown sections start with their own heading line: add only the path above it.
