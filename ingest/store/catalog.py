@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -330,17 +330,33 @@ class Catalog:
                 found[chunk.chunk_id] = chunk
         return found
 
-    def keyword_search(self, match: str, limit: int) -> list[tuple[StoredChunk, float]]:
-        """FTS5 BM25 over chunk text and headings; `match` must already be a safe
-        FTS5 expression (see assistant.retrieve). Lower bm25() is better; we return
-        the negated score so higher is better."""
+    def keyword_search(
+        self, match: str, limit: int, path_filter: Callable[[str], bool] | None = None
+    ) -> list[tuple[StoredChunk, float]]:
+        """FTS5 BM25 over chunk text and headings, best first, higher score better.
+
+        `match` must already be a safe FTS5 expression (the retriever quotes every term).
+        A path filter runs inside the query, so the limit counts only passing chunks.
+        """
+        where = "chunks_fts MATCH ?"
+        if path_filter is not None:
+            self.db.create_function("path_ok", 1, path_filter, deterministic=True)
+            where += " AND path_ok(f.path)"
         rows = self.db.execute(
             f"{_CHUNK_COLUMNS}, -bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts "
             "JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN files f ON f.doc_id = c.doc_id "
-            "WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 1.0, 0.5) LIMIT ?",
+            f"WHERE {where} ORDER BY bm25(chunks_fts, 1.0, 0.5) LIMIT ?",
             (match, limit),
         ).fetchall()
         return [(_stored_chunk(r), float(r["score"])) for r in rows]
+
+    def doc_chunk_counts(self, path_filter: Callable[[str], bool]) -> dict[int, int]:
+        """Indexed content versions (and their chunk counts) whose path passes the filter."""
+        self.db.create_function("path_ok", 1, path_filter, deterministic=True)
+        rows = self.db.execute(
+            "SELECT doc_id, chunks FROM files WHERE doc_id IS NOT NULL AND path_ok(path)"
+        )
+        return {r[0]: r[1] for r in rows}
 
     def neighbours(self, doc_id: int, first: int, last: int) -> list[StoredChunk]:
         rows = self.db.execute(

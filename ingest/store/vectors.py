@@ -96,6 +96,10 @@ class VectorStore:
                 return ids
             offset += len(page)
 
+    def embeddings(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        result = self.collection.get(ids=list(ids), include=["embeddings"])
+        return {i: list(e) for i, e in zip(result["ids"], result["embeddings"], strict=True)}
+
     def query(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the nearest `n` vectors, best first."""
         total = self.count()

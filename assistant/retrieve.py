@@ -1,0 +1,426 @@
+"""Retrieval: a question to the passages that answer it, from vectors and keywords fused.
+
+Vector search finds paraphrases; BM25 finds rare exact words (names, numbers, codes)
+that a small embedding model blurs. Reciprocal rank fusion combines the two rankings
+without having to calibrate their scores against each other.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.embed import Embedder
+from ingest.store import Index, StoredChunk
+from ingest.store.catalog import parse_chunk_id
+
+# Words so common that matching them says nothing about relevance; dropped from the
+# keyword query (the vector side still reads the whole question).
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+    ]
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 expression for any user text: every word quoted, joined with OR.
+
+    Quoting turns FTS5 syntax (AND, NEAR, *, -, parentheses, column filters) into plain
+    words, so no input can raise a syntax error. None when no word is left.
+    """
+    words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
+    if not words:
+        words = _WORD.findall(text.lower())
+    unique = list(dict.fromkeys(words))
+    if not unique:
+        return None
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in unique)
+
+
+@dataclass(frozen=True)
+class PathFilter:
+    """Limit results to a folder or a glob, and/or to some file types."""
+
+    within: str | None = None  # a folder, a file, or a glob (absolute or relative)
+    types: tuple[str, ...] = ()  # suffixes without the dot: ("pdf", "md")
+
+    def __call__(self, path: str) -> bool:
+        if self.types and Path(path).suffix.lower().lstrip(".") not in self.types:
+            return False
+        if self.within is None:
+            return True
+        pattern = self.within
+        if any(ch in pattern for ch in "*?["):
+            if pattern.startswith("/"):
+                return fnmatch.fnmatchcase(path, pattern)
+            return fnmatch.fnmatchcase(path, "*/" + pattern) or fnmatch.fnmatchcase(
+                Path(path).name, pattern
+            )
+        folder = pattern.rstrip("/")
+        return path == folder or path.startswith(folder + "/")
+
+    @classmethod
+    def build(cls, within: str | None, types: Sequence[str] = ()) -> PathFilter | None:
+        if within is None and not types:
+            return None
+        if within is not None and not any(ch in within for ch in "*?["):
+            within = str(Path(within).expanduser().absolute())
+        return cls(within, tuple(t.lower().lstrip(".") for t in types))
+
+
+@dataclass
+class Passage:
+    """One or more neighbouring chunks of a file, as shown to the model and the user."""
+
+    path: str
+    doc_id: int
+    first: int  # chunk indexes covered
+    last: int
+    page_start: int | None
+    page_end: int | None
+    headings: tuple[str, ...]
+    text: str
+    char_start: int
+    char_end: int
+    score: float  # cosine similarity of the best chunk to the question
+    fused: float  # the fusion score that ranked it
+    chunk_ids: list[str] = field(default_factory=list)
+
+    @property
+    def page(self) -> int | None:
+        return self.page_start
+
+    @property
+    def heading(self) -> str:
+        return " > ".join(self.headings)
+
+    def location(self) -> str:
+        name = Path(self.path).name
+        if self.page_start is None:
+            return name
+        if self.page_end and self.page_end != self.page_start:
+            return f"{name}, pages {self.page_start}-{self.page_end}"
+        return f"{name}, page {self.page_start}"
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    vector_candidates: int = 40
+    keyword_candidates: int = 40
+    rrf_k: int = 60
+    keyword_weight: float = 1.0
+    # Cosine similarity below which a passage is noise for this model; 0 disables the floor.
+    relevance_floor: float = 0.2
+    # Below this many chunks, a filtered search compares against every passing vector
+    # (exact); above it, it over-fetches and filters (Chroma `where` filters are slow).
+    exact_filter_limit: int = 4000
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
+    """Fuse rankings of ids: score = sum of weight / (k + rank), rank from 1; best first."""
+    scores: dict[str, float] = {}
+    for n, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[n]
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+MAX_MERGED_CHUNKS = 3  # a passage grows to at most this many chunks, to stay citable
+
+
+def merge_neighbours(chunks: Sequence[tuple[StoredChunk, float, float]], k: int) -> list[Passage]:
+    """Fold ranked chunks into at most `k` passages: a chunk next to (or overlapping) one
+    already taken from the same file extends that passage instead of repeating it.
+
+    Scanning stops once `k` passages exist, so low-ranked neighbours cannot swell them.
+    """
+    passages: list[Passage] = []
+    for chunk, fused, similarity in chunks:
+        neighbour = next(
+            (
+                p
+                for p in passages
+                if p.doc_id == chunk.doc_id and p.first - 1 <= chunk.index <= p.last + 1
+            ),
+            None,
+        )
+        if neighbour is not None:
+            if chunk.chunk_id not in neighbour.chunk_ids and (
+                len(neighbour.chunk_ids) < MAX_MERGED_CHUNKS
+            ):
+                _extend(neighbour, chunk, similarity)
+            continue
+        if len(passages) >= k:
+            break
+        passages.append(
+            Passage(
+                path=chunk.path,
+                doc_id=chunk.doc_id,
+                first=chunk.index,
+                last=chunk.index,
+                page_start=chunk.page_start,
+                page_end=chunk.page_end,
+                headings=chunk.headings,
+                text=chunk.text,
+                char_start=chunk.char_start,
+                char_end=chunk.char_end,
+                score=similarity,
+                fused=fused,
+                chunk_ids=[chunk.chunk_id],
+            )
+        )
+    return passages
+
+
+def _extend(passage: Passage, chunk: StoredChunk, similarity: float) -> None:
+    """Join the chunk's text on the correct side, without repeating the overlap."""
+    if chunk.char_start >= passage.char_start:
+        overlap = max(0, passage.char_end - chunk.char_start)
+        tail = chunk.text[overlap:] if overlap < len(chunk.text) else ""
+        if chunk.char_end > passage.char_end:
+            passage.text += ("" if overlap else "\n") + tail
+            passage.char_end = chunk.char_end
+    else:
+        overlap = max(0, chunk.char_end - passage.char_start)
+        head = chunk.text[: len(chunk.text) - overlap] if overlap else chunk.text + "\n"
+        passage.text = head + passage.text
+        passage.char_start = chunk.char_start
+    passage.first = min(passage.first, chunk.index)
+    passage.last = max(passage.last, chunk.index)
+    pages = [
+        p
+        for p in (passage.page_start, passage.page_end, chunk.page_start, chunk.page_end)
+        if p is not None
+    ]
+    if pages:
+        passage.page_start, passage.page_end = min(pages), max(pages)
+    passage.score = max(passage.score, similarity)
+    passage.chunk_ids.append(chunk.chunk_id)
+
+
+@dataclass
+class RetrievalResult:
+    passages: list[Passage]
+    below_floor: bool = False  # candidates existed, but none looked relevant
+
+
+class Retriever:
+    """Hybrid search over one index with the model the index was built with."""
+
+    def __init__(
+        self, index: Index, embedder: Embedder, config: RetrievalConfig | None = None
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.config = config or RetrievalConfig()
+        if index.model is not None:
+            index.check_model(embedder.name, embedder.dimension)
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        path_filter: PathFilter | None = None,
+        mode: str = "hybrid",
+    ) -> RetrievalResult:
+        """The top `k` passages for `query`; `mode` is hybrid, vector or keyword."""
+        cfg = self.config
+        vector_hits: list[tuple[str, float]] = []
+        query_vector: list[float] | None = None
+        if mode in ("hybrid", "vector"):
+            query_vector = self.embedder.embed([query])[0]
+            vector_hits = self._vector_search(query_vector, cfg.vector_candidates, path_filter)
+        keyword_hits: list[tuple[StoredChunk, float]] = []
+        if mode in ("hybrid", "keyword"):
+            match = fts_query(query)
+            if match is not None:
+                keyword_hits = self.index.catalog.keyword_search(
+                    match, cfg.keyword_candidates, path_filter
+                )
+        fused = reciprocal_rank_fusion(
+            [[i for i, _ in vector_hits], [c.chunk_id for c, _ in keyword_hits]],
+            k=cfg.rrf_k,
+            weights=[1.0, cfg.keyword_weight],
+        )
+        if not fused:
+            return RetrievalResult([])
+        # Enough chunks to fill k passages even when neighbours merge.
+        top = fused[: max(k * 3, k + 10)]
+        chunks = self.index.catalog.chunks_by_ids([i for i, _ in top])
+        similarity = dict(vector_hits)
+        if query_vector is not None:
+            missing = [i for i, _ in top if i not in similarity and i in chunks]
+            if missing:
+                for cid, vec in self.index.vectors.embeddings(missing).items():
+                    similarity[cid] = _cosine(query_vector, vec)
+        ranked = [(chunks[i], score, similarity.get(i, 0.0)) for i, score in top if i in chunks]
+        floor = cfg.relevance_floor if query_vector is not None else 0.0
+        relevant = [r for r in ranked if r[2] >= floor]
+        if ranked and not relevant:
+            return RetrievalResult([], below_floor=True)
+        return RetrievalResult(merge_neighbours(relevant, k))
+
+    def _vector_search(
+        self, vector: list[float], n: int, path_filter: PathFilter | None
+    ) -> list[tuple[str, float]]:
+        store = self.index.vectors
+        if path_filter is None:
+            return store.query(vector, n)
+        allowed = self.index.catalog.doc_chunk_counts(path_filter)
+        total_allowed = sum(allowed.values())
+        if total_allowed == 0:
+            return []
+        if total_allowed <= self.config.exact_filter_limit:
+            # Few passing chunks: score every one exactly (HNSW plus a filter can miss them).
+            ids = [f"{d}:{i}" for d, count in allowed.items() for i in range(count)]
+            vectors = store.embeddings(ids)
+            scored = [(cid, _cosine(vector, v)) for cid, v in vectors.items()]
+            return sorted(scored, key=lambda kv: -kv[1])[:n]
+        # Many passing chunks: over-fetch in proportion to how selective the filter is.
+        fraction = total_allowed / max(store.count(), 1)
+        hits = store.query(vector, min(int(n / fraction * 2) + n, 5000))
+        return [(cid, s) for cid, s in hits if parse_chunk_id(cid)[0] in allowed][:n]
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    """Stored vectors are normalized; the norms guard against a model that was not."""
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0
+
+
+PathPredicate = Callable[[str], bool]
