@@ -52,7 +52,9 @@ def main_options(
     data_dir: Annotated[
         Path | None,
         typer.Option(
-            "--data-dir", envvar="ASSISTANT_DATA_DIR", help="Where the index lives.",
+            "--data-dir",
+            envvar="ASSISTANT_DATA_DIR",
+            help="Where the index lives.",
             show_default="the platform's user data dir",
         ),
     ] = None,
@@ -167,8 +169,10 @@ def ingest(
             report = library.ingest(cfg, paths, listener)
     except IndexBusy as exc:
         if _watcher_covers(exc, paths):
-            err(f"the watcher (process {exc.pid}) is indexing {', '.join(exc.folders)}: "
-                "it picks up these changes itself")
+            err(
+                f"the watcher (process {exc.pid}) is indexing {', '.join(exc.folders)}: "
+                "it picks up these changes itself"
+            )
             raise typer.Exit(0) from None
         raise
     if as_json:
@@ -209,11 +213,14 @@ def status(
     typer.echo(f"embedding model: {info['embedding_model']} on {info['device']}")
     typer.echo(f"index size:      {info['index_bytes'] / 1e6:.1f} MB")
     if info["last_change"]:
-        typer.echo(f"last change:     {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(info['last_change']))}")
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info["last_change"]))
+        typer.echo(f"last change:     {when}")
     watcher = info["watcher"]
     if watcher:
-        typer.echo(f"watcher:         running (pid {watcher['pid']}) on "
-                   f"{', '.join(watcher['folders'])}; {watcher['pending']} pending")
+        typer.echo(
+            f"watcher:         running (pid {watcher['pid']}) on "
+            f"{', '.join(watcher['folders'])}; {watcher['pending']} pending"
+        )
     else:
         typer.echo("watcher:         not running")
     for failure in info["failed"]:
@@ -229,6 +236,129 @@ def forget(
 
     removed = library.forget(settings(), paths)
     typer.echo(f"{removed} files removed from the index")
+
+
+InOption = Annotated[
+    str | None,
+    typer.Option("--in", help="Only this folder or file, or a glob such as '*.pdf'."),
+]
+TypeOption = Annotated[
+    list[str] | None, typer.Option("--type", help="Only these file types (pdf, md...).")
+]
+KOption = Annotated[int | None, typer.Option("--k", help="How many passages.")]
+
+
+def _path_filter(within: str | None, types: list[str] | None):  # type: ignore[no-untyped-def]
+    from assistant.retrieve import PathFilter
+
+    return PathFilter.build(within, types or ())
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: KOption = None,
+    within: InOption = None,
+    types: TypeOption = None,
+    mode: Annotated[str, typer.Option(help="hybrid, vector or keyword.")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Find passages, no model: ranked passages with file, page and score."""
+    from assistant import library
+    from assistant.answer import Source
+
+    cfg = settings(k=k)
+    retriever = library.open_retriever(cfg)
+    result = retriever.search(query, cfg.k, _path_filter(within, types), mode=mode)
+    sources = [Source(n, p, False).as_dict() for n, p in enumerate(result.passages, 1)]
+    for source in sources:
+        source.pop("cited")
+    if as_json:
+        emit_json(sources)
+        return
+    if not sources:
+        typer.echo("nothing relevant found")
+        return
+    for n, passage in enumerate(result.passages, 1):
+        typer.echo(f"[{n}] {passage.location()}  (score {passage.score:.2f})")
+        if passage.headings:
+            typer.echo(f"    {passage.heading}")
+        typer.echo("    " + _snippet(passage.text, 300).replace("\n", "\n    "))
+
+
+def _snippet(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question.")],
+    backend: Annotated[str | None, typer.Option(help="auto, ollama, openai or llamacpp.")] = None,
+    model: Annotated[str | None, typer.Option(help="The model name on the server.")] = None,
+    model_path: Annotated[
+        str | None, typer.Option(help="A GGUF file for the embedded llamacpp backend.")
+    ] = None,
+    k: KOption = None,
+    within: InOption = None,
+    types: TypeOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Answer a question from your documents, citing file and page."""
+    from assistant import library
+    from assistant.models import open_backend
+
+    cfg = settings(backend=backend, model=model, model_path=model_path, k=k)
+    retriever = library.open_retriever(cfg)
+    chosen = open_backend(cfg)
+    if not as_json:
+        err(f"answering with {chosen.name} ({chosen.model})")
+    stream = library.ask(cfg, retriever, chosen, question, _path_filter(within, types))
+    for token in stream:
+        if not as_json:
+            sys.stdout.write(token)
+            sys.stdout.flush()
+    answer = stream.result or stream.finish()
+    if as_json:
+        emit_json(answer.as_dict())
+        return
+    typer.echo("")
+    if answer.sources:
+        cited = any(s.cited for s in answer.sources)
+        typer.echo("\nSources:" if cited else "\nPassages given to the model (it cited none):")
+        for source in answer.sources:
+            typer.echo(
+                f"  [{source.n}] {source.passage.location()}"
+                + (f" · {source.passage.heading}" if source.passage.headings else "")
+            )
+            typer.echo(f"      {_snippet(source.passage.text, 160)}")
+    if answer.unknown_citations:
+        err(
+            "note: the answer cites passages that do not exist: "
+            + ", ".join(f"[{n}]" for n in answer.unknown_citations)
+            + " (dropped)"
+        )
+
+
+@app.command(name="eval")
+def evaluate(
+    dataset_dir: Annotated[Path, typer.Argument(help="A BEIR-layout dataset folder.")],
+    split: Annotated[str, typer.Option(help="The qrels split to score.")] = "test",
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Score retrieval on a BEIR dataset: nDCG@10, Recall@10/100, MRR@10 per mode."""
+    from assistant.eval_run import run_eval
+
+    results = run_eval(settings(), dataset_dir, split, progress=None if as_json else err)
+    if as_json:
+        emit_json(results)
+        return
+    typer.echo(f"{'mode':<8} {'nDCG@10':>8} {'R@10':>8} {'R@100':>8} {'MRR@10':>8}")
+    for mode, metrics in results.items():
+        typer.echo(
+            f"{mode:<8} {metrics['ndcg@10']:>8.4f} {metrics['recall@10']:>8.4f} "
+            f"{metrics['recall@100']:>8.4f} {metrics['mrr@10']:>8.4f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,16 +10,20 @@ import os
 import platform
 import shutil
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from assistant.answer import AnswerStream, Turn, answer_stream
 from assistant.errors import NothingIndexed
+from assistant.models.base import Backend
+from assistant.retrieve import PathFilter, RetrievalConfig, Retriever
 from assistant.settings import Settings
 from ingest.embed import DEFAULT_MODEL_NAME, Embedder
 from ingest.store import Index, WriterLock, catalog_exists, current_writer
-from ingest.sync import SyncListener, SyncOptions, SyncReport, Syncer
+from ingest.sync import Syncer, SyncListener, SyncOptions, SyncReport
 
 
 def prepare_data_dir(data_dir: Path) -> None:
@@ -165,3 +169,37 @@ def status(settings: Settings) -> dict[str, Any]:
     finally:
         index.close()
     return base
+
+
+def open_retriever(settings: Settings, config: RetrievalConfig | None = None) -> Retriever:
+    """Retrieval over the index with the model it was built with; never takes the lock."""
+    index = open_index(settings, must_exist=True)
+    if index.catalog.counts()["chunks"] == 0:
+        index.close()
+        raise NothingIndexed()
+    return Retriever(index, embedder_for(settings, index), config)
+
+
+def ask(
+    settings: Settings,
+    retriever: Retriever,
+    backend: Backend,
+    question: str,
+    path_filter: PathFilter | None = None,
+    history: Sequence[Turn] = (),
+    query: str | None = None,
+) -> AnswerStream:
+    """Retrieve for `query` (the question, or its stand-alone rewrite in a conversation)
+    and stream the backend's answer to `question`."""
+    started = time.perf_counter()
+    result = retriever.search(query or question, settings.k, path_filter)
+    retrieve_ms = (time.perf_counter() - started) * 1000
+    return answer_stream(
+        question,
+        result.passages,
+        backend,
+        max_answer_tokens=settings.max_answer_tokens,
+        temperature=settings.temperature,
+        retrieve_ms=retrieve_ms,
+        history=history,
+    )

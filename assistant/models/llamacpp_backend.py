@@ -144,7 +144,12 @@ class LlamaCppBackend:
         with self._lock:
             try:
                 chunks = self._llm.create_chat_completion(
-                    messages=payload, stream=True, max_tokens=max_tokens, temperature=temperature
+                    messages=payload,
+                    stream=True,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    # Small models loop on a phrase without it; 1.2 keeps numbers intact.
+                    repeat_penalty=1.2,
                 )
                 for chunk in chunks:
                     text = chunk["choices"][0]["delta"].get("content")
