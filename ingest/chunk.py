@@ -97,7 +97,8 @@ def chunk_document(
     group: list[_Piece] = []
     group_headings: tuple[str, ...] | None = None
     for section in doc.sections:
-        if section.headings != group_headings and group:
+        headings = _bounded_headings(section.headings, tokens, max_tokens // 2)
+        if headings != group_headings and group:
             chunks.extend(
                 _pack(
                     group,
@@ -111,8 +112,8 @@ def chunk_document(
                 )
             )
             group = []
-        group_headings = section.headings
-        budget = max_tokens - _heading_cost(section.headings, tokens)
+        group_headings = headings
+        budget = max_tokens - _heading_cost(group_headings, tokens)
         group.extend(_pieces(section.text, offset, section.page, tokens, min(target, budget)))
         offset += len(section.text) + len(SECTION_SEPARATOR)
     if group:
@@ -129,6 +130,24 @@ def chunk_document(
             )
         )
     return chunks
+
+
+def _bounded_headings(
+    headings: tuple[str, ...], tokens: TokenCounter, limit: int
+) -> tuple[str, ...]:
+    """The heading path cut to `limit` tokens, so text always has room beside it.
+
+    A "heading" that long is a paragraph marked up as one (a whole HTML page in an <h1>);
+    without the cut, the text budget goes to zero or below and every chunk overflows.
+    """
+    if _heading_cost(headings, tokens) <= limit:
+        return headings
+    share = max(1, limit // len(headings) - 2)  # room for " > " and the special tokens
+    cut = []
+    for heading in headings:
+        spans = tokens.spans(heading)
+        cut.append(heading[: spans[share - 1][1]] if len(spans) > share else heading)
+    return tuple(cut)
 
 
 def _heading_cost(headings: tuple[str, ...], tokens: TokenCounter) -> int:
