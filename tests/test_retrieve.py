@@ -1,0 +1,171 @@
+"""Retrieval over a real index of sample_docs/: the right file and page in the top three,
+hostile keyword queries, filters, fusion and merging on hand-made rankings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sample_questions import SAMPLE_QUESTIONS, SampleQuestion
+
+from assistant import library
+from assistant.retrieve import (
+    PathFilter,
+    Retriever,
+    fts_query,
+    merge_neighbours,
+    reciprocal_rank_fusion,
+)
+from assistant.settings import load_settings
+from ingest.store.catalog import StoredChunk
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Retriever]:  # type: ignore[no-untyped-def]
+    """One index of sample_docs/ for the whole module (ingesting takes seconds)."""
+    data = tmp_path_factory.mktemp("index")
+    settings = load_settings(config_file=data / "none.toml", environ={}, data_dir=data)
+    library.ingest(settings, [ROOT / "sample_docs"])
+    found = library.open_retriever(settings)
+    yield found
+    found.index.close()
+
+
+def _hit(question: SampleQuestion, retriever: Retriever) -> bool:
+    for passage in retriever.search(question.question, k=3).passages:
+        if Path(passage.path).name != question.path:
+            continue
+        if question.page is not None and not (
+            passage.page_start <= question.page <= (passage.page_end or passage.page_start)
+        ):
+            continue
+        if question.must_contain in passage.text:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("question", SAMPLE_QUESTIONS, ids=lambda q: q.question[:40])
+def test_sample_question_finds_its_file_and_page_in_top_three(
+    question: SampleQuestion, retriever: Retriever
+) -> None:
+    assert _hit(question, retriever), [
+        (p.location(), round(p.score, 2)) for p in retriever.search(question.question, 3).passages
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced quote',
+        "AND OR NOT",
+        "(((",
+        "prune*",
+        "-cherry",
+        "title: NEAR(a b)",
+        "^caret {braces} [brackets]",
+        "果樹園の剪定はいつですか",
+        "яблоки сидр",
+        "'; DROP TABLE chunks; --",
+        "",
+        "   ",
+        "?!.,",
+    ],
+)
+def test_any_user_text_is_a_valid_query(query: str, retriever: Retriever) -> None:
+    for mode in ("hybrid", "keyword", "vector"):
+        result = retriever.search(query, k=3, mode=mode)
+        assert isinstance(result.passages, list)
+
+
+def test_fts_query_quotes_every_word_and_drops_stopwords() -> None:
+    assert fts_query('what is "the" cider-press AND (cost)*') == ('"cider" OR "press" OR "cost"')
+    assert fts_query("the of") == '"the" OR "of"'  # nothing but stopwords: keep them
+    assert fts_query("?!") is None
+
+
+def test_unrelated_question_is_below_the_relevance_floor(retriever: Retriever) -> None:
+    result = retriever.search("What is the boiling point of liquid nitrogen in kelvin?", k=5)
+    assert result.passages == []
+    assert result.below_floor
+
+
+def test_keyword_side_finds_a_rare_exact_token(retriever: Retriever) -> None:
+    passages = retriever.search("Priya Castellane", k=3, mode="keyword").passages
+    assert passages and "Priya Castellane" in passages[0].text
+
+
+def test_folder_and_type_filters(retriever: Retriever, tmp_path: Path) -> None:
+    only_pdf = PathFilter.build(None, ["pdf"])
+    passages = retriever.search("apples and honey", k=5, path_filter=only_pdf).passages
+    assert passages and all(p.path.endswith(".pdf") for p in passages)
+
+    glob = PathFilter.build("*.md", [])
+    passages = retriever.search("membership fee", k=5, path_filter=glob).passages
+    assert passages and all(p.path.endswith(".md") for p in passages)
+
+    folder = PathFilter.build(str(tmp_path), [])  # a folder with nothing indexed
+    assert retriever.search("membership fee", k=5, path_filter=folder).passages == []
+
+
+def test_filter_on_a_large_set_over_fetches_and_stays_correct(retriever: Retriever) -> None:
+    """Above exact_filter_limit the filter is applied to an enlarged vector candidate pool."""
+    from dataclasses import replace
+
+    original = retriever.config
+    retriever.config = replace(original, exact_filter_limit=0)
+    try:
+        only_md = PathFilter.build("*.md", [])
+        passages = retriever.search("pruning plums", k=3, path_filter=only_md).passages
+        assert passages and all(p.path.endswith(".md") for p in passages)
+    finally:
+        retriever.config = original
+
+
+def test_reciprocal_rank_fusion_by_hand() -> None:
+    # a: 1/(60+1) + 1/(60+3) = 0.016393 + 0.015873 = 0.032266
+    # b: 1/(60+2) + 1/(60+1) = 0.016129 + 0.016393 = 0.032522
+    # c: 1/(60+3) = 0.015873 ; d: 1/(60+2) = 0.016129
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "d", "a"]], k=60)
+    assert [i for i, _ in fused] == ["b", "a", "d", "c"]
+    assert fused[0][1] == pytest.approx(1 / 62 + 1 / 61)
+    weighted = reciprocal_rank_fusion([["a"], ["b"]], k=60, weights=[1.0, 2.0])
+    assert [i for i, _ in weighted] == ["b", "a"]
+
+
+def _chunk(doc: int, idx: int, start: int, end: int, text: str, page: int | None = None):  # type: ignore[no-untyped-def]
+    return StoredChunk(
+        chunk_id=f"{doc}:{idx}",
+        path=f"/docs/{doc}.md",
+        doc_id=doc,
+        index=idx,
+        page_start=page,
+        page_end=page,
+        headings=(),
+        char_start=start,
+        char_end=end,
+        text=text,
+    )
+
+
+def test_overlapping_neighbours_merge_without_repeating_text() -> None:
+    full = "Alpha beta gamma. Delta epsilon zeta. Eta theta iota."
+    first = _chunk(1, 0, 0, 36, full[0:36])  # "Alpha ... zeta."
+    second = _chunk(1, 1, 18, 53, full[18:53])  # overlaps "Delta epsilon zeta."
+    other = _chunk(2, 0, 0, 5, "Other")
+    passages = merge_neighbours([(second, 0.3, 0.8), (other, 0.2, 0.5), (first, 0.1, 0.6)], k=5)
+    assert len(passages) == 2
+    merged = passages[0]
+    assert merged.text == full
+    assert (merged.first, merged.last, merged.score) == (0, 1, 0.8)
+    assert merged.text.count("Delta") == 1
+
+
+def test_neighbours_on_different_pages_stay_separate_and_k_is_respected() -> None:
+    a = _chunk(1, 0, 0, 10, "page one..", page=1)
+    b = _chunk(1, 1, 12, 22, "page two..", page=2)
+    c = _chunk(3, 0, 0, 4, "more")
+    passages = merge_neighbours([(a, 0.3, 0.9), (b, 0.2, 0.8), (c, 0.1, 0.7)], k=2)
+    assert [(p.doc_id, p.page_start) for p in passages] == [(1, 1), (1, 2)]
