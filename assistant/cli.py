@@ -238,6 +238,63 @@ def forget(
     typer.echo(f"{removed} files removed from the index")
 
 
+class WatchPrinter(LinePrinter):
+    """LinePrinter with the time of day: a watcher's lines end up in a log."""
+
+    def file_done(self, change: Change | None) -> None:
+        if change is None or (self.quiet and change.kind != "failed"):
+            return
+        line = (
+            f"failed   {change.path}: {change.detail}"
+            if change.kind == "failed"
+            else describe_change(change)
+        )
+        err(f"{time.strftime('%H:%M:%S')} {line}")
+
+
+@app.command()
+def watch(
+    paths: Annotated[list[Path], typer.Argument(help="Folders or files to keep indexed.")],
+    poll: Annotated[
+        bool, typer.Option("--poll", help="Poll instead of OS events (network drives).")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures.")] = False,
+    debounce: Annotated[
+        float | None, typer.Option(help="Seconds of quiet before a batch is indexed.")
+    ] = None,
+    device: Annotated[str | None, typer.Option(help="cuda, mps or cpu.")] = None,
+) -> None:
+    """Catch up, then keep the index current as files come, change, move and go."""
+    import os
+
+    from assistant import library
+    from ingest.watch import Watcher, run_until_signalled
+
+    cfg = settings(debounce_seconds=debounce, device=device)
+    folders = [os.path.abspath(p) for p in paths]
+    with library.writer(cfg, "watch", folders) as (index, lock):
+        watcher = Watcher(
+            index,
+            library.embedder_for(cfg, index),
+            [Path(f) for f in folders],
+            library.sync_options(cfg),
+            WatchPrinter(quiet),
+            debounce=cfg.debounce_seconds,
+            poll=poll,
+            publish=lock.update,
+        )
+        if not quiet:
+            err(f"watching {', '.join(folders)} (Ctrl-C to stop)")
+        if not run_until_signalled(watcher):
+            # Stuck in an embedding call: end now; the next start's reconcile drops
+            # whatever the interrupted batch half wrote.
+            err("stopped mid-batch; the next start catches up")
+            sys.stderr.flush()
+            os._exit(0)
+    if not quiet:
+        err("stopped")
+
+
 InOption = Annotated[
     str | None,
     typer.Option("--in", help="Only this folder or file, or a glob such as '*.pdf'."),
