@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,25 +70,32 @@ class Settings:
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 
 
+_TYPES = typing.get_type_hints(Settings)
+
+
 def _coerce(name: str, value: Any) -> Any:
-    """Turn a TOML or environment value into the field's type, or say which key is wrong."""
-    default = _FIELDS[name].default
-    factory = _FIELDS[name].default_factory
-    sample = factory() if factory is not dataclasses.MISSING else default
+    """Turn a TOML or environment value into the field's declared type, or say which is wrong."""
+    declared = _TYPES[name]
+    optional = isinstance(declared, types.UnionType) or typing.get_origin(declared) is typing.Union
+    kind = (
+        next(a for a in typing.get_args(declared) if a is not type(None)) if optional else declared
+    )
+    if value is None or (optional and value == ""):
+        return None  # an empty value clears an optional setting
     try:
-        if name == "data_dir":
+        if kind is Path:
             return Path(str(value)).expanduser()
-        if isinstance(sample, list):
+        if typing.get_origin(kind) is list:
             if isinstance(value, str):
                 return [v.strip() for v in value.split(",") if v.strip()]
             return [str(v) for v in value]
-        if isinstance(sample, bool):
+        if kind is bool:
             return str(value).lower() in ("1", "true", "yes", "on")
-        if isinstance(sample, int):
+        if kind is int:
             return int(value)
-        if isinstance(sample, float):
+        if kind is float:
             return float(value)
-        return None if value in ("", None) else str(value)
+        return str(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"setting {name!r} has a bad value {value!r}: {exc}") from exc
 

