@@ -1,0 +1,163 @@
+"""Retrieval latency at 100,000 chunks, filtered-search strategies, and the embedded model's
+time to first token and tokens/s. Run by hand; prints a Markdown section for RESULTS.md.
+
+    python bench/bench_retrieval.py --source DATA_DIR [--target 100000] [--queries 200]
+
+SOURCE is an index built from real text (for example the SciFact index that
+`assistant eval /work/shared/data/scifact --split train` leaves under DATA_DIR/eval/).
+Its passages and their real vectors are copied, under new content ids, until the bench
+index holds TARGET chunks: real text and real vectors, so both the BM25 side and the HNSW
+side see a realistic distribution, without 80 minutes of embedding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ingest.offline import force_offline
+
+force_offline()
+
+from assistant.library import _embedder  # noqa: E402
+from assistant.retrieve import PathFilter, Retriever  # noqa: E402
+from ingest.store import Index  # noqa: E402
+from ingest.store.catalog import vector_ids  # noqa: E402
+
+
+def build_bench_index(source: Index, target: Path, chunks_wanted: int) -> Index:
+    bench = Index(target)
+    model = source.model
+    assert model is not None, "the source index has no model recorded"
+    bench.bind_model(*model)
+    rows = list(
+        source.catalog.db.execute(
+            "SELECT f.path, f.doc_id, f.size, f.mtime_ns, f.hash, f.chunks FROM files f "
+            "WHERE f.state = 'indexed' ORDER BY f.path"
+        )
+    )
+    copies = 0
+    while bench.catalog.counts()["chunks"] < chunks_wanted:
+        for path, doc_id, size, mtime_ns, content_hash, count in rows:
+            if bench.catalog.counts()["chunks"] >= chunks_wanted:
+                break
+            ids = vector_ids(doc_id, count)
+            got = source.vectors.collection.get(ids=ids, include=["embeddings"])
+            order = {cid: n for n, cid in enumerate(got["ids"])}
+            vectors = [list(got["embeddings"][order[cid]]) for cid in ids]
+            chunks = source.catalog.neighbours(doc_id, 0, count - 1)
+            from ingest.chunk import Chunk
+
+            as_chunks = [
+                Chunk(
+                    c.index, c.text, c.char_start, c.char_end, c.page_start, c.page_end, c.headings
+                )
+                for c in chunks
+            ]
+            new_path = str(Path(path).parent / f"copy{copies}" / Path(path).name)
+            bench.write_file(new_path, size, mtime_ns, content_hash, as_chunks, vectors)
+        copies += 1
+    return bench
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--source", type=Path, required=True, help="a data dir with an index")
+    parser.add_argument(
+        "--queries-file", type=Path, default=Path("/work/shared/data/scifact/queries.jsonl")
+    )
+    parser.add_argument("--target", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--keep", type=Path, help="build (or reuse) the bench index here")
+    args = parser.parse_args()
+
+    source = Index(args.source)
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-retrieval-"))
+    started = time.perf_counter()
+    if args.keep and (workdir / "catalog.sqlite3").exists():
+        bench = Index(workdir)
+    else:
+        bench = build_bench_index(source, workdir, args.target)
+    build_s = time.perf_counter() - started
+    counts = bench.catalog.counts()
+    print(
+        f"bench index: {counts['chunks']} chunks in {counts['files']} files, "
+        f"{bench.vectors.count()} vectors, built in {build_s:.0f} s",
+        file=sys.stderr,
+    )
+
+    queries = [json.loads(line)["text"] for line in args.queries_file.open()][: args.queries]
+    embedder = _embedder(None, None)
+    retriever = Retriever(bench, embedder)
+    for q in queries[:10]:  # warm up: model, HNSW index in memory, SQLite pages
+        retriever.search(q, 5)
+
+    def timed(fn) -> list[float]:  # type: ignore[no-untyped-def]
+        out = []
+        for q in queries:
+            t = time.perf_counter()
+            fn(q)
+            out.append((time.perf_counter() - t) * 1000)
+        return out
+
+    embed_ms = timed(lambda q: embedder.embed([q]))
+    hybrid_ms = timed(lambda q: retriever.search(q, 5))
+    vector_ms = timed(lambda q: retriever.search(q, 5, mode="vector"))
+    keyword_ms = timed(lambda q: retriever.search(q, 5, mode="keyword"))
+
+    # Filtered search: one folder copy (~1/12 of the index), ours vs a Chroma `where`.
+    folder = str(Path(next(bench.catalog.files()).path).parent)
+    flt = PathFilter.build(folder, [])
+    ours_ms = timed(lambda q: retriever.search(q, 5, path_filter=flt))
+    allowed = list(bench.catalog.doc_chunk_counts(flt))
+    vectors = {q: embedder.embed([q])[0] for q in queries}
+
+    def chroma_where(q: str) -> None:
+        bench.vectors.collection.query(
+            query_embeddings=[vectors[q]],
+            n_results=40,
+            where={"doc": {"$in": allowed}},
+            include=["distances"],
+        )
+
+    where_ms = timed(chroma_where)
+    unfiltered_ms = timed(
+        lambda q: bench.vectors.collection.query(
+            query_embeddings=[vectors[q]], n_results=40, include=["distances"]
+        )
+    )
+
+    def row(name: str, values: list[float]) -> str:
+        return f"| {name} | {statistics.median(values):.1f} | {percentile(values, 0.95):.1f} |"
+
+    print(
+        f"\n### Retrieval latency at {counts['chunks']:,} chunks ({len(queries)} SciFact queries)\n"
+    )
+    print("| step | p50 ms | p95 ms |\n| --- | --- | --- |")
+    print(row("query embedding alone", embed_ms))
+    print(row("hybrid search (embed + Chroma + FTS5 + fusion + fetch)", hybrid_ms))
+    print(row("vector-only search", vector_ms))
+    print(row("keyword-only search", keyword_ms))
+    passing = sum(bench.catalog.doc_chunk_counts(flt).values())
+    print(row(f"filtered hybrid search, our way ({passing} chunks pass)", ours_ms))
+    print(row("Chroma query alone, unfiltered", unfiltered_ms))
+    print(row("Chroma query alone, `where doc $in [...]` for the same filter", where_ms))
+    print(f"\nindex size on disk: {bench.size_on_disk() / 1e6:.0f} MB")
+    if not args.keep:
+        bench.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
