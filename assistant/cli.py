@@ -62,6 +62,14 @@ def main_options(
         Path | None,
         typer.Option("--config", envvar="ASSISTANT_CONFIG", help="A TOML settings file."),
     ] = None,
+    chroma_url: Annotated[
+        str | None,
+        typer.Option(
+            "--chroma-url",
+            help="Keep the vectors in this Chroma server (a team index); it must pass the "
+            "egress policy. The catalog stays in the data dir.",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Tracebacks and debug logs.")] = False,
 ) -> None:
     _state["debug"] = debug
@@ -69,7 +77,7 @@ def main_options(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    _state["settings"] = load_settings(config_file=config, data_dir=data_dir)
+    _state["settings"] = load_settings(config_file=config, data_dir=data_dir, chroma_url=chroma_url)
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty() and "chat" in _commands():
             ctx.invoke(_commands()["chat"])
@@ -395,6 +403,24 @@ def ask(
             + ", ".join(f"[{n}]" for n in answer.unknown_citations)
             + " (dropped)"
         )
+
+
+@app.command()
+def doctor(
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Check this install: model, device, index, backend, endpoints, privacy, disk."""
+    from assistant.doctor import all_passed, run_checks
+
+    checks = run_checks(settings())
+    if as_json:
+        emit_json({"checks": [c.as_dict() for c in checks]})
+    else:
+        for check in checks:
+            typer.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+            if not check.ok and check.fix:
+                typer.echo(f"      fix: {check.fix}")
+    raise typer.Exit(0 if all_passed(checks) else 1)
 
 
 @app.command(name="eval")

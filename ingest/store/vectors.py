@@ -7,8 +7,10 @@ its default one downloads a model from the internet.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -20,10 +22,33 @@ log = logging.getLogger(__name__)
 COLLECTION = "chunks"
 
 
-def _settings() -> Any:
+# httpx reads these when a client is built; Chroma's HttpClient builds its own with the
+# default trust_env=True, so a proxy in the environment would carry vectors and file paths
+# off the machine even though the server URL itself passed the egress policy.
+PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+)
+
+
+def chroma_settings() -> Any:
+    """The settings every Chroma client gets: telemetry off, no reset endpoint."""
     from chromadb.config import Settings
 
     return Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+@contextlib.contextmanager
+def _proxies_ignored() -> Iterator[None]:
+    saved = {k: os.environ.pop(k) for k in PROXY_VARIABLES if k in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
 
 
 def open_client(persist_dir: Path | None = None, url: str | None = None) -> Any:
@@ -34,15 +59,16 @@ def open_client(persist_dir: Path | None = None, url: str | None = None) -> Any:
 
     if url:
         parsed = urlparse(url if "://" in url else f"http://{url}")
-        return chromadb.HttpClient(
-            host=parsed.hostname or "127.0.0.1",
-            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-            ssl=parsed.scheme == "https",
-            settings=_settings(),
-        )
+        with _proxies_ignored():
+            return chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings(),
+            )
     assert persist_dir is not None
     persist_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return chromadb.PersistentClient(path=str(persist_dir), settings=_settings())
+    return chromadb.PersistentClient(path=str(persist_dir), settings=chroma_settings())
 
 
 class VectorStore:

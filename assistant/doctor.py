@@ -1,0 +1,301 @@
+"""`assistant doctor`: every check that decides whether this machine can answer, privately.
+
+Each check returns pass or fail with the fix in one line, so a user on an air-gapped
+machine (with nobody to ask) can get from a failing install to a working one alone.
+The core knows nothing of the CLI: `run_checks` returns data, the CLI prints it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# An ingest of a few thousand pages takes tens of MB; a model download is never needed.
+# Under this, Chroma's and SQLite's writes start failing in ways that look like corruption.
+MIN_FREE_BYTES = 1 << 30
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Context:
+    """What later checks reuse from earlier ones: the model is loaded once, not per check."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.embedder: Any = None
+
+
+CheckFn = Callable[[_Context], Check]
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    """All checks, in an order where each can lean on the ones before it.
+
+    A check that raises becomes a failed check carrying the error's own message: a
+    doctor that crashes on the very fault it should report is no use.
+    """
+    context = _Context(settings)
+    results: list[Check] = []
+    for name, fn in _CHECKS:
+        try:
+            outcome = fn(context)
+            results.extend([outcome] if isinstance(outcome, Check) else list(outcome))
+        except Exception as exc:  # each failure is reported, never raised
+            log.debug("check %s raised", name, exc_info=True)
+            results.append(Check(name, False, _one_line(exc), _fix_for(exc)))
+    return results
+
+
+def all_passed(checks: list[Check]) -> bool:
+    return all(c.ok for c in checks)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _fix_for(exc: BaseException) -> str:
+    """User errors already say what to do; anything else gets the generic next step."""
+    from ingest.errors import UserError
+
+    if isinstance(exc, UserError):
+        return "see the message"
+    return "run with --debug for the traceback"
+
+
+def check_offline_flags(_: _Context) -> Check:
+    """The flags only work if set before the libraries import; a stale import is caught
+    by reading the library's own constant, not just the environment."""
+    import sys
+
+    from ingest.offline import OFFLINE_ENV
+
+    wrong = [k for k, v in OFFLINE_ENV.items() if os.environ.get(k) != v]
+    hub = sys.modules.get("huggingface_hub.constants")
+    if hub is not None and not getattr(hub, "HF_HUB_OFFLINE", True):
+        wrong.append("huggingface_hub imported before HF_HUB_OFFLINE was set")
+    if wrong:
+        return Check(
+            "offline flags",
+            False,
+            "not set: " + ", ".join(wrong),
+            "import assistant (it calls ingest.offline.force_offline) before any Hugging Face "
+            "library, and do not override these variables",
+        )
+    return Check("offline flags", True, "HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE and friends on")
+
+
+def check_telemetry(_: _Context) -> Check:
+    from ingest.store.vectors import chroma_settings
+
+    chroma = chroma_settings()
+    problems = []
+    if chroma.anonymized_telemetry:
+        problems.append("Chroma anonymized_telemetry is on")
+    if os.environ.get("HF_HUB_DISABLE_TELEMETRY") != "1":
+        problems.append("HF_HUB_DISABLE_TELEMETRY is not 1")
+    if problems:
+        return Check(
+            "telemetry", False, "; ".join(problems), "unset the variables that turn it back on"
+        )
+    return Check("telemetry", True, "off (Chroma, Hugging Face)")
+
+
+def _endpoint_check(label: str, url: str | None) -> CheckFn:
+    def check(context: _Context) -> Check:
+        from assistant.egress import check_endpoint
+
+        name = f"endpoint {label}"
+        if not url:
+            return Check(name, True, "not configured")
+        check_endpoint(url, context.settings.allowed_hosts)
+        return Check(name, True, f"{url} passes the egress policy")
+
+    return check
+
+
+def check_endpoints(context: _Context) -> Iterator[Check]:
+    s = context.settings
+    for label, url in (
+        ("ollama_host", s.ollama_host),
+        ("openai_base_url", s.openai_base_url),
+        ("chroma_url", s.chroma_url),
+    ):
+        try:
+            yield _endpoint_check(label, url)(context)
+        except Exception as exc:
+            yield Check(
+                f"endpoint {label}",
+                False,
+                _one_line(exc),
+                f"point {label} at this machine, or add the host to allowed_hosts if it is yours",
+            )
+
+
+def check_data_dir(context: _Context) -> Check:
+    """0700 on the folder and nothing readable by group or others anywhere below it."""
+    data_dir = context.settings.data_dir
+    name = "data dir permissions"
+    if not data_dir.exists():
+        return Check(name, True, f"{data_dir} not created yet (it will be made 0700)")
+    loose: list[str] = []
+    for path in [data_dir, *data_dir.rglob("*")]:
+        mode = path.lstat().st_mode
+        if stat.S_IMODE(mode) & 0o077:
+            loose.append(f"{path} {stat.S_IMODE(mode):o}")
+    if loose:
+        more = f" and {len(loose) - 3} more" if len(loose) > 3 else ""
+        return Check(
+            name,
+            False,
+            "readable by others: " + ", ".join(loose[:3]) + more,
+            f"chmod -R go-rwx {data_dir}",
+        )
+    return Check(name, True, f"{data_dir} is 0700, its files private to you")
+
+
+def check_free_disk(context: _Context) -> Check:
+    path = context.settings.data_dir
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    free = shutil.disk_usage(path).free
+    detail = f"{free / 1e9:.1f} GB free at {path}"
+    if free < MIN_FREE_BYTES:
+        return Check(
+            "free disk", False, detail, "free at least 1 GB, or move the index with --data-dir"
+        )
+    return Check("free disk", True, detail)
+
+
+def check_embedding_model(context: _Context) -> Check:
+    """Loads the model for real (flags on, no network): a present-but-broken folder fails."""
+    from assistant import library
+    from ingest.store import Index, catalog_exists
+
+    settings = context.settings
+    index = Index(settings.data_dir) if catalog_exists(settings.data_dir) else None
+    try:
+        embedder = library.embedder_for(settings, index)
+    finally:
+        if index is not None:
+            index.close()
+    vector = embedder.embed(["doctor"])[0]
+    context.embedder = embedder
+    return Check(
+        "embedding model",
+        True,
+        f"{embedder.name} loads offline from {embedder.path} ({len(vector)} dimensions)",
+    )
+
+
+def check_device(context: _Context) -> Check:
+    from assistant import library
+
+    requested = context.settings.device
+    name = library.device_name(context.settings)
+    if requested and requested != "cpu":
+        from ingest.embed import pick_device
+
+        found = pick_device(None)
+        if found != requested:
+            return Check(
+                "device",
+                False,
+                f"{requested} was asked for, but only {found} is available",
+                "remove the device setting, or install the drivers and a matching torch",
+            )
+    note = "" if name != "cpu" else " (no CUDA or Apple MPS found)"
+    return Check("device", True, name + note)
+
+
+def check_index(context: _Context) -> Check:
+    """Opens the vectors too: with a Chroma server this is the check that it answers."""
+    from assistant import library
+    from ingest.store import catalog_exists
+
+    settings = context.settings
+    if not catalog_exists(settings.data_dir):
+        return Check(
+            "index",
+            False,
+            f"nothing indexed in {settings.data_dir}",
+            "run `assistant ingest PATH` on a folder of your documents",
+        )
+    index = library.open_index(settings)
+    try:
+        counts = index.catalog.counts()
+        vectors = index.vectors.count()
+        recorded = index.model
+        if context.embedder is not None and recorded is not None:
+            index.check_model(context.embedder.name, context.embedder.dimension)
+        where = settings.chroma_url or str(settings.data_dir)
+        detail = (
+            f"{counts['files']} files, {counts['chunks']} chunks, {vectors} vectors at {where}"
+            + (f"; built with {recorded[0]}" if recorded else "")
+        )
+        if vectors != counts["chunks"]:
+            return Check(
+                "index",
+                False,
+                detail + ": vectors and catalog disagree",
+                "run `assistant ingest` on your folders again: the writer reconciles them",
+            )
+        return Check("index", True, detail)
+    finally:
+        index.close()
+
+
+def check_backend(context: _Context) -> Check:
+    """For `auto`, says which backend would answer and why, since that is what users ask."""
+    from assistant.models import choose_backend_name, open_backend
+
+    settings = context.settings
+    chosen = choose_backend_name(settings)
+    how = chosen
+    if settings.backend == "auto":
+        why = {
+            "ollama": "Ollama answers with models",
+            "llamacpp": "a model file was given"
+            if settings.model_path
+            else f"no Ollama with models at {settings.ollama_host}",
+        }.get(chosen, "")
+        how = f"auto chose {chosen} ({why})"
+    backend = open_backend(settings)
+    backend.check()
+    where = {
+        "ollama": f" at {settings.ollama_host}",
+        "openai": f" at {settings.openai_base_url}",
+    }.get(chosen, " in this process")
+    return Check("backend", True, f"{how}: model {backend.model} answers{where}")
+
+
+_CHECKS: list[tuple[str, Callable[[_Context], Any]]] = [
+    ("offline flags", check_offline_flags),
+    ("telemetry", check_telemetry),
+    ("endpoints", check_endpoints),
+    ("data dir permissions", check_data_dir),
+    ("free disk", check_free_disk),
+    ("embedding model", check_embedding_model),
+    ("device", check_device),
+    ("index", check_index),
+    ("backend", check_backend),
+]
