@@ -192,35 +192,33 @@ class Watcher:
         touched = [os.fsdecode(event.src_path)]
         if getattr(event, "dest_path", ""):
             touched.append(os.fsdecode(event.dest_path))
-        added = False
         for path in touched:
-            added |= self._note(path, event.is_directory)
-        if added:
-            with self._cond:
-                now = time.monotonic()
-                if not self._pending and not self._resync:
-                    self._first_event = now
-                self._last_event = now
-                self._cond.notify_all()
+            self._note(path, event.is_directory)
 
-    def _note(self, raw: str, is_dir: bool) -> bool:
+    def _note(self, raw: str, is_dir: bool) -> None:
         if not raw or any(raw == p or raw.startswith(p + os.sep) for p in self._excluded):
-            return False
+            return
         root = self._root_for(raw)
         if root is None:
-            return False
+            return
         path = Path(raw)
+        resync = False
         if path.name == IGNORE_FILE and root.rules is not None:
             # New ignore rules can hide or reveal anything below: rescan the whole root.
             root.rules.forget_folder(path.parent)
-            with self._cond:
-                self._resync.add(root.text)
-            return True
-        if root.ignored(path, is_dir) or (not is_dir and not is_supported(path)):
-            return False
+            resync = True
+        elif root.ignored(path, is_dir) or (not is_dir and not is_supported(path)):
+            return
         with self._cond:
-            self._pending.add(raw)
-        return True
+            now = time.monotonic()
+            if not self._pending and not self._resync:
+                self._first_event = now
+            self._last_event = now
+            if resync:
+                self._resync.add(root.text)
+            else:
+                self._pending.add(raw)
+            self._cond.notify_all()
 
     def _root_for(self, path: str) -> _Root | None:
         matches = [r for r in self.roots if r.contains(path)]
