@@ -458,18 +458,34 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except typer.Abort:
+        err("aborted")
+        sys.exit(130)
     except Exception as exc:  # click usage errors and the like
         import click
 
         if isinstance(exc, click.exceptions.Exit):
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        if isinstance(exc, _usage_errors()):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         if isinstance(exc, click.exceptions.Abort):
             err("aborted")
             sys.exit(130)
         raise
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Click's usage errors; Typer >= 0.20 raises those of its own vendored copy
+    (`typer._click`), which are not click's, so a missing argument became a traceback."""
+    import click
+
+    errors: tuple[type[Exception], ...] = (click.ClickException,)
+    try:
+        from typer._click.exceptions import ClickException as VendoredClickException
+    except ImportError:
+        return errors
+    return (*errors, VendoredClickException)
 
 
 if __name__ == "__main__":
