@@ -10,15 +10,16 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ingest.chunk import Chunk
-from ingest.errors import ModelMismatch
+from ingest.errors import ModelMismatch, UserError
 from ingest.store.catalog import Catalog, FileRecord, StoredChunk, parse_chunk_id, vector_ids
 from ingest.store.lock import WriterLock, current_writer
-from ingest.store.vectors import VectorStore, open_client
+from ingest.store.vectors import COLLECTION, VectorStore, open_client
 
 __all__ = ["Catalog", "FileRecord", "Index", "StoredChunk", "WriterLock", "current_writer"]
 
@@ -26,6 +27,10 @@ log = logging.getLogger(__name__)
 
 CATALOG_NAME = "catalog.sqlite3"
 CHROMA_DIR = "chroma"
+
+
+class VectorsElsewhere(UserError):
+    exit_code = 2
 
 
 def catalog_exists(data_dir: Path) -> bool:
@@ -46,9 +51,43 @@ class Index:
     def vectors(self) -> VectorStore:
         """Opened on first use: an unchanged re-sync never needs Chroma at all."""
         if self._vectors is None:
+            name = self._collection_name()  # before connecting: a mismatch needs no server
             client = open_client(self.data_dir / CHROMA_DIR, self._chroma_url)
-            self._vectors = VectorStore(client)
+            self._vectors = VectorStore(client, name)
         return self._vectors
+
+    def _collection_name(self) -> str:
+        """`chunks` in the embedded store; on a server, one collection per catalog.
+
+        The catalog numbers content versions itself and reconcile drops every vector it
+        does not own, so two catalogs writing one server collection would overwrite and
+        then delete each other's vectors. A collection of its own per index prevents it.
+        A catalog also remembers where its vectors live: switching between embedded and
+        server would otherwise find an empty store and answer from nothing.
+        """
+        where = "server" if self._chroma_url else "embedded"
+        recorded = self.catalog.get_meta("vectors_at")
+        if recorded is None:
+            with self.catalog.db:
+                self.catalog.set_meta("vectors_at", where)
+        elif recorded != where:
+            raise VectorsElsewhere(
+                f"this index keeps its vectors in the {recorded} Chroma, not the {where} one: "
+                + (
+                    "pass the same --chroma-url (or chroma_url) as when it was built"
+                    if recorded == "server"
+                    else "drop --chroma-url (and chroma_url)"
+                )
+                + f", or use a fresh --data-dir than {self.data_dir}"
+            )
+        if not self._chroma_url:
+            return COLLECTION
+        index_id = self.catalog.get_meta("index_id")
+        if index_id is None:
+            index_id = uuid.uuid4().hex
+            with self.catalog.db:
+                self.catalog.set_meta("index_id", index_id)
+        return f"{COLLECTION}-{index_id}"
 
     def close(self) -> None:
         self.catalog.close()

@@ -1,0 +1,147 @@
+"""A team index: vectors in a real `chroma run` server on loopback, the catalog local."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+
+
+def _chroma_command() -> list[str]:
+    """The `chroma` script beside this interpreter (it is what pip installs with chromadb)."""
+    script = Path(sys.executable).with_name("chroma")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("chroma")
+    if found:
+        return [found]
+    pytest.skip("the chroma command from the chromadb package is not installed")
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real server on a free loopback port, ended by its own PID."""
+    import httpx
+
+    root = tmp_path_factory.mktemp("chroma_server")
+    port = free_port()
+    log_path = root / "server.log"
+    with log_path.open("wb") as log_file:
+        proc = subprocess.Popen(
+            [*_chroma_command(), "run", "--host", "127.0.0.1", "--port", str(port)]
+            + ["--path", str(root / "db")],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"chroma run exited with {proc.returncode}: {log_path.read_text()}")
+            try:
+                reply = httpx.get(url + "/api/v2/heartbeat", timeout=1, trust_env=False)
+                if reply.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("chroma run did not answer within 60 s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        os.kill(proc.pid, 15)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, 9)
+            proc.wait(timeout=10)
+
+
+def _server_collections(url: str) -> dict[str, int]:
+    import chromadb
+
+    from ingest.store.vectors import open_client
+
+    client = open_client(url=url)
+    assert isinstance(client, chromadb.api.ClientAPI)
+    return {c.name: c.count() for c in client.list_collections()}
+
+
+@pytest.mark.slow
+def test_ingest_and_search_against_a_chroma_server(cli, docs, chroma_server, data_dir, embedder):
+    result = cli("--chroma-url", chroma_server, "ingest", str(docs), "--json")
+    assert result.exit_code == 0, result.stderr
+    chunks = json.loads(result.stdout)["chunks_embedded"]
+    assert chunks > 0
+
+    # The vectors are on the server, in this catalog's own collection, not in the data dir.
+    assert not (data_dir / "chroma").exists()
+    collections = _server_collections(chroma_server)
+    assert [n for n, c in collections.items() if c == chunks and n.startswith("chunks-")]
+
+    found = cli("--chroma-url", chroma_server, "search", "how many hives", "--json")
+    assert found.exit_code == 0, found.stderr
+    assert any("beekeeping" in p["path"] for p in json.loads(found.stdout)[:3])
+
+    checks = cli("--chroma-url", chroma_server, "doctor", "--json")
+    index = next(c for c in json.loads(checks.stdout)["checks"] if c["name"] == "index")
+    assert index["ok"], index
+    assert chroma_server in index["detail"]
+
+
+@pytest.mark.slow
+def test_two_catalogs_on_one_server_keep_apart(cli, docs, chroma_server, tmp_path, embedder):
+    """Two people's indexes share the server but never a collection: each catalog's
+    reconcile would otherwise delete the other's vectors as strays."""
+    (docs / "only-a.txt").write_text("The quince tree by the gate was planted in 1998.\n")
+    first = cli(
+        "--data-dir", str(tmp_path / "a"), "--chroma-url", chroma_server, "ingest", str(docs)
+    )
+    assert first.exit_code == 0, first.stderr
+    second = cli(
+        "--data-dir",
+        str(tmp_path / "b"),
+        "--chroma-url",
+        chroma_server,
+        "ingest",
+        str(docs / "handbook.md"),
+    )
+    assert second.exit_code == 0, second.stderr
+    again = cli(
+        "--data-dir",
+        str(tmp_path / "a"),
+        "--chroma-url",
+        chroma_server,
+        "search",
+        "quince tree by the gate",
+        "--json",
+    )
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout)[0]["path"].endswith("only-a.txt")
+
+
+def test_switching_an_index_to_a_server_is_refused(cli, docs, embedder, monkeypatch):
+    """An embedded index opened with --chroma-url would find no vectors and answer from
+    nothing; it says how to fix it instead. No server is needed: it fails before connecting."""
+    assert cli("ingest", str(docs / "handbook.md")).exit_code == 0
+    result = cli("--chroma-url", "http://127.0.0.1:9", "search", "pruning")
+    assert result.exit_code == 2
+    assert "keeps its vectors in the embedded Chroma" in result.stderr
+
+
+def test_public_chroma_url_refused_before_connecting(cli, docs, embedder):
+    assert cli("ingest", str(docs / "handbook.md")).exit_code == 0
+    result = cli("--chroma-url", "http://8.8.8.8:8000", "search", "pruning")
+    assert result.exit_code == 5
+    assert "refusing to send your documents to 8.8.8.8" in result.stderr
