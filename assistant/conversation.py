@@ -1,0 +1,308 @@
+"""Conversations: follow-up questions rewritten for retrieval, bounded history, saved chats.
+
+The core of the chat face, kept free of Textual so the rule can be tested (and reused by
+another face) without a screen. A conversation file is the user's questions and the
+passages of their documents, so it is written 0600 like the index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import Answer, Source, Turn, map_citations
+from assistant.models.base import Backend, Message
+from assistant.retrieve import STOPWORDS, Passage
+
+log = logging.getLogger(__name__)
+
+REWRITE_MODES = ("auto", "rule", "model")
+HISTORY_TURNS = 4  # exchanges passed to the prompt; `build_prompt` trims further by tokens
+SHORT_QUESTION_WORDS = 3  # content words at or below which a question leans on the last one
+MAX_CARRIED_TERMS = 8
+
+# Words that point back at something said before: their referent is in the last exchange.
+_REFERRING = frozenset(
+    ["it", "its", "it's", "they", "them", "their", "theirs", "that", "those", "this"]
+    + ["these", "he", "she", "him", "her", "his", "hers", "there", "one", "ones", "same"]
+    + ["former", "latter", "other", "another", "else"]
+)
+_CONTINUATIONS = ("and ", "also ", "what about", "how about", "and the", "but ", "or ")
+_WORD = re.compile(r"[\w£$€%-]+", re.UNICODE)
+_SMALL_MODEL = re.compile(r"(?<![\d.])(0?\.\d+|[1-3](\.\d+)?)\s*b\b|\d{2,3}m\b", re.IGNORECASE)
+
+REWRITE_PROMPT = """Rewrite the user's last question as one stand-alone search query that \
+names what it refers to, using the earlier questions. Reply with the query only, on one line, \
+no quotes, no explanation."""
+
+
+@dataclass
+class SavedSource:
+    """A source as the chat shows it; enough to show and open it after a reload, without
+    the index (the file may have changed since)."""
+
+    n: int
+    path: str
+    page_start: int | None
+    page_end: int | None
+    heading: str
+    score: float
+    text: str
+    cited: bool
+
+    def location(self) -> str:
+        name = Path(self.path).name
+        if self.page_start is None:
+            return name
+        if self.page_end and self.page_end != self.page_start:
+            return f"{name}, pages {self.page_start}-{self.page_end}"
+        return f"{name}, page {self.page_start}"
+
+
+@dataclass
+class Exchange:
+    """One question, the query retrieval used for it, and the answer with its sources."""
+
+    question: str
+    answer: str
+    query: str = ""
+    sources: list[SavedSource] = field(default_factory=list)
+    backend: str = ""
+    model: str = ""
+    stopped: bool = False  # the user cancelled it; the text is what came before
+
+    @classmethod
+    def from_answer(cls, answer: Answer, query: str, stopped: bool = False) -> Exchange:
+        sources = saved_sources(answer.sources)
+        return cls(
+            answer.question, answer.text, query, sources, answer.backend, answer.model, stopped
+        )
+
+    @classmethod
+    def pending(cls, question: str, query: str, passages: Sequence[Passage]) -> Exchange:
+        """The passages the model was given, before it answers: the user can read them
+        while a slow model writes."""
+        return cls(question, "", query, saved_sources(map_citations("", passages)[0]))
+
+
+def saved_sources(sources: Sequence[Source]) -> list[SavedSource]:
+    return [
+        SavedSource(
+            s.n,
+            s.passage.path,
+            s.passage.page_start,
+            s.passage.page_end,
+            s.passage.heading,
+            round(float(s.passage.score), 4),
+            s.passage.text,
+            s.cited,
+        )
+        for s in sources
+    ]
+
+
+@dataclass
+class Conversation:
+    id: str = field(default_factory=lambda: time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6])
+    title: str = ""
+    created: float = field(default_factory=time.time)
+    updated: float = field(default_factory=time.time)
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def add(self, exchange: Exchange) -> None:
+        if not self.title:
+            self.title = _title(exchange.question)
+        self.exchanges.append(exchange)
+        self.updated = time.time()
+
+    def history(self, turns: int = HISTORY_TURNS) -> list[Turn]:
+        """The last answered exchanges as prompt history; a stopped answer is half a
+        thought, and teaching the model from it makes the next answer worse."""
+        done = [e for e in self.exchanges if not e.stopped and e.answer]
+        return [Turn(e.question, e.answer) for e in done[-turns:]] if turns > 0 else []
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Conversation:
+        exchanges = []
+        for raw in data.get("exchanges", []):
+            raw = dict(raw)
+            raw["sources"] = [SavedSource(**s) for s in raw.get("sources", [])]
+            exchanges.append(Exchange(**raw))
+        return cls(
+            id=str(data["id"]),
+            title=str(data.get("title", "")),
+            created=float(data.get("created", 0.0)),
+            updated=float(data.get("updated", 0.0)),
+            exchanges=exchanges,
+        )
+
+
+def _title(question: str, limit: int = 60) -> str:
+    flat = " ".join(question.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+# -- follow-up rewriting ------------------------------------------------------------------
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry a question's topic, in order, without repeats."""
+    words = [w.strip("-") for w in _WORD.findall(text.lower())]
+    kept = [w for w in words if w and w not in STOPWORDS and w not in _REFERRING]
+    return list(dict.fromkeys(kept))
+
+
+def is_follow_up(question: str) -> bool:
+    """A question that cannot be searched alone: short, pointing back, or continuing."""
+    lowered = " ".join(question.lower().split())
+    if lowered.startswith(_CONTINUATIONS):
+        return True
+    words = set(_WORD.findall(lowered))
+    if words & _REFERRING:
+        return True
+    return len(content_words(question)) <= SHORT_QUESTION_WORDS
+
+
+def rewrite_by_rule(question: str, previous_queries: Sequence[str]) -> str:
+    """The follow-up plus the key terms of the query before it, for a model too small to
+    rewrite: "and the second one?" after "which apple varieties grow here" searches for
+    both. The previous *query* (itself rewritten) carries a topic across a chain of
+    follow-ups; a question that stands alone is searched as it is."""
+    if not previous_queries or not is_follow_up(question):
+        return question
+    have = set(content_words(question))
+    carried = [w for w in content_words(previous_queries[-1]) if w not in have]
+    if not carried:
+        return question
+    return f"{question.strip()} {' '.join(carried[:MAX_CARRIED_TERMS])}"
+
+
+def model_can_rewrite(backend: Backend) -> bool:
+    """Only a model of some size rewrites better than the rule; a 135M one invents topics.
+
+    The embedded backend ships a tiny model; elsewhere the name usually says the size
+    (`qwen2.5:0.5b`, `SmolLM2-135M`), and a name that does not is trusted.
+    """
+    if backend.name == "llamacpp":
+        return False
+    return _SMALL_MODEL.search(backend.model or "") is None
+
+
+def rewrite_by_model(backend: Backend, question: str, history: Sequence[Turn]) -> str | None:
+    """The model's stand-alone query, or None when its reply is not usable as one."""
+    earlier = "\n".join(f"- {t.question}" for t in history[-HISTORY_TURNS:])
+    messages = [
+        Message("system", REWRITE_PROMPT),
+        Message("user", f"Earlier questions:\n{earlier}\n\nLast question: {question}"),
+    ]
+    reply = "".join(backend.stream_chat(messages, max_tokens=64, temperature=0.0)).strip()
+    line = reply.splitlines()[0].strip().strip('"').strip() if reply else ""
+    if not line or len(line) > 300 or not content_words(line):
+        log.info("model rewrite unusable (%r); using the rule", reply[:80])
+        return None
+    return line
+
+
+def standalone_query(
+    question: str,
+    conversation: Conversation,
+    backend: Backend | None = None,
+    mode: str = "auto",
+) -> str:
+    """The query to retrieve with for `question`, asked inside `conversation`.
+
+    `mode` is `rule`, `model`, or `auto` (the model when `model_can_rewrite`, else the
+    rule). A model rewrite that fails or says nothing usable falls back to the rule.
+    """
+    previous = [e.query or e.question for e in conversation.exchanges]
+    if not previous:
+        return question
+    use_model = mode == "model" or (
+        mode == "auto" and backend is not None and model_can_rewrite(backend)
+    )
+    if use_model and backend is not None and is_follow_up(question):
+        try:
+            rewritten = rewrite_by_model(backend, question, conversation.history())
+        except Exception as exc:  # a rewrite is an optimisation; the answer still matters
+            log.info("model rewrite failed: %s", exc)
+            rewritten = None
+        if rewritten:
+            return rewritten
+    return rewrite_by_rule(question, previous)
+
+
+# -- saved conversations ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    id: str
+    title: str
+    updated: float
+    exchanges: int
+
+
+class ConversationStore:
+    """Conversations as one JSON file each under `<data dir>/conversations`."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.folder = Path(data_dir) / "conversations"
+
+    def _path(self, conversation_id: str) -> Path:
+        if not re.fullmatch(r"[\w.-]+", conversation_id) or conversation_id.startswith("."):
+            raise ValueError(f"not a conversation id: {conversation_id!r}")
+        return self.folder / f"{conversation_id}.json"
+
+    def save(self, conversation: Conversation) -> Path:
+        """Write atomically (temp file, then rename) so a crash never leaves half a file."""
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target = self._path(conversation.id)
+        temp = target.with_suffix(".json.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(conversation.as_dict(), out, ensure_ascii=False, indent=1)
+        os.chmod(temp, 0o600)  # O_CREAT's mode does not apply to a leftover temp file
+        os.replace(temp, target)
+        return target
+
+    def load(self, conversation_id: str) -> Conversation:
+        data = json.loads(self._path(conversation_id).read_text(encoding="utf-8"))
+        return Conversation.from_dict(data)
+
+    def list(self) -> list[ConversationInfo]:
+        """Newest first; an unreadable file is skipped (and logged), not fatal."""
+        found: list[ConversationInfo] = []
+        if not self.folder.is_dir():
+            return found
+        for path in self.folder.glob("*.json"):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                found.append(
+                    ConversationInfo(
+                        str(data["id"]),
+                        str(data.get("title") or "(untitled)"),
+                        float(data.get("updated", 0.0)),
+                        len(data.get("exchanges", [])),
+                    )
+                )
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                log.warning("%s: not a readable conversation: %s", path, exc)
+        return sorted(found, key=lambda c: (-c.updated, c.id))
+
+    def delete(self, conversation_id: str) -> bool:
+        try:
+            self._path(conversation_id).unlink()
+        except FileNotFoundError:
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""The chat's screens besides the main one: passage, help, conversations, model, folder."""

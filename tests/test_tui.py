@@ -1,0 +1,412 @@
+"""The chat app, driven with Textual's pilot: asking, streaming, cancelling, follow-ups,
+errors as notifications, switching models; snapshots of each screen's layout."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.models import open_backend
+from assistant.models.base import Message
+from assistant.retrieve import Passage, RetrievalResult
+from assistant.settings import Settings, load_settings
+from assistant.tui.app import AssistantApp
+from assistant.tui.opener import line_of, open_command
+from assistant.tui.screens.help import HelpScreen
+from assistant.tui.screens.model import ModelScreen
+from assistant.tui.screens.passage import PassageScreen, match_spans
+from assistant.tui.widgets.conversation import AnswerBox
+from assistant.tui.widgets.sources import SourceList
+from assistant.tui.widgets.status import StatusBar
+
+SIZE = (120, 36)
+ANSWER = ["Adults ", "pay ", "£24 ", "a ", "year [1]", "; the orchard ", "had 212 ", "members [2]."]
+FIXED_STATUS: dict[str, Any] = {
+    "files": 7,
+    "chunks": 54,
+    "device": "cpu",
+    "folders": ["/docs"],
+    "watcher": None,
+    "last_change": 1_795_000_000.0,
+}
+
+
+def passages() -> list[Passage]:
+    return [
+        Passage(
+            "/docs/handbook.md", 1, 3, 3, None, None, ("Handbook", "Membership"),
+            "Membership costs £24 a year for adults. Children under 16 join free, "
+            "and a family membership is £40.", 0, 96, 0.71, 0.033, ["1:3"],
+        ),
+        Passage(
+            "/docs/annual-report-2025.pdf", 2, 5, 5, 4, 4, (),
+            "By the end of 2025 the orchard had 212 paying members, up from 180.",
+            0, 70, 0.52, 0.031, ["2:5"],
+        ),
+    ]  # fmt: skip
+
+
+class FixedRetriever:
+    """Fixed passages and a record of every query, so tests can see follow-up rewrites."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+
+    def search(
+        self, query: str, k: int = 5, path_filter: Any = None, mode: str = "hybrid"
+    ) -> RetrievalResult:
+        self.queries.append(query)
+        return RetrievalResult(passages())
+
+
+class ScriptedBackend:
+    """Streams fixed tokens with a short pause between them.
+
+    A stand-in for a model where the test needs exact text (snapshots), an answer long
+    enough to cancel half-way, or a count of the tokens taken from the stream. The real
+    embedded model is used in `test_ask_with_the_embedded_model`.
+    """
+
+    name = "scripted"
+
+    def __init__(
+        self, model: str = "scripted-1", tokens: list[str] | None = None, delay: float = 0.005
+    ) -> None:
+        self.model = model
+        self.tokens = tokens if tokens is not None else ANSWER
+        self.delay = delay
+        self.calls: list[list[Message]] = []
+        self.consumed = 0
+
+    @property
+    def context_tokens(self) -> int:
+        return 4096
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split()) + 1
+
+    def stream_chat(
+        self, messages: list[Message], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        self.calls.append(messages)
+        for token in self.tokens:
+            time.sleep(self.delay)
+            self.consumed += 1
+            yield token
+
+    def list_models(self) -> list[str]:
+        return [self.model]
+
+    def check(self) -> None:
+        """Always ready."""
+
+
+class RecordingApp(AssistantApp):
+    """Keeps every notification, so tests can assert what the user was told."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notes: list[tuple[str, str]] = []
+        self._notes_lock = threading.Lock()
+
+    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+        with self._notes_lock:
+            self.notes.append((kwargs.get("severity", "information"), message))
+        super().notify(message, **kwargs)
+
+
+def make_app(
+    backend: ScriptedBackend | None = None,
+    retriever: FixedRetriever | None = None,
+    settings: Settings | None = None,
+    **kwargs: Any,
+) -> RecordingApp:
+    backend = backend or ScriptedBackend()
+    retriever = retriever or FixedRetriever()
+    kwargs.setdefault("backend_factory", lambda s: backend)
+    kwargs.setdefault("retriever_factory", lambda s: retriever)
+    kwargs.setdefault("status_source", lambda s: dict(FIXED_STATUS))
+    kwargs.setdefault("rewrite", "rule")
+    return RecordingApp(
+        settings or load_settings(), status_interval=0, cursor_blink=False, **kwargs
+    )
+
+
+async def ask(pilot: Any, question: str, wait: bool = True) -> None:
+    app = pilot.app
+    app.query_one("#question").value = question
+    await pilot.press("enter")
+    if wait:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def until(pilot: Any, condition: Any, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.02)
+
+
+def source_count(app: AssistantApp) -> int:
+    return app.query_one(SourceList).option_count
+
+
+async def test_ask_streams_the_answer_and_lists_its_sources() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "How much is membership?")
+        box = app.query_one(AnswerBox)
+        assert box.exchange is not None
+        assert box.exchange.answer == "".join(ANSWER).strip()
+        assert "£24" in box.markdown.source and "[1]" in box.markdown.source
+        assert source_count(app) == 2
+        assert [s.cited for s in box.exchange.sources] == [True, True]
+        saved = list((app.settings.data_dir / "conversations").glob("*.json"))
+        assert len(saved) == 1
+        assert saved[0].stat().st_mode & 0o777 == 0o600
+
+
+async def test_escape_stops_the_answer_and_the_stream() -> None:
+    backend = ScriptedBackend(tokens=["word "] * 400, delay=0.01)
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Tell me everything about the orchard", wait=False)
+        await until(pilot, lambda: backend.consumed >= 5)
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        taken = backend.consumed
+        time.sleep(0.2)
+        assert backend.consumed == taken < 400, "the stream kept being consumed"
+        box = app.query_one(AnswerBox)
+        assert box.exchange is not None and box.exchange.stopped
+        assert box.has_class("-stopped")
+        assert app.is_running
+
+
+async def test_a_new_question_cancels_the_running_answer() -> None:
+    backend = ScriptedBackend(tokens=["slow "] * 300, delay=0.01)
+    app = make_app(backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "First question about apples", wait=False)
+        await until(pilot, lambda: backend.consumed >= 3)
+        backend.tokens, backend.delay = ANSWER, 0.0
+        await ask(pilot, "How much is membership?")
+        first, second = app.query(AnswerBox)
+        assert first.exchange is not None and first.exchange.stopped
+        assert second.exchange is not None and not second.exchange.stopped
+        assert second.exchange.answer.startswith("Adults pay")
+
+
+async def test_a_follow_up_is_rewritten_for_retrieval_and_gets_the_history() -> None:
+    backend, retriever = ScriptedBackend(), FixedRetriever()
+    app = make_app(backend, retriever, rewrite="rule")
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "Which apple varieties grow in the orchard?")
+        await ask(pilot, "and the second one?")
+        assert retriever.queries[0] == "Which apple varieties grow in the orchard?"
+        follow_up = retriever.queries[1]
+        assert follow_up.startswith("and the second one?")
+        assert {"apple", "varieties", "orchard"} <= set(follow_up.split())
+        prompt = backend.calls[-1]
+        assert [m.role for m in prompt] == ["system", "user", "assistant", "user"]
+        assert prompt[1].content == "Which apple varieties grow in the orchard?"
+        assert prompt[2].content == "".join(ANSWER).strip()
+        assert prompt[3].content.endswith("Question: and the second one?")
+
+
+async def test_an_unreachable_backend_is_a_notification_and_the_app_lives_on() -> None:
+    from tests.conftest import free_port
+
+    settings = load_settings().replace(
+        backend="openai", openai_base_url=f"http://127.0.0.1:{free_port()}/v1"
+    )
+    app = make_app(settings=settings, backend_factory=open_backend)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        errors = [m for severity, m in app.notes if severity == "error"]
+        assert errors and "127.0.0.1" in errors[0]
+        await ask(pilot, "How much is membership?")
+        assert app.query_one(AnswerBox).has_class("-failed")
+        assert len([1 for severity, _ in app.notes if severity == "error"]) == 2
+        assert app.is_running
+        assert "not ready" in str(app.query_one(StatusBar).render())
+
+
+async def test_nothing_indexed_says_how_to_fix_it() -> None:
+    from assistant import library
+
+    app = make_app(retriever_factory=library.open_retriever, status_source=library.status)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "How much is membership?")
+        assert any("assistant ingest" in m for _, m in app.notes)
+        assert app.query_one(AnswerBox).has_class("-failed")
+        assert app.is_running
+
+
+async def test_switching_the_model() -> None:
+    opened: list[Settings] = []
+
+    def factory(settings: Settings) -> ScriptedBackend:
+        opened.append(settings)
+        return ScriptedBackend(model=settings.model or "scripted-1")
+
+    app = make_app(backend_factory=factory, model_lister=lambda s, name: ["tiny", "bigger"])
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ModelScreen)
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#model-list").option_count == 2
+        app.screen.query_one("#model-input").value = "bigger"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.backend is not None and app.backend.model == "bigger"
+        assert opened[-1].model == "bigger"
+        assert "scripted · bigger" in str(app.query_one(StatusBar).render())
+        await ask(pilot, "How much is membership?")
+        assert app.query_one(AnswerBox).exchange.model == "bigger"  # type: ignore[union-attr]
+
+
+async def test_choosing_a_source_shows_the_passage_highlighted() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "How much is membership?")
+        await pilot.press("ctrl+s", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PassageScreen)
+        assert app.screen.source.path == "/docs/handbook.md"
+        assert "membership" in app.screen.words
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PassageScreen)
+
+
+async def test_saved_conversations_reopen_and_delete() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "How much is membership?")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not app.query(AnswerBox)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        boxes = list(app.query(AnswerBox))
+        assert len(boxes) == 1 and boxes[0].exchange.question == "How much is membership?"  # type: ignore[union-attr]
+        assert source_count(app) == 2
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.store.list() == []
+
+
+def test_match_spans_are_whole_words_any_case() -> None:
+    text = "Members pay; membership costs £24. A member's dues."
+    found = [text[a:b] for a, b in match_spans(text, ["membership", "member"])]
+    assert found == ["Members", "membership", "member"]
+
+
+def test_open_command_jumps_to_page_or_line(tmp_path: Path) -> None:
+    pdf, notes = tmp_path / "report.pdf", tmp_path / "notes.md"
+    notes.write_text("# Title\n\nintro\n\nMembership   costs £24\na year.\n")
+    have = {"zathura", "less", "xdg-open"}.__contains__
+    which = lambda name: f"/usr/bin/{name}" if have(name) else None  # noqa: E731
+    assert open_command(pdf, 4, None, {}, which).argv == ["zathura", "-P", "4", str(pdf)]  # type: ignore[union-attr]
+    line = line_of(notes, "Membership costs £24 a year.")
+    assert line == 5
+    editor = open_command(notes, None, line, {"EDITOR": "vim -p"}, which)
+    assert editor is not None and editor.in_terminal
+    assert editor.argv == ["vim", "-p", "+5", str(notes)]
+    assert open_command(notes, None, line, {}, which).argv == ["less", "+5", str(notes)]  # type: ignore[union-attr]
+    assert open_command(tmp_path / "a.docx", None, None, {}, lambda n: None) is None
+
+
+@pytest.mark.slow
+async def test_ask_with_the_embedded_model(docs: Path) -> None:
+    """The real path end to end: the index of sample_docs, the embedder, SmolLM2."""
+    from assistant import library
+
+    settings = load_settings().replace(backend="llamacpp", max_answer_tokens=48)
+    library.ingest(settings, [docs])
+    app = RecordingApp(settings, status_interval=0, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "How much does it cost an adult to join the orchard each year?")
+        await until(pilot, lambda: app.query_one(AnswerBox).exchange is not None, 240)
+        exchange = app.query_one(AnswerBox).exchange
+        assert exchange is not None and exchange.backend == "llamacpp"
+        assert exchange.answer.strip()
+        assert exchange.sources and all(s.path.startswith(str(docs)) for s in exchange.sources)
+        assert any(s.path.endswith("handbook.md") for s in exchange.sources)
+        assert source_count(app) == len(exchange.sources)
+        assert not [m for severity, m in app.notes if severity == "error"]
+
+
+# -- snapshots ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+def snapshot_app() -> RecordingApp:
+    return make_app(ScriptedBackend(delay=0.0))
+
+
+async def _answered(pilot: Any) -> None:
+    await ask(pilot, "How much is membership, and how many members are there?")
+
+
+def test_snapshot_main_screen(snap_compare: Any, fixed_clock: None) -> None:
+    """The main screen after one answer: the question, the Markdown answer with [n] marks,
+    the sources panel (file, page, score, snippet), the status bar and the footer keys."""
+    assert snap_compare(snapshot_app(), terminal_size=SIZE, run_before=_answered)
+
+
+def test_snapshot_passage_view(snap_compare: Any, fixed_clock: None) -> None:
+    """The passage view of the first source: location, path, heading path, and the whole
+    passage with the question's words highlighted."""
+
+    async def run_before(pilot: Any) -> None:
+        await _answered(pilot)
+        await pilot.press("ctrl+s", "enter")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_help_screen(snap_compare: Any, fixed_clock: None) -> None:
+    """The help screen: every key and command with what it does."""
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+
+    assert snap_compare(snapshot_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_the_cli_imports_textual_only_for_chat() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, assistant.cli; print('textual' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ)
+    )
+    assert out.stdout.strip() == "False", out.stderr
