@@ -423,6 +423,29 @@ def doctor(
     raise typer.Exit(0 if all_passed(checks) else 1)
 
 
+@app.command()
+def chat(
+    backend: Annotated[str | None, typer.Option(help="auto, ollama, openai or llamacpp.")] = None,
+    model: Annotated[str | None, typer.Option(help="The model name on the server.")] = None,
+    model_path: Annotated[
+        str | None, typer.Option(help="A GGUF file for the embedded llamacpp backend.")
+    ] = None,
+    k: KOption = None,
+    rewrite: Annotated[
+        str,
+        typer.Option(help="How follow-ups become search queries: auto, rule or model."),
+    ] = "auto",
+) -> None:
+    """Chat with your documents in a terminal UI (also what bare `assistant` opens)."""
+    from assistant.conversation import REWRITE_MODES
+
+    if rewrite not in REWRITE_MODES:
+        raise typer.BadParameter(f"use one of {', '.join(REWRITE_MODES)}", param_hint="--rewrite")
+    from assistant.tui import run  # Textual loads only for this command
+
+    run(settings(backend=backend, model=model, model_path=model_path, k=k), rewrite=rewrite)
+
+
 @app.command(name="eval")
 def evaluate(
     dataset_dir: Annotated[Path, typer.Argument(help="A BEIR-layout dataset folder.")],
