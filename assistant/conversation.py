@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 REWRITE_MODES = ("auto", "rule", "model")
 HISTORY_TURNS = 4  # exchanges passed to the prompt; `build_prompt` trims further by tokens
 SHORT_QUESTION_WORDS = 3  # content words at or below which a question leans on the last one
+REFERRING_QUESTION_WORDS = 5  # ...and, with a pronoun, at or below which it points back
 MAX_CARRIED_TERMS = 8
 
 # Words that point back at something said before: their referent is in the last exchange.
@@ -168,10 +169,12 @@ def is_follow_up(question: str) -> bool:
     lowered = " ".join(question.lower().split())
     if lowered.startswith(_CONTINUATIONS):
         return True
-    words = set(_WORD.findall(lowered))
-    if words & _REFERRING:
+    topic = len(content_words(question))
+    # "does it cost" uses "it" without pointing back: a pronoun only counts in a question
+    # too thin to name its own topic.
+    if set(_WORD.findall(lowered)) & _REFERRING and topic <= REFERRING_QUESTION_WORDS:
         return True
-    return len(content_words(question)) <= SHORT_QUESTION_WORDS
+    return topic <= SHORT_QUESTION_WORDS
 
 
 def rewrite_by_rule(question: str, previous_queries: Sequence[str]) -> str:

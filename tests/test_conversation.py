@@ -1,0 +1,155 @@
+"""Follow-up rewriting (the rule, the model, the choice between them) and saved conversations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.conversation import (
+    Conversation,
+    ConversationStore,
+    Exchange,
+    SavedSource,
+    is_follow_up,
+    model_can_rewrite,
+    rewrite_by_rule,
+    standalone_query,
+)
+from assistant.models.base import Message
+
+
+class ReplyBackend:
+    """Answers every chat with one fixed reply: stands in for a model that rewrites."""
+
+    def __init__(self, reply: str, name: str = "ollama", model: str = "llama3.1:8b") -> None:
+        self.reply, self.name, self.model = reply, name, model
+        self.calls: list[list[Message]] = []
+
+    context_tokens = 8192
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def stream_chat(
+        self, messages: list[Message], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        self.calls.append(messages)
+        yield from self.reply.split(" ")[:1] + [" " + w for w in self.reply.split(" ")[1:]]
+
+    def list_models(self) -> list[str]:
+        return [self.model]
+
+    def check(self) -> None:
+        """Always ready."""
+
+
+def talk(*questions: str) -> Conversation:
+    conversation = Conversation()
+    for q in questions:
+        conversation.add(Exchange(q, f"answer to {q}", q))
+    return conversation
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["and the second one?", "What about pears?", "Who looks after them?", "why?", "and its price"],
+)
+def test_follow_ups_are_recognised(question: str) -> None:
+    assert is_follow_up(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When is the right time to prune the plum and cherry trees?",
+        "How much does it cost an adult to join the orchard each year?",
+    ],
+)
+def test_stand_alone_questions_are_not_follow_ups(question: str) -> None:
+    assert not is_follow_up(question)
+
+
+def test_the_rule_carries_the_previous_topic() -> None:
+    query = rewrite_by_rule("and the second one?", ["Which apple varieties grow in the orchard?"])
+    assert query == "and the second one? apple varieties grow orchard"
+
+
+def test_the_rule_leaves_a_stand_alone_question_alone() -> None:
+    question = "When is the right time to prune the plum and cherry trees?"
+    assert rewrite_by_rule(question, ["Which apple varieties grow here?"]) == question
+    assert rewrite_by_rule("and pears?", []) == "and pears?"
+
+
+def test_the_rule_carries_a_topic_across_a_chain_of_follow_ups() -> None:
+    conversation = talk("Where are the beehives kept?")
+    second = standalone_query("who looks after them?", conversation, mode="rule")
+    conversation.add(Exchange("who looks after them?", "Ann.", second))
+    third = standalone_query("and on weekends?", conversation, mode="rule")
+    assert "beehives" in second and "beehives" in third
+
+
+def test_a_capable_model_rewrites_and_a_tiny_one_does_not() -> None:
+    big = ReplyBackend("pruning time for cherry trees")
+    conversation = talk("When are plum trees pruned?")
+    assert standalone_query("and cherries?", conversation, big) == "pruning time for cherry trees"
+    assert "When are plum trees pruned?" in big.calls[0][1].content
+    tiny = ReplyBackend("nonsense", name="llamacpp", model="SmolLM2-135M-Instruct.Q4_1.gguf")
+    assert (
+        standalone_query("and cherries?", conversation, tiny) == "and cherries? plum trees pruned"
+    )
+    assert tiny.calls == []
+    assert not model_can_rewrite(ReplyBackend("", model="qwen2.5:0.5b"))
+    assert model_can_rewrite(ReplyBackend("", model="llama3.1:8b"))
+
+
+def test_an_unusable_model_rewrite_falls_back_to_the_rule() -> None:
+    conversation = talk("When are plum trees pruned?")
+    blank = ReplyBackend("   ")
+    assert standalone_query("and cherries?", conversation, blank, mode="model") == (
+        "and cherries? plum trees pruned"
+    )
+
+
+def test_history_is_bounded_and_skips_stopped_answers() -> None:
+    conversation = talk(*[f"question {i}" for i in range(10)])
+    conversation.exchanges[-1].stopped = True
+    history = conversation.history(turns=3)
+    assert [t.question for t in history] == ["question 6", "question 7", "question 8"]
+    assert conversation.history(turns=0) == []
+
+
+def test_save_list_load_delete(data_dir: Path) -> None:
+    store = ConversationStore(data_dir)
+    assert store.list() == []
+    first = talk("Where are the beehives kept?")
+    first.exchanges[0].sources.append(
+        SavedSource(
+            1, "/docs/beekeeping-notes.txt", None, None, "Hives", 0.61, "By the wall.", True
+        )
+    )
+    path = store.save(first)
+    assert path.stat().st_mode & 0o777 == 0o600
+    second = talk("How much is membership?")
+    second.updated = first.updated + 10
+    store.save(second)
+    listed = store.list()
+    assert [c.id for c in listed] == [second.id, first.id]
+    assert listed[1].title == "Where are the beehives kept?" and listed[1].exchanges == 1
+    loaded = store.load(first.id)
+    assert loaded == first
+    assert store.delete(first.id) and not store.delete(first.id)
+    assert [c.id for c in store.list()] == [second.id]
+
+
+def test_a_broken_file_is_skipped_and_ids_cannot_escape(data_dir: Path) -> None:
+    store = ConversationStore(data_dir)
+    store.save(talk("How much is membership?"))
+    (store.folder / "broken.json").write_text("{not json")
+    assert len(store.list()) == 1
+    with pytest.raises(ValueError):
+        store.load("../../etc/passwd")
+    saved = json.loads(next(store.folder.glob("2*.json")).read_text())
+    assert saved["exchanges"][0]["question"] == "How much is membership?"
