@@ -470,7 +470,11 @@ def evaluate(
 def main(argv: list[str] | None = None) -> None:
     """The console script: run the app, turning user errors into one line and an exit code."""
     try:
-        app(args=argv, prog_name="assistant", standalone_mode=False)
+        # Outside standalone mode click returns a command's `typer.Exit(n)` code instead
+        # of exiting with it, so a non-zero one would otherwise be lost.
+        code = app(args=argv, prog_name="assistant", standalone_mode=False)
+        if isinstance(code, int) and code != 0:
+            sys.exit(code)
     except UserError as exc:
         if _state.get("debug"):
             raise
