@@ -103,7 +103,7 @@ class Flow:
     def __init__(self, root: Path, prefix: list[str]) -> None:
         self.root = root
         self.home = root / "home"
-        self.home.mkdir()
+        self.home.mkdir(parents=True)
         (root / "tmp").mkdir()
         self.audit = root / "audit.jsonl"
         self.bootstrap = root / "bootstrap.py"
