@@ -25,7 +25,7 @@ from ingest.embed import Embedder
 from ingest.errors import UserError
 from ingest.ignore import IgnoreRules
 from ingest.readers import is_supported, read_document
-from ingest.store import FileRecord, Index
+from ingest.store import FileRecord, FileVersion, Index
 
 log = logging.getLogger(__name__)
 
@@ -378,9 +378,15 @@ class Syncer:
         for p in prepared:
             p.vectors = vectors[offset : offset + len(p.chunks)]
             offset += len(p.chunks)
-            self.index.write_file(
-                p.path, p.stat.size, p.stat.mtime_ns, p.content_hash, p.chunks, p.vectors
-            )
+        self.index.write_files(
+            [
+                FileVersion(
+                    p.path, p.stat.size, p.stat.mtime_ns, p.content_hash, p.chunks, p.vectors
+                )
+                for p in prepared
+            ]
+        )
+        for p in prepared:
             yield Change(
                 "updated" if p.existed else "added",
                 p.path,

@@ -225,7 +225,7 @@ def test_a_crash_between_commit_and_old_vector_delete_leaves_no_duplicates(
     old = index.catalog.file(path)
     assert old is not None
     # Commit a new version but "crash" before the old version's vectors are deleted.
-    index._drop_version = lambda _old: None  # type: ignore[method-assign]
+    index._drop_versions = lambda _olds: None  # type: ignore[method-assign]
     write(work, "contract.md", "# Contract\n\nThe lease of the barn was renewed to Lady Day.\n")
     Syncer(index, embedder, SyncOptions()).sync([work])
     assert index.vectors.count() > index.catalog.counts()["chunks"]

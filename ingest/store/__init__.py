@@ -12,6 +12,7 @@ import logging
 import os
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,15 @@ from ingest.store.catalog import Catalog, FileRecord, StoredChunk, parse_chunk_i
 from ingest.store.lock import WriterLock, current_writer
 from ingest.store.vectors import COLLECTION, VectorStore, open_client
 
-__all__ = ["Catalog", "FileRecord", "Index", "StoredChunk", "WriterLock", "current_writer"]
+__all__ = [
+    "Catalog",
+    "FileRecord",
+    "FileVersion",
+    "Index",
+    "StoredChunk",
+    "WriterLock",
+    "current_writer",
+]
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +40,18 @@ CHROMA_DIR = "chroma"
 
 class VectorsElsewhere(UserError):
     exit_code = 2
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """One file's new content, chunked and embedded, ready to become its indexed version."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    content_hash: str
+    chunks: Sequence[Chunk]
+    vectors: Sequence[Sequence[float]]
 
 
 def catalog_exists(data_dir: Path) -> bool:
@@ -157,12 +178,35 @@ class Index:
         chunks: Sequence[Chunk],
         vectors: Sequence[Sequence[float]],
     ) -> None:
-        doc_id = self.catalog.next_doc_id()
-        self.catalog.begin_vectors(doc_id, len(chunks))
-        ids = vector_ids(doc_id, len(chunks))
-        self.vectors.add(ids, vectors, [_metadata(doc_id, path, c) for c in chunks])
-        old = self.catalog.commit_file(path, size, mtime_ns, content_hash, doc_id, chunks)
-        self._drop_version(old)
+        self.write_files([FileVersion(path, size, mtime_ns, content_hash, chunks, vectors)])
+
+    def write_files(self, files: Sequence[FileVersion]) -> None:
+        """Write several files' vectors in one vector-store call, then commit each row.
+
+        A Chroma write costs tens of milliseconds however few vectors it carries; paid per
+        file, that was as much time as embedding a short file. Crash order still holds:
+        every version is noted pending before its vectors exist, and a row commits after.
+        """
+        if not files:
+            return
+        doc_ids = self.catalog.next_doc_ids(len(files))
+        self.catalog.begin_vectors_many(
+            [(d, len(f.chunks)) for d, f in zip(doc_ids, files, strict=True)]
+        )
+        ids: list[str] = []
+        vectors: list[Sequence[float]] = []
+        metadatas: list[dict[str, Any]] = []
+        for doc_id, f in zip(doc_ids, files, strict=True):
+            ids.extend(vector_ids(doc_id, len(f.chunks)))
+            vectors.extend(f.vectors)
+            metadatas.extend(_metadata(doc_id, f.path, c) for c in f.chunks)
+        if ids:
+            self.vectors.add(ids, vectors, metadatas)
+        olds = [
+            self.catalog.commit_file(f.path, f.size, f.mtime_ns, f.content_hash, doc_id, f.chunks)
+            for doc_id, f in zip(doc_ids, files, strict=True)
+        ]
+        self._drop_versions(olds)
 
     def record_failure(
         self, path: str, size: int, mtime_ns: int, content_hash: str | None, reason: str
@@ -183,11 +227,17 @@ class Index:
         self._drop_version(self.catalog.remove_file(path))
 
     def _drop_version(self, old: FileRecord | None) -> None:
-        if old is None or old.doc_id is None:
+        self._drop_versions([old])
+
+    def _drop_versions(self, olds: Sequence[FileRecord | None]) -> None:
+        """Delete replaced versions' vectors (one call) and then their pending notes."""
+        dropped = [o for o in olds if o is not None and o.doc_id is not None]
+        if not dropped:
             return
-        if old.chunks:
-            self.vectors.delete(vector_ids(old.doc_id, old.chunks))
-        self.catalog.clear_pending([old.doc_id])
+        ids = [i for o in dropped for i in vector_ids(o.doc_id, o.chunks)]  # type: ignore[arg-type]
+        if ids:
+            self.vectors.delete(ids)
+        self.catalog.clear_pending([o.doc_id for o in dropped])  # type: ignore[misc]
 
     def size_on_disk(self) -> int:
         total = 0

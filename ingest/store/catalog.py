@@ -139,10 +139,13 @@ class Catalog:
 
     def next_doc_id(self) -> int:
         """A fresh content-version id; never reused, even after a crash."""
+        return self.next_doc_ids(1)[0]
+
+    def next_doc_ids(self, count: int) -> list[int]:
         with self.db:
             value = int(self.get_meta("next_doc_id") or "1")
-            self.set_meta("next_doc_id", str(value + 1))
-        return value
+            self.set_meta("next_doc_id", str(value + count))
+        return list(range(value, value + count))
 
     # -- files --------------------------------------------------------------
     def files(self, under: str | None = None) -> Iterator[FileRecord]:
@@ -179,10 +182,12 @@ class Catalog:
     # -- writes (each one transaction) ---------------------------------------
     def begin_vectors(self, doc_id: int, count: int) -> None:
         """Record, before any vector is written, that these vectors are not yet owned."""
+        self.begin_vectors_many([(doc_id, count)])
+
+    def begin_vectors_many(self, versions: Sequence[tuple[int, int]]) -> None:
         with self.db:
-            self.db.execute(
-                "INSERT OR REPLACE INTO pending_vectors(doc_id, chunks) VALUES (?, ?)",
-                (doc_id, count),
+            self.db.executemany(
+                "INSERT OR REPLACE INTO pending_vectors(doc_id, chunks) VALUES (?, ?)", versions
             )
 
     def commit_file(
