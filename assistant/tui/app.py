@@ -166,6 +166,11 @@ class AssistantApp(App[None]):
         self.selected: AnswerBox | None = None
         self.watcher: Any = None
         self._watch_thread: threading.Thread | None = None
+        self._retriever_lock = threading.Lock()
+        # Chroma's embedded client is not safe to create from two threads at once (its
+        # system cache races: KeyError on the data dir, or a half-built client), and a
+        # cancelled answer may still be searching when the next one starts.
+        self._chroma_lock = threading.Lock()
         self._backend_lock = threading.Lock()  # the answer and the model switch both open one
 
     # -- layout ------------------------------------------------------------------------
@@ -246,14 +251,25 @@ class AssistantApp(App[None]):
         """Open the index and load the embedding model before the first question, which
         then waits for neither; an empty index is reported by the status instead."""
         try:
-            retriever = self.retriever_factory(self.settings)
+            retriever = self._current_retriever()
         except Exception as exc:
             log.info("index not ready yet: %s", exc)
             return
-        self.retriever = retriever
         load = getattr(retriever.embedder, "load_in_background", None)
         if load is not None:
             load()
+
+    def _current_retriever(self) -> Retriever:
+        """One retriever, opened once: two threads opening Chroma at the same moment race
+        inside its client cache (a KeyError at the first question)."""
+        with self._retriever_lock:
+            if self.retriever is None:
+                self.retriever = self.retriever_factory(self.settings)
+                index = getattr(self.retriever, "index", None)
+                if index is not None:
+                    with self._chroma_lock:
+                        index.vectors  # noqa: B018 - open Chroma now, on one thread
+            return self.retriever
 
     # -- the model ---------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
@@ -324,6 +340,7 @@ class AssistantApp(App[None]):
         if not question:
             return
         event.input.clear()
+        self.action_stop()  # the worker is exclusive anyway; this also says so on screen
         box = await self.query_one(ConversationView).add_question(question)
         self._select(box)
         earlier = Conversation(exchanges=list(self.conversation.exchanges))
@@ -342,20 +359,20 @@ class AssistantApp(App[None]):
         worker = get_current_worker()
         try:
             backend = self._current_backend()
-            if self.retriever is None:
-                self.retriever = self.retriever_factory(self.settings)
+            retriever = self._current_retriever()
             query = standalone_query(question, earlier, backend, self.rewrite)
             if query != question:
                 self.call_from_thread(box.set_meta, f"searching: {query}")
-            stream = library.ask(
-                self.settings,
-                self.retriever,
-                backend,
-                question,
-                path_filter,
-                history=earlier.history(),
-                query=query,
-            )
+            with self._chroma_lock:
+                stream = library.ask(
+                    self.settings,
+                    retriever,
+                    backend,
+                    question,
+                    path_filter,
+                    history=earlier.history(),
+                    query=query,
+                )
             pending = Exchange.pending(question, query, stream.prompt.passages)
             self.call_from_thread(self._retrieved, box, pending, backend.model)
             stopped = worker.is_cancelled
@@ -398,7 +415,7 @@ class AssistantApp(App[None]):
             self.notify(f"could not save the conversation: {exc}", severity="warning", markup=False)
 
     async def _answer_failed(self, box: AnswerBox, exc: BaseException) -> None:
-        await box.fail(str(exc) if isinstance(exc, UserError) else type(exc).__name__)
+        await box.fail(str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}")
         self.fail(exc, "No answer")
 
     def action_stop(self) -> None:
@@ -556,6 +573,8 @@ class AssistantApp(App[None]):
 
         try:
             with library.writer(settings, "watch", folders) as (index, lock):
+                with self._chroma_lock:
+                    index.vectors  # noqa: B018 - open Chroma now, not beside a search
                 self.watcher = Watcher(
                     index,
                     library.embedder_for(settings, index),
