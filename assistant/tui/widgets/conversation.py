@@ -99,11 +99,18 @@ class AnswerBox(Vertical, can_focus=True):
 
 
 class ConversationView(VerticalScroll):
-    """The questions and answers of one conversation, newest at the bottom."""
+    """The questions and answers of one conversation, newest at the bottom.
+
+    Anchored: a streaming answer stays in view until the user scrolls up to read.
+    """
+
+    def on_mount(self) -> None:
+        self.anchor()
 
     async def add_question(self, question: str) -> AnswerBox:
         box = AnswerBox()
         await self.mount_all([QuestionBox(question), box])
+        self.anchor()
         self.scroll_end(animate=False)
         return box
 
