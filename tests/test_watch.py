@@ -113,7 +113,7 @@ def running(
         yield watcher, recorder, index
     finally:
         watcher.stop()
-        thread.join(timeout=10)
+        thread.join(timeout=60)  # a stop waits for the embedding call in progress
         assert not thread.is_alive(), "the watcher did not stop"
         index.close()
         lock.release()
@@ -445,7 +445,7 @@ def drop_files(folder: Path, count: int, topic: str) -> list[Path]:
     paths = []
     for n in range(count):
         path = folder / f"{topic}{n}.md"
-        path.write_text(page(f"{topic} {n}", words=400))
+        path.write_text(page(f"{topic} {n}", words=250))
         paths.append(path)
     return paths
 
@@ -471,9 +471,9 @@ def test_sigterm_mid_batch_exits_0_within_5_s_then_restart_is_consistent(
         result = cli("ingest", str(folder))
         assert result.exit_code == 0
         assert f"the watcher (process {proc.pid}) is indexing" in result.stderr
-        drop_files(folder / "batch", 120, "walnut")
+        drop_files(folder / "batch", 40, "walnut")
         wait_for(lambda: current_writer(data_dir).get("pending", 0) > 0, what="a batch")
-        time.sleep(1.0)  # well inside the batch: 120 pages take many seconds to embed
+        time.sleep(1.0)  # well inside the batch: 40 pages take seconds to embed
         sent = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=10)
@@ -497,7 +497,7 @@ def test_kill_9_mid_batch_then_restart_loses_and_duplicates_nothing(
     (folder / "first.md").write_text(page("almond"))
     proc, lines = start_cli_watcher(data_dir, folder)
     try:
-        drop_files(folder / "batch", 120, "hazelnut")
+        drop_files(folder / "batch", 40, "hazelnut")
         # Kill once some files are committed and more are on their way.
         wait_for(lambda: any("added" in line and "batch" in line for line in lines), 60)
         proc.kill()
