@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,11 @@ from ingest.offline import force_offline
 log = logging.getLogger(__name__)
 
 COLLECTION = "chunks"
+# Chroma's embedded client registers itself in a process-wide cache while it starts; two
+# threads creating one at once corrupt that cache (KeyError on the path, missing bindings).
+# So each process keeps one embedded client per folder, created under a lock.
+_CLIENT_LOCK = threading.Lock()
+_CLIENTS: dict[str, Any] = {}
 
 
 # httpx reads these when a client is built; Chroma's HttpClient builds its own with the
@@ -68,7 +74,11 @@ def open_client(persist_dir: Path | None = None, url: str | None = None) -> Any:
             )
     assert persist_dir is not None
     persist_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return chromadb.PersistentClient(path=str(persist_dir), settings=chroma_settings())
+    key = str(persist_dir.resolve())
+    with _CLIENT_LOCK:
+        if key not in _CLIENTS:
+            _CLIENTS[key] = chromadb.PersistentClient(path=key, settings=chroma_settings())
+        return _CLIENTS[key]
 
 
 class VectorStore:
