@@ -432,18 +432,19 @@ def chat(
     ] = None,
     k: KOption = None,
     rewrite: Annotated[
-        str,
+        str | None,
         typer.Option(help="How follow-ups become search queries: auto, rule or model."),
-    ] = "auto",
+    ] = None,
 ) -> None:
     """Chat with your documents in a terminal UI (also what bare `assistant` opens)."""
     from assistant.conversation import REWRITE_MODES
 
-    if rewrite not in REWRITE_MODES:
+    cfg = settings(backend=backend, model=model, model_path=model_path, k=k, rewrite=rewrite)
+    if cfg.rewrite not in REWRITE_MODES:
         raise typer.BadParameter(f"use one of {', '.join(REWRITE_MODES)}", param_hint="--rewrite")
     from assistant.tui import run  # Textual loads only for this command
 
-    run(settings(backend=backend, model=model, model_path=model_path, k=k), rewrite=rewrite)
+    run(cfg, rewrite=cfg.rewrite)
 
 
 @app.command(name="eval")

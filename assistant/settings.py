@@ -56,6 +56,8 @@ class Settings:
     k: int = 5
     temperature: float = 0.1
     max_answer_tokens: int = 400
+    # How a chat follow-up becomes a search query: auto, rule or model
+    rewrite: str = "auto"
     # Privacy: hosts beyond loopback that the user says are theirs
     allowed_hosts: list[str] = field(default_factory=list)
     chroma_url: str | None = None
