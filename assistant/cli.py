@@ -199,7 +199,7 @@ def _watcher_covers(busy: IndexBusy, paths: list[Path]) -> bool:
     holder = current_writer(settings().data_dir)
     if holder.get("purpose") != "watch":
         return False
-    folders = [Path(f) for f in busy.folders]
+    folders = [Path(f).resolve() for f in busy.folders]
     return all(any(p.resolve().is_relative_to(f) for f in folders) for p in paths)
 
 
