@@ -10,8 +10,6 @@ from __future__ import annotations
 import codecs
 import logging
 
-from charset_normalizer import from_bytes
-
 from ingest.document import UnreadableFile
 
 log = logging.getLogger(__name__)
@@ -102,6 +100,10 @@ def _guess_legacy_encoding(data: bytes) -> str | None:
     On short Western text charset-normalizer scores cp1250, cp1252 and cp1257 equally
     and may pick any of them; cp1252 is by far the most common, so it wins a tie.
     """
+    # Imported here: most text is UTF-8 and never gets this far, and importing the
+    # package costs tens of milliseconds on every CLI start (the registry imports us).
+    from charset_normalizer import from_bytes
+
     matches = list(from_bytes(data))
     if not matches:
         return None

@@ -7,14 +7,18 @@ import logging
 import re
 import zipfile
 from pathlib import Path
-
-import docx
-from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from typing import TYPE_CHECKING
 
 from ingest.document import Document, Section, UnreadableFile
 from ingest.readers import reader
+
+if TYPE_CHECKING:
+    import docx.document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+# python-docx is imported inside read_docx: the registry imports every reader module to
+# learn the suffixes, and a sync that reads no .docx should not pay for it.
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +27,10 @@ _HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 
 @reader(".docx")
 def read_docx(data: bytes, path: Path) -> Document:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:

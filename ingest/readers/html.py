@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+from typing import TYPE_CHECKING
 
 from ingest.document import Document, Section
 from ingest.readers import reader
 from ingest.readers._decode import decode_text
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
+# bs4 is imported inside the functions that use it: the registry imports every reader
+# module to learn the suffixes, and a sync that reads no HTML should not pay for bs4.
 
 # Never shown to a reader of the page, so never worth an answer citing.
 _DROP = frozenset(
@@ -24,7 +28,6 @@ _BLOCKS = frozenset(
     | {"address", "details", "summary", "hr"}
 )
 _LINES = frozenset({"li", "dt", "dd", "br", "tr", "caption"})
-_NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
@@ -33,12 +36,16 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 def read_html(data: bytes, path: Path) -> Document:
     declared = _META_CHARSET.search(data[:4096])
     text = decode_text(data, declared.group(1).decode("ascii") if declared else None)
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(text, "html.parser")
     metadata = _metadata(soup)
     return Document(sections=_Walker().sections(soup), metadata=metadata)
 
 
 def _metadata(soup: BeautifulSoup) -> dict[str, str]:
+    from bs4 import Tag
+
     metadata: dict[str, str] = {}
     if soup.title and soup.title.get_text(strip=True):
         metadata["title"] = " ".join(soup.title.get_text().split())
@@ -52,6 +59,13 @@ class _Walker:
     """Walks the tree once in document order, cutting a new section at each heading."""
 
     def __init__(self) -> None:
+        # Bound once per document rather than imported in _walk, which recurses per element.
+        from bs4 import NavigableString, Tag
+        from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+        self._string_type = NavigableString
+        self._tag_type = Tag
+        self._not_text = (Comment, Declaration, Doctype, ProcessingInstruction)
         self._stack: list[tuple[int, str]] = []
         self._parts: list[str] = []
         self._sections: list[Section] = []
@@ -70,11 +84,11 @@ class _Walker:
 
     def _walk(self, node: Tag, in_pre: bool) -> None:
         for child in node.children:
-            if isinstance(child, NavigableString):
-                if not isinstance(child, _NOT_TEXT):
+            if isinstance(child, self._string_type):
+                if not isinstance(child, self._not_text):
                     self._parts.append(str(child) if in_pre else re.sub(r"\s+", " ", child))
                 continue
-            if not isinstance(child, Tag) or child.name in _DROP or _is_hidden(child):
+            if not isinstance(child, self._tag_type) or child.name in _DROP or _is_hidden(child):
                 continue
             name = child.name
             if name in _HEADINGS:

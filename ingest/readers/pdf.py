@@ -5,12 +5,16 @@ from __future__ import annotations
 import io
 import logging
 from pathlib import Path
-
-from pypdf import PageObject, PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from typing import TYPE_CHECKING
 
 from ingest.document import Document, Section, UnreadableFile
 from ingest.readers import reader
+
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfReader
+
+# pypdf is imported inside the functions that use it: the registry imports every reader
+# module to learn the suffixes, and a sync that reads no PDF should not pay for pypdf.
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,9 @@ def read_pdf(data: bytes, path: Path) -> Document:
     # some stream error deep inside the garbage; "not a PDF" is what the user needs to hear.
     if b"%PDF-" not in data[:1024]:
         raise UnreadableFile("corrupt or truncated PDF: no PDF header (not a PDF file?)")
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+
     try:
         pdf = PdfReader(io.BytesIO(data), strict=False)
         _open_encrypted(pdf)
@@ -57,6 +64,8 @@ def _open_encrypted(pdf: PdfReader) -> None:
     """Many PDFs are 'encrypted' only to restrict printing: the empty password opens them."""
     if not pdf.is_encrypted:
         return
+    from pypdf.errors import DependencyError, PdfReadError
+
     try:
         opened = pdf.decrypt("")
     except DependencyError:
@@ -69,6 +78,8 @@ def _open_encrypted(pdf: PdfReader) -> None:
 
 def _page_text(page: PageObject, number: int, path: Path) -> str:
     """One bad content stream should cost one page, not the whole document."""
+    from pypdf.errors import DependencyError
+
     try:
         return page.extract_text() or ""
     except DependencyError:
