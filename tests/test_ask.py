@@ -11,7 +11,9 @@ from conftest import CliResult
 
 
 @pytest.fixture
-def indexed(cli, docs: Path) -> Path:  # type: ignore[no-untyped-def]
+def indexed(cli, docs: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
+    # Short answers: these tests check the path end to end, not the model's prose.
+    monkeypatch.setenv("ASSISTANT_MAX_ANSWER_TOKENS", "48")
     result: CliResult = cli("ingest", str(docs), "--quiet")
     assert result.exit_code == 0, result.stderr
     return docs
