@@ -27,42 +27,48 @@ force_offline()
 
 from assistant.library import _embedder  # noqa: E402
 from assistant.retrieve import PathFilter, Retriever  # noqa: E402
-from ingest.store import Index  # noqa: E402
+from ingest.chunk import Chunk  # noqa: E402
+from ingest.store import FileVersion, Index  # noqa: E402
 from ingest.store.catalog import vector_ids  # noqa: E402
 
 
 def build_bench_index(source: Index, target: Path, chunks_wanted: int) -> Index:
+    """Copy the source's files (text and real vectors) under new paths until the bench index
+    holds `chunks_wanted` chunks, writing a few hundred files per vector-store call."""
     bench = Index(target)
     model = source.model
     assert model is not None, "the source index has no model recorded"
     bench.bind_model(*model)
     rows = list(
         source.catalog.db.execute(
-            "SELECT f.path, f.doc_id, f.size, f.mtime_ns, f.hash, f.chunks FROM files f "
-            "WHERE f.state = 'indexed' ORDER BY f.path"
+            "SELECT path, doc_id, size, mtime_ns, hash, chunks FROM files "
+            "WHERE state = 'indexed' ORDER BY path"
         )
     )
-    copies = 0
-    while bench.catalog.counts()["chunks"] < chunks_wanted:
-        for path, doc_id, size, mtime_ns, content_hash, count in rows:
-            if bench.catalog.counts()["chunks"] >= chunks_wanted:
+    files: list[tuple[str, int, int, str, list[Chunk], list[list[float]]]] = []
+    for path, doc_id, size, mtime_ns, content_hash, count in rows:
+        ids = vector_ids(doc_id, count)
+        got = source.vectors.collection.get(ids=ids, include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        chunks = [
+            Chunk(c.index, c.text, c.char_start, c.char_end, c.page_start, c.page_end, c.headings)
+            for c in source.catalog.neighbours(doc_id, 0, count - 1)
+        ]
+        files.append((path, size, mtime_ns, content_hash, chunks, [list(by_id[i]) for i in ids]))
+    total, copy = 0, 0
+    while total < chunks_wanted:
+        batch: list[FileVersion] = []
+        for path, size, mtime_ns, content_hash, chunks, vectors in files:
+            if total >= chunks_wanted:
                 break
-            ids = vector_ids(doc_id, count)
-            got = source.vectors.collection.get(ids=ids, include=["embeddings"])
-            order = {cid: n for n, cid in enumerate(got["ids"])}
-            vectors = [list(got["embeddings"][order[cid]]) for cid in ids]
-            chunks = source.catalog.neighbours(doc_id, 0, count - 1)
-            from ingest.chunk import Chunk
-
-            as_chunks = [
-                Chunk(
-                    c.index, c.text, c.char_start, c.char_end, c.page_start, c.page_end, c.headings
-                )
-                for c in chunks
-            ]
-            new_path = str(Path(path).parent / f"copy{copies}" / Path(path).name)
-            bench.write_file(new_path, size, mtime_ns, content_hash, as_chunks, vectors)
-        copies += 1
+            new_path = str(Path(path).parent / f"copy{copy}" / Path(path).name)
+            batch.append(FileVersion(new_path, size, mtime_ns, content_hash, chunks, vectors))
+            total += len(chunks)
+            if len(batch) >= 500:
+                bench.write_files(batch)
+                batch = []
+        bench.write_files(batch)
+        copy += 1
     return bench
 
 

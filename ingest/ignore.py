@@ -8,6 +8,7 @@ show half-written text and then churn when they vanish.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,8 +24,11 @@ def is_skipped_folder(name: str) -> bool:
     return name.startswith(".") or name in SKIPPED_FOLDERS
 
 
+_TEMP_FILE = re.compile("|".join(fnmatch.translate(p) for p in TEMP_FILE_PATTERNS))
+
+
 def is_skipped_file(name: str) -> bool:
-    return name.startswith(".") or any(fnmatch.fnmatchcase(name, p) for p in TEMP_FILE_PATTERNS)
+    return name.startswith(".") or _TEMP_FILE.match(name) is not None
 
 
 class IgnoreRules:
@@ -34,6 +38,7 @@ class IgnoreRules:
         self.root = root
         self.user = pathspec.GitIgnoreSpec.from_lines(user_patterns) if user_patterns else None
         self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._chains: dict[Path, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
 
     def _spec(self, folder: Path) -> pathspec.GitIgnoreSpec | None:
         if folder not in self._specs:
@@ -58,15 +63,24 @@ class IgnoreRules:
         suffix = "/" if is_dir else ""
         if self.user is not None and self.user.match_file(rel.as_posix() + suffix):
             return True
-        folder = self.root
-        for part in rel.parts[:-1]:
-            spec = self._spec(folder)
-            if spec is not None and spec.match_file(path.relative_to(folder).as_posix() + suffix):
+        posix = path.as_posix()
+        for folder, spec in self._chain(path.parent):
+            if spec.match_file(posix[len(folder) + 1 :] + suffix):
                 return True
-            folder = folder / part
-        spec = self._spec(folder)
-        return spec is not None and spec.match_file(path.relative_to(folder).as_posix() + suffix)
+        return False
+
+    def _chain(self, folder: Path) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+        """The ignore files that apply inside `folder`: its own and its ancestors' up to the
+        root, cached per folder so a scan reads each one once and most files test none."""
+        if folder not in self._chains:
+            above = (
+                [] if folder == self.root or folder.parent == folder else self._chain(folder.parent)
+            )
+            spec = self._spec(folder)
+            self._chains[folder] = above + ([(folder.as_posix(), spec)] if spec else [])
+        return self._chains[folder]
 
     def forget_folder(self, folder: Path) -> None:
         """Drop a cached ignore file, after the watcher saw it change."""
         self._specs.pop(folder, None)
+        self._chains.clear()
