@@ -11,6 +11,7 @@ import fnmatch
 import math
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,19 +154,29 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def fts_query(text: str) -> str | None:
-    """A safe FTS5 expression for any user text: every word quoted, joined with OR.
-
-    Quoting turns FTS5 syntax (AND, NEAR, *, -, parentheses, column filters) into plain
-    words, so no input can raise a syntax error. None when no word is left.
-    """
+def keyword_terms(text: str) -> list[str]:
+    """The words of `text` worth matching: lower-cased, stopwords out (unless nothing else
+    is left), each once."""
     words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
     if not words:
         words = _WORD.findall(text.lower())
-    unique = list(dict.fromkeys(words))
-    if not unique:
+    return list(dict.fromkeys(words))
+
+
+def fts_expression(terms: Sequence[str]) -> str | None:
+    """A safe FTS5 expression: every term quoted, joined with OR.
+
+    Quoting turns FTS5 syntax (AND, NEAR, *, -, parentheses, column filters) into plain
+    words, so no input can raise a syntax error. None when there is no term.
+    """
+    if not terms:
         return None
-    return " OR ".join('"' + w.replace('"', '""') + '"' for w in unique)
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 expression for any user text."""
+    return fts_expression(keyword_terms(text))
 
 
 @dataclass(frozen=True)
@@ -245,6 +256,9 @@ class RetrievalConfig:
     # Below this many chunks, a filtered search compares against every passing vector
     # (exact); above it, it over-fetches and filters (Chroma `where` filters are slow).
     exact_filter_limit: int = 4000
+    # In a large index, a query word found in more than this share of all chunks adds
+    # almost nothing to BM25 but dominates its cost (it has to score every such chunk).
+    common_term_fraction: float = 0.1
 
 
 def reciprocal_rank_fusion(
@@ -360,6 +374,7 @@ class Retriever:
         self.config = config or RetrievalConfig()
         if index.model is not None:
             index.check_model(embedder.name, embedder.dimension)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyword-search")
 
     def search(
         self,
@@ -370,18 +385,19 @@ class Retriever:
     ) -> RetrievalResult:
         """The top `k` passages for `query`; `mode` is hybrid, vector or keyword."""
         cfg = self.config
+        # The keyword side runs in a thread while the model embeds the query (both release
+        # the GIL), so a hybrid search costs about the slower of the two, not their sum.
+        # Only that thread touches the catalog until it is joined.
+        keyword = (
+            self._pool.submit(self._keyword_search, query, path_filter)
+            if (mode in ("hybrid", "keyword"))
+            else None
+        )
+        query_vector = self.embedder.embed([query])[0] if mode in ("hybrid", "vector") else None
+        keyword_hits = keyword.result() if keyword is not None else []
         vector_hits: list[tuple[str, float]] = []
-        query_vector: list[float] | None = None
-        if mode in ("hybrid", "vector"):
-            query_vector = self.embedder.embed([query])[0]
+        if query_vector is not None:
             vector_hits = self._vector_search(query_vector, cfg.vector_candidates, path_filter)
-        keyword_hits: list[tuple[StoredChunk, float]] = []
-        if mode in ("hybrid", "keyword"):
-            match = fts_query(query)
-            if match is not None:
-                keyword_hits = self.index.catalog.keyword_search(
-                    match, cfg.keyword_candidates, path_filter
-                )
         fused = reciprocal_rank_fusion(
             [[i for i, _ in vector_hits], [c.chunk_id for c, _ in keyword_hits]],
             k=cfg.rrf_k,
@@ -405,6 +421,16 @@ class Retriever:
             return RetrievalResult([], below_floor=True)
         return RetrievalResult(merge_neighbours(relevant, k))
 
+    def _keyword_search(
+        self, query: str, path_filter: PathFilter | None
+    ) -> list[tuple[StoredChunk, float]]:
+        catalog = self.index.catalog
+        terms = catalog.without_common_terms(keyword_terms(query), self.config.common_term_fraction)
+        match = fts_expression(terms)
+        if match is None:
+            return []
+        return catalog.keyword_search(match, self.config.keyword_candidates, path_filter)
+
     def _vector_search(
         self, vector: list[float], n: int, path_filter: PathFilter | None
     ) -> list[tuple[str, float]]:
@@ -422,7 +448,7 @@ class Retriever:
             scored = [(cid, _cosine(vector, v)) for cid, v in vectors.items()]
             return sorted(scored, key=lambda kv: -kv[1])[:n]
         # Many passing chunks: over-fetch in proportion to how selective the filter is.
-        fraction = total_allowed / max(store.count(), 1)
+        fraction = total_allowed / max(self.index.catalog.chunk_count(), 1)
         hits = store.query(vector, min(int(n / fraction * 2) + n, 5000))
         return [(cid, s) for cid, s in hits if parse_chunk_id(cid)[0] in allowed][:n]
 

@@ -169,3 +169,15 @@ def test_neighbours_on_different_pages_stay_separate_and_k_is_respected() -> Non
     c = _chunk(3, 0, 0, 4, "more")
     passages = merge_neighbours([(a, 0.3, 0.9), (b, 0.2, 0.8), (c, 0.1, 0.7)], k=2)
     assert [(p.doc_id, p.page_start) for p in passages] == [(1, 1), (1, 2)]
+
+
+def test_common_terms_are_dropped_only_in_a_large_index(retriever: Retriever) -> None:
+    catalog = retriever.index.catalog
+    terms = ["orchard", "defibrillator", "pruning"]
+    # The sample index is small: below min_chunks nothing is dropped.
+    assert catalog.without_common_terms(terms, 0.05) == terms
+    # Treated as large: "orchard" is in most sample passages, "defibrillator" in one.
+    kept = catalog.without_common_terms(terms, 0.2, min_chunks=1, keep=1)
+    assert "orchard" not in kept and "defibrillator" in kept
+    # Stemming matches the index's own: "pruned" counts the chunks that hold "pruning".
+    assert catalog._chunks_with("pruned") == catalog._chunks_with("pruning") > 0
