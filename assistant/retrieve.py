@@ -11,7 +11,6 @@ import fnmatch
 import math
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -374,7 +373,6 @@ class Retriever:
         self.config = config or RetrievalConfig()
         if index.model is not None:
             index.check_model(embedder.name, embedder.dimension)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyword-search")
 
     def search(
         self,
@@ -385,16 +383,10 @@ class Retriever:
     ) -> RetrievalResult:
         """The top `k` passages for `query`; `mode` is hybrid, vector or keyword."""
         cfg = self.config
-        # The keyword side runs in a thread while the model embeds the query (both release
-        # the GIL), so a hybrid search costs about the slower of the two, not their sum.
-        # Only that thread touches the catalog until it is joined.
-        keyword = (
-            self._pool.submit(self._keyword_search, query, path_filter)
-            if (mode in ("hybrid", "keyword"))
-            else None
+        keyword_hits = (
+            self._keyword_search(query, path_filter) if mode in ("hybrid", "keyword") else []
         )
         query_vector = self.embedder.embed([query])[0] if mode in ("hybrid", "vector") else None
-        keyword_hits = keyword.result() if keyword is not None else []
         vector_hits: list[tuple[str, float]] = []
         if query_vector is not None:
             vector_hits = self._vector_search(query_vector, cfg.vector_candidates, path_filter)
