@@ -110,12 +110,18 @@ def test_folder_and_type_filters(retriever: Retriever, tmp_path: Path) -> None:
     assert retriever.search("membership fee", k=5, path_filter=folder).passages == []
 
 
-def test_filter_on_a_large_set_over_fetches_and_stays_correct(retriever: Retriever) -> None:
-    """Above exact_filter_limit the filter is applied to an enlarged vector candidate pool."""
+@pytest.mark.parametrize("overfetch_fraction", [0.0, 1.1], ids=["over-fetch", "chroma-where"])
+def test_filter_on_a_large_set_stays_correct(
+    retriever: Retriever, overfetch_fraction: float
+) -> None:
+    """Above exact_filter_limit a filter either over-fetches (most chunks pass) or uses
+    Chroma's own `where` (a minority passes); both must return only passing chunks."""
     from dataclasses import replace
 
     original = retriever.config
-    retriever.config = replace(original, exact_filter_limit=0)
+    retriever.config = replace(
+        original, exact_filter_limit=0, overfetch_fraction=overfetch_fraction
+    )
     try:
         only_md = PathFilter.build("*.md", [])
         passages = retriever.search("pruning plums", k=3, path_filter=only_md).passages

@@ -343,14 +343,15 @@ class Catalog:
         return found
 
     def keyword_search(
-        self, match: str, limit: int, path_filter: Callable[[str], bool] | None = None
+        self, match: str, limit: int, docs: Sequence[int] | None = None
     ) -> list[tuple[StoredChunk, float]]:
         """FTS5 BM25 over chunk text and headings, best first, higher score better.
 
         `match` must already be a safe FTS5 expression (the retriever quotes every term).
-        A path filter runs inside the query, so the limit counts only passing chunks.
+        `docs` limits the search to those content versions, inside the query, so the
+        limit counts only passing chunks.
         """
-        if path_filter is None:
+        if docs is None:
             # Rank inside FTS5 first and join only the winners: joining every match before
             # sorting doubled the query time at 100k chunks.
             rows = self.db.execute(
@@ -362,15 +363,18 @@ class Catalog:
                 (match, limit),
             ).fetchall()
         else:
-            self.db.create_function("path_ok", 1, path_filter, deterministic=True)
             rows = self.db.execute(
                 f"{_CHUNK_COLUMNS}, -bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts "
                 "JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN files f ON f.doc_id = c.doc_id "
-                "WHERE chunks_fts MATCH ? AND path_ok(f.path) "
+                "WHERE chunks_fts MATCH ? AND c.doc_id IN (SELECT value FROM json_each(?)) "
                 "ORDER BY bm25(chunks_fts, 1.0, 0.5) LIMIT ?",
-                (match, limit),
+                (match, json.dumps(list(docs)), limit),
             ).fetchall()
         return [(_stored_chunk(r), float(r["score"])) for r in rows]
+
+    def data_version(self) -> int:
+        """Changes whenever any connection commits to the catalog (SQLite's own counter)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     def without_common_terms(
         self, terms: Sequence[str], max_fraction: float, min_chunks: int = 2000, keep: int = 2

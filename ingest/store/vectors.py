@@ -136,14 +136,17 @@ class VectorStore:
         result = self.collection.get(ids=list(ids), include=["embeddings"])
         return {i: list(e) for i, e in zip(result["ids"], result["embeddings"], strict=True)}
 
-    def query(self, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
+    def query(
+        self, vector: Sequence[float], n: int, docs: Sequence[int] | None = None
+    ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the nearest `n` vectors, best first.
 
         No count() first: Chroma answers a query for more than it holds with what it has,
         and counting took 48 ms at 100k vectors against 2 ms for the query itself.
         """
+        where = {"doc": {"$in": list(docs)}} if docs is not None else None
         result = self.collection.query(
-            query_embeddings=[list(vector)], n_results=n, include=["distances"]
+            query_embeddings=[list(vector)], n_results=n, where=where, include=["distances"]
         )
         return [
             (i, 1.0 - float(d))
