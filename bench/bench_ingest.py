@@ -7,7 +7,7 @@ Run by hand, never in the tests (timings on a shared 2-core machine are not asse
     python bench/bench_ingest.py reingest [--files 10000]
     python bench/bench_ingest.py memory [--chunks 100000] [--real-model]
 
-Each prints a JSON result on its last line; RESULTS-ingest.md holds the numbers we got.
+Each prints a JSON result on its last line; bench/RESULTS.md holds the numbers we got.
 """
 
 from __future__ import annotations
