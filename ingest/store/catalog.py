@@ -117,13 +117,21 @@ class Catalog:
         # another, never at the same time.
         self.db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._stemmer: sqlite3.Connection | None = None
-        self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
-        if self.get_meta("schema_version") is None:
+        if not self._has_schema():
+            # Only a new catalog needs these, and they take the write lock: a reader (status,
+            # search) opening while a writer commits must not wait for it.
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.executescript(_SCHEMA)
             with self.db:
                 self.set_meta("schema_version", str(SCHEMA_VERSION))
         self.db.row_factory = sqlite3.Row
+
+    def _has_schema(self) -> bool:
+        try:
+            return self.get_meta("schema_version") is not None
+        except sqlite3.OperationalError:  # no meta table yet
+            return False
 
     def close(self) -> None:
         self.db.close()
