@@ -355,6 +355,25 @@ async def test_ask_with_the_embedded_model(docs: Path) -> None:
         assert not [m for severity, m in app.notes if severity == "error"]
 
 
+async def test_the_in_app_watcher_shows_its_state_and_stops(docs: Path) -> None:
+    """Ctrl+G starts a real watcher over the indexed folders; the status bar follows it
+    (the refresh once failed silently on every tick and kept "watcher starting")."""
+    from assistant import library
+    from ingest.store import current_writer
+
+    settings = load_settings()
+    library.ingest(settings, [docs])
+    app = RecordingApp(settings, status_interval=0.5, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.status_bar.info is not None, 30)
+        await pilot.press("ctrl+g")
+        await until(pilot, lambda: app.status_bar.watcher == "watcher watching", 60)
+        assert current_writer(settings.data_dir).get("purpose") == "watch"
+        await pilot.press("ctrl+g")
+        await until(pilot, lambda: app.status_bar.watcher == "watcher off", 30)
+    assert current_writer(settings.data_dir) == {}
+
+
 # -- snapshots ----------------------------------------------------------------------------
 
 

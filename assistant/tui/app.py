@@ -238,9 +238,8 @@ class AssistantApp(App[None]):
 
     def _watcher_state(self, info: dict[str, Any]) -> str:
         if self.watcher is not None:
-            state = getattr(self.watcher, "state", "watching")
-            pending = self.watcher.pending() if hasattr(self.watcher, "pending") else 0
-            return f"watcher {state}" + (f", {pending} pending" if pending else "")
+            pending = self.watcher.pending
+            return f"watcher {self.watcher.state}" + (f", {pending} pending" if pending else "")
         outside = info.get("watcher")
         if outside:
             return f"watcher pid {outside.get('pid')}"
