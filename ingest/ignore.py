@@ -11,8 +11,10 @@ import fnmatch
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 IGNORE_FILE = ".assistantignore"
 
@@ -36,7 +38,7 @@ class IgnoreRules:
 
     def __init__(self, root: Path, user_patterns: Sequence[str] = ()) -> None:
         self.root = root
-        self.user = pathspec.GitIgnoreSpec.from_lines(user_patterns) if user_patterns else None
+        self.user = _gitignore(user_patterns) if user_patterns else None
         self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._chains: dict[Path, list[tuple[str, pathspec.GitIgnoreSpec]]] = {}
 
@@ -44,7 +46,7 @@ class IgnoreRules:
         if folder not in self._specs:
             try:
                 lines = (folder / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
-                self._specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines)
+                self._specs[folder] = _gitignore(lines)
             except (OSError, UnicodeDecodeError):
                 self._specs[folder] = None
         return self._specs[folder]
@@ -84,3 +86,11 @@ class IgnoreRules:
         """Drop a cached ignore file, after the watcher saw it change."""
         self._specs.pop(folder, None)
         self._chains.clear()
+
+
+def _gitignore(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    """Parsed gitignore patterns; pathspec loads only when a folder has some, because an
+    unchanged re-sync of a large tree is dominated by start-up time."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
