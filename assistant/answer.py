@@ -11,7 +11,6 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from assistant.models.base import Backend, Message
 from assistant.retrieve import Passage
@@ -91,13 +90,7 @@ class Answer:
 
 
 def passage_label(n: int, passage: Passage) -> str:
-    label = f"[{n}] {Path(passage.path).name}"
-    if passage.page_start is not None:
-        label += (
-            f", page {passage.page_start}"
-            if passage.page_end in (None, passage.page_start)
-            else f", pages {passage.page_start}-{passage.page_end}"
-        )
+    label = f"[{n}] {passage.location()}"
     if passage.headings:
         label += f', section "{passage.heading}"'
     return label

@@ -20,7 +20,7 @@ from typing import Any
 
 from assistant.answer import Answer, Source, Turn, map_citations
 from assistant.models.base import Backend, Message
-from assistant.retrieve import STOPWORDS, Passage
+from assistant.retrieve import STOPWORDS, Passage, file_location
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +60,7 @@ class SavedSource:
     cited: bool
 
     def location(self) -> str:
-        name = Path(self.path).name
-        if self.page_start is None:
-            return name
-        if self.page_end and self.page_end != self.page_start:
-            return f"{name}, pages {self.page_start}-{self.page_end}"
-        return f"{name}, page {self.page_start}"
+        return file_location(self.path, self.page_start, self.page_end)
 
 
 @dataclass

@@ -213,6 +213,16 @@ class PathFilter:
         return cls(within, tuple(t.lower().lstrip(".") for t in types))
 
 
+def file_location(path: str, page_start: int | None, page_end: int | None) -> str:
+    """How a source is named to the user and the model: "report.pdf, pages 3-4"."""
+    name = Path(path).name
+    if page_start is None:
+        return name
+    if page_end and page_end != page_start:
+        return f"{name}, pages {page_start}-{page_end}"
+    return f"{name}, page {page_start}"
+
+
 @dataclass
 class Passage:
     """One or more neighbouring chunks of a file, as shown to the model and the user."""
@@ -240,12 +250,7 @@ class Passage:
         return " > ".join(self.headings)
 
     def location(self) -> str:
-        name = Path(self.path).name
-        if self.page_start is None:
-            return name
-        if self.page_end and self.page_end != self.page_start:
-            return f"{name}, pages {self.page_start}-{self.page_end}"
-        return f"{name}, page {self.page_start}"
+        return file_location(self.path, self.page_start, self.page_end)
 
 
 @dataclass(frozen=True)
