@@ -92,43 +92,24 @@ def chunk_document(
     """
     target = min(target_tokens, max_tokens)
     full = extracted_text(doc)
-    chunks: list[Chunk] = []
+    # Runs of consecutive sections under one heading path; chunks never span two runs.
+    runs: list[tuple[tuple[str, ...], list[_Piece]]] = []
     offset = 0
-    group: list[_Piece] = []
-    group_headings: tuple[str, ...] | None = None
     for section in doc.sections:
         headings = _bounded_headings(section.headings, tokens, max_tokens // 2)
-        if headings != group_headings and group:
+        if not runs or runs[-1][0] != headings:
+            runs.append((headings, []))
+        budget = max_tokens - _heading_cost(headings, tokens)
+        runs[-1][1].extend(_pieces(section.text, offset, section.page, tokens, min(target, budget)))
+        offset += len(section.text) + len(SECTION_SEPARATOR)
+    chunks: list[Chunk] = []
+    for headings, pieces in runs:
+        if pieces:
             chunks.extend(
                 _pack(
-                    group,
-                    full,
-                    group_headings or (),
-                    tokens,
-                    max_tokens,
-                    target,
-                    overlap_tokens,
-                    len(chunks),
+                    pieces, full, headings, tokens, max_tokens, target, overlap_tokens, len(chunks)
                 )
             )
-            group = []
-        group_headings = headings
-        budget = max_tokens - _heading_cost(group_headings, tokens)
-        group.extend(_pieces(section.text, offset, section.page, tokens, min(target, budget)))
-        offset += len(section.text) + len(SECTION_SEPARATOR)
-    if group:
-        chunks.extend(
-            _pack(
-                group,
-                full,
-                group_headings or (),
-                tokens,
-                max_tokens,
-                target,
-                overlap_tokens,
-                len(chunks),
-            )
-        )
     return chunks
 
 
