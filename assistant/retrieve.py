@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,6 +162,21 @@ def keyword_terms(text: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
+def affordable_terms(
+    terms: Sequence[str], postings: Mapping[str, int], budget: int, keep: int = 2
+) -> list[str]:
+    """The terms, in their order, whose postings fit `budget`, the rarest taken first; the
+    `keep` rarest always stay, so a question of common words still has a keyword side."""
+    kept: set[str] = set()
+    spent = 0
+    for term in sorted(terms, key=lambda t: postings.get(t, 0)):
+        cost = postings.get(term, 0)
+        if len(kept) < keep or spent + cost <= budget:
+            kept.add(term)
+            spent += cost
+    return [t for t in terms if t in kept]
+
+
 def fts_expression(terms: Sequence[str]) -> str | None:
     """A safe FTS5 expression: every term quoted, joined with OR.
 
@@ -266,9 +281,10 @@ class RetrievalConfig:
     exact_filter_limit: int = 4000
     # Above this share of the index passing a filter, over-fetching beats a Chroma filter.
     overfetch_fraction: float = 0.3
-    # In a large index, a query word found in more than this share of all chunks adds
-    # almost nothing to BM25 but dominates its cost (it has to score every such chunk).
-    common_term_fraction: float = 0.1
+    # FTS5 scores every chunk that matches any query word (~0.6 us each), so the keyword
+    # query keeps its rarest words while their postings fit this budget: common words add
+    # little to BM25 but most of its cost, which would otherwise grow with the index.
+    keyword_postings: int = 8000
 
 
 def reciprocal_rank_fusion(
@@ -439,7 +455,8 @@ class Retriever:
         self, query: str, path_filter: PathFilter | None
     ) -> list[tuple[StoredChunk, float]]:
         catalog = self.index.catalog
-        terms = catalog.without_common_terms(keyword_terms(query), self.config.common_term_fraction)
+        terms = keyword_terms(query)
+        terms = affordable_terms(terms, catalog.term_postings(terms), self.config.keyword_postings)
         match = fts_expression(terms)
         if match is None:
             return []

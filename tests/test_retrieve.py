@@ -13,6 +13,7 @@ from assistant import library
 from assistant.retrieve import (
     PathFilter,
     Retriever,
+    affordable_terms,
     fts_query,
     merge_neighbours,
     reciprocal_rank_fusion,
@@ -177,13 +178,42 @@ def test_neighbours_on_different_pages_stay_separate_and_k_is_respected() -> Non
     assert [(p.doc_id, p.page_start) for p in passages] == [(1, 1), (1, 2)]
 
 
-def test_common_terms_are_dropped_only_in_a_large_index(retriever: Retriever) -> None:
+def test_affordable_terms_keep_the_rarest_within_the_budget_by_hand() -> None:
+    postings = {"orchard": 900, "press": 300, "cider": 200, "castellane": 1}
+    terms = ["orchard", "cider", "press", "castellane"]
+    # Rarest first: castellane 1, cider 201, press 501; orchard would make 1401 > 1000.
+    assert affordable_terms(terms, postings, 1000) == ["cider", "press", "castellane"]
+    # Over budget from the start: the two rarest stay anyway, in the question's order.
+    assert affordable_terms(terms, postings, 0) == ["cider", "castellane"]
+    assert affordable_terms(terms, postings, 0, keep=1) == ["castellane"]
+    assert affordable_terms(terms, postings, 10_000) == terms
+    assert affordable_terms([], {}, 10) == []
+
+
+def test_term_postings_are_counted_after_the_index_own_stemming(retriever: Retriever) -> None:
     catalog = retriever.index.catalog
-    terms = ["orchard", "defibrillator", "pruning"]
-    # The sample index is small: below min_chunks nothing is dropped.
-    assert catalog.without_common_terms(terms, 0.05) == terms
-    # Treated as large: "orchard" is in most sample passages, "defibrillator" in one.
-    kept = catalog.without_common_terms(terms, 0.2, min_chunks=1, keep=1)
-    assert "orchard" not in kept and "defibrillator" in kept
-    # Stemming matches the index's own: "pruned" counts the chunks that hold "pruning".
-    assert catalog._chunks_with("pruned") == catalog._chunks_with("pruning") > 0
+    postings = catalog.term_postings(["pruned", "pruning", "orchard", "defibrillator", "zzqx"])
+    # "pruned" and "pruning" both stem to "prune": the same postings.
+    assert postings["pruned"] == postings["pruning"] > 0
+    # "orchard" is in most sample passages, "defibrillator" in one, "zzqx" in none.
+    assert postings["orchard"] > postings["defibrillator"] > postings["zzqx"] == 0
+    # A term the tokenizer splits costs the postings of every piece.
+    split = catalog.term_postings(["pruning_orchard"])["pruning_orchard"]
+    assert split == postings["pruning"] + postings["orchard"]
+    repeated = catalog.term_postings(["_", "orchard", "orchard"])
+    assert repeated == {"_": 0, "orchard": postings["orchard"]}
+
+
+def test_a_small_keyword_budget_drops_common_words_from_the_query(retriever: Retriever) -> None:
+    """With a budget of one posting, only the two rarest words are matched: the passage
+    naming the rare pair still comes first, and no common word is searched for."""
+    from dataclasses import replace
+
+    original = retriever.config
+    retriever.config = replace(original, keyword_postings=1)
+    try:
+        passages = retriever.search("orchard Priya Castellane", k=3, mode="keyword").passages
+    finally:
+        retriever.config = original
+    assert passages and "Priya Castellane" in passages[0].text
+    assert all("Castellane" in p.text or "Priya" in p.text for p in passages)
