@@ -263,3 +263,17 @@ def _no_leftover_lock(data_dir: Path) -> Iterator[None]:
     yield
     if data_dir.is_dir():
         assert current_writer(data_dir) == {}
+
+
+def test_similarities_are_exact_cosines_best_first(data_dir: Path) -> None:
+    """The exact side of filtered search: cosines computed by hand, unknown ids left out."""
+    index = Index(data_dir)
+    meta = [{"doc": 1, "idx": i, "path": "/d.md"} for i in range(3)]
+    index.vectors.add(vector_ids(1, 3), [[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], meta)
+    # Query (3, 4) has norm 5: cosines are 3/5, (1.8 + 3.2)/5 = 1.0 and 4/5.
+    scored = index.vectors.similarities([3.0, 4.0], ["1:0", "1:1", "1:2", "9:9"])
+    assert [cid for cid, _ in scored] == ["1:1", "1:2", "1:0"]
+    assert [s for _, s in scored] == pytest.approx([1.0, 0.8, 0.6])
+    assert index.vectors.similarities([3.0, 4.0], []) == []
+    assert index.vectors.similarities([3.0, 4.0], ["7:0"]) == []
+    index.close()

@@ -111,18 +111,14 @@ def test_folder_and_type_filters(retriever: Retriever, tmp_path: Path) -> None:
     assert retriever.search("membership fee", k=5, path_filter=folder).passages == []
 
 
-@pytest.mark.parametrize("overfetch_fraction", [0.0, 1.1], ids=["over-fetch", "chroma-where"])
-def test_filter_on_a_large_set_stays_correct(
-    retriever: Retriever, overfetch_fraction: float
-) -> None:
-    """Above exact_filter_limit a filter either over-fetches (most chunks pass) or uses
-    Chroma's own `where` (a minority passes); both must return only passing chunks."""
+@pytest.mark.parametrize("overfetch_limit", [10**6, 0], ids=["over-fetch", "chroma-where"])
+def test_filter_on_a_large_set_stays_correct(retriever: Retriever, overfetch_limit: int) -> None:
+    """Above exact_filter_limit a filter either over-fetches (a large share passes) or uses
+    Chroma's own `where` (a small share); both must return only passing chunks."""
     from dataclasses import replace
 
     original = retriever.config
-    retriever.config = replace(
-        original, exact_filter_limit=0, overfetch_fraction=overfetch_fraction
-    )
+    retriever.config = replace(original, exact_filter_limit=0, overfetch_limit=overfetch_limit)
     try:
         only_md = PathFilter.build("*.md", [])
         passages = retriever.search("pruning plums", k=3, path_filter=only_md).passages
