@@ -2,6 +2,7 @@
 time to first token and tokens/s. Run by hand; prints a Markdown section for RESULTS.md.
 
     python bench/bench_retrieval.py --source DATA_DIR [--target 100000] [--queries 200]
+        [--keep DIR] [--search-only]
 
 SOURCE is an index built from real text (for example the SciFact index that
 `assistant eval /work/shared/data/scifact --split train` leaves under DATA_DIR/eval/).
@@ -25,6 +26,7 @@ from ingest.offline import force_offline
 
 force_offline()
 
+import assistant  # noqa: E402
 from assistant.library import _embedder  # noqa: E402
 from assistant.retrieve import PathFilter, Retriever  # noqa: E402
 from ingest.chunk import Chunk  # noqa: E402
@@ -86,6 +88,12 @@ def main() -> None:
     parser.add_argument("--target", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the bench index here")
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="time only whole searches (hybrid, and under each filter), to compare two "
+        "versions of the code on one index: run it again with PYTHONPATH=OTHER_CHECKOUT",
+    )
     args = parser.parse_args()
 
     source = Index(args.source)
@@ -117,17 +125,29 @@ def main() -> None:
             out.append((time.perf_counter() - t) * 1000)
         return out
 
-    embed_ms = timed(lambda q: embedder.embed([q]))
+    def row(name: str, values: list[float]) -> str:
+        return f"| {name} | {statistics.median(values):.1f} | {percentile(values, 0.95):.1f} |"
+
+    # Filters passing ~0.04 % to ~12 % of the index: files of one copy of the corpus.
+    copy0 = str(Path(next(bench.catalog.files()).path).parent)
+    patterns = (f"{copy0}/doc-100*.md", f"{copy0}/doc-10*.md", f"{copy0}/doc-1*", copy0)
     hybrid_ms = timed(lambda q: retriever.search(q, 5))
+    if args.search_only:
+        print(f"code: {Path(assistant.__file__).parent.parent}\n")
+        print("| search | p50 ms | p95 ms |\n| --- | --- | --- |")
+        print(row("hybrid", hybrid_ms))
+        for pattern in patterns:
+            flt = PathFilter.build(pattern, [])
+            name = f"filtered `{Path(pattern).name}`"
+            print(row(name, timed(lambda q, f=flt: retriever.search(q, 5, path_filter=f))))
+        return
+    embed_ms = timed(lambda q: embedder.embed([q]))
     vector_ms = timed(lambda q: retriever.search(q, 5, mode="vector"))
     keyword_ms = timed(lambda q: retriever.search(q, 5, mode="keyword"))
 
     vectors = {q: embedder.embed([q])[0] for q in queries}
     store = bench.vectors
     unfiltered_ms = timed(lambda q: store.query(vectors[q], 40))
-
-    def row(name: str, values: list[float]) -> str:
-        return f"| {name} | {statistics.median(values):.1f} | {percentile(values, 0.95):.1f} |"
 
     def p50(values: list[float] | None) -> str:
         return "-" if values is None else f"{statistics.median(values):.1f}"
@@ -142,14 +162,13 @@ def main() -> None:
     print(row("keyword-only search", keyword_ms))
     print(row("Chroma query alone, unfiltered (40 neighbours)", unfiltered_ms))
 
-    # Filtered search, for filters passing ~0.1 % to ~12 % of the index: our whole hybrid
-    # search, beside each way of doing its vector side alone (p50 ms).
-    copy0 = str(Path(next(bench.catalog.files()).path).parent)
+    # Filtered search: our whole hybrid search, beside each way of doing its vector side
+    # alone (p50 ms).
     print(
         "\n| filter (chunks passing) | ours: hybrid p50 / p95 | exact scoring | "
         "over-fetch (neighbours) | Chroma `where` |\n| --- | --- | --- | --- | --- |"
     )
-    for pattern in (f"{copy0}/doc-100*.md", f"{copy0}/doc-10*.md", f"{copy0}/doc-1*", copy0):
+    for pattern in patterns:
         flt = PathFilter.build(pattern, [])
         allowed = bench.catalog.doc_chunk_counts(flt)
         passing = sum(allowed.values())
