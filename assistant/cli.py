@@ -375,10 +375,12 @@ def ask(
 
     cfg = settings(backend=backend, model=model, model_path=model_path, k=k)
     retriever = library.open_retriever(cfg)
+    path_filter = _path_filter(within, types)
+    retriever.check_filter(path_filter)  # before a model loads for nothing
     chosen = open_backend(cfg)
     if not as_json:
         err(f"answering with {chosen.name} ({chosen.model})")
-    stream = library.ask(cfg, retriever, chosen, question, _path_filter(within, types))
+    stream = library.ask(cfg, retriever, chosen, question, path_filter)
     for token in stream:
         if not as_json:
             sys.stdout.write(token)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.errors import AssistantError
 from ingest.embed import Embedder
 from ingest.store import Index, StoredChunk
 from ingest.store.catalog import parse_chunk_id, vector_ids
@@ -176,15 +177,15 @@ def affordable_terms(
     return [t for t in terms if t in kept]
 
 
-def fts_expression(terms: Sequence[str]) -> str | None:
-    """A safe FTS5 expression: every term quoted, joined with OR.
+def fts_expression(terms: Sequence[str], operator: str = "OR") -> str | None:
+    """A safe FTS5 expression: every term quoted, joined with OR (or AND).
 
     Quoting turns FTS5 syntax (AND, NEAR, *, -, parentheses, column filters) into plain
     words, so no input can raise a syntax error. None when there is no term.
     """
     if not terms:
         return None
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return f" {operator} ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
 def fts_query(text: str) -> str | None:
@@ -198,6 +199,15 @@ class PathFilter:
 
     within: str | None = None  # a folder, a file, or a glob (absolute or relative)
     types: tuple[str, ...] = ()  # suffixes without the dot: ("pdf", "md")
+
+    def describe(self) -> str:
+        """The filter as the user gave it, for messages: "in /docs, of type pdf"."""
+        parts = []
+        if self.within is not None:
+            parts.append(f"matching {self.within}" if self.is_glob else f"in {self.within}")
+        if self.types:
+            parts.append("of type " + ", ".join(self.types))
+        return ", ".join(parts)
 
     def __call__(self, path: str) -> bool:
         """Called once per indexed file per filtered search: kept to string operations."""
@@ -383,6 +393,10 @@ def _extend(passage: Passage, chunk: StoredChunk, similarity: float) -> None:
     passage.chunk_ids.append(chunk.chunk_id)
 
 
+class FilterMatchesNothing(AssistantError):
+    """`--in`/`--type` leave no indexed file: not the same as nothing relevant."""
+
+
 @dataclass
 class RetrievalResult:
     passages: list[Passage]
@@ -411,9 +425,9 @@ class Retriever:
     ) -> RetrievalResult:
         """The top `k` passages for `query`; `mode` is hybrid, vector or keyword."""
         cfg = self.config
-        keyword_hits = (
-            self._keyword_search(query, path_filter) if mode in ("hybrid", "keyword") else []
-        )
+        self.check_filter(path_filter)
+        terms = self._keyword_terms(query) if mode in ("hybrid", "keyword") else []
+        keyword_hits = self._keyword_search(terms, path_filter)
         query_vector = self.embedder.embed([query])[0] if mode in ("hybrid", "vector") else None
         vector_hits: list[tuple[str, float]] = []
         if query_vector is not None:
@@ -434,10 +448,24 @@ class Retriever:
             similarity.update(self.index.vectors.similarities(query_vector, missing))
         ranked = [(chunks[i], score, similarity.get(i, 0.0)) for i, score in top if i in chunks]
         floor = cfg.relevance_floor if query_vector is not None else 0.0
-        relevant = [r for r in ranked if r[2] >= floor]
+        # A short query (a name, a figure, a code) can sit below the floor by cosine alone
+        # while a passage holds every one of its searched words: that passage is relevant.
+        found_by_words = {c.chunk_id for c, _ in keyword_hits}
+        doubtful = [c.chunk_id for c, _, s in ranked if s < floor and c.chunk_id in found_by_words]
+        holding_all = self.index.catalog.matching(fts_expression(terms, "AND"), doubtful)
+        relevant = [r for r in ranked if r[2] >= floor or r[0].chunk_id in holding_all]
         if ranked and not relevant:
             return RetrievalResult([], below_floor=True)
         return RetrievalResult(merge_neighbours(relevant, k))
+
+    def check_filter(self, path_filter: PathFilter | None) -> None:
+        """Refuse a filter that leaves no indexed file: a mistyped folder or type is not
+        the same as nothing relevant, and deserves its own message."""
+        if path_filter is not None and not self._allowed(path_filter):
+            raise FilterMatchesNothing(
+                f"no indexed file passes the filter ({path_filter.describe()}): "
+                "`assistant status` lists what is indexed"
+            )
 
     def _allowed(self, path_filter: PathFilter) -> dict[int, int]:
         """The content versions passing a filter, re-read only when the index changed (a
@@ -449,12 +477,16 @@ class Retriever:
             self._allowed_cache = cached
         return cached[1]
 
+    def _keyword_terms(self, query: str) -> list[str]:
+        """The words of `query` the keyword side searches for: the rarest, within budget."""
+        terms = keyword_terms(query)
+        postings = self.index.catalog.term_postings(terms)
+        return affordable_terms(terms, postings, self.config.keyword_postings)
+
     def _keyword_search(
-        self, query: str, path_filter: PathFilter | None
+        self, terms: Sequence[str], path_filter: PathFilter | None
     ) -> list[tuple[StoredChunk, float]]:
         catalog = self.index.catalog
-        terms = keyword_terms(query)
-        terms = affordable_terms(terms, catalog.term_postings(terms), self.config.keyword_postings)
         match = fts_expression(terms)
         if match is None:
             return []

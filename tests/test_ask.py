@@ -45,6 +45,19 @@ def test_search_in_folder_and_type_filters(cli, indexed: Path) -> None:  # type:
     assert paths == {str(indexed / "handbook.md")}
 
 
+def test_a_filter_that_leaves_no_file_is_one_error_line(cli, indexed: Path) -> None:  # type: ignore[no-untyped-def]
+    """Not "nothing relevant": the user mistyped a folder or a type, and is told so."""
+    missing = indexed / "no-such-folder"
+    for command in (["search"], ["ask", "--backend", "llamacpp"]):
+        result = cli(*command, "apples", "--in", str(missing))
+        assert result.exit_code == 1
+        assert result.stderr.strip() == (
+            f"error: no indexed file passes the filter (in {missing}): "
+            "`assistant status` lists what is indexed"
+        )
+        assert result.stdout == ""
+
+
 def test_search_plain_output_names_file_page_and_score(cli, indexed: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("search", "district council grant", "--k", "2")
     assert result.exit_code == 0

@@ -11,6 +11,7 @@ from sample_questions import SAMPLE_QUESTIONS, SampleQuestion
 
 from assistant import library
 from assistant.retrieve import (
+    FilterMatchesNothing,
     PathFilter,
     Retriever,
     affordable_terms,
@@ -98,6 +99,23 @@ def test_keyword_side_finds_a_rare_exact_token(retriever: Retriever) -> None:
     assert passages and "Priya Castellane" in passages[0].text
 
 
+@pytest.mark.parametrize("query", ["Priya Castellane", "Castellane", "7,820"])
+def test_a_passage_holding_every_searched_word_passes_the_floor(
+    query: str, retriever: Retriever
+) -> None:
+    """A name or a figure scores low by cosine (0.05-0.12 here, under the 0.2 floor); the
+    passage that holds all of it must still be found by the default, hybrid search."""
+    passages = retriever.search(query, k=3).passages
+    assert passages, "dropped by the relevance floor"
+    assert passages[0].score < retriever.config.relevance_floor  # what makes this case
+    assert all(word in passages[0].text for word in query.split())
+    # Only passages holding every word are let through below the floor.
+    assert all(
+        p.score >= retriever.config.relevance_floor or all(w in p.text for w in query.split())
+        for p in passages
+    )
+
+
 def test_folder_and_type_filters(retriever: Retriever, tmp_path: Path) -> None:
     only_pdf = PathFilter.build(None, ["pdf"])
     passages = retriever.search("apples and honey", k=5, path_filter=only_pdf).passages
@@ -107,8 +125,13 @@ def test_folder_and_type_filters(retriever: Retriever, tmp_path: Path) -> None:
     passages = retriever.search("membership fee", k=5, path_filter=glob).passages
     assert passages and all(p.path.endswith(".md") for p in passages)
 
-    folder = PathFilter.build(str(tmp_path), [])  # a folder with nothing indexed
-    assert retriever.search("membership fee", k=5, path_filter=folder).passages == []
+    # A filter that leaves no indexed file says so, instead of "nothing relevant".
+    folder = PathFilter.build(str(tmp_path), ["pdf"])
+    with pytest.raises(FilterMatchesNothing) as nothing:
+        retriever.search("membership fee", k=5, path_filter=folder)
+    assert f"no indexed file passes the filter (in {tmp_path}, of type pdf)" in str(nothing.value)
+    with pytest.raises(FilterMatchesNothing, match=r"\(matching \*\.xyz\)"):
+        retriever.search("membership fee", k=5, path_filter=PathFilter.build("*.xyz", []))
 
 
 @pytest.mark.parametrize("overfetch_limit", [10**6, 0], ids=["over-fetch", "chroma-where"])

@@ -337,14 +337,8 @@ class Catalog:
     # -- reads for retrieval ---------------------------------------------------
     def chunks_by_ids(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
         """The committed chunks among `ids` (vectors of uncommitted versions drop out)."""
-        if not ids:
-            return {}
-        wanted = [parse_chunk_id(i) for i in ids]
         found: dict[str, StoredChunk] = {}
-        for start in range(0, len(wanted), 400):
-            part = wanted[start : start + 400]
-            clause = " OR ".join("(c.doc_id = ? AND c.idx = ?)" for _ in part)
-            params = [v for pair in part for v in pair]
+        for clause, params in _chunks_where(ids):
             for row in self.db.execute(f"{_CHUNK_SELECT} WHERE {clause}", params):
                 chunk = _stored_chunk(row)
                 found[chunk.chunk_id] = chunk
@@ -379,6 +373,21 @@ class Catalog:
                 (match, json.dumps(list(docs)), limit),
             ).fetchall()
         return [(_stored_chunk(r), float(r["score"])) for r in rows]
+
+    def matching(self, match: str | None, ids: Sequence[str]) -> set[str]:
+        """Those of the chunks `ids` that FTS5 expression `match` matches: each checked on
+        its own, so a common word's long posting list is never walked."""
+        if match is None:
+            return set()
+        found: set[str] = set()
+        for clause, params in _chunks_where(ids):
+            rows = self.db.execute(
+                "SELECT c.doc_id, c.idx FROM chunks c CROSS JOIN chunks_fts "
+                f"ON chunks_fts.rowid = c.rowid WHERE ({clause}) AND chunks_fts MATCH ?",
+                [*params, match],
+            )
+            found.update(chunk_id(doc, idx) for doc, idx in rows)
+        return found
 
     def data_version(self) -> int:
         """Changes whenever any connection commits to the catalog (SQLite's own counter)."""
@@ -441,6 +450,17 @@ _CHUNK_COLUMNS = (
     " c.text, f.path"
 )
 _CHUNK_SELECT = f"{_CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.doc_id = c.doc_id"
+
+
+def _chunks_where(ids: Sequence[str]) -> Iterator[tuple[str, list[int]]]:
+    """WHERE clauses (and their parameters) that pick the chunks `ids`, 400 at a time, with
+    one index seek per id: SQLite scans the whole table for a row-value IN list."""
+    for start in range(0, len(ids), 400):
+        part = [parse_chunk_id(i) for i in ids[start : start + 400]]
+        yield (
+            " OR ".join("(c.doc_id = ? AND c.idx = ?)" for _ in part),
+            [v for pair in part for v in pair],
+        )
 
 
 def _stored_chunk(row: sqlite3.Row) -> StoredChunk:
