@@ -331,7 +331,10 @@ def search(
     """Find passages, no model: ranked passages with file, page and score."""
     from assistant import library
     from assistant.answer import Source
+    from assistant.retrieve import MODES
 
+    if mode not in MODES:
+        raise typer.BadParameter(f"use one of {', '.join(MODES)}", param_hint="--mode")
     cfg = settings(k=k)
     retriever = library.open_retriever(cfg)
     result = retriever.search(query, cfg.k, _path_filter(within, types), mode=mode)

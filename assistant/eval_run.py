@@ -18,6 +18,7 @@ from assistant.evaluation import dedupe_ranking, evaluate_run, load_beir, write_
 from assistant.retrieve import RetrievalConfig
 from assistant.settings import Settings
 
+# Each side alone, then fused: the order the results are printed in.
 MODES = ("vector", "keyword", "hybrid")
 DEPTH = 100  # Recall@100 needs a hundred documents per query
 

@@ -277,6 +277,9 @@ class Passage:
         return file_location(self.path, self.page_start, self.page_end)
 
 
+MODES = ("hybrid", "vector", "keyword")
+
+
 @dataclass(frozen=True)
 class RetrievalConfig:
     vector_candidates: int = 40
@@ -424,6 +427,8 @@ class Retriever:
         mode: str = "hybrid",
     ) -> RetrievalResult:
         """The top `k` passages for `query`; `mode` is hybrid, vector or keyword."""
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
         cfg = self.config
         self.check_filter(path_filter)
         terms = self._keyword_terms(query) if mode in ("hybrid", "keyword") else []

@@ -64,6 +64,22 @@ class Settings:
     # Watching
     debounce_seconds: float = 0.5
 
+    def __post_init__(self) -> None:
+        """Refuse values that would make the program quietly do nothing (k = 0 finds no
+        passage) or fail far from their cause (an overlap as long as a chunk)."""
+        at_least = {"k": 1, "chunk_tokens": 16, "chunk_overlap": 0, "max_answer_tokens": 1}
+        for name, lowest in at_least.items():
+            if getattr(self, name) < lowest:
+                raise ConfigError(f"{name} must be at least {lowest}, not {getattr(self, name)}")
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise ConfigError(
+                f"chunk_overlap ({self.chunk_overlap}) must be less than chunk_tokens "
+                f"({self.chunk_tokens})"
+            )
+        for name in ("temperature", "max_file_mb", "debounce_seconds"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}")
+
     def replace(self, **changes: Any) -> Settings:
         """A copy with the given fields changed; None values (flags not given) are ignored."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -58,6 +58,20 @@ def test_a_filter_that_leaves_no_file_is_one_error_line(cli, indexed: Path) -> N
         assert result.stdout == ""
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--mode", "bogus"], "Invalid value for --mode: use one of hybrid, vector, keyword"),
+        (["--k", "0"], "error: k must be at least 1, not 0"),
+    ],
+)
+def test_search_refuses_a_mode_or_k_that_finds_nothing(cli, indexed: Path, args, message) -> None:  # type: ignore[no-untyped-def]
+    result = cli("search", "apples", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
 def test_search_plain_output_names_file_page_and_score(cli, indexed: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("search", "district council grant", "--k", "2")
     assert result.exit_code == 0

@@ -55,3 +55,24 @@ def test_list_from_environment_is_comma_separated(tmp_path: Path) -> None:
         "*.bak",
         "drafts/",
     ]
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ({"environ": {"ASSISTANT_K": "0"}}, "k must be at least 1, not 0"),
+        ({"k": -3}, "k must be at least 1, not -3"),
+        ({"environ": {"ASSISTANT_CHUNK_OVERLAP": "200"}}, "chunk_overlap (200) must be less"),
+        ({"environ": {"ASSISTANT_TEMPERATURE": "-1"}}, "temperature must not be negative"),
+        ({"max_answer_tokens": 0}, "max_answer_tokens must be at least 1"),
+    ],
+)
+def test_values_that_would_do_nothing_are_refused(
+    tmp_path: Path, where: dict, message: str
+) -> None:
+    """From any layer: k = 0 would quietly find nothing, an overlap as long as a chunk
+    would fail deep inside the chunker."""
+    environ = where.pop("environ", {})
+    with pytest.raises(ConfigError) as refused:
+        load_settings(config_file=tmp_path / "none.toml", environ=environ, **where)
+    assert message in str(refused.value)
