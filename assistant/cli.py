@@ -479,6 +479,8 @@ def main(argv: list[str] | None = None) -> None:
         # Outside standalone mode click returns a command's `typer.Exit(n)` code instead
         # of exiting with it, so a non-zero one would otherwise be lost.
         code = app(args=argv, prog_name="assistant", standalone_mode=False)
+        if code == 130:  # typer turns Ctrl-C inside a command into Exit(130), silently
+            err("interrupted")
         if isinstance(code, int) and code != 0:
             sys.exit(code)
     except UserError as exc:

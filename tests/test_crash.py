@@ -14,6 +14,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable
@@ -136,29 +137,46 @@ def vectors_in_flight(data: Path) -> int:
     return catalog_value(data, "SELECT count(*) FROM pending_vectors")
 
 
+def signal_when(
+    data: Path,
+    docs: Path,
+    env: dict[str, str],
+    ready: Callable[[], bool],
+    what: str,
+    sig: signal.Signals = signal.SIGKILL,
+) -> tuple[int, str]:
+    """Start an ingest and send it `sig` the moment `ready()` holds (polled every few ms);
+    returns its exit status and what it wrote to stderr."""
+    with tempfile.TemporaryFile("w+") as stderr:
+        proc = subprocess.Popen(
+            ingest_cmd(data, docs),
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            # As from a terminal: a shell's background job would start with SIGINT ignored.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+        try:
+            deadline = time.monotonic() + 900
+            while not ready():
+                if proc.poll() is not None:
+                    pytest.fail(f"ingest finished before the signal point {what!r}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"signal point {what!r} never came")
+                time.sleep(0.003)
+            proc.send_signal(sig)
+        finally:
+            proc.wait(timeout=60)
+        stderr.seek(0)
+        return proc.returncode, stderr.read()
+
+
 def kill_when(
     data: Path, docs: Path, env: dict[str, str], ready: Callable[[], bool], what: str
 ) -> None:
-    """Start an ingest and SIGKILL it the moment `ready()` holds (polled every few ms)."""
-    proc = subprocess.Popen(
-        ingest_cmd(data, docs),
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 900
-        while not ready():
-            if proc.poll() is not None:
-                pytest.fail(f"ingest finished before the kill point {what!r}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"kill point {what!r} never came")
-            time.sleep(0.003)
-        proc.send_signal(signal.SIGKILL)
-    finally:
-        proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL, what
+    code, _ = signal_when(data, docs, env, ready, what)
+    assert code == -signal.SIGKILL, what
 
 
 def test_kill_9_at_several_points_then_rerun_equals_a_clean_ingest(
@@ -232,3 +250,38 @@ def test_kill_9_at_several_points_then_rerun_equals_a_clean_ingest(
         timeout=600,
     )
     assert json.loads(again.stdout)["unchanged"] == total_files
+
+
+def test_ctrl_c_mid_ingest_says_so_exits_130_and_a_rerun_completes(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    make_corpus(docs)
+    env = child_env(tmp_path)
+    data = tmp_path / "data"
+    total_files = GENERATED + len(list(SAMPLE_DOCS.iterdir()))
+
+    code, stderr = signal_when(
+        data, docs, env, lambda: files_committed(data) >= 5, "five files", signal.SIGINT
+    )
+    assert code == 130, stderr
+    assert stderr.rstrip().splitlines()[-1] == "interrupted"
+    assert "Traceback" not in stderr
+    assert not lock_held(data), "the writer lock outlived the process"
+    stopped = inspect(data, env)
+    assert stopped["missing"] == 0, "a committed file lost vectors"
+    committed = len(stopped["files"])  # type: ignore[arg-type]
+    assert 5 <= committed < total_files
+
+    rerun = subprocess.run(
+        [*ingest_cmd(data, docs)[:-2], "ingest", "--json", str(docs)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    summary = json.loads(rerun.stdout)
+    assert summary["added"] == total_files - committed and summary["unchanged"] == committed
+    final = inspect(data, env)
+    assert final["orphans"] == 0 and final["missing"] == 0 and final["pending"] == 0
+    assert final["vectors"] == final["chunks"] == final["fts_rows"]
