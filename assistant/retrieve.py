@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from assistant.errors import AssistantError
 from ingest.embed import Embedder
@@ -177,7 +178,7 @@ def affordable_terms(
     return [t for t in terms if t in kept]
 
 
-def fts_expression(terms: Sequence[str], operator: str = "OR") -> str | None:
+def fts_expression(terms: Sequence[str], operator: Literal["OR", "AND"] = "OR") -> str | None:
     """A safe FTS5 expression: every term quoted, joined with OR (or AND).
 
     Quoting turns FTS5 syntax (AND, NEAR, *, -, parentheses, column filters) into plain
