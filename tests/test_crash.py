@@ -90,6 +90,20 @@ def ingest_cmd(data: Path, docs: Path) -> list[str]:
     return [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "ingest", str(docs)]
 
 
+def ingest_json(data: Path, docs: Path, env: dict[str, str]) -> dict[str, object]:
+    """A whole ingest in a child process, as a user reruns it; its --json summary."""
+    run = subprocess.run(
+        [*ingest_cmd(data, docs)[:-1], "--json", str(docs)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert run.returncode == 0, run.stderr
+    return dict(json.loads(run.stdout))
+
+
 def child_env(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT)
@@ -221,16 +235,7 @@ def test_kill_9_at_several_points_then_rerun_equals_a_clean_ingest(
     assert middle["missing"] == 0, "a committed file lost vectors"
     assert 0 < len(middle["files"]) < total_files  # type: ignore[arg-type]
 
-    rerun = subprocess.run(
-        [*ingest_cmd(data, docs)[:-2], "ingest", "--json", str(docs)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert rerun.returncode == 0, rerun.stderr
-    summary = json.loads(rerun.stdout)
+    summary = ingest_json(data, docs, env)
     assert summary["failed"] == [] and summary["removed"] == 0
 
     final = inspect(data, env)
@@ -241,15 +246,7 @@ def test_kill_9_at_several_points_then_rerun_equals_a_clean_ingest(
     assert final["vectors"] == final["chunks"]
 
     # And the index is usable: a second run changes nothing.
-    again = subprocess.run(
-        [*ingest_cmd(data, docs)[:-2], "ingest", "--json", str(docs)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert json.loads(again.stdout)["unchanged"] == total_files
+    assert ingest_json(data, docs, env)["unchanged"] == total_files
 
 
 def test_ctrl_c_mid_ingest_says_so_exits_130_and_a_rerun_completes(tmp_path: Path) -> None:
@@ -271,16 +268,7 @@ def test_ctrl_c_mid_ingest_says_so_exits_130_and_a_rerun_completes(tmp_path: Pat
     committed = len(stopped["files"])  # type: ignore[arg-type]
     assert 5 <= committed < total_files
 
-    rerun = subprocess.run(
-        [*ingest_cmd(data, docs)[:-2], "ingest", "--json", str(docs)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert rerun.returncode == 0, rerun.stderr
-    summary = json.loads(rerun.stdout)
+    summary = ingest_json(data, docs, env)
     assert summary["added"] == total_files - committed and summary["unchanged"] == committed
     final = inspect(data, env)
     assert final["orphans"] == 0 and final["missing"] == 0 and final["pending"] == 0
