@@ -237,7 +237,11 @@ class Syncer:
         candidates = []
         for path, st in on_disk.items():
             record = known.get(path)
-            if record is not None and (record.size, record.mtime_ns) == (st.size, st.mtime_ns):
+            if (
+                record is not None
+                and (record.size, record.mtime_ns) == (st.size, st.mtime_ns)
+                and not _failed_unread(record)
+            ):
                 report.unchanged += 1
             else:
                 candidates.append(path)
@@ -398,3 +402,9 @@ class Syncer:
 def _absolute(path: Path) -> Path:
     """Absolute without resolving symlinks: the path the user sees is the one we record."""
     return Path(os.path.abspath(os.path.expanduser(path)))
+
+
+def _failed_unread(record: FileRecord) -> bool:
+    """A file that failed before it was read (too large, no permission, an I/O error) is
+    tried again on every sync: a raised limit or a `chmod` changes nothing in the file."""
+    return record.state == "failed" and record.hash is None

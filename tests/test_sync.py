@@ -252,6 +252,14 @@ def test_size_limit_fails_with_the_reason(index: Index, notes: Path, embedder) -
     record = index.catalog.file(str(big))
     assert record is not None and record.state == "failed" and "too large" in (record.reason or "")
     assert record.chunks == 0
+    # The file is unchanged but the limit is not: it is tried again, and nothing else is.
+    again = run_sync(index, embedder, notes, max_file_bytes=2000)
+    assert (again.unchanged, len(again.failed)) == (3, 1)
+    raised = run_sync(index, embedder, notes)
+    assert (raised.unchanged, raised.failed) == (3, [])
+    record = index.catalog.file(str(big))
+    assert record is not None and record.state == "indexed" and record.chunks > 0
+    assert keyword_paths(index, "large") == [str(big)] * record.chunks
 
 
 def make_bad_library(root: Path) -> dict[str, Path]:
