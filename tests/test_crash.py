@@ -90,18 +90,18 @@ def ingest_cmd(data: Path, docs: Path) -> list[str]:
     return [sys.executable, "-m", "assistant.cli", "--data-dir", str(data), "ingest", str(docs)]
 
 
-def ingest_json(data: Path, docs: Path, env: dict[str, str]) -> dict[str, object]:
-    """A whole ingest in a child process, as a user reruns it; its --json summary."""
+def child_json(command: list[str], env: dict[str, str], timeout: float) -> dict[str, object]:
+    """Run a child process that prints one JSON object; that object."""
     run = subprocess.run(
-        [*ingest_cmd(data, docs)[:-1], "--json", str(docs)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1200,
+        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
     )
     assert run.returncode == 0, run.stderr
     return dict(json.loads(run.stdout))
+
+
+def ingest_json(data: Path, docs: Path, env: dict[str, str]) -> dict[str, object]:
+    """A whole ingest in a child process, as a user reruns it; its --json summary."""
+    return child_json([*ingest_cmd(data, docs)[:-1], "--json", str(docs)], env, 1200)
 
 
 def child_env(tmp_path: Path) -> dict[str, str]:
@@ -111,16 +111,7 @@ def child_env(tmp_path: Path) -> dict[str, str]:
 
 
 def inspect(data: Path, env: dict[str, str]) -> dict[str, object]:
-    out = subprocess.run(
-        [sys.executable, "-c", INSPECT, str(data)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert out.returncode == 0, out.stderr
-    return dict(json.loads(out.stdout))
+    return child_json([sys.executable, "-c", INSPECT, str(data)], env, 300)
 
 
 def catalog_value(data: Path, sql: str) -> int:
