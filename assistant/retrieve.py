@@ -301,6 +301,12 @@ class RetrievalConfig:
     keyword_postings: int = 8000
 
 
+def overfetch_size(n: int, passing: int, total: int) -> int:
+    """Unfiltered neighbours to fetch so that about twice `n` of them pass a filter that
+    `passing` of the index's `total` chunks pass."""
+    return int(n / (passing / max(total, 1)) * 2) + n
+
+
 def reciprocal_rank_fusion(
     rankings: Sequence[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None
 ) -> list[tuple[str, float]]:
@@ -439,7 +445,10 @@ class Retriever:
         if query_vector is not None:
             vector_hits = self._vector_search(query_vector, cfg.vector_candidates, path_filter)
         fused = reciprocal_rank_fusion(
-            [[i for i, _ in vector_hits], [c.chunk_id for c, _ in keyword_hits]],
+            [
+                [i for i, _ in vector_hits[: cfg.vector_candidates]],
+                [c.chunk_id for c, _ in keyword_hits],
+            ],
             k=cfg.rrf_k,
             weights=[1.0, cfg.keyword_weight],
         )
@@ -502,6 +511,8 @@ class Retriever:
     def _vector_search(
         self, vector: list[float], n: int, path_filter: PathFilter | None
     ) -> list[tuple[str, float]]:
+        """The `n` nearest passing chunks, best first, followed by any further passing ones
+        a filtered search scored anyway: their similarity need not be fetched again."""
         store = self.index.vectors
         if path_filter is None:
             return store.query(vector, n)
@@ -512,14 +523,12 @@ class Retriever:
         if passing <= self.config.exact_filter_limit:
             # Few passing chunks: score every one exactly (HNSW plus a filter can miss them).
             ids = [i for d, count in allowed.items() for i in vector_ids(d, count)]
-            return store.similarities(vector, ids)[:n]
-        # Twice the neighbours that should hold `n` passing ones at this share of the index.
-        share = passing / max(self.index.catalog.chunk_count(), 1)
-        wanted = int(n / share * 2) + n
+            return store.similarities(vector, ids)
+        wanted = overfetch_size(n, passing, self.index.catalog.chunk_count())
         if wanted <= self.config.overfetch_limit:
             hits = store.query(vector, wanted)
             kept = [(cid, s) for cid, s in hits if parse_chunk_id(cid)[0] in allowed]
             if len(kept) >= n:
-                return kept[:n]
+                return kept
         # A small share of a large index: Chroma's own filter.
         return store.query(vector, n, docs=list(allowed))

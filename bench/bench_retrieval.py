@@ -28,7 +28,7 @@ force_offline()
 
 import assistant  # noqa: E402
 from assistant.library import _embedder  # noqa: E402
-from assistant.retrieve import PathFilter, Retriever  # noqa: E402
+from assistant.retrieve import PathFilter, Retriever, overfetch_size  # noqa: E402
 from ingest.chunk import Chunk  # noqa: E402
 from ingest.store import FileVersion, Index  # noqa: E402
 from ingest.store.catalog import vector_ids  # noqa: E402
@@ -173,7 +173,7 @@ def main() -> None:
         allowed = bench.catalog.doc_chunk_counts(flt)
         passing = sum(allowed.values())
         ids = [i for d, n in allowed.items() for i in vector_ids(d, n)]
-        wanted = int(40 / (passing / counts["chunks"]) * 2) + 40
+        wanted = overfetch_size(40, passing, counts["chunks"])
         ours = timed(lambda q, f=flt: retriever.search(q, 5, path_filter=f))
         exact = (
             timed(lambda q, i=ids: store.similarities(vectors[q], i)) if passing <= 5000 else None
