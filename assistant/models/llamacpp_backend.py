@@ -8,6 +8,7 @@ is used, so the other backends never pay for loading it.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import glob
 import importlib.util
 import logging
@@ -66,6 +67,43 @@ def _threads() -> int:
         return os.cpu_count() or 1
 
 
+def _tiles_unsafe() -> bool:
+    """A virtual machine whose CPU advertises AMX tiles. llama.cpp repacks weights into
+    AMX's extra buffers there, and in a guest that does not carry the tile state (seen in a
+    Firecracker VM) the first prompt of more than one token kills the process with SIGSEGV.
+    Bare metal keeps the faster path."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
+            flags = next((line.split() for line in info if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return "amx_tile" in flags and "hypervisor" in flags
+
+
+@contextlib.contextmanager
+def safe_model_params() -> Iterator[None]:
+    """Models loaded inside this block skip llama.cpp's extra (repacked) weight buffers
+    where `_tiles_unsafe`; llama-cpp-python has no argument for it, only the params it
+    starts from. Also used around `python -m llama_cpp.server` in the tests."""
+    import llama_cpp.llama_cpp as low
+
+    original = low.llama_model_default_params
+    if not _tiles_unsafe():
+        yield
+        return
+
+    def params() -> Any:
+        value = original()
+        value.use_extra_bufts = False
+        return value
+
+    low.llama_model_default_params = params
+    try:
+        yield
+    finally:
+        low.llama_model_default_params = original
+
+
 def _load(path: Path, n_ctx: int) -> Any:
     """One Llama per (file, window) per process: loading is the slow part of a first answer."""
     try:
@@ -80,9 +118,10 @@ def _load(path: Path, n_ctx: int) -> Any:
         if key not in _cache:
             log.info("loading %s with a %d-token window", path.name, n_ctx)
             try:
-                _cache[key] = llama_cpp.Llama(
-                    model_path=str(path), n_ctx=n_ctx, n_threads=_threads(), verbose=False
-                )
+                with safe_model_params():
+                    _cache[key] = llama_cpp.Llama(
+                        model_path=str(path), n_ctx=n_ctx, n_threads=_threads(), verbose=False
+                    )
             except (ValueError, RuntimeError, OSError) as exc:
                 raise BackendError(
                     f"cannot load the model file {path}: {exc}; pass --model-path with a GGUF file"
