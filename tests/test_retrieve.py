@@ -15,7 +15,8 @@ from assistant.retrieve import (
     PathFilter,
     Retriever,
     affordable_terms,
-    fts_query,
+    fts_expression,
+    keyword_terms,
     merge_neighbours,
     reciprocal_rank_fusion,
 )
@@ -80,6 +81,11 @@ def test_any_user_text_is_a_valid_query(query: str, retriever: Retriever) -> Non
     for mode in ("hybrid", "keyword", "vector"):
         result = retriever.search(query, k=3, mode=mode)
         assert isinstance(result.passages, list)
+
+
+def fts_query(text: str) -> str | None:
+    """The keyword side's expression for any user text, as the retriever builds it."""
+    return fts_expression(keyword_terms(text))
 
 
 def test_fts_query_quotes_every_word_and_drops_stopwords() -> None:

@@ -1,0 +1,190 @@
+"""Hybrid search: a question to the passages that answer it, from vectors and keywords fused.
+
+Vector search finds paraphrases; BM25 finds rare exact words (names, numbers, codes)
+that a small embedding model blurs. Reciprocal rank fusion combines the two rankings
+without having to calibrate their scores against each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.errors import AssistantError
+from assistant.retrieve.filters import PathFilter
+from assistant.retrieve.keyword import affordable_terms, fts_expression, keyword_terms
+from assistant.retrieve.passages import Passage, merge_neighbours
+from ingest.embed import Embedder
+from ingest.store import Index, StoredChunk
+from ingest.store.catalog import parse_chunk_id, vector_ids
+
+MODES = ("hybrid", "vector", "keyword")
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    vector_candidates: int = 40
+    keyword_candidates: int = 40
+    rrf_k: int = 60
+    keyword_weight: float = 1.0
+    # Cosine similarity below which a passage is noise for this model; 0 disables the floor.
+    relevance_floor: float = 0.2
+    # A filtered search scores every passing vector exactly when at most this many chunks
+    # pass (fetching a vector costs ~15 us; Chroma's `where` costs 20-60 ms at 100k).
+    exact_filter_limit: int = 1000
+    # Otherwise it over-fetches unfiltered neighbours and keeps the passing ones, while that
+    # takes at most this many (~11 ms for 2,300 at 100k); beyond, Chroma's `where`.
+    overfetch_limit: int = 3000
+    # FTS5 scores every chunk that matches any query word (~0.6 us each), so the keyword
+    # query keeps its rarest words while their postings fit this budget: common words add
+    # little to BM25 but most of its cost, which would otherwise grow with the index.
+    keyword_postings: int = 8000
+
+
+def overfetch_size(n: int, passing: int, total: int) -> int:
+    """Unfiltered neighbours to fetch so that about twice `n` of them pass a filter that
+    `passing` of the index's `total` chunks pass."""
+    return int(n / (passing / max(total, 1)) * 2) + n
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
+    """Fuse rankings of ids: score = sum of weight / (k + rank), rank from 1; best first."""
+    scores: dict[str, float] = {}
+    for n, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[n]
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class FilterMatchesNothing(AssistantError):
+    """`--in`/`--type` leave no indexed file: not the same as nothing relevant."""
+
+
+@dataclass
+class RetrievalResult:
+    passages: list[Passage]
+    below_floor: bool = False  # candidates existed, but none looked relevant
+
+
+class Retriever:
+    """Hybrid search over one index with the model the index was built with."""
+
+    def __init__(
+        self, index: Index, embedder: Embedder, config: RetrievalConfig | None = None
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.config = config or RetrievalConfig()
+        if index.model is not None:
+            index.check_model(embedder.name, embedder.dimension)
+        self._allowed_cache: tuple[tuple[PathFilter, int], dict[int, int]] | None = None
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        path_filter: PathFilter | None = None,
+        mode: str = "hybrid",
+    ) -> RetrievalResult:
+        """The top `k` passages for `query`; `mode` is hybrid, vector or keyword."""
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
+        cfg = self.config
+        self.check_filter(path_filter)
+        terms = self._keyword_terms(query) if mode in ("hybrid", "keyword") else []
+        keyword_hits = self._keyword_search(terms, path_filter)
+        query_vector = self.embedder.embed([query])[0] if mode in ("hybrid", "vector") else None
+        vector_hits: list[tuple[str, float]] = []
+        if query_vector is not None:
+            vector_hits = self._vector_search(query_vector, cfg.vector_candidates, path_filter)
+        fused = reciprocal_rank_fusion(
+            [
+                [i for i, _ in vector_hits[: cfg.vector_candidates]],
+                [c.chunk_id for c, _ in keyword_hits],
+            ],
+            k=cfg.rrf_k,
+            weights=[1.0, cfg.keyword_weight],
+        )
+        if not fused:
+            return RetrievalResult([])
+        # Enough chunks to fill k passages even when neighbours merge.
+        top = fused[: max(k * 3, k + 10)]
+        chunks = self.index.catalog.chunks_by_ids([i for i, _ in top])
+        similarity = dict(vector_hits)
+        if query_vector is not None:
+            missing = [i for i, _ in top if i not in similarity and i in chunks]
+            similarity.update(self.index.vectors.similarities(query_vector, missing))
+        ranked = [(chunks[i], score, similarity.get(i, 0.0)) for i, score in top if i in chunks]
+        floor = cfg.relevance_floor if query_vector is not None else 0.0
+        # A short query (a name, a figure, a code) can sit below the floor by cosine alone
+        # while a passage holds every one of its searched words: that passage is relevant.
+        found_by_words = {c.chunk_id for c, _ in keyword_hits}
+        doubtful = [c.chunk_id for c, _, s in ranked if s < floor and c.chunk_id in found_by_words]
+        holding_all = self.index.catalog.matching(fts_expression(terms, "AND"), doubtful)
+        relevant = [r for r in ranked if r[2] >= floor or r[0].chunk_id in holding_all]
+        if ranked and not relevant:
+            return RetrievalResult([], below_floor=True)
+        return RetrievalResult(merge_neighbours(relevant, k))
+
+    def check_filter(self, path_filter: PathFilter | None) -> None:
+        """Refuse a filter that leaves no indexed file: a mistyped folder or type is not
+        the same as nothing relevant, and deserves its own message."""
+        if path_filter is not None and not self._allowed(path_filter):
+            raise FilterMatchesNothing(
+                f"no indexed file passes the filter ({path_filter.describe()}): "
+                "`assistant status` lists what is indexed"
+            )
+
+    def _allowed(self, path_filter: PathFilter) -> dict[int, int]:
+        """The content versions passing a filter, re-read only when the index changed (a
+        follow-up question in the same folder does not re-test every file's path)."""
+        version = self.index.catalog.data_version()
+        cached = self._allowed_cache
+        if cached is None or cached[0] != (path_filter, version):
+            cached = ((path_filter, version), self.index.catalog.doc_chunk_counts(path_filter))
+            self._allowed_cache = cached
+        return cached[1]
+
+    def _keyword_terms(self, query: str) -> list[str]:
+        """The words of `query` the keyword side searches for: the rarest, within budget."""
+        terms = keyword_terms(query)
+        postings = self.index.catalog.term_postings(terms)
+        return affordable_terms(terms, postings, self.config.keyword_postings)
+
+    def _keyword_search(
+        self, terms: Sequence[str], path_filter: PathFilter | None
+    ) -> list[tuple[StoredChunk, float]]:
+        catalog = self.index.catalog
+        match = fts_expression(terms)
+        if match is None:
+            return []
+        docs = None if path_filter is None else list(self._allowed(path_filter))
+        return catalog.keyword_search(match, self.config.keyword_candidates, docs)
+
+    def _vector_search(
+        self, vector: list[float], n: int, path_filter: PathFilter | None
+    ) -> list[tuple[str, float]]:
+        """The `n` nearest passing chunks, best first, followed by any further passing ones
+        a filtered search scored anyway: their similarity need not be fetched again."""
+        store = self.index.vectors
+        if path_filter is None:
+            return store.query(vector, n)
+        allowed = self._allowed(path_filter)
+        passing = sum(allowed.values())
+        if passing == 0:
+            return []
+        if passing <= self.config.exact_filter_limit:
+            # Few passing chunks: score every one exactly (HNSW plus a filter can miss them).
+            ids = [i for d, count in allowed.items() for i in vector_ids(d, count)]
+            return store.similarities(vector, ids)
+        wanted = overfetch_size(n, passing, self.index.catalog.chunk_count())
+        if wanted <= self.config.overfetch_limit:
+            hits = store.query(vector, wanted)
+            kept = [(cid, s) for cid, s in hits if parse_chunk_id(cid)[0] in allowed]
+            if len(kept) >= n:
+                return kept
+        # A small share of a large index: Chroma's own filter.
+        return store.query(vector, n, docs=list(allowed))
