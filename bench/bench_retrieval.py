@@ -52,9 +52,10 @@ def build_bench_index(source: Index, target: Path, chunks_wanted: int) -> Index:
         ids = vector_ids(doc_id, count)
         got = source.vectors.collection.get(ids=ids, include=["embeddings"])
         by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        stored = source.catalog.chunks_by_ids(ids)
         chunks = [
             Chunk(c.index, c.text, c.char_start, c.char_end, c.page_start, c.page_end, c.headings)
-            for c in source.catalog.neighbours(doc_id, 0, count - 1)
+            for c in (stored[i] for i in ids)
         ]
         files.append((path, size, mtime_ns, content_hash, chunks, [list(by_id[i]) for i in ids]))
     total, copy = 0, 0

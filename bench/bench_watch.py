@@ -104,7 +104,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def found(index: Index, word: str) -> bool:
-    return bool(index.catalog.keyword_search(f'"{word}"', 1))
+    return bool(index.keywords.search(f'"{word}"', 1))
 
 
 def bench_latency(work: Path, samples: int, debounce: float) -> list[dict[str, float]]:

@@ -163,8 +163,8 @@ def test_forget_removes_a_folder_and_its_vectors(cli, data_dir: Path, two_folder
     try:
         assert [r.path for r in index.catalog.files()] == [str(notes / "diary.md")]
         assert index.catalog.folders() == [str(notes)]
-        assert index.catalog.keyword_search('"Michaelmas"', 5) == []
-        assert [c.path for c, _ in index.catalog.keyword_search('"kingfisher"', 5)] == [
+        assert index.keywords.search('"Michaelmas"', 5) == []
+        assert [c.path for c, _ in index.keywords.search('"kingfisher"', 5)] == [
             str(notes / "diary.md")
         ]
         assert_consistent(index)
@@ -198,8 +198,8 @@ def test_reconcile_drops_vectors_no_committed_row_owns(
     index = open_index(data_dir)
     Syncer(index, embedder, SyncOptions()).sync([two_folders[0]])
     # A writer that died after writing vectors but before committing their row:
-    doc = index.catalog.next_doc_id()
-    index.catalog.begin_vectors(doc, 3)
+    [doc] = index.catalog.next_doc_ids(1)
+    index.catalog.begin_vectors_many([(doc, 3)])
     vectors = embedder.embed(["one", "two", "three"])
     index.vectors.add(vector_ids(doc, 3), vectors, [{"doc": doc, "idx": i} for i in range(3)])
     # ... and one whose pending note was lost somehow (belt and braces: count mismatch).

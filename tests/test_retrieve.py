@@ -216,16 +216,16 @@ def test_affordable_terms_keep_the_rarest_within_the_budget_by_hand() -> None:
 
 
 def test_term_postings_are_counted_after_the_index_own_stemming(retriever: Retriever) -> None:
-    catalog = retriever.index.catalog
-    postings = catalog.term_postings(["pruned", "pruning", "orchard", "defibrillator", "zzqx"])
+    keywords = retriever.index.keywords
+    postings = keywords.term_postings(["pruned", "pruning", "orchard", "defibrillator", "zzqx"])
     # "pruned" and "pruning" both stem to "prune": the same postings.
     assert postings["pruned"] == postings["pruning"] > 0
     # "orchard" is in most sample passages, "defibrillator" in one, "zzqx" in none.
     assert postings["orchard"] > postings["defibrillator"] > postings["zzqx"] == 0
     # A term the tokenizer splits costs the postings of every piece.
-    split = catalog.term_postings(["pruning_orchard"])["pruning_orchard"]
+    split = keywords.term_postings(["pruning_orchard"])["pruning_orchard"]
     assert split == postings["pruning"] + postings["orchard"]
-    repeated = catalog.term_postings(["_", "orchard", "orchard"])
+    repeated = keywords.term_postings(["_", "orchard", "orchard"])
     assert repeated == {"_": 0, "orchard": postings["orchard"]}
 
 

@@ -38,7 +38,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def keyword_paths(index: Index, word: str) -> list[str]:
-    return [c.path for c, _ in index.catalog.keyword_search(f'"{word}"', 50)]
+    return [c.path for c, _ in index.keywords.search(f'"{word}"', 50)]
 
 
 def assert_consistent(index: Index) -> None:
@@ -326,9 +326,7 @@ def test_failed_files_are_retried_only_when_they_change(cli, tmp_path: Path) -> 
     try:
         record = index.catalog.file(str(bad["empty_md"]))
         assert record is not None and record.state == "indexed" and record.chunks == 1
-        assert [c.path for c, _ in index.catalog.keyword_search('"seed tin"', 5)] == [
-            str(bad["empty_md"])
-        ]
+        assert [c.path for c, _ in index.keywords.search('"seed tin"', 5)] == [str(bad["empty_md"])]
     finally:
         index.close()
 
@@ -347,7 +345,7 @@ def test_an_indexed_file_that_turns_bad_keeps_nothing_stale(cli, tmp_path: Path)
     try:
         record = index.catalog.file(str(path))
         assert record is not None and record.state == "failed" and record.chunks == 0
-        assert [c.path for c, _ in index.catalog.keyword_search('"pomegranite"', 5)] == []
+        assert [c.path for c, _ in index.keywords.search('"pomegranite"', 5)] == []
         assert index.catalog.counts()["chunks"] == 1
         assert_consistent(index)
     finally:

@@ -157,7 +157,7 @@ def test_create_modify_delete_a_file(tmp_path: Path, data_dir: Path, embedder: A
         wait_for(lambda: rec.of(note) == ["added"], what="the new file")
         note.write_text(page("quince and damson"))
         wait_for(lambda: rec.of(note) == ["added", "updated"], what="the update")
-        assert "damson" in index.catalog.keyword_search('"damson"', 5)[0][0].text
+        assert "damson" in index.keywords.search('"damson"', 5)[0][0].text
         note.unlink()
         wait_for(lambda: rec.of(note)[-1:] == ["removed"], what="the removal")
         settle(watcher)
@@ -225,7 +225,7 @@ def test_renaming_a_folder_embeds_nothing_and_keeps_vectors(
         assert sorted(indexed(index)) == [
             str(folder / "orchard" / n) for n in ("a.md", "b.md", "stone/c.md")
         ]
-        hits = index.catalog.keyword_search('"cherry"', 5)
+        hits = index.keywords.search('"cherry"', 5)
         assert hits[0][0].path == str(folder / "orchard" / "stone" / "c.md")
         assert_consistent(index, folder)
 

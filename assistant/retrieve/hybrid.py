@@ -123,7 +123,7 @@ class Retriever:
         # while a passage holds every one of its searched words: that passage is relevant.
         found_by_words = {c.chunk_id for c, _ in keyword_hits}
         doubtful = [c.chunk_id for c, _, s in ranked if s < floor and c.chunk_id in found_by_words]
-        holding_all = self.index.catalog.matching(fts_expression(terms, "AND"), doubtful)
+        holding_all = self.index.keywords.matching(fts_expression(terms, "AND"), doubtful)
         relevant = [r for r in ranked if r[2] >= floor or r[0].chunk_id in holding_all]
         if ranked and not relevant:
             return RetrievalResult([], below_floor=True)
@@ -151,18 +151,17 @@ class Retriever:
     def _keyword_terms(self, query: str) -> list[str]:
         """The words of `query` the keyword side searches for: the rarest, within budget."""
         terms = keyword_terms(query)
-        postings = self.index.catalog.term_postings(terms)
+        postings = self.index.keywords.term_postings(terms)
         return affordable_terms(terms, postings, self.config.keyword_postings)
 
     def _keyword_search(
         self, terms: Sequence[str], path_filter: PathFilter | None
     ) -> list[tuple[StoredChunk, float]]:
-        catalog = self.index.catalog
         match = fts_expression(terms)
         if match is None:
             return []
         docs = None if path_filter is None else list(self._allowed(path_filter))
-        return catalog.keyword_search(match, self.config.keyword_candidates, docs)
+        return self.index.keywords.search(match, self.config.keyword_candidates, docs)
 
     def _vector_search(
         self, vector: list[float], n: int, path_filter: PathFilter | None

@@ -1,4 +1,4 @@
-"""The catalog: a SQLite database of file records, chunk text and an FTS5 keyword index.
+"""The catalog: a SQLite database of file records, chunk text and the FTS5 table over it.
 
 It is the source of truth for what is indexed: a vector counts only when a committed
 file row owns it. WAL mode lets readers (ask, the TUI) query while one writer commits.
@@ -17,7 +17,8 @@ from ingest.chunk import Chunk
 
 SCHEMA_VERSION = 1
 
-_TOKENIZER = "porter unicode61 remove_diacritics 2"
+# The keyword index's tokenizer; `fts.KeywordIndex` stems query terms with the same one.
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,7 +50,7 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, heading_text, content='chunks', content_rowid='rowid',
-    tokenize='{_TOKENIZER}'
+    tokenize='{FTS_TOKENIZER}'
 );
 CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
     INSERT INTO chunks_fts(rowid, text, heading_text)
@@ -116,7 +117,6 @@ class Catalog:
         # check_same_thread=False: the sync pipeline reads in one thread and commits in
         # another, never at the same time.
         self.db = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._stemmer: sqlite3.Connection | None = None
         self.db.execute("PRAGMA synchronous=NORMAL")
         if not self._has_schema():
             # Only a new catalog needs these, and they take the write lock: a reader (status,
@@ -147,10 +147,6 @@ class Catalog:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-
-    def next_doc_id(self) -> int:
-        """A fresh content-version id; never reused, even after a crash."""
-        return self.next_doc_ids(1)[0]
 
     def next_doc_ids(self, count: int) -> list[int]:
         with self.db:
@@ -195,10 +191,6 @@ class Catalog:
         return None if row[0] is None else float(row[0])
 
     # -- writes (each one transaction) ---------------------------------------
-    def begin_vectors(self, doc_id: int, count: int) -> None:
-        """Record, before any vector is written, that these vectors are not yet owned."""
-        self.begin_vectors_many([(doc_id, count)])
-
     def begin_vectors_many(self, versions: Sequence[tuple[int, int]]) -> None:
         with self.db:
             self.db.executemany(
@@ -338,96 +330,15 @@ class Catalog:
     def chunks_by_ids(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
         """The committed chunks among `ids` (vectors of uncommitted versions drop out)."""
         found: dict[str, StoredChunk] = {}
-        for clause, params in _chunks_where(ids):
-            for row in self.db.execute(f"{_CHUNK_SELECT} WHERE {clause}", params):
-                chunk = _stored_chunk(row)
+        for clause, params in chunks_where(ids):
+            for row in self.db.execute(f"{CHUNK_SELECT} WHERE {clause}", params):
+                chunk = stored_chunk(row)
                 found[chunk.chunk_id] = chunk
-        return found
-
-    def keyword_search(
-        self, match: str, limit: int, docs: Sequence[int] | None = None
-    ) -> list[tuple[StoredChunk, float]]:
-        """FTS5 BM25 over chunk text and headings, best first, higher score better.
-
-        `match` must already be a safe FTS5 expression (the retriever quotes every term).
-        `docs` limits the search to those content versions, inside the query, so the
-        limit counts only passing chunks.
-        """
-        if docs is None:
-            # Rank inside FTS5 first and join only the winners: joining every match before
-            # sorting doubled the query time at 100k chunks.
-            rows = self.db.execute(
-                "WITH top AS (SELECT rowid, bm25(chunks_fts, 1.0, 0.5) AS rank FROM chunks_fts"
-                " WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?) "
-                f"{_CHUNK_COLUMNS}, -top.rank AS score FROM top "
-                "JOIN chunks c ON c.rowid = top.rowid JOIN files f ON f.doc_id = c.doc_id "
-                "ORDER BY top.rank",
-                (match, limit),
-            ).fetchall()
-        else:
-            rows = self.db.execute(
-                f"{_CHUNK_COLUMNS}, -bm25(chunks_fts, 1.0, 0.5) AS score FROM chunks_fts "
-                "JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN files f ON f.doc_id = c.doc_id "
-                "WHERE chunks_fts MATCH ? AND c.doc_id IN (SELECT value FROM json_each(?)) "
-                "ORDER BY bm25(chunks_fts, 1.0, 0.5) LIMIT ?",
-                (match, json.dumps(list(docs)), limit),
-            ).fetchall()
-        return [(_stored_chunk(r), float(r["score"])) for r in rows]
-
-    def matching(self, match: str | None, ids: Sequence[str]) -> set[str]:
-        """Those of the chunks `ids` that FTS5 expression `match` matches: each checked on
-        its own, so a common word's long posting list is never walked."""
-        if match is None:
-            return set()
-        found: set[str] = set()
-        for clause, params in _chunks_where(ids):
-            rows = self.db.execute(
-                "SELECT c.doc_id, c.idx FROM chunks c CROSS JOIN chunks_fts "
-                f"ON chunks_fts.rowid = c.rowid WHERE ({clause}) AND chunks_fts MATCH ?",
-                [*params, match],
-            )
-            found.update(chunk_id(doc, idx) for doc, idx in rows)
         return found
 
     def data_version(self) -> int:
         """Changes whenever any connection commits to the catalog (SQLite's own counter)."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
-
-    def term_postings(self, terms: Sequence[str]) -> dict[str, int]:
-        """How many postings the keyword index holds for each term: the chunks containing
-        each of its tokens, after tokenizing and stemming it exactly as the index does
-        (through an in-memory FTS5 table). This is what matching the term costs.
-
-        Two statements per call however many terms: one lookup per term took ~0.3 ms.
-        """
-        terms = list(dict.fromkeys(terms))
-        if not terms:
-            return {}
-        if self._stemmer is None:
-            self._stemmer = sqlite3.connect(":memory:", check_same_thread=False)
-            self._stemmer.execute(f"CREATE VIRTUAL TABLE s USING fts5(t, tokenize={_TOKENIZER!r})")
-            self._stemmer.execute("CREATE VIRTUAL TABLE si USING fts5vocab(s, 'instance')")
-            self.db.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab "
-                "USING fts5vocab(main, 'chunks_fts', 'row')"
-            )
-        with self._stemmer:
-            self._stemmer.execute("DELETE FROM s")
-            self._stemmer.executemany("INSERT INTO s(rowid, t) VALUES (?, ?)", enumerate(terms))
-            tokens = self._stemmer.execute("SELECT doc, term FROM si").fetchall()
-        stems = list({stem for _, stem in tokens})
-        placeholders = ", ".join("?" * len(stems))
-        chunks_with = dict(
-            self.db.execute(
-                f"SELECT term, doc FROM temp.chunks_vocab WHERE term IN ({placeholders})", stems
-            ).fetchall()
-            if stems
-            else []
-        )
-        postings = dict.fromkeys(terms, 0)
-        for row, stem in tokens:
-            postings[terms[row]] += chunks_with.get(stem, 0)
-        return postings
 
     def doc_chunk_counts(self, path_filter: Callable[[str], bool]) -> dict[int, int]:
         """Indexed content versions (and their chunk counts) whose path passes the filter."""
@@ -437,22 +348,15 @@ class Catalog:
         )
         return {r[0]: r[1] for r in rows}
 
-    def neighbours(self, doc_id: int, first: int, last: int) -> list[StoredChunk]:
-        rows = self.db.execute(
-            f"{_CHUNK_SELECT} WHERE c.doc_id = ? AND c.idx BETWEEN ? AND ? ORDER BY c.idx",
-            (doc_id, first, last),
-        )
-        return [_stored_chunk(r) for r in rows]
 
-
-_CHUNK_COLUMNS = (
+CHUNK_COLUMNS = (
     "SELECT c.doc_id, c.idx, c.page_start, c.page_end, c.headings, c.char_start, c.char_end,"
     " c.text, f.path"
 )
-_CHUNK_SELECT = f"{_CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.doc_id = c.doc_id"
+CHUNK_SELECT = f"{CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.doc_id = c.doc_id"
 
 
-def _chunks_where(ids: Sequence[str]) -> Iterator[tuple[str, list[int]]]:
+def chunks_where(ids: Sequence[str]) -> Iterator[tuple[str, list[int]]]:
     """WHERE clauses (and their parameters) that pick the chunks `ids`, 400 at a time, with
     one index seek per id: SQLite scans the whole table for a row-value IN list."""
     for start in range(0, len(ids), 400):
@@ -463,7 +367,7 @@ def _chunks_where(ids: Sequence[str]) -> Iterator[tuple[str, list[int]]]:
         )
 
 
-def _stored_chunk(row: sqlite3.Row) -> StoredChunk:
+def stored_chunk(row: sqlite3.Row) -> StoredChunk:
     return StoredChunk(
         chunk_id=chunk_id(row["doc_id"], row["idx"]),
         path=row["path"],
