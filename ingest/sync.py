@@ -12,7 +12,6 @@ import hashlib
 import logging
 import os
 import queue
-import stat
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,8 +22,8 @@ from ingest.chunk import Chunk, TokenCounter, chunk_document
 from ingest.document import UnreadableFile
 from ingest.embed import Embedder
 from ingest.errors import UserError
-from ingest.ignore import IgnoreRules
-from ingest.readers import is_supported, read_document
+from ingest.readers import read_document
+from ingest.scan import Excluded, FileStat, Root, absolute, scan
 from ingest.store import FileRecord, FileVersion, Index
 
 log = logging.getLogger(__name__)
@@ -92,18 +91,12 @@ class SyncListener:
     def chunks_embedded(self, count: int) -> None: ...
 
 
-@dataclass(frozen=True)
-class _Stat:
-    size: int
-    mtime_ns: int
-
-
 @dataclass
 class _Prepared:
     """A file read and chunked, waiting for its vectors."""
 
     path: str
-    stat: _Stat
+    stat: FileStat
     content_hash: str
     chunks: list[Chunk]
     existed: bool
@@ -115,7 +108,7 @@ class _Prepared:
 class _Move:
     old: str
     new: str
-    stat: _Stat
+    stat: FileStat
 
 
 @dataclass(frozen=True)
@@ -123,58 +116,19 @@ class _Touch:
     """Same content under a new stat: remember the stat so the next sync skips the file."""
 
     path: str
-    stat: _Stat
+    stat: FileStat
 
 
 @dataclass(frozen=True)
 class _Failure:
     path: str
-    stat: _Stat
+    stat: FileStat
     content_hash: str | None
     reason: str
     gone: bool = False  # vanished between scan and read: nothing left to record
 
 
 _Outcome = _Prepared | _Move | _Touch | _Failure
-
-
-def scan(
-    roots: Iterable[Path], ignore: Sequence[str] = (), exclude: Sequence[Path] = ()
-) -> dict[str, _Stat]:
-    """Every supported, non-ignored file under `roots` with its size and mtime.
-
-    Symlinked files are followed; a symlinked folder is entered once, by its real path,
-    so a link back up the tree cannot loop.
-    """
-    found: dict[str, _Stat] = {}
-    excluded = {p.resolve() for p in exclude}
-    for root in roots:
-        if root.is_file():
-            st = root.stat()
-            if is_supported(root):
-                found[str(root)] = _Stat(st.st_size, st.st_mtime_ns)
-            continue
-        rules = IgnoreRules(root, ignore)
-        seen: set[tuple[int, int]] = set()
-        for folder, dirs, files in os.walk(root, followlinks=True):
-            here = Path(folder)
-            st = here.stat()
-            if (st.st_dev, st.st_ino) in seen or here.resolve() in excluded:
-                dirs[:] = []
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            dirs[:] = sorted(d for d in dirs if not rules.ignored(here / d, is_dir=True))
-            for name in files:
-                path = here / name
-                if not is_supported(path) or rules.ignored(path):
-                    continue
-                try:
-                    st = path.stat()
-                except OSError:  # a dangling link or a file gone since listing
-                    continue
-                if stat.S_ISREG(st.st_mode):
-                    found[str(path)] = _Stat(st.st_size, st.st_mtime_ns)
-    return found
 
 
 def content_hash(data: bytes) -> str:
@@ -196,18 +150,21 @@ class Syncer:
         self.options = options or SyncOptions()
         self.listener = listener or SyncListener()
         self.tokens = TokenCounter(embedder.count_tokens, embedder.token_spans)
+        self.excluded = Excluded(self.options.exclude)
         index.check_model(embedder.name, embedder.dimension)
 
     # -- entry points --------------------------------------------------------------
     def sync(self, roots: Sequence[Path]) -> SyncReport:
         """Full sync of `roots` (folders or files): the index ends up matching the disk."""
-        roots = [_absolute(r) for r in roots]
+        roots = [absolute(r) for r in roots]
         for root in roots:
             if not root.exists():
                 raise UserError(f"{root}: no such file or folder")
+            if self.excluded(str(root)):
+                raise UserError(f"{root}: inside the index's own data dir, which is never indexed")
         start = time.monotonic()
         self.index.reconcile()
-        on_disk = scan(roots, self.options.ignore, self.options.exclude)
+        on_disk = scan([Root(r, self.options.ignore) for r in roots], self.excluded)
         known: dict[str, FileRecord] = {}
         for root in roots:
             known.update((r.path, r) for r in self.index.catalog.files(str(root)))
@@ -219,20 +176,18 @@ class Syncer:
     def sync_paths(self, paths: Iterable[Path]) -> SyncReport:
         """Sync just these paths (files or folders, present or gone): the watcher's batch."""
         start = time.monotonic()
-        on_disk: dict[str, _Stat] = {}
+        on_disk: dict[str, FileStat] = {}
         known: dict[str, FileRecord] = {}
-        for path in {_absolute(p) for p in paths}:
-            if path.is_dir():
-                on_disk.update(scan([path], self.options.ignore, self.options.exclude))
-            elif path.is_file() and is_supported(path):
-                on_disk.update(scan([path]))
+        for path in {absolute(p) for p in paths}:
+            if path.exists():
+                on_disk.update(scan([Root(path, self.options.ignore)], self.excluded))
             known.update((r.path, r) for r in self.index.catalog.files(str(path)))
         report = self._apply(on_disk, known)
         report.seconds = time.monotonic() - start
         return report
 
     # -- the work ---------------------------------------------------------------------
-    def _apply(self, on_disk: dict[str, _Stat], known: dict[str, FileRecord]) -> SyncReport:
+    def _apply(self, on_disk: dict[str, FileStat], known: dict[str, FileRecord]) -> SyncReport:
         report = SyncReport()
         candidates = []
         for path, st in on_disk.items():
@@ -296,7 +251,7 @@ class Syncer:
     def _prepare(
         self,
         candidates: list[str],
-        on_disk: dict[str, _Stat],
+        on_disk: dict[str, FileStat],
         known: dict[str, FileRecord],
         moved_from: dict[str, str],
     ) -> Iterator[_Outcome]:
@@ -329,7 +284,7 @@ class Syncer:
     def _prepare_one(
         self,
         path: str,
-        st: _Stat,
+        st: FileStat,
         record: FileRecord | None,
         moved_from: dict[str, str],
         claimed: set[str],
@@ -344,7 +299,7 @@ class Syncer:
             data = Path(path).read_bytes()
             # Record the stat of what was read: a file rewritten mid-read is picked up next time.
             now = os.stat(path)
-            st = _Stat(now.st_size, now.st_mtime_ns)
+            st = FileStat(now.st_size, now.st_mtime_ns)
         except FileNotFoundError:
             return _Failure(path, st, None, "vanished before it could be read", gone=True)
         except PermissionError:
@@ -397,11 +352,6 @@ class Syncer:
                 chunks=len(p.chunks),
                 seconds=time.monotonic() - p.started,
             )
-
-
-def _absolute(path: Path) -> Path:
-    """Absolute without resolving symlinks: the path the user sees is the one we record."""
-    return Path(os.path.abspath(os.path.expanduser(path)))
 
 
 def _failed_unread(record: FileRecord) -> bool:

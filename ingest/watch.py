@@ -18,15 +18,16 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from ingest.embed import Embedder
 from ingest.errors import UserError
-from ingest.ignore import IGNORE_FILE, IgnoreRules
+from ingest.ignore import IGNORE_FILE
 from ingest.readers import is_supported
+from ingest.scan import Excluded, Root, walk
 from ingest.store import Index
 from ingest.sync import Change, Syncer, SyncListener, SyncOptions
 
@@ -64,34 +65,6 @@ class _Listener(SyncListener):
         self.inner.chunks_embedded(count)
 
 
-class _Root:
-    """One watched folder (or file) and the ignore rules its catch-up scan used."""
-
-    def __init__(self, path: Path, ignore: Sequence[str]) -> None:
-        self.path = path
-        self.text = str(path)
-        self.is_file = path.is_file()
-        self.rules = None if self.is_file else IgnoreRules(path, ignore)
-
-    def contains(self, path: str) -> bool:
-        if self.is_file:
-            return path == self.text
-        return path == self.text or path.startswith(self.text + os.sep)
-
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        """Ignored by the same rules as a scan from the root: a scan never enters an
-        ignored folder, so every folder between the root and the path counts too."""
-        if self.rules is None:
-            return False
-        parts = path.relative_to(self.path).parts
-        folder = self.path
-        for part in parts[:-1]:
-            folder = folder / part
-            if self.rules.ignored(folder, is_dir=True):
-                return True
-        return self.rules.ignored(path, is_dir=is_dir)
-
-
 class Watcher:
     """Keeps one index current for some folders until `stop()` is called.
 
@@ -119,16 +92,14 @@ class Watcher:
         )
         self.index = index
         self.embedder = embedder
-        self.roots = [
-            _Root(Path(os.path.abspath(os.path.expanduser(r))), self.options.ignore) for r in roots
-        ]
+        self.roots = [Root(r, self.options.ignore) for r in roots]
         self.debounce = debounce
         # A steady stream of events (a long copy) must not postpone indexing forever.
         self.max_wait = max_wait if max_wait is not None else max(10.0, 20 * debounce)
         self.poll = poll
         self.poll_interval = poll_interval
         self._publish = publish
-        self._excluded = _excluded_prefixes(self.options.exclude)
+        self.excluded = Excluded(self.options.exclude)
         self._cond = threading.Condition()
         self._pending: set[str] = set()
         self._resync: set[str] = set()  # roots whose ignore rules changed
@@ -196,7 +167,7 @@ class Watcher:
             self._note(path, event.is_directory)
 
     def _note(self, raw: str, is_dir: bool) -> None:
-        if not raw or any(raw == p or raw.startswith(p + os.sep) for p in self._excluded):
+        if not raw or self.excluded(raw):
             return
         root = self._root_for(raw)
         if root is None:
@@ -220,7 +191,7 @@ class Watcher:
                 self._pending.add(raw)
             self._cond.notify_all()
 
-    def _root_for(self, path: str) -> _Root | None:
+    def _root_for(self, path: str) -> Root | None:
         matches = [r for r in self.roots if r.contains(path)]
         return max(matches, key=lambda r: len(r.text)) if matches else None
 
@@ -289,34 +260,11 @@ class Watcher:
             if root is None or not path.is_dir():
                 paths.add(path)  # a file, or a path that is gone (its records go)
                 continue
-            paths.update(self._walk(root, path))
+            paths.update(walk(root, self.excluded, path))
             for record in self.index.catalog.files(raw):
                 if not os.path.lexists(record.path):
                     paths.add(Path(record.path))
         return paths
-
-    def _walk(self, root: _Root, folder: Path) -> Iterator[Path]:
-        assert root.rules is not None
-        seen: set[tuple[int, int]] = set()
-        for here_text, dirs, files in os.walk(folder, followlinks=True):
-            here = Path(here_text)
-            try:
-                st = here.stat()
-            except OSError:
-                dirs[:] = []
-                continue
-            key = (st.st_dev, st.st_ino)
-            if key in seen or any(
-                here_text == p or here_text.startswith(p + os.sep) for p in self._excluded
-            ):
-                dirs[:] = []
-                continue
-            seen.add(key)
-            dirs[:] = [d for d in dirs if not root.rules.ignored(here / d, is_dir=True)]
-            for name in files:
-                path = here / name
-                if is_supported(path) and not root.rules.ignored(path):
-                    yield path
 
     # -- status ------------------------------------------------------------------------
     @property
@@ -442,14 +390,6 @@ class _Handler:
             self.watcher.on_event(event)
         except Exception:  # an exception here would kill the observer's thread
             log.exception("cannot handle the event %r", event)
-
-
-def _excluded_prefixes(exclude: Sequence[Path]) -> list[str]:
-    prefixes: set[str] = set()
-    for path in exclude:
-        prefixes.add(os.path.abspath(path))
-        prefixes.add(str(Path(path).resolve()))
-    return sorted(prefixes)
 
 
 def _inotify_advice(exc: OSError | None) -> str:

@@ -14,9 +14,11 @@ from badfiles import BAD_FILES, EXPECTED_REASON_FRAGMENT
 from conftest import SAMPLE_DOCS, CountingEmbedder
 
 import ingest.sync
+from ingest.errors import UserError
+from ingest.scan import FileStat
 from ingest.store import Index
 from ingest.store.catalog import parse_chunk_id, vector_ids
-from ingest.sync import Syncer, SyncOptions, _Stat
+from ingest.sync import Syncer, SyncOptions
 
 
 @pytest.fixture
@@ -241,6 +243,21 @@ def test_data_dir_inside_an_indexed_folder_is_not_indexed(tmp_path: Path, embedd
         index.close()
 
 
+def test_a_root_inside_the_data_dir_is_refused_with_the_reason(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    index = Index(data)
+    inside = write(data / "notes", "x.md", "# X\n\nA note kept in the wrong place.\n").parent
+    try:
+        with pytest.raises(UserError) as err:
+            Syncer(index, embedder, SyncOptions(exclude=(data,))).sync([inside])
+        assert str(err.value) == (
+            f"{inside}: inside the index's own data dir, which is never indexed"
+        )
+        assert list(index.catalog.files()) == []
+    finally:
+        index.close()
+
+
 # -- bad input ------------------------------------------------------------------------------
 
 
@@ -361,7 +378,7 @@ def test_a_file_that_vanishes_before_it_is_read(
 
     def scan_then_delete(*args, **kwargs):  # type: ignore[no-untyped-def]
         found = real_scan(*args, **kwargs)
-        found[str(ghost)] = _Stat(1, 1)  # listed with a new stat, then deleted
+        found[str(ghost)] = FileStat(1, 1)  # listed with a new stat, then deleted
         ghost.unlink()
         return found
 

@@ -283,6 +283,25 @@ def test_ignored_files_and_the_data_dir_inside_the_folder(
         wait_for(lambda: rec.of(real) == ["added", "removed"], what="the newly ignored file")
 
 
+def test_a_new_folder_linking_to_the_data_dir_does_not_index_it(
+    tmp_path: Path, data_dir: Path, embedder: Any
+) -> None:
+    """A folder that appears with a symlink to the data dir inside: the watcher walks it
+    by the sync's rule (real paths), so the index never reads its own folder."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    data_dir.mkdir()
+    (data_dir / "stray.md").write_text(page("stray"))
+    with running(data_dir, [folder], embedder) as (watcher, rec, index):
+        new = folder / "new"
+        new.mkdir()
+        (new / "shortcut").symlink_to(data_dir)
+        (new / "fresh.md").write_text(page("rowan"))
+        wait_for(lambda: rec.of(new / "fresh.md") == ["added"], what="the new file")
+        settle(watcher)
+        assert indexed(index) == {str(new / "fresh.md"): "indexed"}
+
+
 def test_a_failing_file_is_reported_once_and_retried_only_when_it_changes(
     tmp_path: Path, data_dir: Path, embedder: Any, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.scan import is_under
+
 
 @dataclass(frozen=True)
 class PathFilter:
@@ -32,8 +34,7 @@ class PathFilter:
         if pattern is None:
             return True
         if not self.is_glob:
-            folder = pattern.rstrip("/")
-            return path == folder or path.startswith(folder + "/")
+            return is_under(path, pattern)
         if pattern.startswith("/"):
             return fnmatch.fnmatchcase(path, pattern)
         name = path.rpartition("/")[2]
