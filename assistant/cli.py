@@ -15,7 +15,9 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant.models import AUTO, backend_names
 from assistant.settings import Settings, load_settings
+from assistant.text import snippet
 from ingest.errors import IndexBusy, UserError
 from ingest.sync import Change, SyncListener
 
@@ -29,6 +31,9 @@ app = typer.Typer(
 )
 
 _state: dict[str, Any] = {}
+
+SEARCH_SNIPPET_CHARS = 300  # `search` shows more of each passage: it is all there is
+SOURCE_SNIPPET_CHARS = 160  # under an answer, a reminder of each source
 
 
 def settings(**flags: Any) -> Settings:
@@ -176,7 +181,7 @@ def ingest(
         else:
             report = library.ingest(cfg, paths, listener)
     except IndexBusy as exc:
-        if _watcher_covers(exc, paths):
+        if library.watcher_covers(cfg, exc, paths):
             err(
                 f"the watcher (process {exc.pid}) is indexing {', '.join(exc.folders)}: "
                 "it picks up these changes itself"
@@ -193,16 +198,6 @@ def ingest(
     )
 
 
-def _watcher_covers(busy: IndexBusy, paths: list[Path]) -> bool:
-    from ingest.store import current_writer
-
-    holder = current_writer(settings().data_dir)
-    if holder.get("purpose") != "watch":
-        return False
-    folders = [Path(f).resolve() for f in busy.folders]
-    return all(any(p.resolve().is_relative_to(f) for f in folders) for p in paths)
-
-
 @app.command()
 def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
@@ -212,27 +207,27 @@ def status(
 
     info = library.status(settings())
     if as_json:
-        emit_json(info)
+        emit_json(info.as_dict())
         return
-    typer.echo(f"data dir:        {info['data_dir']}")
-    typer.echo(f"folders:         {', '.join(info['folders']) or '(none)'}")
-    typer.echo(f"files:           {info['files']} indexed, {len(info['failed'])} failed")
-    typer.echo(f"chunks:          {info['chunks']}")
-    typer.echo(f"embedding model: {info['embedding_model']} on {info['device']}")
-    typer.echo(f"index size:      {info['index_bytes'] / 1e6:.1f} MB")
-    if info["last_change"]:
-        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info["last_change"]))
+    typer.echo(f"data dir:        {info.data_dir}")
+    typer.echo(f"folders:         {', '.join(info.folders) or '(none)'}")
+    typer.echo(f"files:           {info.files} indexed, {len(info.failed)} failed")
+    typer.echo(f"chunks:          {info.chunks}")
+    typer.echo(f"embedding model: {info.embedding_model} on {info.device}")
+    typer.echo(f"index size:      {info.index_bytes / 1e6:.1f} MB")
+    if info.last_change:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.last_change))
         typer.echo(f"last change:     {when}")
-    watcher = info["watcher"]
+    watcher = info.watcher
     if watcher:
         typer.echo(
-            f"watcher:         running (pid {watcher['pid']}) on "
-            f"{', '.join(watcher['folders'])}; {watcher['pending']} pending"
+            f"watcher:         running (pid {watcher.pid}) on "
+            f"{', '.join(watcher.folders)}; {watcher.pending} pending"
         )
     else:
         typer.echo("watcher:         not running")
-    for failure in info["failed"]:
-        typer.echo(f"  {failure['path']}: failed: {failure['reason']}")
+    for failure in info.failed:
+        typer.echo(f"  {failure.path}: failed: {failure.reason}")
 
 
 @app.command()
@@ -276,23 +271,12 @@ def watch(
     import os
 
     from assistant import library
-    from ingest.watch import Watcher, run_until_signalled
+    from ingest.watch import run_until_signalled
 
     cfg = settings(debounce_seconds=debounce, device=device)
-    folders = [os.path.abspath(p) for p in paths]
-    with library.writer(cfg, "watch", folders) as (index, lock):
-        watcher = Watcher(
-            index,
-            library.embedder_for(cfg, index),
-            [Path(f) for f in folders],
-            library.sync_options(cfg),
-            WatchPrinter(quiet),
-            debounce=cfg.debounce_seconds,
-            poll=poll,
-            publish=lock.update,
-        )
+    with library.watching(cfg, paths, WatchPrinter(quiet), poll=poll) as watcher:
         if not quiet:
-            err(f"watching {', '.join(folders)} (Ctrl-C to stop)")
+            err(f"watching {', '.join(watcher.folders)} (Ctrl-C to stop)")
         if not run_until_signalled(watcher):
             # Stuck in an embedding call: end now; the next start's reconcile drops
             # whatever the interrupted batch half wrote.
@@ -311,6 +295,13 @@ TypeOption = Annotated[
     list[str] | None, typer.Option("--type", help="Only these file types (pdf, md...).")
 ]
 KOption = Annotated[int | None, typer.Option("--k", help="How many passages.")]
+BackendOption = Annotated[
+    str | None, typer.Option(help=f"{AUTO} (the default) or one of: {', '.join(backend_names())}.")
+]
+ModelOption = Annotated[str | None, typer.Option(help="The model name on the server.")]
+ModelPathOption = Annotated[
+    str | None, typer.Option(help="A model file (GGUF) for a backend that loads one itself.")
+]
 
 
 def _path_filter(within: str | None, types: list[str] | None):  # type: ignore[no-untyped-def]
@@ -351,22 +342,15 @@ def search(
         typer.echo(f"[{n}] {passage.location()}  (score {passage.score:.2f})")
         if passage.headings:
             typer.echo(f"    {passage.heading}")
-        typer.echo("    " + _snippet(passage.text, 300).replace("\n", "\n    "))
-
-
-def _snippet(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + " …"
+        typer.echo("    " + snippet(passage.text, SEARCH_SNIPPET_CHARS))
 
 
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="Your question.")],
-    backend: Annotated[str | None, typer.Option(help="auto, ollama, openai or llamacpp.")] = None,
-    model: Annotated[str | None, typer.Option(help="The model name on the server.")] = None,
-    model_path: Annotated[
-        str | None, typer.Option(help="A GGUF file for the embedded llamacpp backend.")
-    ] = None,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    model_path: ModelPathOption = None,
     k: KOption = None,
     within: InOption = None,
     types: TypeOption = None,
@@ -374,13 +358,12 @@ def ask(
 ) -> None:
     """Answer a question from your documents, citing file and page."""
     from assistant import library
-    from assistant.models import open_backend
 
     cfg = settings(backend=backend, model=model, model_path=model_path, k=k)
     retriever = library.open_retriever(cfg)
     path_filter = _path_filter(within, types)
     retriever.check_filter(path_filter)  # before a model loads for nothing
-    chosen = open_backend(cfg)
+    chosen = library.open_backend(cfg)
     if not as_json:
         err(f"answering with {chosen.name} ({chosen.model})")
     stream = library.ask(cfg, retriever, chosen, question, path_filter)
@@ -401,7 +384,7 @@ def ask(
                 f"  [{source.n}] {source.passage.location()}"
                 + (f" · {source.passage.heading}" if source.passage.headings else "")
             )
-            typer.echo(f"      {_snippet(source.passage.text, 160)}")
+            typer.echo(f"      {snippet(source.passage.text, SOURCE_SNIPPET_CHARS)}")
     if answer.unknown_citations:
         err(
             "note: the answer cites passages that do not exist: "
@@ -430,11 +413,9 @@ def doctor(
 
 @app.command()
 def chat(
-    backend: Annotated[str | None, typer.Option(help="auto, ollama, openai or llamacpp.")] = None,
-    model: Annotated[str | None, typer.Option(help="The model name on the server.")] = None,
-    model_path: Annotated[
-        str | None, typer.Option(help="A GGUF file for the embedded llamacpp backend.")
-    ] = None,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    model_path: ModelPathOption = None,
     k: KOption = None,
     rewrite: Annotated[
         str | None,

@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer import Answer, Source, Turn, map_citations
+from assistant.models import can_rewrite
 from assistant.models.base import Backend, Message
 from assistant.retrieve import STOPWORDS, Passage, file_location
+from assistant.text import snippet
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ HISTORY_TURNS = 4  # exchanges passed to the prompt; `build_prompt` trims furthe
 SHORT_QUESTION_WORDS = 3  # content words at or below which a question leans on the last one
 REFERRING_QUESTION_WORDS = 5  # ...and, with a pronoun, at or below which it points back
 MAX_CARRIED_TERMS = 8
+TITLE_CHARS = 60  # a saved conversation's title: the start of its first question
 
 # Words that point back at something said before: their referent is in the last exchange.
 _REFERRING = frozenset(
@@ -38,7 +41,6 @@ _REFERRING = frozenset(
 )
 _CONTINUATIONS = ("and ", "also ", "what about", "how about", "and the", "but ", "or ")
 _WORD = re.compile(r"[\w£$€%-]+", re.UNICODE)
-_SMALL_MODEL = re.compile(r"(?<![\d.])(0?\.\d+|[1-3](\.\d+)?)\s*b\b|\d{2,3}m\b", re.IGNORECASE)
 
 REWRITE_PROMPT = """Rewrite the user's last question as one stand-alone search query that \
 names what it refers to, using the earlier questions. Reply with the query only, on one line, \
@@ -115,7 +117,7 @@ class Conversation:
 
     def add(self, exchange: Exchange) -> None:
         if not self.title:
-            self.title = _title(exchange.question)
+            self.title = snippet(exchange.question, TITLE_CHARS)
         self.exchanges.append(exchange)
         self.updated = time.time()
 
@@ -142,11 +144,6 @@ class Conversation:
             updated=float(data.get("updated", 0.0)),
             exchanges=exchanges,
         )
-
-
-def _title(question: str, limit: int = 60) -> str:
-    flat = " ".join(question.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
 # -- follow-up rewriting ------------------------------------------------------------------
@@ -186,17 +183,6 @@ def rewrite_by_rule(question: str, previous_queries: Sequence[str]) -> str:
     return f"{question.strip()} {' '.join(carried[:MAX_CARRIED_TERMS])}"
 
 
-def model_can_rewrite(backend: Backend) -> bool:
-    """Only a model of some size rewrites better than the rule; a 135M one invents topics.
-
-    The embedded backend ships a tiny model; elsewhere the name usually says the size
-    (`qwen2.5:0.5b`, `SmolLM2-135M`), and a name that does not is trusted.
-    """
-    if backend.name == "llamacpp":
-        return False
-    return _SMALL_MODEL.search(backend.model or "") is None
-
-
 def rewrite_by_model(backend: Backend, question: str, history: Sequence[Turn]) -> str | None:
     """The model's stand-alone query, or None when its reply is not usable as one."""
     earlier = "\n".join(f"- {t.question}" for t in history[-HISTORY_TURNS:])
@@ -220,15 +206,13 @@ def standalone_query(
 ) -> str:
     """The query to retrieve with for `question`, asked inside `conversation`.
 
-    `mode` is `rule`, `model`, or `auto` (the model when `model_can_rewrite`, else the
-    rule). A model rewrite that fails or says nothing usable falls back to the rule.
+    `mode` is `rule`, `model`, or `auto` (the model when its backend says it rewrites
+    well, else the rule). A model rewrite that fails or says nothing usable falls back to the rule.
     """
     previous = [e.query or e.question for e in conversation.exchanges]
     if not previous:
         return question
-    use_model = mode == "model" or (
-        mode == "auto" and backend is not None and model_can_rewrite(backend)
-    )
+    use_model = mode == "model" or (mode == "auto" and backend is not None and can_rewrite(backend))
     if use_model and backend is not None and is_follow_up(question):
         try:
             rewritten = rewrite_by_model(backend, question, conversation.history())

@@ -134,12 +134,15 @@ def _endpoint_check(label: str, url: str | None) -> CheckFn:
 
 
 def check_endpoints(context: _Context) -> Iterator[Check]:
-    s = context.settings
-    for label, url in (
-        ("ollama_host", s.ollama_host),
-        ("openai_base_url", s.openai_base_url),
-        ("chroma_url", s.chroma_url),
-    ):
+    """Every endpoint a backend would talk to, then the Chroma server's."""
+    from assistant.models import backend_names, backend_plugin
+
+    settings = context.settings
+    endpoints: dict[str, str | None] = {}
+    for name in backend_names():
+        endpoints.update(backend_plugin(name).endpoints(settings))
+    endpoints["chroma_url"] = settings.chroma_url
+    for label, url in endpoints.items():
         try:
             yield _endpoint_check(label, url)(context)
         except Exception as exc:
@@ -189,15 +192,9 @@ def check_free_disk(context: _Context) -> Check:
 def check_embedding_model(context: _Context) -> Check:
     """Loads the model for real (flags on, no network): a present-but-broken folder fails."""
     from assistant import library
-    from ingest.store import Index, catalog_exists
 
-    settings = context.settings
-    index = Index(settings.data_dir) if catalog_exists(settings.data_dir) else None
-    try:
-        embedder = library.embedder_for(settings, index)
-    finally:
-        if index is not None:
-            index.close()
+    with library.existing_index(context.settings) as index:
+        embedder = library.embedder_for(context.settings, index)
     vector = embedder.embed(["doctor"])[0]
     context.embedder = embedder
     return Check(
@@ -230,17 +227,18 @@ def check_device(context: _Context) -> Check:
 def check_index(context: _Context) -> Check:
     """Opens the vectors too: with a Chroma server this is the check that it answers."""
     from assistant import library
-    from ingest.store import catalog_exists
+    from assistant.errors import NothingIndexed
 
     settings = context.settings
-    if not catalog_exists(settings.data_dir):
+    try:
+        index = library.open_index(settings, must_exist=True)
+    except NothingIndexed:
         return Check(
             "index",
             False,
             f"nothing indexed in {settings.data_dir}",
             "run `assistant ingest PATH` on a folder of your documents",
         )
-    index = library.open_index(settings)
     try:
         counts = index.catalog.counts()
         vectors = index.vectors.count()
@@ -266,26 +264,16 @@ def check_index(context: _Context) -> Check:
 
 def check_backend(context: _Context) -> Check:
     """For `auto`, says which backend would answer and why, since that is what users ask."""
-    from assistant.models import choose_backend_name, open_backend
+    from assistant import library
+    from assistant.models import backend_plugin, choose_backend
 
     settings = context.settings
-    chosen = choose_backend_name(settings)
-    how = chosen
-    if settings.backend == "auto":
-        why = {
-            "ollama": "Ollama answers with models",
-            "llamacpp": "a model file was given"
-            if settings.model_path
-            else f"no Ollama with models at {settings.ollama_host}",
-        }.get(chosen, "")
-        how = f"auto chose {chosen} ({why})"
-    backend = open_backend(settings)
+    chosen = choose_backend(settings)
+    how = f"auto chose {chosen.name} ({chosen.reason})" if chosen.reason else chosen.name
+    backend = library.open_backend(settings)
     backend.check()
-    where = {
-        "ollama": f" at {settings.ollama_host}",
-        "openai": f" at {settings.openai_base_url}",
-    }.get(chosen, " in this process")
-    return Check("backend", True, f"{how}: model {backend.model} answers{where}")
+    where = backend_plugin(chosen.name).location(settings)
+    return Check("backend", True, f"{how}: model {backend.model} answers {where}")
 
 
 _CHECKS: list[tuple[str, Callable[[_Context], Any]]] = [

@@ -1,10 +1,13 @@
-"""The user's document library: the index, the embedder and sync, composed from Settings.
+"""The composition seam: Settings in; the index, the retriever, a backend, the watcher
+and the index's status out.
 
-The one place the CLI, the TUI and the watcher get these from, so they cannot drift apart.
+Every face (the CLI, the chat, a server) gets these from here and only from here, so they
+cannot drift apart; below this module nothing reads the settings.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import platform
@@ -13,17 +16,22 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.answer import AnswerStream, Turn, answer_stream
 from assistant.errors import NothingIndexed
+from assistant.models import backend_plugin, choose_backend
 from assistant.models.base import Backend
 from assistant.retrieve import PathFilter, RetrievalConfig, Retriever
 from assistant.settings import Settings
 from ingest.embed import DEFAULT_MODEL_NAME, Embedder
+from ingest.errors import IndexBusy
+from ingest.scan import is_under
 from ingest.store import Index, WriterLock, catalog_exists, current_writer
 from ingest.sync import Syncer, SyncListener, SyncOptions, SyncReport
+from ingest.watch import Watcher
 
 
 def prepare_data_dir(data_dir: Path) -> None:
@@ -46,6 +54,20 @@ def open_index(settings: Settings, must_exist: bool = False) -> Index:
         raise NothingIndexed()
     prepare_data_dir(settings.data_dir)
     return Index(settings.data_dir, chroma_url(settings))
+
+
+@contextmanager
+def existing_index(settings: Settings) -> Iterator[Index | None]:
+    """The index in the data dir for reading its catalog, or None where nothing was ever
+    indexed: opening it creates no folder and no file, and never connects to Chroma."""
+    if not catalog_exists(settings.data_dir):
+        yield None
+        return
+    index = Index(settings.data_dir)
+    try:
+        yield index
+    finally:
+        index.close()
 
 
 def embedder_for(settings: Settings, index: Index | None = None) -> Embedder:
@@ -101,6 +123,39 @@ def ingest(
         return syncer.sync(paths)
 
 
+def watcher_covers(settings: Settings, busy: IndexBusy, paths: Sequence[Path]) -> bool:
+    """Whether the writer that refused an ingest of `paths` is a watcher over every one of
+    them: it picks up their changes itself, so the ingest has nothing left to do."""
+    if current_writer(settings.data_dir).get("purpose") != "watch":
+        return False
+    folders = [os.path.realpath(f) for f in busy.folders]
+    return all(any(is_under(os.path.realpath(p), f) for f in folders) for p in paths)
+
+
+@contextmanager
+def watching(
+    settings: Settings,
+    paths: Sequence[Path | str],
+    listener: SyncListener | None = None,
+    *,
+    poll: bool = False,
+) -> Iterator[Watcher]:
+    """A Watcher over `paths` that holds the one-writer lock until the block ends; the
+    caller runs it (`run()` on a thread, or `run_until_signalled`)."""
+    folders = [os.path.abspath(p) for p in paths]
+    with writer(settings, "watch", folders) as (index, lock):
+        yield Watcher(
+            index,
+            embedder_for(settings, index),
+            [Path(f) for f in folders],
+            sync_options(settings),
+            listener,
+            debounce=settings.debounce_seconds,
+            poll=poll,
+            publish=lock.update,
+        )
+
+
 def forget(settings: Settings, paths: Sequence[Path]) -> int:
     """Remove files or whole folders from the index; returns how many files went."""
     removed = 0
@@ -128,47 +183,74 @@ def device_name(settings: Settings) -> str:
     return "cpu"
 
 
-def status(settings: Settings) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FailedFile:
+    path: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class WatcherStatus:
+    """What a running watcher publishes in the lock file."""
+
+    pid: int | None
+    folders: list[str]
+    last_change: float | None
+    pending: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexStatus:
+    """What is indexed and who is writing; `as_dict` is `assistant status --json`."""
+
+    data_dir: str
+    folders: list[str] = field(default_factory=list)
+    files: int = 0  # indexed files, failed ones not counted
+    chunks: int = 0
+    failed: list[FailedFile] = field(default_factory=list)
+    embedding_model: str
+    device: str
+    index_bytes: int = 0
+    last_change: float | None = None
+    writer: dict[str, Any] | None = None  # what the writer holding the lock published
+    watcher: WatcherStatus | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def status(settings: Settings) -> IndexStatus:
     """What is indexed, from the catalog alone: fast, and safe while a writer works."""
-    writer_info = current_writer(settings.data_dir) if settings.data_dir.is_dir() else {}
+    holder = current_writer(settings.data_dir) if settings.data_dir.is_dir() else {}
     watcher = None
-    if writer_info.get("purpose") == "watch":
-        watcher = {
-            "pid": writer_info.get("pid"),
-            "folders": writer_info.get("folders", []),
-            "last_change": writer_info.get("last_change"),
-            "pending": writer_info.get("pending", 0),
-        }
-    base: dict[str, Any] = {
-        "data_dir": str(settings.data_dir),
-        "folders": [],
-        "files": 0,
-        "chunks": 0,
-        "failed": [],
-        "embedding_model": settings.embedding_model or DEFAULT_MODEL_NAME,
-        "device": device_name(settings),
-        "index_bytes": 0,
-        "last_change": None,
-        "writer": writer_info or None,
-        "watcher": watcher,
-    }
-    if not catalog_exists(settings.data_dir):
-        return base
-    index = Index(settings.data_dir)
-    try:
+    if holder.get("purpose") == "watch":
+        watcher = WatcherStatus(
+            holder.get("pid"),
+            holder.get("folders", []),
+            holder.get("last_change"),
+            holder.get("pending", 0),
+        )
+    found = IndexStatus(
+        data_dir=str(settings.data_dir),
+        embedding_model=settings.embedding_model or DEFAULT_MODEL_NAME,
+        device=device_name(settings),
+        writer=holder or None,
+        watcher=watcher,
+    )
+    with existing_index(settings) as index:
+        if index is None:
+            return found
         counts = index.catalog.counts()
-        base.update(
+        return dataclasses.replace(
+            found,
             folders=index.catalog.folders(),
             files=counts["files"] - counts["failed"],
             chunks=counts["chunks"],
-            failed=[{"path": r.path, "reason": r.reason} for r in index.catalog.failed()],
-            embedding_model=(index.model or (base["embedding_model"], 0))[0],
+            failed=[FailedFile(r.path, r.reason) for r in index.catalog.failed()],
+            embedding_model=(index.model or (found.embedding_model, 0))[0],
             index_bytes=index.size_on_disk(),
             last_change=index.catalog.last_change(),
         )
-    finally:
-        index.close()
-    return base
 
 
 def open_retriever(settings: Settings, config: RetrievalConfig | None = None) -> Retriever:
@@ -178,6 +260,12 @@ def open_retriever(settings: Settings, config: RetrievalConfig | None = None) ->
         index.close()
         raise NothingIndexed()
     return Retriever(index, embedder_for(settings, index), config)
+
+
+def open_backend(settings: Settings) -> Backend:
+    """The backend the settings name (for `auto`, the first that can answer), ready to
+    stream; raises BackendError or EgressRefused with the fix."""
+    return backend_plugin(choose_backend(settings).name).from_settings(settings)
 
 
 def ask(

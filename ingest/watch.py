@@ -117,6 +117,11 @@ class Watcher:
 
     # -- control -----------------------------------------------------------------------
     @property
+    def folders(self) -> list[str]:
+        """The watched roots, absolute, as the catalog records their files."""
+        return [r.text for r in self.roots]
+
+    @property
     def stopping(self) -> bool:
         return self._stop.is_set()
 

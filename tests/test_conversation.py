@@ -14,10 +14,10 @@ from assistant.conversation import (
     Exchange,
     SavedSource,
     is_follow_up,
-    model_can_rewrite,
     rewrite_by_rule,
     standalone_query,
 )
+from assistant.models import can_rewrite
 from assistant.models.base import Message
 
 
@@ -101,8 +101,8 @@ def test_a_capable_model_rewrites_and_a_tiny_one_does_not() -> None:
         standalone_query("and cherries?", conversation, tiny) == "and cherries? plum trees pruned"
     )
     assert tiny.calls == []
-    assert not model_can_rewrite(ReplyBackend("", model="qwen2.5:0.5b"))
-    assert model_can_rewrite(ReplyBackend("", model="llama3.1:8b"))
+    assert not can_rewrite(ReplyBackend("", model="qwen2.5:0.5b"))
+    assert can_rewrite(ReplyBackend("", model="llama3.1:8b"))
 
 
 def test_an_unusable_model_rewrite_falls_back_to_the_rule() -> None:

@@ -8,7 +8,7 @@ import builtins
 import pytest
 
 from assistant.errors import BackendError
-from assistant.models import BACKENDS
+from assistant.models import backend_plugin
 from assistant.models.base import Backend, Message
 from assistant.models.llamacpp_backend import LlamaCppBackend, default_model_path
 from assistant.settings import Settings
@@ -46,7 +46,7 @@ def test_count_tokens_uses_the_model_tokenizer(smollm):
 def test_window_is_capped_and_the_model_is_cached(smollm):
     """SmolLM2 was trained on 8192 tokens; we load 4096 for speed, once per process."""
     assert smollm.context_tokens == 4096
-    again = BACKENDS["llamacpp"](Settings(backend="llamacpp"))
+    again = backend_plugin("llamacpp").from_settings(Settings(backend="llamacpp"))
     assert again._llm is smollm._llm
 
 

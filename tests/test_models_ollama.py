@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from assistant.errors import BackendError, ConfigError, EgressRefused
-from assistant.models import choose_backend_name, open_backend
+from assistant.library import open_backend
+from assistant.models import choose_backend
 from assistant.models.base import Backend, Message
 from assistant.models.ollama_backend import OllamaBackend
 from assistant.settings import Settings
@@ -220,21 +221,21 @@ def test_remote_host_refused_before_any_request():
 
 def test_auto_picks_ollama_when_it_answers_with_a_model(fake_ollama):
     settings = Settings(backend="auto", ollama_host=fake_ollama.url)
-    assert choose_backend_name(settings) == "ollama"
+    assert choose_backend(settings).name == "ollama"
 
 
 def test_auto_picks_llamacpp_when_nothing_answers():
     settings = Settings(backend="auto", ollama_host=f"http://127.0.0.1:{free_port()}")
-    assert choose_backend_name(settings) == "llamacpp"
+    assert choose_backend(settings).name == "llamacpp"
 
 
 def test_auto_picks_llamacpp_when_ollama_has_no_models():
     with FakeOllama({}) as fake:
-        assert choose_backend_name(Settings(backend="auto", ollama_host=fake.url)) == "llamacpp"
+        assert choose_backend(Settings(backend="auto", ollama_host=fake.url)).name == "llamacpp"
 
 
 def test_explicit_backend_is_used_without_probing():
-    assert choose_backend_name(Settings(backend="openai", ollama_host="http://8.8.8.8")) == "openai"
+    assert choose_backend(Settings(backend="openai", ollama_host="http://8.8.8.8")).name == "openai"
 
 
 def test_open_backend_returns_a_ready_ollama_backend(fake_ollama):
@@ -245,4 +246,4 @@ def test_open_backend_returns_a_ready_ollama_backend(fake_ollama):
 
 def test_unknown_backend_name_is_a_config_error():
     with pytest.raises(ConfigError, match="unknown backend 'gpt'"):
-        choose_backend_name(Settings(backend="gpt"))
+        choose_backend(Settings(backend="gpt"))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from assistant.models import open_backend
+from assistant.library import IndexStatus, open_backend
 from assistant.models.base import Message
 from assistant.retrieve import Passage, RetrievalResult
 from assistant.settings import Settings, load_settings
@@ -27,14 +27,16 @@ from assistant.tui.widgets.status import StatusBar
 
 SIZE = (120, 36)
 ANSWER = ["Adults ", "pay ", "£24 ", "a ", "year [1]", "; the orchard ", "had 212 ", "members [2]."]
-FIXED_STATUS: dict[str, Any] = {
-    "files": 7,
-    "chunks": 54,
-    "device": "cpu",
-    "folders": ["/docs"],
-    "watcher": None,
-    "last_change": 1_795_000_000.0,
-}
+FIXED_STATUS = IndexStatus(
+    data_dir="/data",
+    embedding_model="all-MiniLM-L6-v2",
+    device="cpu",
+    files=7,
+    chunks=54,
+    folders=["/docs"],
+    watcher=None,
+    last_change=1_795_000_000.0,
+)
 
 
 def passages() -> list[Passage]:
@@ -63,6 +65,9 @@ class FixedRetriever:
     ) -> RetrievalResult:
         self.queries.append(query)
         return RetrievalResult(passages())
+
+    def warm_up(self) -> None:
+        """Nothing to open."""
 
 
 class ScriptedBackend:
@@ -131,7 +136,7 @@ def make_app(
     retriever = retriever or FixedRetriever()
     kwargs.setdefault("backend_factory", lambda s: backend)
     kwargs.setdefault("retriever_factory", lambda s: retriever)
-    kwargs.setdefault("status_source", lambda s: dict(FIXED_STATUS))
+    kwargs.setdefault("status_source", lambda s: FIXED_STATUS)
     kwargs.setdefault("rewrite", "rule")
     return RecordingApp(
         settings or load_settings(), status_interval=0, cursor_blink=False, **kwargs

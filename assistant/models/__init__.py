@@ -1,49 +1,69 @@
-"""The registry of model backends by name, and `open_backend`, which picks one for `auto`.
+"""The registry of model backends, and the `auto` choice between them.
 
-Adding a backend is one module with a class that has `from_settings(settings)`, plus one
-line in `BACKENDS`. Backend modules import their heavy dependencies lazily, so importing
-this package costs nothing for backends that are not used.
+The module `assistant/models/<name>_backend.py` is the backend `<name>`: it provides what
+`BackendPlugin` lists, so adding one (LM Studio, vLLM) is that one file, and no module
+outside this package names a backend. A backend from elsewhere (a plugin of your own, a
+test's stand-in) goes into `REGISTERED`. A backend module is imported only when it is
+used, so its dependencies cost nothing to the commands that never answer.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
-from collections.abc import Callable
+import pkgutil
+from dataclasses import dataclass
 
 from assistant.errors import ConfigError
-from assistant.models.base import Backend, Message
+from assistant.models.base import Backend, BackendPlugin, Message, rewrites_well
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
+AUTO = "auto"
+MODULE_SUFFIX = "_backend"
 
-def _ollama(settings: Settings) -> Backend:
-    from assistant.models.ollama_backend import OllamaBackend
+REGISTERED: dict[str, BackendPlugin] = {}
+"""Backends from outside this package, by name: `REGISTERED["lmstudio"] = module`."""
 
-    return OllamaBackend.from_settings(settings)
-
-
-def _openai(settings: Settings) -> Backend:
-    from assistant.models.openai_backend import OpenAIBackend
-
-    return OpenAIBackend.from_settings(settings)
+_imported: dict[str, BackendPlugin] = {}
 
 
-def _llamacpp(settings: Settings) -> Backend:
-    from assistant.models.llamacpp_backend import LlamaCppBackend
-
-    return LlamaCppBackend.from_settings(settings)
-
-
-BACKENDS: dict[str, Callable[[Settings], Backend]] = {
-    "ollama": _ollama,
-    "openai": _openai,
-    "llamacpp": _llamacpp,
-}
+def backend_names() -> list[str]:
+    """Every backend by name: this package's modules in file-name order, then REGISTERED."""
+    found = [
+        m.name.removesuffix(MODULE_SUFFIX)
+        for m in pkgutil.iter_modules(__path__)
+        if m.name.endswith(MODULE_SUFFIX)
+    ]
+    return list(dict.fromkeys([*found, *REGISTERED]))
 
 
-def choose_backend_name(settings: Settings) -> str:
-    """The backend `open_backend` will use; for `auto`, the first that can answer.
+def backend_plugin(name: str) -> BackendPlugin:
+    """The backend module (or registered plugin) called `name`; ConfigError if none is."""
+    if name in REGISTERED:
+        return REGISTERED[name]
+    if name not in _imported:
+        _check_known(name)
+        module: BackendPlugin = importlib.import_module(f"{__name__}.{name}{MODULE_SUFFIX}")  # type: ignore[assignment]
+        _imported[name] = module
+    return _imported[name]
+
+
+def _check_known(name: str) -> None:
+    if name not in backend_names():
+        names = ", ".join([AUTO, *backend_names()])
+        raise ConfigError(f"unknown backend {name!r}: use one of {names}")
+
+
+@dataclass(frozen=True)
+class BackendChoice:
+    name: str
+    reason: str = ""  # why `auto` chose it; empty when the settings named it
+
+
+def choose_backend(settings: Settings) -> BackendChoice:
+    """The backend that answers for these settings; for `auto`, the first that can.
 
     `auto` prefers Ollama when a server answers on its host with at least one model,
     because a user who runs Ollama has chosen their model there. A GGUF file given with
@@ -51,26 +71,52 @@ def choose_backend_name(settings: Settings) -> str:
     server, so a fresh machine still answers. An Ollama host the egress policy refuses
     raises rather than falling back, so a config mistake is not silently hidden.
     """
-    if settings.backend != "auto":
-        if settings.backend not in BACKENDS:
-            names = ", ".join(["auto", *BACKENDS])
-            raise ConfigError(f"unknown backend {settings.backend!r}: use one of {names}")
-        return settings.backend
+    if settings.backend != AUTO:
+        _check_known(settings.backend)
+        return BackendChoice(settings.backend)
     if settings.model_path:
-        return "llamacpp"
+        return BackendChoice("llamacpp", "a model file was given")
     from assistant.models.ollama_backend import probe
 
     models = probe(settings.ollama_host, settings.allowed_hosts)
     if models:
         log.info("auto: Ollama answers at %s with %d models", settings.ollama_host, len(models))
-        return "ollama"
+        return BackendChoice("ollama", "Ollama answers with models")
     log.info("auto: no Ollama with models at %s, using the embedded model", settings.ollama_host)
-    return "llamacpp"
+    return BackendChoice("llamacpp", f"no Ollama with models at {settings.ollama_host}")
 
 
-def open_backend(settings: Settings) -> Backend:
-    """The configured backend, ready to stream; raises BackendError/EgressRefused with a fix."""
-    return BACKENDS[choose_backend_name(settings)](settings)
+def list_models(settings: Settings, name: str) -> list[str]:
+    """What backend `name` could answer with ([] for `auto`, which depends on what runs)."""
+    return [] if name == AUTO else backend_plugin(name).list_models(settings)
 
 
-__all__ = ["BACKENDS", "Backend", "Message", "choose_backend_name", "open_backend"]
+def model_setting(name: str) -> str:
+    """The Settings field a model chosen for backend `name` is written to."""
+    if name == AUTO or name not in backend_names():
+        return "model"
+    return backend_plugin(name).MODEL_SETTING
+
+
+def can_rewrite(backend: Backend) -> bool:
+    """Whether `backend`'s model should rewrite follow-up questions: its plugin says; a
+    backend no plugin claims is judged by its model's name."""
+    if backend.name in backend_names():
+        return backend_plugin(backend.name).can_rewrite(backend)
+    return rewrites_well(backend.model)
+
+
+__all__ = [
+    "AUTO",
+    "REGISTERED",
+    "Backend",
+    "BackendChoice",
+    "BackendPlugin",
+    "Message",
+    "backend_names",
+    "backend_plugin",
+    "can_rewrite",
+    "choose_backend",
+    "list_models",
+    "model_setting",
+]

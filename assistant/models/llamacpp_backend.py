@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import BackendError
-from assistant.models.base import Message
+from assistant.models.base import Backend, Message
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
+
+MODEL_SETTING = "model_path"
 
 # llama.cpp's own default (512, or 2048 in some versions) is too small for a question with
 # its passages; the trained window (8192 for SmolLM2) costs KV-cache memory and, on a CPU
@@ -165,10 +167,6 @@ class LlamaCppBackend:
         self._llm = llm
         self._lock = threading.Lock()  # a Llama is not safe to use from two threads at once
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> LlamaCppBackend:
-        return cls(settings.model_path, n_ctx=settings.context_tokens)
-
     @property
     def context_tokens(self) -> int:
         return int(self._llm.n_ctx())
@@ -204,3 +202,30 @@ class LlamaCppBackend:
 
     def check(self) -> None:
         """Loading the model in __init__ already proved it can answer."""
+
+
+# -- the plugin (see assistant.models.base.BackendPlugin) ----------------------------------
+
+
+def from_settings(settings: Settings) -> LlamaCppBackend:
+    return LlamaCppBackend(settings.model_path, n_ctx=settings.context_tokens)
+
+
+def list_models(settings: Settings) -> list[str]:
+    """The configured file and the packaged default: the files it can load without a search."""
+    found = [settings.model_path, str(default_model_path() or "")]
+    return list(dict.fromkeys(m for m in found if m))
+
+
+def can_rewrite(backend: Backend) -> bool:
+    """Never: its default is the packaged 135M model, which invents topics, and on a CPU a
+    rewrite would cost a second generation before every follow-up answer."""
+    return False
+
+
+def location(settings: Settings) -> str:
+    return "in this process"
+
+
+def endpoints(settings: Settings) -> dict[str, str | None]:
+    return {}

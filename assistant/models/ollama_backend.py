@@ -13,11 +13,12 @@ import ollama
 
 from assistant.egress import check_endpoint
 from assistant.errors import BackendError
-from assistant.models.base import Message
+from assistant.models.base import Backend, Message, rewrites_well
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
+MODEL_SETTING = "model"
 DEFAULT_WINDOW = 8192  # when the server does not report the model's context length
 OLLAMA_DEFAULT_NUM_CTX = 2048  # Ollama's own default; it silently cuts longer prompts
 # Tokens a chat template adds per message (role markers, separators); generous on purpose.
@@ -54,15 +55,6 @@ class OllamaBackend:
         self._client = client or _make_client(host)
         self._context_tokens = context_tokens
         self.model = model or self._first_model()
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> OllamaBackend:
-        return cls(
-            settings.ollama_host,
-            settings.model,
-            allowed_hosts=settings.allowed_hosts,
-            context_tokens=settings.context_tokens,
-        )
 
     @property
     def context_tokens(self) -> int:
@@ -200,3 +192,36 @@ def probe(host: str, allowed_hosts: Sequence[str], timeout: float = 0.3) -> list
     except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.debug("no Ollama at %s: %s", host, exc)
         return None
+
+
+# -- the plugin (see assistant.models.base.BackendPlugin) ----------------------------------
+
+
+def from_settings(settings: Settings) -> OllamaBackend:
+    return OllamaBackend(
+        settings.ollama_host,
+        settings.model,
+        allowed_hosts=settings.allowed_hosts,
+        context_tokens=settings.context_tokens,
+    )
+
+
+def list_models(settings: Settings) -> list[str]:
+    models = probe(settings.ollama_host, settings.allowed_hosts)
+    if models is None:
+        raise BackendError(
+            f"no Ollama server answers at {settings.ollama_host}: run `ollama serve`"
+        )
+    return models
+
+
+def can_rewrite(backend: Backend) -> bool:
+    return rewrites_well(backend.model)
+
+
+def location(settings: Settings) -> str:
+    return f"at {settings.ollama_host}"
+
+
+def endpoints(settings: Settings) -> dict[str, str | None]:
+    return {"ollama_host": settings.ollama_host}

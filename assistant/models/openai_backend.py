@@ -16,11 +16,12 @@ import httpx
 
 from assistant.egress import checked_http_client
 from assistant.errors import BackendError
-from assistant.models.base import Message
+from assistant.models.base import Backend, Message, rewrites_well
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
+MODEL_SETTING = "model"
 DEFAULT_WINDOW = 4096  # when neither the settings nor the server say
 TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 
@@ -47,16 +48,6 @@ class OpenAIBackend:
         self._context_tokens = context_tokens
         self._served: list[dict[str, Any]] | None = None
         self.model = model or self._first_model()
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> OpenAIBackend:
-        return cls(
-            settings.openai_base_url,
-            settings.model,
-            allowed_hosts=settings.allowed_hosts,
-            api_key=settings.openai_api_key,
-            context_tokens=settings.context_tokens,
-        )
 
     @property
     def context_tokens(self) -> int:
@@ -237,3 +228,38 @@ def _error_detail(reply: httpx.Response) -> str:
     if isinstance(error, dict):
         error = error.get("message", error)
     return str(error)[:200]
+
+
+# -- the plugin (see assistant.models.base.BackendPlugin) ----------------------------------
+
+
+def from_settings(settings: Settings) -> OpenAIBackend:
+    return OpenAIBackend(
+        settings.openai_base_url,
+        settings.model,
+        allowed_hosts=settings.allowed_hosts,
+        api_key=settings.openai_api_key,
+        context_tokens=settings.context_tokens,
+    )
+
+
+def list_models(settings: Settings) -> list[str]:
+    """Asks the server: a placeholder model name, because listing needs none."""
+    return OpenAIBackend(
+        settings.openai_base_url,
+        "any",
+        allowed_hosts=settings.allowed_hosts,
+        api_key=settings.openai_api_key,
+    ).list_models()
+
+
+def can_rewrite(backend: Backend) -> bool:
+    return rewrites_well(backend.model)
+
+
+def location(settings: Settings) -> str:
+    return f"at {settings.openai_base_url}"
+
+
+def endpoints(settings: Settings) -> dict[str, str | None]:
+    return {"openai_base_url": settings.openai_base_url}

@@ -7,6 +7,7 @@ without having to calibrate their scores against each other.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -70,7 +71,12 @@ class RetrievalResult:
 
 
 class Retriever:
-    """Hybrid search over one index with the model the index was built with."""
+    """Hybrid search over one index with the model the index was built with.
+
+    Safe to share between threads (the chat's answer workers): searches take turns, since
+    they share one catalog connection, its registered filter function and the cache of
+    what a filter lets through.
+    """
 
     def __init__(
         self, index: Index, embedder: Embedder, config: RetrievalConfig | None = None
@@ -81,6 +87,13 @@ class Retriever:
         if index.model is not None:
             index.check_model(embedder.name, embedder.dimension)
         self._allowed_cache: tuple[tuple[PathFilter, int], dict[int, int]] | None = None
+        self._lock = threading.RLock()
+
+    def warm_up(self) -> None:
+        """Connect to the vectors and start loading the embedding model now, so the first
+        search waits for neither."""
+        self.index.open_vectors()
+        self.embedder.load_in_background()
 
     def search(
         self,
@@ -92,6 +105,12 @@ class Retriever:
         """The top `k` passages for `query`; `mode` is hybrid, vector or keyword."""
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
+        with self._lock:
+            return self._search(query, k, path_filter, mode)
+
+    def _search(
+        self, query: str, k: int, path_filter: PathFilter | None, mode: str
+    ) -> RetrievalResult:
         cfg = self.config
         self.check_filter(path_filter)
         terms = self._keyword_terms(query) if mode in ("hybrid", "keyword") else []
@@ -132,7 +151,11 @@ class Retriever:
     def check_filter(self, path_filter: PathFilter | None) -> None:
         """Refuse a filter that leaves no indexed file: a mistyped folder or type is not
         the same as nothing relevant, and deserves its own message."""
-        if path_filter is not None and not self._allowed(path_filter):
+        if path_filter is None:
+            return
+        with self._lock:
+            allowed = self._allowed(path_filter)
+        if not allowed:
             raise FilterMatchesNothing(
                 f"no indexed file passes the filter ({path_filter.describe()}): "
                 "`assistant status` lists what is indexed"

@@ -12,7 +12,6 @@ import subprocess
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -22,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
-from assistant import library
+from assistant import library, models
 from assistant.conversation import (
     Conversation,
     ConversationStore,
@@ -30,7 +29,7 @@ from assistant.conversation import (
     SavedSource,
     standalone_query,
 )
-from assistant.models import open_backend
+from assistant.library import IndexStatus
 from assistant.models.base import Backend
 from assistant.retrieve import PathFilter, Retriever
 from assistant.settings import Settings
@@ -45,42 +44,15 @@ from assistant.tui.widgets.sources import SourceList, SourcesPanel
 from assistant.tui.widgets.status import StatusBar
 from ingest.errors import UserError
 from ingest.sync import Change, SyncListener
+from ingest.watch import Watcher
 
 log = logging.getLogger(__name__)
 
 BackendFactory = Callable[[Settings], Backend]
 RetrieverFactory = Callable[[Settings], Retriever]
-StatusSource = Callable[[Settings], dict[str, Any]]
+StatusSource = Callable[[Settings], IndexStatus]
 STATUS_SECONDS = 5.0
 WATCH_STOP_GRACE = 4.0
-
-
-def list_models(settings: Settings, backend: str) -> list[str]:
-    """What the backend could answer with; raises UserError when its server cannot say."""
-    if backend == "ollama":
-        from assistant.models.ollama_backend import probe
-
-        models = probe(settings.ollama_host, settings.allowed_hosts)
-        if models is None:
-            raise UserError(
-                f"no Ollama server answers at {settings.ollama_host}: run `ollama serve`"
-            )
-        return models
-    if backend == "openai":
-        from assistant.models.openai_backend import OpenAIBackend
-
-        return OpenAIBackend(
-            settings.openai_base_url,
-            "any",
-            allowed_hosts=settings.allowed_hosts,
-            api_key=settings.openai_api_key,
-        ).list_models()
-    if backend == "llamacpp":
-        from assistant.models.llamacpp_backend import default_model_path
-
-        found = [settings.model_path, str(default_model_path() or "")]
-        return list(dict.fromkeys(m for m in found if m))
-    return []
 
 
 class WatcherEnded(Message):
@@ -141,10 +113,10 @@ class AssistantApp(App[None]):
         settings: Settings,
         *,
         rewrite: str = "auto",
-        backend_factory: BackendFactory = open_backend,
+        backend_factory: BackendFactory = library.open_backend,
         retriever_factory: RetrieverFactory = library.open_retriever,
         status_source: StatusSource = library.status,
-        model_lister: Callable[[Settings, str], list[str]] = list_models,
+        model_lister: Callable[[Settings, str], list[str]] = models.list_models,
         status_interval: float = STATUS_SECONDS,
         cursor_blink: bool = True,
     ) -> None:
@@ -164,14 +136,12 @@ class AssistantApp(App[None]):
         self.within: str | None = None
         self.path_filter: PathFilter | None = None
         self.selected: AnswerBox | None = None
-        self.watcher: Any = None
+        self.watcher: Watcher | None = None
         self._watch_thread: threading.Thread | None = None
+        # One retriever and one backend per app, opened on whichever worker needs it first
+        # (two retrievers would load the embedding model twice).
         self._retriever_lock = threading.Lock()
-        # Chroma's embedded client is not safe to create from two threads at once (its
-        # system cache races: KeyError on the data dir, or a half-built client), and a
-        # cancelled answer may still be searching when the next one starts.
-        self._chroma_lock = threading.Lock()
-        self._backend_lock = threading.Lock()  # the answer and the model switch both open one
+        self._backend_lock = threading.Lock()
 
     # -- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -223,11 +193,11 @@ class AssistantApp(App[None]):
             return
         self.call_from_thread(self._show_status, info)
 
-    def _show_status(self, info: dict[str, Any]) -> None:
+    def _show_status(self, info: IndexStatus) -> None:
         first = self.status_bar.info is None
         self.status_bar.info = info
         self.status_bar.watcher = self._watcher_state(info)
-        if first and not info.get("chunks"):
+        if first and not info.chunks:
             self.notify(
                 "nothing is indexed yet: run `assistant ingest PATH`, then ask",
                 title="Empty index",
@@ -236,13 +206,12 @@ class AssistantApp(App[None]):
                 timeout=10,
             )
 
-    def _watcher_state(self, info: dict[str, Any]) -> str:
+    def _watcher_state(self, info: IndexStatus) -> str:
         if self.watcher is not None:
             pending = self.watcher.pending
             return f"watcher {self.watcher.state}" + (f", {pending} pending" if pending else "")
-        outside = info.get("watcher")
-        if outside:
-            return f"watcher pid {outside.get('pid')}"
+        if info.watcher is not None:
+            return f"watcher pid {info.watcher.pid}"
         return "watcher off"
 
     @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
@@ -250,24 +219,14 @@ class AssistantApp(App[None]):
         """Open the index and load the embedding model before the first question, which
         then waits for neither; an empty index is reported by the status instead."""
         try:
-            retriever = self._current_retriever()
+            self._current_retriever().warm_up()
         except Exception as exc:
             log.info("index not ready yet: %s", exc)
-            return
-        load = getattr(retriever.embedder, "load_in_background", None)
-        if load is not None:
-            load()
 
     def _current_retriever(self) -> Retriever:
-        """One retriever, opened once: two threads opening Chroma at the same moment race
-        inside its client cache (a KeyError at the first question)."""
         with self._retriever_lock:
             if self.retriever is None:
                 self.retriever = self.retriever_factory(self.settings)
-                index = getattr(self.retriever, "index", None)
-                if index is not None:
-                    with self._chroma_lock:
-                        index.vectors  # noqa: B018 - open Chroma now, on one thread
             return self.retriever
 
     # -- the model ---------------------------------------------------------------------
@@ -312,13 +271,12 @@ class AssistantApp(App[None]):
             return self.backend
 
     def action_switch_model(self) -> None:
-        """Starts from what answers now (`auto` resolved), not from what was configured."""
+        """Starts from what answers now (`auto` resolved), not from what was configured:
+        the setting the backend's model choice writes, else the model it answers with."""
         backend = self.backend
         name = backend.name if backend is not None else self.settings.backend
-        if name == "llamacpp":
-            current = self.settings.model_path or (backend.model if backend else None)
-        else:
-            current = backend.model if backend is not None else self.settings.model
+        configured = getattr(self.settings, models.model_setting(name))
+        current = configured or (backend.model if backend is not None else None)
         screen = ModelScreen(name, current, lambda chosen: self.model_lister(self.settings, chosen))
         self.push_screen(screen, self._model_chosen)
 
@@ -326,11 +284,8 @@ class AssistantApp(App[None]):
         if choice is None:
             return
         backend, model = choice
-        if backend == "llamacpp":
-            settings = dataclasses.replace(self.settings, backend=backend, model_path=model)
-        else:
-            settings = dataclasses.replace(self.settings, backend=backend, model=model)
-        self.open_model(settings)
+        field = models.model_setting(backend)
+        self.open_model(dataclasses.replace(self.settings, backend=backend, **{field: model}))
 
     # -- asking ------------------------------------------------------------------------
     @on(Input.Submitted, "#question")
@@ -362,16 +317,15 @@ class AssistantApp(App[None]):
             query = standalone_query(question, earlier, backend, self.rewrite)
             if query != question:
                 self.call_from_thread(box.set_meta, f"searching: {query}")
-            with self._chroma_lock:
-                stream = library.ask(
-                    self.settings,
-                    retriever,
-                    backend,
-                    question,
-                    path_filter,
-                    history=earlier.history(),
-                    query=query,
-                )
+            stream = library.ask(
+                self.settings,
+                retriever,
+                backend,
+                question,
+                path_filter,
+                history=earlier.history(),
+                query=query,
+            )
             pending = Exchange.pending(question, query, stream.prompt.passages)
             self.call_from_thread(self._retrieved, box, pending, backend.model)
             stopped = worker.is_cancelled
@@ -534,7 +488,7 @@ class AssistantApp(App[None]):
 
     # -- filters and the watcher -------------------------------------------------------
     def action_limit_folder(self) -> None:
-        folders = list((self.status_bar.info or {}).get("folders", []))
+        folders = self._indexed_folders()
         self.push_screen(FolderScreen(self.within, folders), self._folder_chosen)
 
     def _folder_chosen(self, within: str | None) -> None:
@@ -552,7 +506,7 @@ class AssistantApp(App[None]):
             self.watcher.stop()
             self.status_bar.watcher = "watcher stopping …"
             return
-        folders = list((self.status_bar.info or {}).get("folders", []))
+        folders = self._indexed_folders()
         if not folders:
             self.notify(
                 "no folders are indexed yet: run `assistant ingest PATH` first",
@@ -566,25 +520,17 @@ class AssistantApp(App[None]):
         self._watch_thread.start()
         self.status_bar.watcher = "watcher starting …"
 
+    def _indexed_folders(self) -> list[str]:
+        info = self.status_bar.info
+        return list(info.folders) if info is not None else []
+
     def _run_watcher(self, settings: Settings, folders: list[str]) -> None:
         """The in-app watcher, on its own thread, holding the one-writer lock while it runs."""
-        from ingest.watch import Watcher
-
         try:
-            with library.writer(settings, "watch", folders) as (index, lock):
-                with self._chroma_lock:
-                    index.vectors  # noqa: B018 - open Chroma now, not beside a search
-                self.watcher = Watcher(
-                    index,
-                    library.embedder_for(settings, index),
-                    [Path(f) for f in folders],
-                    library.sync_options(settings),
-                    _WatchListener(self),
-                    debounce=settings.debounce_seconds,
-                    publish=lock.update,
-                )
+            with library.watching(settings, folders, _WatchListener(self)) as watcher:
+                self.watcher = watcher
                 self.notify(f"watching {', '.join(folders)}", markup=False)
-                self.watcher.run()
+                watcher.run()
         except Exception as exc:
             self.post_message(WatcherEnded(exc))
         else:

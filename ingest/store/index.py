@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,15 +59,24 @@ class Index:
         self.keywords = KeywordIndex(self.catalog.db)
         self._chroma_url = chroma_url
         self._vectors: VectorStore | None = None
+        self._vectors_lock = threading.Lock()
 
     @property
     def vectors(self) -> VectorStore:
         """Opened on first use: an unchanged re-sync never needs Chroma at all."""
         if self._vectors is None:
-            name = self._collection_name()  # before connecting: a mismatch needs no server
-            client = open_client(self.data_dir / CHROMA_DIR, self._chroma_url)
-            self._vectors = VectorStore(client, name)
+            return self.open_vectors()
         return self._vectors
+
+    def open_vectors(self) -> VectorStore:
+        """Connect to Chroma now (a reader warming up before its first search), once,
+        whichever thread asks first: one open index serves the chat's workers."""
+        with self._vectors_lock:
+            if self._vectors is None:
+                name = self._collection_name()  # before connecting: a mismatch needs no server
+                client = open_client(self.data_dir / CHROMA_DIR, self._chroma_url)
+                self._vectors = VectorStore(client, name)
+            return self._vectors
 
     def _collection_name(self) -> str:
         """`chunks` in the embedded store; on a server, one collection per catalog.

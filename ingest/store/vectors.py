@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 COLLECTION = "chunks"
 # Chroma's embedded client registers itself in a process-wide cache while it starts; two
 # threads creating one at once corrupt that cache (KeyError on the path, missing bindings).
-# So each process keeps one embedded client per folder, created under a lock.
+# So each process keeps one embedded client per folder, created under a lock, and opens
+# collections under the same lock (the chat's watcher and its first search open theirs at
+# once, on one client).
 _CLIENT_LOCK = threading.Lock()
 _CLIENTS: dict[str, Any] = {}
 
@@ -84,9 +86,10 @@ def open_client(persist_dir: Path | None = None, url: str | None = None) -> Any:
 class VectorStore:
     def __init__(self, client: Any, collection: str = COLLECTION) -> None:
         self.client = client
-        self.collection = client.get_or_create_collection(
-            collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
+        with _CLIENT_LOCK:
+            self.collection = client.get_or_create_collection(
+                collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
         try:
             self.max_batch = int(client.get_max_batch_size())
         except Exception:  # older servers do not say; Chroma's documented floor is safe

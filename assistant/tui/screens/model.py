@@ -13,9 +13,9 @@ from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from assistant.models import AUTO, backend_names
 from ingest.errors import UserError
 
-BACKEND_CHOICES = ["auto", "ollama", "openai", "llamacpp"]
 ModelLister = Callable[[str], list[str]]
 
 
@@ -26,7 +26,8 @@ class ModelScreen(ModalScreen[tuple[str, str | None] | None]):
 
     def __init__(self, backend: str, model: str | None, list_models: ModelLister) -> None:
         super().__init__()
-        self.backend = backend if backend in BACKEND_CHOICES else "auto"
+        self.choices = [AUTO, *backend_names()]
+        self.backend = backend if backend in self.choices else AUTO
         self.model = model
         self.list_models = list_models
 
@@ -34,7 +35,7 @@ class ModelScreen(ModalScreen[tuple[str, str | None] | None]):
         with Vertical(id="model-dialog"):
             yield Label("Backend and model", id="model-title")
             yield Select(
-                [(name, name) for name in BACKEND_CHOICES],
+                [(name, name) for name in self.choices],
                 value=self.backend,
                 allow_blank=False,
                 id="backend-select",
@@ -43,7 +44,7 @@ class ModelScreen(ModalScreen[tuple[str, str | None] | None]):
             yield OptionList(id="model-list")
             yield Input(
                 self.model or "",
-                placeholder="model name (a GGUF path for llamacpp); empty: the default",
+                placeholder="model name (or file, for a backend that loads one); empty: default",
                 id="model-input",
             )
             with Horizontal(id="model-buttons"):

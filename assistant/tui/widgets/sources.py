@@ -12,13 +12,10 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from assistant.conversation import Exchange, SavedSource
+from assistant.text import snippet
 
 SNIPPET_CHARS = 140
-
-
-def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + " …"
+HEADING_CHARS = 80
 
 
 class SourceList(OptionList):
@@ -88,8 +85,8 @@ class SourcesPanel(Vertical):
     def _prompt(source: SavedSource) -> Content:
         lines = [f"[{source.n}] {source.location()}  ·  score {source.score:.2f}"]
         if source.heading:
-            lines.append(snippet(source.heading, 80))
-        lines.append(snippet(source.text))
+            lines.append(snippet(source.heading, HEADING_CHARS))
+        lines.append(snippet(source.text, SNIPPET_CHARS))
         # A blank last line keeps sources apart; the list's dividers and option padding
         # did not render in Textual 8.2.
         return Content("\n".join(lines) + "\n ")

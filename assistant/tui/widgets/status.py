@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from assistant.library import IndexStatus
+
 
 def describe_status(
-    info: dict[str, Any] | None,
+    info: IndexStatus | None,
     backend: str,
     watcher: str,
     within: str | None,
@@ -20,12 +21,12 @@ def describe_status(
     if info is None:
         parts.append("index: reading …")
     else:
-        parts.append(f"embeddings {info.get('device', '?')}")
-        parts.append(f"{info.get('files', 0)} files · {info.get('chunks', 0)} chunks")
+        parts.append(f"embeddings {info.device}")
+        parts.append(f"{info.files} files · {info.chunks} chunks")
         parts.append(watcher)
-        changed = info.get("last_change")
-        if changed:
-            parts.append("indexed " + time.strftime("%Y-%m-%d %H:%M", time.localtime(changed)))
+        if info.last_change:
+            when = time.localtime(info.last_change)
+            parts.append("indexed " + time.strftime("%Y-%m-%d %H:%M", when))
     if within:
         parts.append(f"only {within}")
     return " │ ".join(parts)
@@ -34,7 +35,7 @@ def describe_status(
 class StatusBar(Static):
     """Redrawn whenever the app sets one of its fields."""
 
-    info: reactive[dict[str, Any] | None] = reactive(None, always_update=True)
+    info: reactive[IndexStatus | None] = reactive(None, always_update=True)
     backend: reactive[str] = reactive("model: starting …")
     watcher: reactive[str] = reactive("watcher off")
     within: reactive[str | None] = reactive(None)

@@ -1,0 +1,64 @@
+"""A throwaway model backend, complete in this one file: what adding LM Studio or vLLM takes.
+
+It "answers" by quoting the first passage it was given, cited as [1], so a test can see
+the real prompt went in and a real answer came out, without any model. Registered by the
+tests in `assistant.models.REGISTERED`; nothing in the project knows its name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assistant.models.base import Backend, Message
+from assistant.settings import Settings
+
+MODEL_SETTING = "model"
+MODELS = ["echo-1", "echo-2"]
+
+
+class EchoBackend:
+    name = "echo"
+
+    def __init__(self, model: str | None = None) -> None:
+        self.model = model or MODELS[0]
+
+    @property
+    def context_tokens(self) -> int:
+        return 4096
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split()) + 1
+
+    def stream_chat(
+        self, messages: list[Message], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        lines = messages[-1].content.splitlines()
+        first = next((n for n, line in enumerate(lines) if line.startswith("[1] ")), None)
+        quote = lines[first + 1] if first is not None and first + 1 < len(lines) else ""
+        yield from ["The documents say: ", quote, " [1]"]
+
+    def list_models(self) -> list[str]:
+        return list(MODELS)
+
+    def check(self) -> None:
+        """Always ready."""
+
+
+def from_settings(settings: Settings) -> EchoBackend:
+    return EchoBackend(settings.model)
+
+
+def list_models(settings: Settings) -> list[str]:
+    return list(MODELS)
+
+
+def can_rewrite(backend: Backend) -> bool:
+    return False
+
+
+def location(settings: Settings) -> str:
+    return "in the test"
+
+
+def endpoints(settings: Settings) -> dict[str, str | None]:
+    return {}
