@@ -29,7 +29,16 @@ Do not guess and do not use outside knowledge.
 NO_PASSAGES_ANSWER = "The documents do not say: nothing in the index matches this question."
 _CITATION = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _BLOCK_TAGS = re.compile(r"</?\s*documents?\s*>", re.IGNORECASE)
-PROMPT_MARGIN = 32  # tokens for the chat template's own markup
+# The prompt budget, in the model's tokens:
+PROMPT_MARGIN = 32  # the chat template's own markup around the messages
+# "<documents>", "</documents>", "Question:" and the line breaks around the passages.
+DOCUMENTS_WRAPPER_TOKENS = 40
+PASSAGE_SEPARATOR_TOKENS = 4  # the line break after a passage's label, the blank line after it
+TURN_OVERHEAD_TOKENS = 8  # the role markers of one earlier question and its answer
+# Earlier exchanges may use at most this share of the budget: the passages matter more.
+MAX_HISTORY_SHARE = 1 / 3
+# A passage cut to fit the budget is kept only if at least this much of it is left.
+MIN_PASSAGE_TOKENS = 48
 
 
 @dataclass(frozen=True)
@@ -114,9 +123,15 @@ def build_prompt(
     A passage that does not fit whole is cut to the tokens left, if that leaves something
     worth reading; history is dropped oldest first before any passage is.
     """
-    fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(question) + PROMPT_MARGIN + 40
+    fixed = (
+        count_tokens(SYSTEM_PROMPT)
+        + count_tokens(question)
+        + PROMPT_MARGIN
+        + DOCUMENTS_WRAPPER_TOKENS
+    )
     turns = list(history)
-    while turns and fixed + sum(_turn_cost(t, count_tokens) for t in turns) > budget // 3:
+    history_budget = int(budget * MAX_HISTORY_SHARE)
+    while turns and fixed + sum(_turn_cost(t, count_tokens) for t in turns) > history_budget:
         turns.pop(0)
     used = fixed + sum(_turn_cost(t, count_tokens) for t in turns)
     fitted: list[Passage] = []
@@ -124,13 +139,13 @@ def build_prompt(
     for passage in passages:
         label = passage_label(len(fitted) + 1, passage)
         text = _quoted(passage.text)
-        cost = count_tokens(label) + count_tokens(text) + 4
+        cost = count_tokens(label) + count_tokens(text) + PASSAGE_SEPARATOR_TOKENS
         if used + cost > budget:
-            room = budget - used - count_tokens(label) - 4
-            if room < 48:
+            room = budget - used - count_tokens(label) - PASSAGE_SEPARATOR_TOKENS
+            if room < MIN_PASSAGE_TOKENS:
                 break
             text = _truncate(text, room, count_tokens)
-            cost = count_tokens(label) + count_tokens(text) + 4
+            cost = count_tokens(label) + count_tokens(text) + PASSAGE_SEPARATOR_TOKENS
         fitted.append(passage)
         blocks.append(f"{label}\n{text}")
         used += cost
@@ -146,7 +161,7 @@ def build_prompt(
 
 
 def _turn_cost(turn: Turn, count_tokens: Callable[[str], int]) -> int:
-    return count_tokens(turn.question) + count_tokens(turn.answer) + 8
+    return count_tokens(turn.question) + count_tokens(turn.answer) + TURN_OVERHEAD_TOKENS
 
 
 def _truncate(text: str, tokens: int, count_tokens: Callable[[str], int]) -> str:

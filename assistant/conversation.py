@@ -32,6 +32,8 @@ SHORT_QUESTION_WORDS = 3  # content words at or below which a question leans on 
 REFERRING_QUESTION_WORDS = 5  # ...and, with a pronoun, at or below which it points back
 MAX_CARRIED_TERMS = 8
 TITLE_CHARS = 60  # a saved conversation's title: the start of its first question
+REWRITE_MAX_TOKENS = 64  # a search query is one line; a longer reply has run on
+MAX_QUERY_CHARS = 300  # a "query" longer than this is the model answering instead
 
 # Words that point back at something said before: their referent is in the last exchange.
 _REFERRING = frozenset(
@@ -190,9 +192,10 @@ def rewrite_by_model(backend: Backend, question: str, history: Sequence[Turn]) -
         Message("system", REWRITE_PROMPT),
         Message("user", f"Earlier questions:\n{earlier}\n\nLast question: {question}"),
     ]
-    reply = "".join(backend.stream_chat(messages, max_tokens=64, temperature=0.0)).strip()
+    tokens = backend.stream_chat(messages, max_tokens=REWRITE_MAX_TOKENS, temperature=0.0)
+    reply = "".join(tokens).strip()
     line = reply.splitlines()[0].strip().strip('"').strip() if reply else ""
-    if not line or len(line) > 300 or not content_words(line):
+    if not line or len(line) > MAX_QUERY_CHARS or not content_words(line):
         log.info("model rewrite unusable (%r); using the rule", reply[:80])
         return None
     return line

@@ -17,6 +17,13 @@ from dataclasses import dataclass
 from ingest.document import Document
 
 SECTION_SEPARATOR = "\n\n"
+# The most of the model's window a heading path may take, so text always has room beside it.
+MAX_HEADING_SHARE = 0.5
+# Tokens per heading, when a heading path is cut to fit, for the " > " joining it to the
+# next and its share of the special tokens.
+HEADING_JOIN_TOKENS = 2
+# A word cut mid-way where a sentence is split by tokens can re-tokenize a little longer.
+RETOKENIZE_SLACK = 2
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 # A sentence ends at . ! ? (or their CJK forms) followed by space, or at a line break
@@ -53,7 +60,9 @@ def embedding_text(text: str, headings: Sequence[str]) -> str:
 
 
 class TokenCounter:
-    """The two things the chunker needs from the model's tokenizer."""
+    """What the chunker needs from the model's tokenizer: counts (special tokens
+    included), token spans (without them), and how many special tokens it adds to every
+    input ([CLS] and [SEP] for BERT models), counted once."""
 
     def __init__(
         self,
@@ -62,6 +71,7 @@ class TokenCounter:
     ) -> None:
         self.count = count
         self.spans = spans
+        self.special = count([""])[0]
 
 
 @dataclass(frozen=True)
@@ -96,7 +106,8 @@ def chunk_document(
     runs: list[tuple[tuple[str, ...], list[_Piece]]] = []
     offset = 0
     for section in doc.sections:
-        headings = _bounded_headings(section.headings, tokens, max_tokens // 2)
+        heading_limit = int(max_tokens * MAX_HEADING_SHARE)
+        headings = _bounded_headings(section.headings, tokens, heading_limit)
         if not runs or runs[-1][0] != headings:
             runs.append((headings, []))
         budget = max_tokens - _heading_cost(headings, tokens)
@@ -123,7 +134,7 @@ def _bounded_headings(
     """
     if _heading_cost(headings, tokens) <= limit:
         return headings
-    share = max(1, limit // len(headings) - 2)  # room for " > " and the special tokens
+    share = max(1, limit // len(headings) - HEADING_JOIN_TOKENS)
     cut = []
     for heading in headings:
         spans = tokens.spans(heading)
@@ -180,12 +191,11 @@ def _token_windows(
 ) -> list[tuple[int, int, int]]:
     """Cut one over-long sentence at token boundaries (a table or a URL dump, usually)."""
     spans = tokens.spans(text[start:end])
-    # Room for the special tokens, and for a word cut mid-way re-tokenizing a little longer.
-    usable = max(1, limit - 4)
+    usable = max(1, limit - tokens.special - RETOKENIZE_SLACK)
     windows = []
     for i in range(0, len(spans), usable):
         group = spans[i : i + usable]
-        windows.append((start + group[0][0], start + group[-1][1], len(group) + 2))
+        windows.append((start + group[0][0], start + group[-1][1], len(group) + tokens.special))
     return windows
 
 
@@ -203,14 +213,15 @@ def _pack(
     groups: list[list[_Piece]] = []
     current: list[_Piece] = []
     size = 0
+    special = tokens.special
     for piece in pieces:
         # Joining pieces costs about their sum minus the special tokens counted in each.
-        cost = piece.tokens - 2 if current else piece.tokens
+        cost = piece.tokens - special if current else piece.tokens
         if current and size + cost > target:
             groups.append(current)
-            current = _overlap_tail(current, overlap)
-            size = sum(p.tokens - 2 for p in current) + (2 if current else 0)
-            cost = piece.tokens - 2 if current else piece.tokens
+            current = _overlap_tail(current, overlap, special)
+            size = sum(p.tokens - special for p in current) + (special if current else 0)
+            cost = piece.tokens - special if current else piece.tokens
         current.append(piece)
         size += cost
     if current:
@@ -223,13 +234,13 @@ def _pack(
     return chunks
 
 
-def _overlap_tail(group: list[_Piece], overlap: int) -> list[_Piece]:
+def _overlap_tail(group: list[_Piece], overlap: int, special: int) -> list[_Piece]:
     """The trailing whole pieces of `group` that fit in `overlap` tokens, within a paragraph
     run, so a fact split across a chunk boundary is found whole in one of the two."""
     tail: list[_Piece] = []
     total = 0
     for piece in reversed(group[1:]):
-        total += piece.tokens - 2
+        total += piece.tokens - special
         if total > overlap:
             break
         tail.insert(0, piece)

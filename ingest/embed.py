@@ -123,11 +123,6 @@ class Embedder:
         return list(self.tokenizer.encode(text, add_special_tokens=False).offsets)
 
     @property
-    def special_tokens(self) -> int:
-        """Tokens the model adds around every input ([CLS] and [SEP] for BERT models)."""
-        return self.count_tokens([""])[0]
-
-    @property
     def device(self) -> str:
         return (
             str(self.model.device)

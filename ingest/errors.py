@@ -26,7 +26,3 @@ class ModelMismatch(UserError):
     """The index was built with another embedding model; mixing vectors would be garbage."""
 
     exit_code = 7
-
-
-class IndexCorrupt(UserError):
-    exit_code = 8
