@@ -127,6 +127,16 @@ def machine() -> dict[str, Any]:
     }
 
 
+def scifact_corpus(folder: Path, docs: int | None) -> Path:
+    """The first `docs` SciFact (train) documents (all when None) as files in `folder`."""
+    from assistant.evaluation import BeirDataset, load_beir, write_corpus_files
+
+    full = load_beir(SCIFACT, "train")
+    corpus = list(itertools.islice(full.corpus, docs)) if docs else full.corpus
+    write_corpus_files(BeirDataset(corpus, {}, {}, "train"), folder)
+    return folder
+
+
 # -- 1. throughput ---------------------------------------------------------------------
 
 
@@ -136,14 +146,9 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
     Order bare / ingest / bare, so drift from other load on the machine shows up as a gap
     between the two bare runs instead of silently favouring one side.
     """
-    from assistant.evaluation import BeirDataset, load_beir, write_corpus_files
-
     work = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
     try:
-        full = load_beir(SCIFACT, "train")
-        corpus = list(itertools.islice(full.corpus, args.docs)) if args.docs else full.corpus
-        docs_dir = work / "corpus"
-        write_corpus_files(BeirDataset(corpus, {}, {}, "train"), docs_dir)
+        docs_dir = scifact_corpus(work / "corpus", args.docs)
         n_docs = sum(1 for _ in docs_dir.iterdir())
 
         embedder = Embedder(batch_size=args.batch)
@@ -220,14 +225,9 @@ def overhead(args: argparse.Namespace) -> dict[str, Any]:
     """Everything ingest does except the model (read, chunk, write Chroma and catalog),
     timed with the stand-in embedder on the same SciFact docs: the part that must hide
     behind the model."""
-    from assistant.evaluation import BeirDataset, load_beir, write_corpus_files
-
     work = Path(tempfile.mkdtemp(prefix="bench-overhead-"))
     try:
-        full = load_beir(SCIFACT, "train")
-        corpus = list(itertools.islice(full.corpus, args.docs)) if args.docs else full.corpus
-        docs_dir = work / "corpus"
-        write_corpus_files(BeirDataset(corpus, {}, {}, "train"), docs_dir)
+        docs_dir = scifact_corpus(work / "corpus", args.docs)
         index = Index(work / "data")
         t = time.perf_counter()
         report = Syncer(index, StandInEmbedder(), SyncOptions()).sync([docs_dir])

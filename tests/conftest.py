@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,6 +106,14 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     return run
 
 
+def write(folder: Path, name: str, text: str) -> Path:
+    """A UTF-8 text file at `folder / name`, its folders made as needed."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def docs(tmp_path: Path) -> Iterator[Path]:
     """A writable copy of sample_docs/."""
@@ -147,9 +159,61 @@ def loopback_server(
 
 
 def free_port() -> int:
+    """A port with nothing listening on it (bound, then released)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class StubHandler(BaseHTTPRequestHandler):
+    """The request handler of a stand-in server: quiet, reading and writing JSON."""
+
+    def log_message(self, *args: Any) -> None:  # keep pytest output clean
+        pass
+
+    def read_json(self) -> dict[str, Any]:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        return dict(json.loads(raw)) if raw else {}
+
+    def send_json(self, status: int, obj: Any) -> None:
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class StubServer:
+    """An in-process HTTP stand-in on 127.0.0.1 for a server that cannot run here (say so
+    in the test's docstring), serving `handler` from a thread inside a `with` block."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    def __enter__(self) -> Any:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def assert_streams_a_reply(backend: Any) -> None:
+    """A real model, asked for one word, streams a non-empty reply in several pieces."""
+    from assistant.models.base import Message
+
+    prompt = [Message("user", "Reply with the word 'pong'.")]
+    chunks = list(backend.stream_chat(prompt, max_tokens=16, temperature=0))
+    assert len(chunks) >= 2
+    assert "".join(chunks).strip()
 
 
 @pytest.fixture(scope="session")

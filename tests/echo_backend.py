@@ -7,6 +7,7 @@ tests in `assistant.models.REGISTERED`; nothing in the project knows its name.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from assistant.models.base import Backend, Message
@@ -14,20 +15,19 @@ from assistant.settings import Settings
 
 MODEL_SETTING = "model"
 MODELS = ["echo-1", "echo-2"]
+DEFAULT_WINDOW = 4096
 
 
 class EchoBackend:
     name = "echo"
 
-    def __init__(self, model: str | None = None) -> None:
+    def __init__(self, model: str | None = None, context_tokens: int | None = None) -> None:
         self.model = model or MODELS[0]
-
-    @property
-    def context_tokens(self) -> int:
-        return 4096
+        self.context_tokens = context_tokens or DEFAULT_WINDOW
 
     def count_tokens(self, text: str) -> int:
-        return len(text.split()) + 1
+        """No tokenizer: a safe over-estimate, as for a server that exposes none."""
+        return math.ceil(len(text) / 3)
 
     def stream_chat(
         self, messages: list[Message], *, max_tokens: int, temperature: float
@@ -45,7 +45,7 @@ class EchoBackend:
 
 
 def from_settings(settings: Settings) -> EchoBackend:
-    return EchoBackend(settings.model)
+    return EchoBackend(settings.model, settings.context_tokens)
 
 
 def list_models(settings: Settings) -> list[str]:

@@ -19,6 +19,13 @@ def indexed(cli, docs: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: 
     return docs
 
 
+def ask_json(cli, question: str, *flags: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """`assistant ask QUESTION --json FLAGS...`, which must succeed: its answer."""
+    result: CliResult = cli("ask", question, "--json", *flags)
+    assert result.exit_code == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
 def test_nothing_indexed_says_what_to_do(cli) -> None:  # type: ignore[no-untyped-def]
     for command in (["ask", "anything?"], ["search", "anything"]):
         result = cli(*command)
@@ -82,30 +89,15 @@ def test_search_plain_output_names_file_page_and_score(cli, indexed: Path) -> No
 def test_unrelated_question_is_answered_without_a_model(cli, indexed: Path) -> None:  # type: ignore[no-untyped-def]
     """Below the relevance floor no passage goes to the model, so no backend is loaded
     for its answer; a bad model path proves it is never used."""
-    result = cli(
-        "ask",
-        "What is the boiling point of liquid nitrogen?",
-        "--json",
-        "--backend",
-        "llamacpp",
-    )
-    assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
+    data = ask_json(cli, "What is the boiling point of liquid nitrogen?", "--backend", "llamacpp")
     assert data["answer"].startswith("The documents do not say")
     assert data["sources"] == []
 
 
 @pytest.mark.slow
 def test_ask_with_the_embedded_model(cli, indexed: Path) -> None:  # type: ignore[no-untyped-def]
-    result = cli(
-        "ask",
-        "How much does it cost an adult to join the orchard?",
-        "--json",
-        "--backend",
-        "llamacpp",
-    )
-    assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
+    question = "How much does it cost an adult to join the orchard?"
+    data = ask_json(cli, question, "--backend", "llamacpp")
     assert set(data) >= {"question", "answer", "sources", "backend", "model", "timings"}
     assert data["backend"] == "llamacpp" and data["model"].endswith(".gguf")
     assert data["answer"].strip()
@@ -134,17 +126,8 @@ def test_ask_through_a_real_openai_compatible_server(
     """`--backend openai` against llama.cpp's own server, started on 127.0.0.1 by the fixture."""
     monkeypatch.setenv("ASSISTANT_OPENAI_BASE_URL", llama_server)
     monkeypatch.setenv("ASSISTANT_CONTEXT_TOKENS", "2048")
-    result = cli(
-        "ask",
-        "How much honey did the bees make last season?",
-        "--json",
-        "--backend",
-        "openai",
-        "--k",
-        "3",
-    )
-    assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
+    question = "How much honey did the bees make last season?"
+    data = ask_json(cli, question, "--backend", "openai", "--k", "3")
     assert data["backend"] == "openai"
     assert data["answer"].strip()
     assert any(s["path"].endswith("beekeeping-notes.txt") for s in data["sources"])

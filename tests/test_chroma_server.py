@@ -75,30 +75,18 @@ def test_two_catalogs_on_one_server_keep_apart(cli, docs, chroma_server, tmp_pat
     """Two people's indexes share the server but never a collection: each catalog's
     reconcile would otherwise delete the other's vectors as strays."""
     (docs / "only-a.txt").write_text("The quince tree by the gate was planted in 1998.\n")
-    first = cli(
-        "--data-dir", str(tmp_path / "a"), "--chroma-url", chroma_server, "ingest", str(docs)
-    )
-    assert first.exit_code == 0, first.stderr
-    second = cli(
-        "--data-dir",
-        str(tmp_path / "b"),
-        "--chroma-url",
-        chroma_server,
-        "ingest",
-        str(docs / "handbook.md"),
-    )
-    assert second.exit_code == 0, second.stderr
-    again = cli(
-        "--data-dir",
-        str(tmp_path / "a"),
-        "--chroma-url",
-        chroma_server,
-        "search",
-        "quince tree by the gate",
-        "--json",
-    )
-    assert again.exit_code == 0, again.stderr
-    assert json.loads(again.stdout)[0]["path"].endswith("only-a.txt")
+
+    def as_user(name: str, *args: str) -> str:
+        """A command of the user whose data dir is `name`, on the shared server."""
+        data_dir = str(tmp_path / name)
+        result = cli("--data-dir", data_dir, "--chroma-url", chroma_server, *args)
+        assert result.exit_code == 0, result.stderr
+        return str(result.stdout)
+
+    as_user("a", "ingest", str(docs))
+    as_user("b", "ingest", str(docs / "handbook.md"))
+    found = as_user("a", "search", "quince tree by the gate", "--json")
+    assert json.loads(found)[0]["path"].endswith("only-a.txt")
 
 
 def test_switching_an_index_to_a_server_is_refused(cli, docs, embedder, monkeypatch):

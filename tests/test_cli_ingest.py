@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import write
 
 INGEST_KEYS = {
     "added",
@@ -27,13 +28,6 @@ STATUS_KEYS = {
     "device",
     "index_bytes",
 }
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

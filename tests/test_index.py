@@ -10,18 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import write
 
 from ingest.errors import IndexBusy, ModelMismatch
 from ingest.store import Index, WriterLock, current_writer
 from ingest.store.catalog import parse_chunk_id, vector_ids
 from ingest.sync import Syncer, SyncOptions
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ from __future__ import annotations
 import builtins
 
 import pytest
+from conftest import assert_streams_a_reply
 
 from assistant.errors import BackendError
 from assistant.models import backend_plugin
-from assistant.models.base import Backend, Message
+from assistant.models.base import Backend
 from assistant.models.llamacpp_backend import LlamaCppBackend, default_model_path
 from assistant.settings import Settings
 
@@ -26,13 +27,7 @@ def smollm() -> LlamaCppBackend:
 def test_real_generation_streams(smollm):
     assert isinstance(smollm, Backend)
     assert smollm.model == "SmolLM2-135M-Instruct.Q4_1.gguf"
-    chunks = list(
-        smollm.stream_chat(
-            [Message("user", "Reply with the word 'pong'.")], max_tokens=16, temperature=0
-        )
-    )
-    assert len(chunks) >= 2
-    assert "".join(chunks).strip()
+    assert_streams_a_reply(smollm)
 
 
 @pytest.mark.slow

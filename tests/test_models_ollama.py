@@ -1,7 +1,7 @@
 """Tests for the Ollama backend: the real `ollama` client against an in-process stand-in.
 
 No Ollama server can be installed on this machine (it is neither on PyPI nor in Debian),
-so a small threading HTTP server on 127.0.0.1 speaks Ollama's wire protocol instead:
+so a stand-in HTTP server on 127.0.0.1 (conftest's StubServer) speaks Ollama's protocol:
 `/api/tags`, `/api/show`, and `/api/chat` streaming NDJSON, with Ollama's 404 for a
 model that is not pulled. It records every request body so tests can inspect options.
 """
@@ -9,13 +9,11 @@ model that is not pulled. It records every request body so tests can inspect opt
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from conftest import StubHandler, StubServer, free_port
 
 from assistant.errors import BackendError, ConfigError, EgressRefused
 from assistant.library import open_backend
@@ -27,50 +25,38 @@ from assistant.settings import Settings
 TOKENS = ["The ", "answer ", "is ", "42", "."]
 
 
-class FakeOllama:
+class FakeOllama(StubServer):
     """Speaks enough of Ollama's HTTP API for the client; one per test."""
 
     def __init__(self, models: dict[str, int]) -> None:
         self.models = models  # name -> context_length
         self.requests: list[tuple[str, dict[str, Any]]] = []
+        self.headers: list[dict[str, str]] = []
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:  # keep pytest output clean
-                pass
-
+        class Handler(StubHandler):
             def _body(self) -> dict[str, Any]:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                body = json.loads(raw) if raw else {}
+                body = self.read_json()
                 fake.requests.append((self.path, body))
                 fake.headers.append(dict(self.headers))
                 return body
 
-            def _json(self, status: int, obj: Any) -> None:
-                data = json.dumps(obj).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
             def do_GET(self) -> None:
                 self._body()
                 if self.path == "/api/tags":
-                    self._json(200, {"models": [fake.tag(name) for name in fake.models]})
+                    self.send_json(200, {"models": [fake.tag(name) for name in fake.models]})
                 else:
-                    self._json(404, {"error": "not found"})
+                    self.send_json(404, {"error": "not found"})
 
             def do_POST(self) -> None:
                 body = self._body()
                 name = body.get("model", "")
                 if self.path not in ("/api/show", "/api/chat"):
-                    self._json(404, {"error": "not found"})
+                    self.send_json(404, {"error": "not found"})
                 elif name not in fake.models:
-                    self._json(404, {"error": f"model '{name}' not found"})
+                    self.send_json(404, {"error": f"model '{name}' not found"})
                 elif self.path == "/api/show":
-                    self._json(200, fake.show(name))
+                    self.send_json(200, fake.show(name))
                 else:
                     self._chat(name)
 
@@ -87,21 +73,7 @@ class FakeOllama:
                 last.update(done_reason="stop", total_duration=1, eval_count=len(TOKENS))
                 self.wfile.write((json.dumps(last) + "\n").encode())
 
-        self.headers: list[dict[str, str]] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def __enter__(self) -> FakeOllama:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        super().__init__(Handler)
 
     def tag(self, name: str) -> dict[str, Any]:
         return {
@@ -134,13 +106,6 @@ class FakeOllama:
 def fake_ollama() -> Iterator[FakeOllama]:
     with FakeOllama({"tiny:latest": 32768, "other:7b": 4096}) as fake:
         yield fake
-
-
-def free_port() -> int:
-    """A port with nothing listening on it (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_streams_tokens_in_order(fake_ollama):

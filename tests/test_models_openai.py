@@ -4,19 +4,17 @@ SSE stand-in for the error paths, and a port with nothing listening."""
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from conftest import free_port
+from conftest import StubHandler, StubServer, assert_streams_a_reply, free_port
 
 from assistant.errors import BackendError, EgressRefused
 from assistant.models.base import Message
 from assistant.models.openai_backend import OpenAIBackend
 
 
-class FakeOpenAI:
+class FakeOpenAI(StubServer):
     """Serves /v1/models and a streamed /v1/chat/completions, vLLM-style (404 for an
     unknown model), to test parsing and messages without starting a model."""
 
@@ -24,31 +22,20 @@ class FakeOpenAI:
         fake = self
         self.bodies: list[dict[str, Any]] = []
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _json(self, status: int, obj: Any) -> None:
-                data = json.dumps(obj).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(StubHandler):
             def do_GET(self) -> None:
                 if self.path == "/v1/models":
                     data = [{"id": m, "object": "model", "max_model_len": 16384} for m in models]
-                    self._json(200, {"object": "list", "data": data})
+                    self.send_json(200, {"object": "list", "data": data})
                 else:
-                    self._json(404, {"error": "not found"})
+                    self.send_json(404, {"error": "not found"})
 
             def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                body = self.read_json()
                 fake.bodies.append(body)
                 if body["model"] not in models:
                     msg = f"The model `{body['model']}` does not exist."
-                    self._json(404, {"error": {"message": msg, "code": 404}})
+                    self.send_json(404, {"error": {"message": msg, "code": 404}})
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
@@ -63,20 +50,8 @@ class FakeOpenAI:
                 done = {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
                 self.wfile.write(f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n".encode())
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    def __enter__(self) -> FakeOpenAI:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        super().__init__(Handler)
+        self.url += "/v1"
 
 
 def test_connection_refused_message():
@@ -137,13 +112,7 @@ def test_real_llama_cpp_server_streams(llama_server):
     assert backend.model in backend.list_models()
     assert backend.model.endswith(".gguf")
     backend.check()
-    chunks = list(
-        backend.stream_chat(
-            [Message("user", "Reply with the word 'pong'.")], max_tokens=16, temperature=0
-        )
-    )
-    assert len(chunks) >= 2
-    assert "".join(chunks).strip()
+    assert_streams_a_reply(backend)
 
 
 @pytest.mark.slow

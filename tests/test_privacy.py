@@ -280,30 +280,31 @@ def _fake_dns(monkeypatch: pytest.MonkeyPatch, names: dict[str, str]) -> None:
 REFUSAL = "list it in allowed_hosts in the config if that machine is yours"
 
 
+def assert_ask_refused(cli, backend: str, refusal: str) -> None:  # type: ignore[no-untyped-def]
+    """`ask` through `backend` stops at the egress policy: exit 5 and the refusal."""
+    result = cli("ask", "--backend", backend, "How many hives?")
+    assert result.exit_code == 5
+    assert f"refusing to send your documents to {refusal}" in result.stderr
+
+
 @pytest.mark.parametrize("backend", ["auto", "ollama"])
 def test_public_ollama_host_refused_before_any_connection(
     cli, indexed, connections, monkeypatch, backend
 ):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("OLLAMA_HOST", "http://8.8.8.8:11434")
-    result = cli("ask", "--backend", backend, "How many hives?")
-    assert result.exit_code == 5
-    assert f"refusing to send your documents to 8.8.8.8: {REFUSAL}" in result.stderr
+    assert_ask_refused(cli, backend, f"8.8.8.8: {REFUSAL}")
     assert connections == []
 
 
 def test_public_openai_base_url_refused(cli, indexed, connections, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("ASSISTANT_OPENAI_BASE_URL", "https://1.1.1.1/v1")
-    result = cli("ask", "--backend", "openai", "How many hives?")
-    assert result.exit_code == 5
-    assert "refusing to send your documents to 1.1.1.1" in result.stderr
+    assert_ask_refused(cli, "openai", "1.1.1.1")
     assert connections == []
 
 
 def test_private_host_refused_unless_listed(cli, indexed, connections, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("OLLAMA_HOST", "10.1.2.3")
-    refused = cli("ask", "--backend", "ollama", "How many hives?")
-    assert refused.exit_code == 5
-    assert "refusing to send your documents to 10.1.2.3" in refused.stderr
+    assert_ask_refused(cli, "ollama", "10.1.2.3")
     assert connections == []
 
     monkeypatch.setenv("ASSISTANT_ALLOWED_HOSTS", "10.0.0.0/8")
@@ -318,9 +319,7 @@ def test_name_resolving_to_public_address_refused(cli, indexed, connections, mon
     """The resolver is faked (no network here): a local-looking name is judged by its address."""
     _fake_dns(monkeypatch, {"ollama.local": "93.184.216.34"})
     monkeypatch.setenv("OLLAMA_HOST", "http://ollama.local:11434")
-    result = cli("ask", "--backend", "ollama", "How many hives?")
-    assert result.exit_code == 5
-    assert "ollama.local (93.184.216.34)" in result.stderr
+    assert_ask_refused(cli, "ollama", "ollama.local (93.184.216.34)")
     assert connections == []
 
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write
 
 from ingest.scan import Excluded, Root, is_under, scan, walk
 
-
-def write(path: Path, text: str = "# Note\n\nA plain note about the orchard.\n") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+NOTE = "# Note\n\nA plain note about the orchard.\n"
 
 
 @pytest.mark.parametrize(
@@ -37,9 +34,9 @@ def test_is_under_compares_whole_components(path: str, folder: str, expected: bo
 def tree(tmp_path: Path) -> tuple[Path, Path]:
     """A folder of documents with the index's data dir inside it, holding a stray note."""
     root = tmp_path / "docs"
-    write(root / "note.md")
+    write(root, "note.md", NOTE)
     data = root / "index-data"
-    write(data / "stray.md")
+    write(data, "stray.md", NOTE)
     return root, data
 
 
@@ -75,7 +72,7 @@ def test_walking_a_folder_below_the_root_uses_the_same_rule(tree: tuple[Path, Pa
     """The watcher walks a folder that appeared below its root: a symlink to the data dir
     inside it is not followed (it once was, and the index read its own folder)."""
     root, data = tree
-    write(root / "new" / "fresh.md")
+    write(root / "new", "fresh.md", NOTE)
     (root / "new" / "shortcut").symlink_to(data)
     files = walk(Root(root), Excluded([data]), root / "new")
     assert sorted(map(str, files)) == [str(root / "new" / "fresh.md")]
@@ -98,7 +95,7 @@ def test_a_root_inside_an_excluded_folder_yields_nothing(tree: tuple[Path, Path]
 
 
 def test_a_file_root_is_taken_even_where_ignore_rules_would_hide_it(tmp_path: Path) -> None:
-    hidden = write(tmp_path / ".hidden.md")
+    hidden = write(tmp_path, ".hidden.md", NOTE)
     assert found(hidden, []) == [str(hidden)]
 
 
@@ -106,7 +103,7 @@ def test_root_paths_are_absolute_and_unresolved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = tmp_path / "real"
-    write(real / "a.md")
+    write(real, "a.md", NOTE)
     link = tmp_path / "link"
     link.symlink_to(real)
     monkeypatch.chdir(tmp_path)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from badfiles import BAD_FILES, EXPECTED_REASON_FRAGMENT
-from conftest import SAMPLE_DOCS, CountingEmbedder
+from conftest import SAMPLE_DOCS, CountingEmbedder, write
 
 import ingest.sync
 from ingest.errors import UserError
@@ -30,13 +30,6 @@ def index(data_dir: Path) -> Iterator[Index]:
 
 def run_sync(index: Index, embedder, root: Path, **options: object):  # type: ignore[no-untyped-def]
     return Syncer(index, embedder, SyncOptions(**options)).sync([root])  # type: ignore[arg-type]
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def keyword_paths(index: Index, word: str) -> list[str]:

@@ -120,6 +120,14 @@ def running(
     assert not errors, errors
 
 
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The folder to watch, empty."""
+    path = tmp_path / "docs"
+    path.mkdir()
+    return path
+
+
 def indexed(index: Index) -> dict[str, str]:
     """Indexed paths and their states."""
     return {r.path: r.state for r in index.catalog.files()}
@@ -146,9 +154,7 @@ def page(topic: str, words: int = 60) -> str:
 # -- single changes -------------------------------------------------------------------
 
 
-def test_create_modify_delete_a_file(tmp_path: Path, data_dir: Path, embedder: Any) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
+def test_create_modify_delete_a_file(folder: Path, data_dir: Path, embedder: Any) -> None:
     (folder / "keep.md").write_text(page("medlar"))
     with running(data_dir, [folder], embedder) as (watcher, rec, index):
         assert indexed(index) == {str(folder / "keep.md"): "indexed"}
@@ -167,10 +173,8 @@ def test_create_modify_delete_a_file(tmp_path: Path, data_dir: Path, embedder: A
 
 
 def test_atomic_save_and_delete_then_create_are_one_update(
-    tmp_path: Path, data_dir: Path, counting_embedder: Any
+    folder: Path, data_dir: Path, counting_embedder: Any
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
     note = folder / "notes.md"
     note.write_text(page("pear"))
     with running(data_dir, [folder], counting_embedder) as (watcher, rec, index):
@@ -191,10 +195,8 @@ def test_atomic_save_and_delete_then_create_are_one_update(
 
 
 def test_renaming_a_file_embeds_nothing(
-    tmp_path: Path, data_dir: Path, counting_embedder: Any
+    folder: Path, data_dir: Path, counting_embedder: Any
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
     (folder / "old.md").write_text(page("cherry"))
     with running(data_dir, [folder], counting_embedder) as (watcher, rec, index):
         before = counting_embedder.texts
@@ -207,9 +209,8 @@ def test_renaming_a_file_embeds_nothing(
 
 
 def test_renaming_a_folder_embeds_nothing_and_keeps_vectors(
-    tmp_path: Path, data_dir: Path, counting_embedder: Any
+    folder: Path, data_dir: Path, counting_embedder: Any
 ) -> None:
-    folder = tmp_path / "docs"
     (folder / "fruit" / "stone").mkdir(parents=True)
     for name, topic in [("a.md", "apricot"), ("b.md", "bramley"), ("stone/c.md", "cherry")]:
         (folder / "fruit" / name).write_text(page(topic))
@@ -230,8 +231,9 @@ def test_renaming_a_folder_embeds_nothing_and_keeps_vectors(
         assert_consistent(index, folder)
 
 
-def test_deleting_and_adding_folders(tmp_path: Path, data_dir: Path, embedder: Any) -> None:
-    folder = tmp_path / "docs"
+def test_deleting_and_adding_folders(
+    tmp_path: Path, folder: Path, data_dir: Path, embedder: Any
+) -> None:
     (folder / "old").mkdir(parents=True)
     for n in range(3):
         (folder / "old" / f"{n}.md").write_text(page(f"plum{n}"))
@@ -258,10 +260,8 @@ def test_deleting_and_adding_folders(tmp_path: Path, data_dir: Path, embedder: A
 
 
 def test_ignored_files_and_the_data_dir_inside_the_folder(
-    tmp_path: Path, counting_embedder: Any
+    folder: Path, counting_embedder: Any
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
     data_dir = folder / ".assistant-data"  # the index's own writes must not wake it
     (folder / ".assistantignore").write_text("drafts/\n")
     with running(data_dir, [folder], counting_embedder) as (watcher, rec, index):
@@ -284,12 +284,10 @@ def test_ignored_files_and_the_data_dir_inside_the_folder(
 
 
 def test_a_new_folder_linking_to_the_data_dir_does_not_index_it(
-    tmp_path: Path, data_dir: Path, embedder: Any
+    folder: Path, data_dir: Path, embedder: Any
 ) -> None:
     """A folder that appears with a symlink to the data dir inside: the watcher walks it
     by the sync's rule (real paths), so the index never reads its own folder."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
     data_dir.mkdir()
     (data_dir / "stray.md").write_text(page("stray"))
     with running(data_dir, [folder], embedder) as (watcher, rec, index):
@@ -303,10 +301,8 @@ def test_a_new_folder_linking_to_the_data_dir_does_not_index_it(
 
 
 def test_a_failing_file_is_reported_once_and_retried_only_when_it_changes(
-    tmp_path: Path, data_dir: Path, embedder: Any, caplog: pytest.LogCaptureFixture
+    folder: Path, data_dir: Path, embedder: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
     with running(data_dir, [folder], embedder) as (watcher, rec, index):
         bad = badfiles.binary_txt(folder)
         corrupt = badfiles.corrupt_pdf(folder)
@@ -328,7 +324,7 @@ def test_a_failing_file_is_reported_once_and_retried_only_when_it_changes(
 
 
 def test_a_file_that_breaks_the_sync_does_not_stop_the_watcher(
-    tmp_path: Path,
+    folder: Path,
     data_dir: Path,
     embedder: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -344,8 +340,6 @@ def test_a_file_that_breaks_the_sync_does_not_stop_the_watcher(
         return real_read(data, path)
 
     monkeypatch.setattr(ingest.sync, "read_document", read)
-    folder = tmp_path / "docs"
-    folder.mkdir()
     with running(data_dir, [folder], embedder) as (watcher, rec, index):
         (folder / "boom.md").write_text(page("boom"))
         good = [folder / f"fine{n}.md" for n in range(3)]
@@ -359,7 +353,7 @@ def test_a_file_that_breaks_the_sync_does_not_stop_the_watcher(
 
 
 def test_out_of_inotify_watches_falls_back_to_polling(
-    tmp_path: Path,
+    folder: Path,
     data_dir: Path,
     embedder: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -371,8 +365,6 @@ def test_out_of_inotify_watches_falls_back_to_polling(
         raise OSError(errno.ENOSPC, "inotify watch limit reached")
 
     monkeypatch.setattr(InotifyFD, "add_callback", no_watches)
-    folder = tmp_path / "docs"
-    folder.mkdir()
     caplog.set_level(logging.WARNING, "ingest.watch")
     with running(data_dir, [folder], embedder, poll_interval=0.2) as (watcher, rec, index):
         assert "fs.inotify.max_user_watches" in caplog.text
@@ -384,7 +376,7 @@ def test_out_of_inotify_watches_falls_back_to_polling(
 
 
 def test_unwatched_subfolders_fall_back_to_polling(
-    tmp_path: Path,
+    folder: Path,
     data_dir: Path,
     embedder: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -401,7 +393,6 @@ def test_unwatched_subfolders_fall_back_to_polling(
         return real_add(self, path, *args, **kwargs)
 
     monkeypatch.setattr(InotifyFD, "add_callback", limited)
-    folder = tmp_path / "docs"
     (folder / "deep").mkdir(parents=True)
     caplog.set_level(logging.WARNING, "ingest.watch")
     with running(data_dir, [folder], embedder, poll_interval=0.2) as (watcher, rec, index):
@@ -414,10 +405,8 @@ def test_unwatched_subfolders_fall_back_to_polling(
 
 @pytest.mark.slow
 def test_a_burst_of_500_files_embeds_each_once(
-    tmp_path: Path, data_dir: Path, counting_embedder: Any
+    folder: Path, data_dir: Path, counting_embedder: Any
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
     with running(data_dir, [folder], counting_embedder, debounce=0.5) as (watcher, rec, index):
         for n in range(500):
             sub = folder / f"box{n % 10}"
@@ -479,10 +468,8 @@ def restart_and_check(data_dir: Path, folder: Path, embedder: Any) -> None:
 
 @pytest.mark.slow
 def test_sigterm_mid_batch_exits_0_within_5_s_then_restart_is_consistent(
-    tmp_path: Path, data_dir: Path, embedder: Any, cli: Any
+    folder: Path, data_dir: Path, embedder: Any, cli: Any
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
     (folder / "first.md").write_text(page("chestnut"))
     proc, lines = start_cli_watcher(data_dir, folder)
     try:
@@ -509,10 +496,8 @@ def test_sigterm_mid_batch_exits_0_within_5_s_then_restart_is_consistent(
 
 @pytest.mark.slow
 def test_kill_9_mid_batch_then_restart_loses_and_duplicates_nothing(
-    tmp_path: Path, data_dir: Path, embedder: Any
+    folder: Path, data_dir: Path, embedder: Any
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
     (folder / "first.md").write_text(page("almond"))
     proc, lines = start_cli_watcher(data_dir, folder)
     try:
