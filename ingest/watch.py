@@ -460,13 +460,18 @@ def _unschedule(observer: Any, target: str) -> None:
             observer.unschedule(emitter.watch)
 
 
+# How often the main thread looks at the clock while the watcher runs. A wait cannot be
+# shortened once begun: waits of 5 s noticed the grace running out up to 1 s late.
+SIGNAL_POLL_SECONDS = 0.2
+
+
 def run_until_signalled(watcher: Watcher, grace: float = 4.0) -> bool:
     """Run `watcher` on a thread until SIGINT or SIGTERM; must be called on the main thread.
 
     The watcher stops at the next file boundary. Returns False when it is still inside
-    a step it cannot leave (an embedding call) `grace` seconds after the signal: the
-    caller should then end the process at once, and the next start's reconcile drops
-    whatever that step had half written.
+    a step it cannot leave (an embedding call) `grace` seconds after the signal (within
+    SIGNAL_POLL_SECONDS): the caller should then end the process at once, and the next
+    start's reconcile drops whatever that step had half written.
     """
     errors: list[BaseException] = []
     deadline: list[float] = []
@@ -488,7 +493,7 @@ def run_until_signalled(watcher: Watcher, grace: float = 4.0) -> bool:
     thread.start()
     try:
         while thread.is_alive():
-            thread.join(timeout=0.2 if deadline else 5.0)
+            thread.join(timeout=SIGNAL_POLL_SECONDS)
             if deadline and thread.is_alive() and time.monotonic() > deadline[0]:
                 return False
     finally:
