@@ -448,6 +448,20 @@ def start_cli_watcher(data_dir: Path, folder: Path) -> tuple[subprocess.Popen[st
     return proc, lines
 
 
+def sigterm(proc: subprocess.Popen[str]) -> tuple[int, float]:
+    """SIGTERM the watcher process: its exit code, and the seconds until it was gone
+    (killed if it outlives 30 s)."""
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        code = proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return code, time.monotonic() - sent
+
+
 def drop_files(folder: Path, count: int, topic: str) -> list[Path]:
     folder.mkdir(exist_ok=True)
     paths = []
@@ -505,15 +519,7 @@ def test_sigterm_when_idle_exits_0_within_5_s(folder: Path, data_dir: Path) -> N
     model, torch, Chroma) took 10 s and more under load, breaking the 5 s promise."""
     (folder / "first.md").write_text(page("cobnut"))
     proc, lines = start_cli_watcher(data_dir, folder)
-    try:
-        sent = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        code = proc.wait(timeout=30)
-        took = time.monotonic() - sent
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    code, took = sigterm(proc)
     assert code == 0, "".join(lines)
     assert took < 5.0
     assert current_writer(data_dir) == {}
@@ -534,10 +540,7 @@ def test_sigterm_mid_batch_exits_0_within_5_s_then_restart_is_consistent(
         drop_files(folder / "batch", 40, "walnut")
         wait_for(lambda: current_writer(data_dir).get("pending", 0) > 0, what="a batch")
         time.sleep(1.0)  # well inside the batch: 40 pages take seconds to embed
-        sent = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        code = proc.wait(timeout=10)
-        took = time.monotonic() - sent
+        code, took = sigterm(proc)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -103,7 +103,7 @@ def can_rewrite(backend: Backend) -> bool:
     backend no plugin claims is judged by its model's name."""
     if backend.name in backend_names():
         return backend_plugin(backend.name).can_rewrite(backend)
-    return rewrites_well(backend.model)
+    return rewrites_well(backend)
 
 
 __all__ = [

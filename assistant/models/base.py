@@ -69,7 +69,7 @@ class BackendPlugin(Protocol):
 
     def can_rewrite(self, backend: Backend) -> bool:
         """Whether its model rewrites a follow-up question into a search query better than
-        the rule does (see `rewrites_well`)."""
+        the rule does (`rewrites_well` judges a served model by its name)."""
         ...
 
     def location(self, settings: Settings) -> str:
@@ -85,8 +85,8 @@ class BackendPlugin(Protocol):
 _SMALL_MODEL = re.compile(r"(?<![\d.])(0?\.\d+|[1-3](\.\d+)?)\s*b\b|\d{2,3}m\b", re.IGNORECASE)
 
 
-def rewrites_well(model: str) -> bool:
+def rewrites_well(backend: Backend) -> bool:
     """Only a model of some size rewrites a follow-up better than the rule; a 135M one
     invents topics. The name usually says the size (`qwen2.5:0.5b`, `SmolLM2-135M`), and a
     name that does not is trusted."""
-    return _SMALL_MODEL.search(model or "") is None
+    return _SMALL_MODEL.search(backend.model or "") is None
