@@ -69,6 +69,7 @@ class Source:
             "path": p.path,
             "page": p.page_start,
             "page_end": p.page_end,
+            "attachment": p.attachment,
             "heading": p.heading,
             "score": round(p.score, 4),
             "text": p.text,

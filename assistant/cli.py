@@ -136,9 +136,10 @@ class ProgressBar(LinePrinter):
             MofNCompleteColumn(),
             TextColumn("files · {task.fields[chunks]} chunks · {task.fields[rate]:.1f} chunks/s"),
             TimeRemainingColumn(),
+            TextColumn("{task.fields[inside]}"),
             transient=True,
         )
-        self.task = self.progress.add_task("files", total=None, chunks=0, rate=0.0)
+        self.task = self.progress.add_task("files", total=None, chunks=0, rate=0.0, inside="")
         self.chunks = 0
         self.started = time.monotonic()
 
@@ -156,6 +157,11 @@ class ProgressBar(LinePrinter):
         self.chunks += count
         rate = self.chunks / max(time.monotonic() - self.started, 1e-6)
         self.progress.update(self.task, chunks=self.chunks, rate=rate)
+
+    def file_progress(self, path: str, done: int, total: int) -> None:
+        """OCR takes seconds a page: say which file and page, or the bar looks stuck."""
+        inside = f"OCR {Path(path).name} {done}/{total} pages" if done < total else ""
+        self.progress.update(self.task, inside=inside)
 
 
 @app.command()
@@ -212,6 +218,9 @@ def status(
     typer.echo(f"data dir:        {info.data_dir}")
     typer.echo(f"folders:         {', '.join(info.folders) or '(none)'}")
     typer.echo(f"files:           {info.files} indexed, {len(info.failed)} failed")
+    if info.engines:
+        engines = ", ".join(f"{name} {count}" for name, count in info.engines.items())
+        typer.echo(f"read by:         {engines}")
     typer.echo(f"chunks:          {info.chunks}")
     typer.echo(f"embedding model: {info.embedding_model} on {info.device}")
     typer.echo(f"index size:      {info.index_bytes / 1e6:.1f} MB")

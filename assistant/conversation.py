@@ -62,9 +62,10 @@ class SavedSource:
     score: float
     text: str
     cited: bool
+    attachment: str | None = None
 
     def location(self) -> str:
-        return file_location(self.path, self.page_start, self.page_end)
+        return file_location(self.path, self.page_start, self.page_end, self.attachment)
 
 
 @dataclass
@@ -104,6 +105,7 @@ def saved_sources(sources: Sequence[Source]) -> list[SavedSource]:
             round(float(s.passage.score), 4),
             s.passage.text,
             s.cited,
+            s.passage.attachment,
         )
         for s in sources
     ]

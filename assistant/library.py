@@ -28,6 +28,7 @@ from assistant.retrieve import PathFilter, RetrievalConfig, Retriever
 from assistant.settings import Settings
 from ingest.embed import DEFAULT_MODEL_NAME, Embedder
 from ingest.errors import IndexBusy
+from ingest.ocr import OcrOptions
 from ingest.scan import is_under
 from ingest.store import Index, WriterLock, catalog_exists, current_writer
 from ingest.sync import Syncer, SyncListener, SyncOptions, SyncReport
@@ -94,6 +95,11 @@ def sync_options(settings: Settings) -> SyncOptions:
         max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
         ignore=tuple(settings.ignore),
         exclude=(settings.data_dir,),
+        ocr=OcrOptions(
+            enabled=settings.ocr,
+            max_pages=settings.ocr_max_pages,
+            languages=settings.ocr_languages,
+        ),
     )
 
 
@@ -208,6 +214,7 @@ class IndexStatus:
     files: int = 0  # indexed files, failed ones not counted
     chunks: int = 0
     failed: list[FailedFile] = field(default_factory=list)
+    engines: dict[str, int] = field(default_factory=dict)  # indexed files by what read them
     embedding_model: str
     device: str
     index_bytes: int = 0
@@ -247,6 +254,7 @@ def status(settings: Settings) -> IndexStatus:
             files=counts["files"] - counts["failed"],
             chunks=counts["chunks"],
             failed=[FailedFile(r.path, r.reason) for r in index.catalog.failed()],
+            engines=index.catalog.engines(),
             embedding_model=(index.model or (found.embedding_model, 0))[0],
             index_bytes=index.size_on_disk(),
             last_change=index.catalog.last_change(),

@@ -45,6 +45,11 @@ class Settings:
     chunk_overlap: int = 32
     max_file_mb: float = 100.0
     ignore: list[str] = field(default_factory=list)
+    # OCR of scanned PDF pages and images (Tesseract): off, or at most N pages a file
+    # (0: every page; a scanned book takes about 3-4 s a page on a laptop core)
+    ocr: bool = True
+    ocr_max_pages: int = 0
+    ocr_languages: str = "eng"  # Tesseract language codes joined with '+': "eng+deu"
     # Answering
     backend: str = "auto"  # auto, ollama, openai, llamacpp
     model: str | None = None
@@ -67,7 +72,13 @@ class Settings:
     def __post_init__(self) -> None:
         """Refuse values that would make the program quietly do nothing (k = 0 finds no
         passage) or fail far from their cause (an overlap as long as a chunk)."""
-        at_least = {"k": 1, "chunk_tokens": 16, "chunk_overlap": 0, "max_answer_tokens": 1}
+        at_least = {
+            "k": 1,
+            "chunk_tokens": 16,
+            "chunk_overlap": 0,
+            "max_answer_tokens": 1,
+            "ocr_max_pages": 0,
+        }
         for name, lowest in at_least.items():
             if getattr(self, name) < lowest:
                 raise ConfigError(f"{name} must be at least {lowest}, not {getattr(self, name)}")

@@ -10,6 +10,7 @@ Every chunk is counted with the model's tokenizer, so none exceeds `max_seq_leng
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class Chunk:
     page_start: int | None
     page_end: int | None
     headings: tuple[str, ...]
+    attachment: str | None = None  # the file inside the file it comes from (Section)
 
     @property
     def embedding_text(self) -> str:
@@ -102,25 +104,27 @@ def chunk_document(
     """
     target = min(target_tokens, max_tokens)
     full = extracted_text(doc)
-    # Runs of consecutive sections under one heading path; chunks never span two runs.
-    runs: list[tuple[tuple[str, ...], list[_Piece]]] = []
+    # Runs of consecutive sections under one heading path in one file (an e-mail and each
+    # of its attachments are files of their own); chunks never span two runs.
+    runs: list[tuple[tuple[str, ...], str | None, list[_Piece]]] = []
     offset = 0
     for section in doc.sections:
         heading_limit = int(max_tokens * MAX_HEADING_SHARE)
         headings = _bounded_headings(section.headings, tokens, heading_limit)
-        if not runs or runs[-1][0] != headings:
-            runs.append((headings, []))
+        if not runs or runs[-1][:2] != (headings, section.attachment):
+            runs.append((headings, section.attachment, []))
         budget = max_tokens - _heading_cost(headings, tokens)
-        runs[-1][1].extend(_pieces(section.text, offset, section.page, tokens, min(target, budget)))
+        runs[-1][2].extend(_pieces(section.text, offset, section.page, tokens, min(target, budget)))
         offset += len(section.text) + len(SECTION_SEPARATOR)
     chunks: list[Chunk] = []
-    for headings, pieces in runs:
+    for headings, attachment, pieces in runs:
         if pieces:
-            chunks.extend(
-                _pack(
-                    pieces, full, headings, tokens, max_tokens, target, overlap_tokens, len(chunks)
-                )
+            packed = _pack(
+                pieces, full, headings, tokens, max_tokens, target, overlap_tokens, len(chunks)
             )
+            if attachment is not None:
+                packed = [dataclasses.replace(c, attachment=attachment) for c in packed]
+            chunks.extend(packed)
     return chunks
 
 

@@ -16,21 +16,30 @@ class UnreadableFile(Exception):
 class Section:
     """A run of text that shares one page and one heading path.
 
-    `page` is 1-based for paged formats (PDF) and None otherwise; `headings` is the path of
-    headings above the text, outermost first, so a chunk can say where it came from.
+    `page` is 1-based for paged formats (PDF pages, slides, TIFF frames) and None
+    otherwise; `headings` is the path of headings above the text, outermost first, so a
+    chunk can say where it came from. `attachment` names the file inside the file that
+    the text comes from (an e-mail's `report.pdf`; nested ones joined by " › "), whose
+    pages `page` then counts.
     """
 
     text: str
     page: int | None = None
     headings: tuple[str, ...] = ()
+    attachment: str | None = None
 
 
 @dataclass
 class Document:
-    """A file's extracted text, in reading order, plus metadata (front matter, title...)."""
+    """A file's extracted text, in reading order, plus metadata (front matter, title...).
+
+    `engine` says what read it ("pypdf", "pypdfium2+tesseract"...), for `status`; a
+    reader that leaves it empty is named after its module.
+    """
 
     sections: list[Section]
     metadata: dict[str, str] = field(default_factory=dict)
+    engine: str = ""
 
     @property
     def has_text(self) -> bool:

@@ -22,7 +22,8 @@ from ingest.chunk import Chunk, TokenCounter, chunk_document
 from ingest.document import UnreadableFile
 from ingest.embed import Embedder
 from ingest.errors import UserError
-from ingest.readers import read_document
+from ingest.ocr import OcrOptions
+from ingest.readers import ReadOptions, read_document
 from ingest.scan import Excluded, FileStat, Root, absolute, scan
 from ingest.store import FileRecord, FileVersion, Index
 
@@ -37,6 +38,7 @@ class SyncOptions:
     ignore: Sequence[str] = ()
     exclude: Sequence[Path] = ()  # folders never scanned (the data dir, when it sits inside)
     embed_batch: int = 256  # texts per encode call: the model sorts them by length inside
+    ocr: OcrOptions = field(default_factory=OcrOptions)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,9 @@ class SyncListener:
 
     def chunks_embedded(self, count: int) -> None: ...
 
+    def file_progress(self, path: str, done: int, total: int) -> None:
+        """Slow work inside one file: `done` of `total` pages recognised by OCR so far."""
+
 
 @dataclass
 class _Prepared:
@@ -101,6 +106,7 @@ class _Prepared:
     chunks: list[Chunk]
     existed: bool
     started: float
+    engine: str
     vectors: list[list[float]] = field(default_factory=list)
 
 
@@ -313,8 +319,12 @@ class Syncer:
         if record is None and source is not None and source not in claimed:
             claimed.add(source)
             return _Move(source, path, st)
+        options = ReadOptions(
+            ocr=self.options.ocr,
+            on_progress=lambda done, total: self.listener.file_progress(path, done, total),
+        )
         try:
-            document = read_document(data, Path(path))
+            document = read_document(data, Path(path), options)
             chunks = chunk_document(
                 document,
                 self.tokens,
@@ -325,7 +335,7 @@ class Syncer:
         except UnreadableFile as exc:
             return _Failure(path, st, digest, str(exc))
         self.embedder.load_in_background()
-        return _Prepared(path, st, digest, chunks, record is not None, started)
+        return _Prepared(path, st, digest, chunks, record is not None, started, document.engine)
 
     def _embed_and_write(self, prepared: list[_Prepared]) -> Iterator[Change | None]:
         texts = [c.embedding_text for p in prepared for c in p.chunks]
@@ -340,7 +350,13 @@ class Syncer:
         self.index.write_files(
             [
                 FileVersion(
-                    p.path, p.stat.size, p.stat.mtime_ns, p.content_hash, p.chunks, p.vectors
+                    p.path,
+                    p.stat.size,
+                    p.stat.mtime_ns,
+                    p.content_hash,
+                    p.chunks,
+                    p.vectors,
+                    p.engine,
                 )
                 for p in prepared
             ]

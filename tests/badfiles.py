@@ -64,7 +64,7 @@ def encrypted_pdf(directory: Path) -> Path:
 
 
 def textless_pdf(directory: Path) -> Path:
-    """A page with only a drawn rectangle: what a scan without OCR looks like to pypdf."""
+    """A page with only a drawn rectangle: no text layer, and nothing for OCR to read."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
     pdf.rect(100, 400, 300, 200, stroke=1, fill=1)
@@ -114,7 +114,7 @@ EXPECTED_REASON_FRAGMENT: dict[str, str] = {
     "truncated_pdf": "corrupt or truncated PDF",
     "corrupt_pdf": "corrupt or truncated PDF",
     "encrypted_pdf": "encrypted PDF (a password is needed)",
-    "textless_pdf": "no extractable text (scanned? OCR is not available)",
+    "textless_pdf": "no extractable text",
     "binary_txt": "binary data, not text",
     "empty_md": "empty file",
     "corrupt_docx": "corrupt DOCX",

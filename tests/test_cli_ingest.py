@@ -24,6 +24,7 @@ STATUS_KEYS = {
     "files",
     "chunks",
     "failed",
+    "engines",
     "embedding_model",
     "device",
     "index_bytes",
@@ -77,6 +78,7 @@ def test_status_json_has_the_documented_keys(cli, small: Path, data_dir: Path) -
     assert status["data_dir"] == str(data_dir)
     assert status["folders"] == [str(small)]
     assert (status["files"], status["chunks"], status["failed"]) == (2, 2, [])
+    assert status["engines"] == {"markdown": 1, "text": 1}
     assert status["embedding_model"] == "all-MiniLM-L6-v2"
     assert status["device"] == "cpu"
     assert status["index_bytes"] > 0

@@ -271,3 +271,33 @@ def test_similarities_are_exact_cosines_best_first(data_dir: Path) -> None:
     assert index.vectors.similarities([3.0, 4.0], []) == []
     assert index.vectors.similarities([3.0, 4.0], ["7:0"]) == []
     index.close()
+
+
+def test_a_schema_1_catalog_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
+    """A catalog written before engines and attachments were recorded opens, gains both
+    columns, keeps every row, and then stores attachments and engines."""
+    from ingest.chunk import Chunk
+    from ingest.store.catalog import SCHEMA_VERSION, Catalog
+
+    path = tmp_path / "catalog.sqlite3"
+    old = Catalog(path)
+    old.commit_file("/docs/a.md", 10, 1, "hash-a", 1, [Chunk(0, "The gate.", 0, 9, None, None, ())])
+    # Make it what schema 1 was: neither column, and version 1 recorded.
+    with old.db:
+        old.db.execute("ALTER TABLE files DROP COLUMN engine")
+        old.db.execute("ALTER TABLE chunks DROP COLUMN attachment")
+        old.set_meta("schema_version", "1")
+    old.close()
+
+    catalog = Catalog(path)
+    assert catalog.get_meta("schema_version") == str(SCHEMA_VERSION) == "2"
+    record = catalog.file("/docs/a.md")
+    assert record is not None and (record.hash, record.engine) == ("hash-a", None)
+    assert catalog.chunks_by_ids(["1:0"])["1:0"].text == "The gate."
+    assert catalog.engines() == {"unrecorded": 1}
+    mail = Chunk(0, "Invoice total 418 pounds.", 0, 25, 2, 2, (), attachment="invoice.pdf")
+    catalog.commit_file("/docs/mail.eml", 20, 1, "hash-m", 2, [mail], engine="email")
+    stored = catalog.chunks_by_ids(["2:0"])["2:0"]
+    assert (stored.attachment, stored.page_start) == ("invoice.pdf", 2)
+    assert catalog.engines() == {"email": 1, "unrecorded": 1}
+    catalog.close()

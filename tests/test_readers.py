@@ -17,7 +17,8 @@ from pypdf.errors import DependencyError
 from sample_questions import SAMPLE_DOCS, SAMPLE_QUESTIONS, SampleQuestion
 
 from ingest.document import Document, Section, UnreadableFile
-from ingest.readers import read_document, supported_suffixes
+from ingest.ocr import OcrOptions
+from ingest.readers import ReadOptions, read_document, supported_suffixes
 
 REPORT = SAMPLE_DOCS / "annual-report-2025.pdf"
 MINUTES = SAMPLE_DOCS / "meeting-minutes-2026-03.docx"
@@ -69,9 +70,7 @@ def test_pdf_metadata_title_and_author() -> None:
     }
 
 
-def test_pdf_page_that_fails_to_extract_loses_only_that_page(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
+def _pypdf_fails_on_page_3(monkeypatch: pytest.MonkeyPatch) -> None:
     from pypdf import PageObject
 
     original = PageObject.extract_text
@@ -83,10 +82,45 @@ def test_pdf_page_that_fails_to_extract_loses_only_that_page(
         return text
 
     monkeypatch.setattr(PageObject, "extract_text", flaky)
+
+
+def test_pdf_page_pypdf_cannot_extract_is_read_by_pdfium(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _pypdf_fails_on_page_3(monkeypatch)
     with caplog.at_level(logging.WARNING, logger="ingest.readers.pdf"):
         doc = read(REPORT)
-    assert [s.page for s in doc.sections] == [1, 2, 4, 5]
+    assert [s.page for s in doc.sections] == [1, 2, 3, 4, 5]
+    assert [s.page for s in sections_containing(doc, "5,000 pounds")] == [3]
+    assert doc.engine == "pypdf+pypdfium2"
     assert "page 3" in caplog.text and "bad content stream" in caplog.text
+
+
+def test_pdf_page_no_engine_can_read_costs_only_that_page(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from ingest.readers import _pdfium
+
+    _pypdf_fails_on_page_3(monkeypatch)
+    monkeypatch.setattr(_pdfium, "page_text", lambda pdf, index: "")
+    no_ocr = ReadOptions(ocr=OcrOptions(enabled=False))
+    with caplog.at_level(logging.WARNING, logger="ingest.readers.pdf"):
+        doc = read_document(REPORT.read_bytes(), REPORT, no_ocr)
+    assert [s.page for s in doc.sections] == [1, 2, 4, 5]
+    assert "1 scanned pages not read: OCR is off" in caplog.text
+
+
+def test_pdf_pypdf_cannot_open_is_read_by_pdfium(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf.errors import PdfReadError
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise PdfReadError("Could not read malformed PDF file")
+
+    monkeypatch.setattr("pypdf.PdfReader.__init__", broken)
+    doc = read(REPORT)
+    assert doc.engine == "pypdfium2"
+    assert [s.page for s in sections_containing(doc, "3,275 pounds")] == [4]
+    assert doc.metadata["title"] == "Annual Report 2025"
 
 
 def _encrypt(data: bytes, user_password: str) -> bytes:
@@ -117,11 +151,23 @@ def test_pdf_aes_without_cryptography_names_the_package(monkeypatch: pytest.Monk
     assert str(info.value) == "encrypted PDF (AES needs the `cryptography` package)"
 
 
-def test_pdf_without_text_layer_gives_the_exact_ocr_reason(tmp_path: Path) -> None:
+def test_pdf_without_text_layer_and_ocr_off_says_how_to_turn_it_on(tmp_path: Path) -> None:
+    path = BAD_FILES["textless_pdf"](tmp_path)
+    with pytest.raises(UnreadableFile) as info:
+        read_document(path.read_bytes(), path, ReadOptions(ocr=OcrOptions(enabled=False)))
+    assert str(info.value) == "no extractable text (scanned? OCR is off: set ocr = true to read it)"
+
+
+def test_pdf_without_text_layer_and_no_tesseract_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ingest.ocr._tesseract", lambda: None)
     path = BAD_FILES["textless_pdf"](tmp_path)
     with pytest.raises(UnreadableFile) as info:
         read(path)
-    assert str(info.value) == "no extractable text (scanned? OCR is not available)"
+    reason = str(info.value)
+    assert reason.startswith("no extractable text: scanned pages need OCR: install Tesseract")
+    assert "apt-get install tesseract-ocr" in reason and "brew install tesseract" in reason
 
 
 # --- Markdown ----------------------------------------------------------------------------

@@ -12,9 +12,14 @@ from ingest.store import StoredChunk
 MAX_MERGED_CHUNKS = 3  # a passage grows to at most this many chunks, to stay citable
 
 
-def file_location(path: str, page_start: int | None, page_end: int | None) -> str:
-    """How a source is named to the user and the model: "report.pdf, pages 3-4"."""
+def file_location(
+    path: str, page_start: int | None, page_end: int | None, attachment: str | None = None
+) -> str:
+    """How a source is named to the user and the model: "report.pdf, pages 3-4", or
+    "mail.eml › invoice.pdf, page 2" for a passage of a file attached to another."""
     name = Path(path).name
+    if attachment:
+        name = f"{name} › {attachment}"
     if page_start is None:
         return name
     if page_end and page_end != page_start:
@@ -39,13 +44,14 @@ class Passage:
     score: float  # cosine similarity of the best chunk to the question
     fused: float  # the fusion score that ranked it
     chunk_ids: list[str] = field(default_factory=list)
+    attachment: str | None = None  # the file inside the file (an e-mail's attachment)
 
     @property
     def heading(self) -> str:
         return " > ".join(self.headings)
 
     def location(self) -> str:
-        return file_location(self.path, self.page_start, self.page_end)
+        return file_location(self.path, self.page_start, self.page_end, self.attachment)
 
 
 def merge_neighbours(chunks: Sequence[tuple[StoredChunk, float, float]], k: int) -> list[Passage]:
@@ -89,13 +95,17 @@ def merge_neighbours(chunks: Sequence[tuple[StoredChunk, float, float]], k: int)
                 score=similarity,
                 fused=fused,
                 chunk_ids=[chunk.chunk_id],
+                attachment=chunk.attachment,
             )
         )
     return passages
 
 
 def _same_pages(passage: Passage, chunk: StoredChunk) -> bool:
-    """Neighbours merge only on a shared page, so a citation still names one page."""
+    """Neighbours merge only on a shared page of one file (an attachment is a file of its
+    own), so a citation still names one page."""
+    if passage.attachment != chunk.attachment:
+        return False
     if passage.page_start is None or chunk.page_start is None:
         return True
     return chunk.page_start <= (passage.page_end or passage.page_start) and passage.page_start <= (

@@ -2,7 +2,10 @@
 
 Every module in this package registers its formats with `@reader(".ext", ...)`, and the
 package imports all its modules on first use, so adding a format is one new module.
-Readers take the bytes sync already read (and hashed), so a file is read from disk once.
+Readers take the bytes sync already read (and hashed), so a file is read from disk once,
+and import their parser inside the function, so a sync that reads no such file (an
+unchanged re-scan) never pays for it. A reader is a plain function of its arguments:
+the ingest workers run it in another process.
 """
 
 from __future__ import annotations
@@ -10,11 +13,33 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from ingest.document import Document, UnreadableFile
+from ingest.ocr import OcrOptions
 
-ReadFn = Callable[[bytes, Path], Document]
+# How deep attachments inside attachments are followed (a mail forwarding a mail with a
+# PDF is depth 2); a zip-bomb-like nesting stops here rather than at the memory limit.
+MAX_NESTING = 4
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a reader may need besides the bytes: how far OCR may go, and whom to tell
+    about slow progress inside one file (OCR pages: `on_progress(done, total)`)."""
+
+    ocr: OcrOptions = field(default_factory=OcrOptions)
+    on_progress: Callable[[int, int], None] | None = None
+    nesting: int = 0  # attachments deep, for readers that read what a file contains
+
+    def progress(self, done: int, total: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(done, total)
+
+
+ReadFn = Callable[[bytes, Path, ReadOptions], Document]
 
 _REGISTRY: dict[str, ReadFn] = {}
 _loaded = False
@@ -50,7 +75,17 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in supported_suffixes()
 
 
-def read_document(data: bytes, path: Path) -> Document:
+def parser(module: str, package: str) -> ModuleType:
+    """Import a format library that is an optional extra, or say how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise UnreadableFile(
+            f"reading this format needs {package}: pip install 'local-doc-assistant[formats]'"
+        ) from exc
+
+
+def read_document(data: bytes, path: Path, options: ReadOptions | None = None) -> Document:
     """Extract a Document from `data` (the content of `path`); raise UnreadableFile on failure."""
     _load_all()
     fn = _REGISTRY.get(path.suffix.lower())
@@ -59,11 +94,19 @@ def read_document(data: bytes, path: Path) -> Document:
     if not data:
         raise UnreadableFile("empty file (0 bytes)")
     try:
-        doc = fn(data, path)
+        doc = fn(data, path, options or ReadOptions())
     except UnreadableFile:
         raise
     except Exception as exc:  # a parser's own error on malformed input
-        raise UnreadableFile(f"cannot parse {path.suffix} file: {exc}") from exc
+        raise UnreadableFile(f"cannot parse {path.suffix} file: {short_reason(exc)}") from exc
     if not doc.has_text:
         raise UnreadableFile("no text found")
+    if not doc.engine:
+        doc.engine = fn.__module__.rpartition(".")[2]
     return doc
+
+
+def short_reason(exc: Exception) -> str:
+    """The user sees this on one line: the first line of the parser's message, not a dump."""
+    message = str(exc).strip()
+    return (message.splitlines()[0] if message else type(exc).__name__)[:120]

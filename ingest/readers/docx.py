@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.document import Document, Section, UnreadableFile
-from ingest.readers import reader
+from ingest.readers import ReadOptions, reader, short_reason
 
 if TYPE_CHECKING:
     import docx.document
@@ -26,7 +26,7 @@ _HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 
 
 @reader(".docx")
-def read_docx(data: bytes, path: Path) -> Document:
+def read_docx(data: bytes, path: Path, options: ReadOptions) -> Document:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -34,7 +34,7 @@ def read_docx(data: bytes, path: Path) -> Document:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise UnreadableFile(f"corrupt DOCX: {_short(exc)}") from exc
+        raise UnreadableFile(f"corrupt DOCX: {short_reason(exc)}") from exc
 
     stack: list[tuple[int, str]] = []  # (level, title); Title is level 0, above Heading 1
     sections: list[Section] = []
@@ -105,8 +105,3 @@ def _metadata(document: docx.document.Document) -> dict[str, str]:
         log.debug("unreadable DOCX core properties: %s", exc)
         return {}
     return {key: value.strip() for key, value in fields.items() if value and value.strip()}
-
-
-def _short(exc: Exception) -> str:
-    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return message[:120]

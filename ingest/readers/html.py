@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.document import Document, Section
-from ingest.readers import reader
+from ingest.readers import ReadOptions, reader
 from ingest.readers._decode import decode_text
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 @reader(".html", ".htm")
-def read_html(data: bytes, path: Path) -> Document:
+def read_html(data: bytes, path: Path, options: ReadOptions) -> Document:
     declared = _META_CHARSET.search(data[:4096])
     text = decode_text(data, declared.group(1).decode("ascii") if declared else None)
     from bs4 import BeautifulSoup

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from ingest.document import Document, Section
-from ingest.readers import reader
+from ingest.readers import ReadOptions, reader
 from ingest.readers._decode import decode_text
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -23,7 +23,7 @@ _FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w .-]*?)\s*[:=]\s*(.*)$")
 
 
 @reader(".md", ".markdown")
-def read_markdown(data: bytes, path: Path) -> Document:
+def read_markdown(data: bytes, path: Path, options: ReadOptions) -> Document:
     text = decode_text(data)
     metadata, body = split_front_matter(text)
     return Document(sections=split_sections(body), metadata=metadata)

@@ -1,4 +1,10 @@
-"""PDF reader: one section per page (1-based), via pypdf, with clear reasons for bad files."""
+"""PDF reader: one section per page (1-based): pypdf first, then PDFium, then OCR.
+
+pypdf reads most files fastest. Where it gives up on a file (a broken object tree) or
+finds (almost) no text on a page, PDFium tries; a page still without text that draws
+something (a scan, outlined text) is rendered and recognised by OCR. So a PDF that mixes
+typed and scanned pages gets both, each on its own page number.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.document import Document, Section, UnreadableFile
-from ingest.readers import reader
+from ingest.readers import ReadOptions, reader, short_reason
 
 if TYPE_CHECKING:
+    import pypdfium2
     from pypdf import PageObject, PdfReader
 
 # pypdf is imported inside the functions that use it: the registry imports every reader
@@ -23,15 +30,126 @@ log = logging.getLogger(__name__)
 # they cannot act on. Our own warning per unreadable page says what matters.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
-NO_TEXT_REASON = "no extractable text (scanned? OCR is not available)"
+# Fewer non-blank characters than this on a page is "almost none": a scan whose text
+# layer holds only a page number, a Bates stamp or a scanner's name.
+MIN_PAGE_CHARS = 16
+_NO_TEXT = "no extractable text: the pages are empty"
 
 
 @reader(".pdf")
-def read_pdf(data: bytes, path: Path) -> Document:
+def read_pdf(data: bytes, path: Path, options: ReadOptions) -> Document:
     # pypdf tolerates junk before the header, but with no header at all it would report
     # some stream error deep inside the garbage; "not a PDF" is what the user needs to hear.
     if b"%PDF-" not in data[:1024]:
         raise UnreadableFile("corrupt or truncated PDF: no PDF header (not a PDF file?)")
+    engines: list[str] = []
+    failure: UnreadableFile | None = None
+    texts: list[str] | None = None
+    metadata: dict[str, str] = {}
+    try:
+        texts, metadata = _read_with_pypdf(data, path)
+        engines.append("pypdf")
+    except UnreadableFile as exc:
+        failure = exc
+    if texts is not None and all(_has_text(t) for t in texts):
+        return _document(texts, metadata, engines)
+
+    from ingest.readers import _pdfium
+
+    pdf = _pdfium.open_document(data)
+    if pdf is None:
+        if failure is not None:
+            raise failure
+        assert texts is not None
+        return _document(texts, metadata, engines, missing=_NO_TEXT)
+    try:
+        if texts is None:
+            texts = [""] * len(pdf)
+            metadata = _pdfium.metadata(pdf)
+            engines.append("pypdfium2")
+            if not texts:
+                raise UnreadableFile("corrupt or truncated PDF: no pages found")
+        scans = []
+        for index, text in enumerate(texts):
+            if _has_text(text):
+                continue
+            found = _pdfium.page_text(pdf, index)
+            if len(found.strip()) > len(text.strip()):
+                texts[index] = found
+                if "pypdfium2" not in engines:
+                    engines.append("pypdfium2")
+            if not _has_text(texts[index]) and _pdfium.has_marks(pdf, index):
+                scans.append(index)
+        missing = _recognise_scans(pdf, scans, texts, engines, path, options) if scans else None
+    finally:
+        pdf.close()
+    return _document(texts, metadata, engines, missing=missing or _NO_TEXT)
+
+
+def _has_text(text: str) -> bool:
+    return len("".join(text.split())) >= MIN_PAGE_CHARS
+
+
+def _document(
+    texts: list[str], metadata: dict[str, str], engines: list[str], missing: str = _NO_TEXT
+) -> Document:
+    """The pages that have text; `missing` is the reason when none has."""
+    sections = [
+        Section(text=text, page=number)
+        for number, text in enumerate(texts, start=1)
+        if text.strip()
+    ]
+    if not sections:
+        raise UnreadableFile(missing)
+    return Document(sections=sections, metadata=metadata, engine="+".join(engines))
+
+
+def _recognise_scans(
+    pdf: pypdfium2.PdfDocument,
+    scans: list[int],
+    texts: list[str],
+    engines: list[str],
+    path: Path,
+    options: ReadOptions,
+) -> str:
+    """OCR the pages `scans` (0-based) into `texts`, within the file's page allowance;
+    returns the reason to give if the file ends up with no text at all."""
+    from ingest.ocr import OcrUnavailable, check_available, recognise
+    from ingest.readers import _pdfium
+
+    if not options.ocr.enabled:
+        log.warning("%s: %d scanned pages not read: OCR is off", path, len(scans))
+        return "no extractable text (scanned? OCR is off: set ocr = true to read it)"
+    try:
+        check_available(options.ocr)
+    except OcrUnavailable as exc:
+        log.warning("%s: %d scanned pages not read: %s", path, len(scans), exc)
+        return f"no extractable text: {exc}"
+    allowed = [i for n, i in enumerate(scans) if options.ocr.allows(n)]
+    if len(allowed) < len(scans):
+        log.warning(
+            "%s: OCR read the first %d of %d scanned pages (ocr_max_pages)",
+            path,
+            len(allowed),
+            len(scans),
+        )
+    engines.append("tesseract")
+    options.progress(0, len(allowed))
+    for done, index in enumerate(allowed, start=1):
+        try:
+            recognised = recognise(_pdfium.render(pdf, index, options.ocr.dpi), options.ocr)
+        except UnreadableFile as exc:  # one page that OCR fails on costs that page only
+            log.warning("%s: page %d: %s", path, index + 1, exc)
+            recognised = ""
+        if recognised.strip():
+            texts[index] = recognised
+        options.progress(done, len(allowed))
+    return "no extractable text: no text layer, and OCR recognised none"
+
+
+def _read_with_pypdf(data: bytes, path: Path) -> tuple[list[str], dict[str, str]]:
+    """Each page's text (empty where it has none) and the metadata, or the reason pypdf
+    cannot open the file."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
@@ -46,18 +164,11 @@ def read_pdf(data: bytes, path: Path) -> Document:
     except FileNotDecryptedError as exc:
         raise UnreadableFile("encrypted PDF (a password is needed)") from exc
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise UnreadableFile(f"corrupt or truncated PDF: {_short(exc)}") from exc
+        raise UnreadableFile(f"corrupt or truncated PDF: {short_reason(exc)}") from exc
     if not pages:
         raise UnreadableFile("corrupt or truncated PDF: no pages found")
-
-    sections = [
-        Section(text=text, page=number)
-        for number, page in enumerate(pages, start=1)
-        if (text := _page_text(page, number, path)).strip()
-    ]
-    if not sections:
-        raise UnreadableFile(NO_TEXT_REASON)
-    return Document(sections=sections, metadata=_metadata(pdf))
+    texts = [_page_text(page, number, path) for number, page in enumerate(pages, start=1)]
+    return texts, _metadata(pdf)
 
 
 def _open_encrypted(pdf: PdfReader) -> None:
@@ -71,7 +182,8 @@ def _open_encrypted(pdf: PdfReader) -> None:
     except DependencyError:
         raise
     except (PdfReadError, NotImplementedError) as exc:
-        raise UnreadableFile(f"encrypted PDF (unsupported encryption: {_short(exc)})") from exc
+        reason = f"encrypted PDF (unsupported encryption: {short_reason(exc)})"
+        raise UnreadableFile(reason) from exc
     if not opened:
         raise UnreadableFile("encrypted PDF (a password is needed)")
 
@@ -85,7 +197,7 @@ def _page_text(page: PageObject, number: int, path: Path) -> str:
     except DependencyError:
         raise
     except Exception as exc:  # pypdf raises many kinds on malformed page content
-        log.warning("%s: page %d: text extraction failed: %s", path, number, _short(exc))
+        log.warning("%s: page %d: text extraction failed: %s", path, number, short_reason(exc))
         return ""
 
 
@@ -100,9 +212,3 @@ def _metadata(pdf: PdfReader) -> dict[str, str]:
     return {
         key: str(value).strip() for key, value in fields.items() if value and str(value).strip()
     }
-
-
-def _short(exc: Exception) -> str:
-    """The user sees this on one line: the first line of pypdf's message, not a dump."""
-    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return message[:120]

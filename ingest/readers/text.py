@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ingest.document import Document, Section
-from ingest.readers import reader
+from ingest.readers import ReadOptions, reader
 from ingest.readers._decode import decode_text
 
 # reST adornment: one punctuation character repeated; the level is set by first use.
@@ -14,13 +14,13 @@ _RST_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:.,_<>!$%&()/;?@\[\]\\{|}])\1{2,}\s
 
 
 @reader(".txt", ".text", ".log", ".org", ".adoc")
-def read_text(data: bytes, path: Path) -> Document:
+def read_text(data: bytes, path: Path, options: ReadOptions) -> Document:
     """One section per file: the chunker splits on paragraphs, so nothing is gained here."""
     return Document(sections=[Section(text=decode_text(data))])
 
 
 @reader(".rst")
-def read_rst(data: bytes, path: Path) -> Document:
+def read_rst(data: bytes, path: Path, options: ReadOptions) -> Document:
     """Split at underlined titles, so a chunk can name the reST section it came from."""
     return Document(sections=split_rst_sections(decode_text(data)))
 

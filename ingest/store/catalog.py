@@ -15,7 +15,16 @@ from pathlib import Path
 
 from ingest.chunk import Chunk
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# What each schema version adds to the one before; a catalog opened by a newer program
+# is brought up to date in one transaction, keeping every row it holds.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: (
+        "ALTER TABLE files ADD COLUMN engine TEXT",  # what read the file: pypdf, tesseract...
+        "ALTER TABLE chunks ADD COLUMN attachment TEXT",  # the file inside the file (e-mail)
+    ),
+}
 
 # The keyword index's tokenizer; `fts.KeywordIndex` stems query terms with the same one.
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -31,7 +40,8 @@ CREATE TABLE IF NOT EXISTS files (
     state TEXT NOT NULL,           -- 'indexed' or 'failed'
     reason TEXT,
     chunks INTEGER NOT NULL DEFAULT 0,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    engine TEXT                    -- what read it: pypdf, pypdf+tesseract, openpyxl...
 );
 CREATE INDEX IF NOT EXISTS files_hash ON files(hash);
 CREATE UNIQUE INDEX IF NOT EXISTS files_doc ON files(doc_id);
@@ -46,6 +56,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     char_start INTEGER NOT NULL,
     char_end INTEGER NOT NULL,
     text TEXT NOT NULL,
+    attachment TEXT,               -- the file inside the file (an e-mail's report.pdf)
     UNIQUE (doc_id, idx)
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
@@ -78,6 +89,7 @@ class FileRecord:
     reason: str | None
     chunks: int
     updated_at: float
+    engine: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,7 @@ class StoredChunk:
     char_start: int
     char_end: int
     text: str
+    attachment: str | None = None
 
 
 def chunk_id(doc_id: int, index: int) -> str:
@@ -125,7 +138,19 @@ class Catalog:
             self.db.executescript(_SCHEMA)
             with self.db:
                 self.set_meta("schema_version", str(SCHEMA_VERSION))
+        else:
+            self._migrate()
         self.db.row_factory = sqlite3.Row
+
+    def _migrate(self) -> None:
+        version = int(self.get_meta("schema_version") or "1")
+        if version >= SCHEMA_VERSION:
+            return
+        with self.db:
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[step]:
+                    self.db.execute(statement)
+            self.set_meta("schema_version", str(SCHEMA_VERSION))
 
     def _has_schema(self) -> bool:
         try:
@@ -182,6 +207,15 @@ class Catalog:
         ).fetchone()
         return {"files": row["files"], "chunks": row["chunks"], "failed": row["failed"]}
 
+    def engines(self) -> dict[str, int]:
+        """How many indexed files each engine read ("pypdf", "pypdf+tesseract", ...);
+        files indexed before engines were recorded count as "unrecorded"."""
+        rows = self.db.execute(
+            "SELECT coalesce(engine, 'unrecorded'), count(*) FROM files"
+            " WHERE state = 'indexed' GROUP BY 1 ORDER BY 1"
+        )
+        return {name: count for name, count in rows}
+
     def chunk_count(self) -> int:
         """Committed and not-yet-dropped chunks; a B-tree count, well under a millisecond."""
         return int(self.db.execute("SELECT count(*) FROM chunks").fetchone()[0])
@@ -205,6 +239,7 @@ class Catalog:
         content_hash: str,
         doc_id: int,
         chunks: Sequence[Chunk],
+        engine: str | None = None,
     ) -> FileRecord | None:
         """Make `doc_id`'s vectors the file's, in one transaction; returns the row it
         replaced, whose vectors the caller deletes next (they are marked pending)."""
@@ -214,7 +249,7 @@ class Catalog:
                 self._drop_chunks(old)
             self.db.executemany(
                 "INSERT INTO chunks(doc_id, idx, page_start, page_end, headings, heading_text,"
-                " char_start, char_end, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " char_start, char_end, text, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         doc_id,
@@ -226,12 +261,13 @@ class Catalog:
                         c.char_start,
                         c.char_end,
                         c.text,
+                        c.attachment,
                     )
                     for c in chunks
                 ],
             )
             self._upsert_file(
-                path, doc_id, size, mtime_ns, content_hash, "indexed", None, len(chunks)
+                path, doc_id, size, mtime_ns, content_hash, "indexed", None, len(chunks), engine
             )
             self.db.execute("DELETE FROM pending_vectors WHERE doc_id = ?", (doc_id,))
         return old
@@ -301,14 +337,17 @@ class Catalog:
         state: str,
         reason: str | None,
         chunks: int,
+        engine: str | None = None,
     ) -> None:
         self.db.execute(
             "INSERT INTO files(path, doc_id, size, mtime_ns, hash, state, reason, chunks,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET"
-            " doc_id = excluded.doc_id, size = excluded.size, mtime_ns = excluded.mtime_ns,"
-            " hash = excluded.hash, state = excluded.state, reason = excluded.reason,"
-            " chunks = excluded.chunks, updated_at = excluded.updated_at",
-            (path, doc_id, size, mtime_ns, content_hash, state, reason, chunks, time.time()),
+            " updated_at, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO"
+            " UPDATE SET doc_id = excluded.doc_id, size = excluded.size,"
+            " mtime_ns = excluded.mtime_ns, hash = excluded.hash, state = excluded.state,"
+            " reason = excluded.reason, chunks = excluded.chunks,"
+            " updated_at = excluded.updated_at, engine = excluded.engine",
+            (path, doc_id, size, mtime_ns, content_hash, state, reason, chunks, time.time())
+            + (engine,),
         )
 
     # -- folders -------------------------------------------------------------
@@ -351,7 +390,7 @@ class Catalog:
 
 CHUNK_COLUMNS = (
     "SELECT c.doc_id, c.idx, c.page_start, c.page_end, c.headings, c.char_start, c.char_end,"
-    " c.text, f.path"
+    " c.text, c.attachment, f.path"
 )
 CHUNK_SELECT = f"{CHUNK_COLUMNS} FROM chunks c JOIN files f ON f.doc_id = c.doc_id"
 
@@ -379,4 +418,5 @@ def stored_chunk(row: sqlite3.Row) -> StoredChunk:
         char_start=row["char_start"],
         char_end=row["char_end"],
         text=row["text"],
+        attachment=row["attachment"],
     )

@@ -43,6 +43,7 @@ class FileVersion:
     content_hash: str
     chunks: Sequence[Chunk]
     vectors: Sequence[Sequence[float]]
+    engine: str | None = None  # what read it (Document.engine)
 
 
 def catalog_exists(data_dir: Path) -> bool:
@@ -191,7 +192,9 @@ class Index:
         if ids:
             self.vectors.add(ids, vectors, metadatas)
         olds = [
-            self.catalog.commit_file(f.path, f.size, f.mtime_ns, f.content_hash, doc_id, f.chunks)
+            self.catalog.commit_file(
+                f.path, f.size, f.mtime_ns, f.content_hash, doc_id, f.chunks, f.engine
+            )
             for doc_id, f in zip(doc_ids, files, strict=True)
         ]
         self._drop_versions(olds)
