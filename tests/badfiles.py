@@ -100,6 +100,53 @@ def corrupt_docx(directory: Path) -> Path:
     return path
 
 
+def _truncated(data: bytes, directory: Path, name: str) -> Path:
+    """The first half of a real file: a download or a copy interrupted mid-way."""
+    path = directory / name
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def corrupt_epub(directory: Path) -> Path:
+    from formatfiles import epub_bytes
+
+    return _truncated(epub_bytes(), directory, "half-a-book.epub")
+
+
+def corrupt_pptx(directory: Path) -> Path:
+    from formatfiles import pptx_bytes
+
+    return _truncated(pptx_bytes(), directory, "half-a-deck.pptx")
+
+
+def corrupt_xlsx(directory: Path) -> Path:
+    """A whole, valid zip whose sheet XML stops mid-element: a spreadsheet a crashed
+    program saved halfway (the zip directory is fine, the content is not)."""
+    import zipfile
+
+    from formatfiles import xlsx_bytes
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as broken:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]
+            broken.writestr(info, data)
+    path = directory / "broken-sheet.xlsx"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def corrupt_eml(directory: Path) -> Path:
+    """Seeded random bytes named .eml: an attachment saved with the wrong name."""
+    rng = random.Random(5)
+    path = directory / "garbage.eml"
+    path.write_bytes(bytes(rng.randrange(256) for _ in range(2048)))
+    return path
+
+
 BAD_FILES: dict[str, Callable[[Path], Path]] = {
     "truncated_pdf": truncated_pdf,
     "corrupt_pdf": corrupt_pdf,
@@ -108,6 +155,10 @@ BAD_FILES: dict[str, Callable[[Path], Path]] = {
     "binary_txt": binary_txt,
     "empty_md": empty_md,
     "corrupt_docx": corrupt_docx,
+    "corrupt_epub": corrupt_epub,
+    "corrupt_pptx": corrupt_pptx,
+    "corrupt_xlsx": corrupt_xlsx,
+    "corrupt_eml": corrupt_eml,
 }
 
 EXPECTED_REASON_FRAGMENT: dict[str, str] = {
@@ -118,4 +169,8 @@ EXPECTED_REASON_FRAGMENT: dict[str, str] = {
     "binary_txt": "binary data, not text",
     "empty_md": "empty file",
     "corrupt_docx": "corrupt DOCX",
+    "corrupt_epub": "corrupt EPUB",
+    "corrupt_pptx": "corrupt PPTX",
+    "corrupt_xlsx": "corrupt XLSX",
+    "corrupt_eml": "not an e-mail message",
 }

@@ -20,10 +20,6 @@ from types import ModuleType
 from ingest.document import Document, UnreadableFile
 from ingest.ocr import OcrOptions
 
-# How deep attachments inside attachments are followed (a mail forwarding a mail with a
-# PDF is depth 2); a zip-bomb-like nesting stops here rather than at the memory limit.
-MAX_NESTING = 4
-
 
 @dataclass(frozen=True)
 class ReadOptions:

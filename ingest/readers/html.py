@@ -36,11 +36,16 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 def read_html(data: bytes, path: Path, options: ReadOptions) -> Document:
     declared = _META_CHARSET.search(data[:4096])
     text = decode_text(data, declared.group(1).decode("ascii") if declared else None)
+    return html_document(text)
+
+
+def html_document(markup: str) -> Document:
+    """Sections and title of decoded HTML: also what EPUB chapters and HTML e-mail are."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(text, "html.parser")
+    soup = BeautifulSoup(markup, "html.parser")
     metadata = _metadata(soup)
-    return Document(sections=_Walker().sections(soup), metadata=metadata)
+    return Document(sections=_Walker().sections(soup), metadata=metadata, engine="html")
 
 
 def _metadata(soup: BeautifulSoup) -> dict[str, str]:
