@@ -248,3 +248,54 @@ def mbox_bytes() -> bytes:
         box.flush()
         box.close()
         return path.read_bytes()
+
+
+def msg_bytes() -> bytes:
+    """An Outlook message (what Outlook's "Save as" writes, built with tests/cfb.py): the
+    transport headers, a plain body, the submit time, and two attachments: the two-page
+    invoice PDF and a text note."""
+    import datetime as dt
+    import struct
+
+    import cfb
+
+    def utf16(text: str) -> bytes:
+        return text.encode("utf-16-le")
+
+    sent = dt.datetime(2026, 3, 14, 9, 30, tzinfo=dt.timezone.utc)
+    filetime = int((sent.timestamp() + 11_644_473_600) * 10**7)
+    headers = (
+        "From: Philippa Thornycroft <philippa@example.org>\r\n"
+        "To: Orchard Committee <committee@example.org>\r\n"
+        "Subject: Cider press invoice\r\n\r\n"
+    )
+    # The message's property stream: a 32-byte header (next recipient and attachment ids,
+    # their counts), then PR_CLIENT_SUBMIT_TIME as a fixed-size property.
+    properties = b"\0" * 8 + struct.pack("<IIII", 0, 2, 0, 2) + b"\0" * 8
+    properties += struct.pack("<IIQ", 0x00390040, 6, filetime)
+
+    def attachment(name: str, data: bytes) -> cfb.Storage:
+        return cfb.Storage(
+            {
+                "__substg1.0_3707001F": utf16(name),  # PR_ATTACH_LONG_FILENAME
+                "__substg1.0_37010102": data,  # PR_ATTACH_DATA_BIN
+                "__properties_version1.0": b"\0" * 8,
+            }
+        )
+
+    root = cfb.Storage(
+        {
+            "__substg1.0_001A001F": utf16("IPM.Note"),  # PR_MESSAGE_CLASS
+            "__substg1.0_0037001F": utf16("Cider press invoice"),  # PR_SUBJECT
+            "__substg1.0_1000001F": utf16("Please find the invoice attached. Due in March."),
+            "__substg1.0_007D001F": utf16(headers),  # PR_TRANSPORT_MESSAGE_HEADERS
+            "__properties_version1.0": properties,
+            # Named-property mapping: empty, but a reader expects its three streams.
+            "__nameid_version1.0": cfb.Storage({f"__substg1.0_000{n}0102": b"" for n in (2, 3, 4)}),
+            "__attach_version1.0_#00000000": attachment("invoice.pdf", invoice_pdf()),
+            "__attach_version1.0_#00000001": attachment(
+                "ladder.txt", b"The ladder is mended; tie it off at the top. " * 100
+            ),
+        }
+    )
+    return cfb.write(root)

@@ -15,7 +15,7 @@ import pytest
 
 from assistant.conversation import SavedSource
 from assistant.retrieve import file_location
-from ingest.document import Document, Section
+from ingest.document import Document, Section, UnreadableFile
 from ingest.readers import read_document, supported_suffixes
 
 
@@ -263,3 +263,59 @@ def test_config_files_by_table_and_key() -> None:
         ((), '"name": "orchard"'),
         (("proxy",), '"proxy": {\n  "port": 8443\n}'),
     ]
+
+
+def test_outlook_msg_message_and_attachments() -> None:
+    doc = read(formatfiles.msg_bytes(), "invoice.msg")
+    message = doc.sections[0]
+    assert message.headings == ("Cider press invoice",) and message.attachment is None
+    assert message.text.splitlines()[:4] == [
+        "From: Philippa Thornycroft <philippa@example.org>",
+        "To: Orchard Committee <committee@example.org>",
+        "Date: 2026-03-14 09:30:00+00:00",
+        "Subject: Cider press invoice",
+    ]
+    assert "Due in March." in message.text
+    total = where(doc, "Invoice total: 418 pounds")
+    assert [(s.attachment, s.page) for s in total] == [("invoice.pdf", 2)]
+    # Over 4 KB: stored in the file's big sectors rather than its mini stream.
+    assert [s.attachment for s in where(doc, "tie it off at the top")] == ["ladder.txt"]
+    assert doc.engine == "extract-msg"
+
+
+def test_corrupt_outlook_msg_is_one_reason() -> None:
+    data = formatfiles.msg_bytes()
+    with pytest.raises(UnreadableFile) as info:
+        read(data[: len(data) // 3], "cut.msg")
+    assert str(info.value).startswith("corrupt Outlook message: ")
+
+
+def test_learning_the_suffixes_imports_no_parser() -> None:
+    """An unchanged re-scan asks the registry which files it reads, and reads none: that
+    must not import a single format library (they cost up to a second to import)."""
+    import subprocess
+    import sys
+
+    heavy = ["pypdf", "pypdfium2", "PIL", "docx", "bs4", "openpyxl", "pptx", "ebooklib", "odf"]
+    heavy += ["extract_msg", "charset_normalizer"]
+    code = (
+        "import sys\nfrom ingest.readers import supported_suffixes\nsupported_suffixes()\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_missing_format_library_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    data = formatfiles.xlsx_bytes()
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # what an absent package looks like
+    with pytest.raises(UnreadableFile) as info:
+        read(data, "accounts.xlsx")
+    assert str(info.value) == (
+        "reading this format needs openpyxl: pip install 'local-doc-assistant[formats]'"
+    )
