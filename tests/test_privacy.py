@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import queue
+import shutil
 import signal
 import socket
 import stat
@@ -18,7 +19,9 @@ import threading
 import time
 from pathlib import Path
 
+import formatfiles
 import pytest
+from scans import PAGE_TEXTS, render_page, save_image
 
 from tests.conftest import ROOT, free_port
 
@@ -194,8 +197,15 @@ class Flow:
 
 def _run_flow(flow: Flow, docs: Path) -> None:
     (docs / "vault.txt").write_text(PLANTED + "\n", encoding="utf-8")
+    # A scan (OCR by Tesseract, a program of its own) and a mail with a PDF attachment.
+    scan = render_page(PAGE_TEXTS[0], size=(2480, 1100))
+    save_image(scan, docs / "receipt-scan.png")
+    (docs / "invoice-mail.eml").write_bytes(formatfiles.eml_bytes())
     flow.run("ingest", str(docs))
     flow.run("search", "vault combination")
+    if shutil.which("tesseract") or os.environ.get("CI"):
+        found = flow.run("search", "Quillfeather Cider Press receipt")
+        assert "receipt-scan.png, page 1" in found.stdout
     asked = flow.run("ask", "--backend", "llamacpp", "Who keeps the bees?")
     assert "answering with llamacpp" in asked.stderr
     # doctor probes Ollama on loopback (auto), so the audit is proven to be listening.

@@ -270,7 +270,7 @@ def test_ignored_files_and_the_data_dir_inside_the_folder(
         (folder / "drafts" / "deep").mkdir(parents=True)
         (folder / "drafts" / "deep" / "draft.md").write_text(page("draft"))
         (folder / "~$report.md").write_text(page("lockfile"))
-        (folder / "image.png").write_bytes(b"\x89PNG")
+        (folder / "song.mp3").write_bytes(b"ID3")  # a format no reader takes
         real = folder / "real.md"
         real.write_text(page("walnut"))
         wait_for(lambda: rec.of(real) == ["added"], what="the real file")
@@ -334,10 +334,10 @@ def test_a_file_that_breaks_the_sync_does_not_stop_the_watcher(
 
     real_read = ingest.sync.read_document
 
-    def read(data: bytes, path: Path) -> Any:
+    def read(data: bytes, path: Path, options: Any = None) -> Any:
         if path.name == "boom.md":
             raise RuntimeError("a reader bug")
-        return real_read(data, path)
+        return real_read(data, path, options)
 
     monkeypatch.setattr(ingest.sync, "read_document", read)
     with running(data_dir, [folder], embedder) as (watcher, rec, index):
