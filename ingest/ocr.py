@@ -1,7 +1,7 @@
 """OCR: the text of a page image, recognised on this machine by Tesseract.
 
 Tesseract was chosen by measurement (bench/bench_ocr.py, figures in bench/RESULTS.md): on
-the same generated scans it read about twice as many pages a second as RapidOCR, and it
+the same generated scans it read 2.4-4x as many pages a second as RapidOCR, and it
 keeps the spaces between words, which RapidOCR's models often drop ("sumof418pounds"),
 and a word run into its neighbours is a word keyword search cannot find. Its models come
 from the system's package manager with the program, so nothing is ever downloaded.
@@ -123,10 +123,10 @@ def prepare_page(image: Image.Image) -> Image.Image:
     """What a scan needs before recognition: grayscale (transparency on white), no bigger
     than MAX_PIXELS, specks removed and the page turned straight.
 
-    Measured on the generated scans (turned 1-3 degrees, 2% specks): Tesseract read 96-97%
-    of the characters of the raw page, with lines out of order where its layout analysis
-    took the tilted lines for columns; straightened and despeckled, 100%. The two steps
-    cost about 1.3 s of a 3.5 s page.
+    Measured on the generated scans (turned 1-3 degrees, 2% specks): Tesseract read 90%
+    of the characters of the raw pages (the worst 73%, lines out of order where its layout
+    analysis took the tilted lines for columns); straightened and despeckled, 100%. The
+    two steps cost about 1.3 s of a 3.7 s page.
     """
     from PIL import Image, ImageFilter
 
