@@ -276,6 +276,54 @@ def check_backend(context: _Context) -> Check:
     return Check("backend", True, f"{how}: model {backend.model} answers {where}")
 
 
+def check_ocr(context: _Context) -> Check:
+    """Tesseract and the configured languages, run for real (`--list-langs`)."""
+    from ingest.ocr import OcrOptions, OcrUnavailable, check_available, tesseract_version
+
+    settings = context.settings
+    if not settings.ocr:
+        return Check("ocr", True, "off (ocr = false): scanned pages and images are not read")
+    try:
+        program = check_available(OcrOptions(languages=settings.ocr_languages))
+    except OcrUnavailable as exc:
+        return Check("ocr", False, str(exc), "install it as it says, or set ocr = false")
+    limit = f", at most {settings.ocr_max_pages} pages a file" if settings.ocr_max_pages else ""
+    detail = f"{tesseract_version(program)} ({settings.ocr_languages}){limit}"
+    return Check("ocr", True, detail)
+
+
+# The optional format libraries (the `formats` extra), by the formats they read.
+_FORMAT_LIBRARIES = {
+    "ebooklib": "EPUB",
+    "pptx": "PowerPoint",
+    "openpyxl": "Excel",
+    "odf": "OpenDocument",
+    "extract_msg": "Outlook .msg",
+}
+
+
+def check_formats(_: _Context) -> Check:
+    """Which optional readers can run; a missing one fails only its own files, so this
+    passes either way and says what to install."""
+    import importlib.util
+
+    missing = [
+        kind for module, kind in _FORMAT_LIBRARIES.items() if not importlib.util.find_spec(module)
+    ]
+    if not missing:
+        return Check(
+            "formats",
+            True,
+            "every reader installed (" + ", ".join(_FORMAT_LIBRARIES.values()) + ")",
+        )
+    return Check(
+        "formats",
+        True,
+        f"not installed: {', '.join(missing)} (those files fail until "
+        "`pip install 'local-doc-assistant[formats]'`)",
+    )
+
+
 _CHECKS: list[tuple[str, Callable[[_Context], Any]]] = [
     ("offline flags", check_offline_flags),
     ("telemetry", check_telemetry),
@@ -286,4 +334,6 @@ _CHECKS: list[tuple[str, Callable[[_Context], Any]]] = [
     ("device", check_device),
     ("index", check_index),
     ("backend", check_backend),
+    ("ocr", check_ocr),
+    ("formats", check_formats),
 ]

@@ -72,6 +72,15 @@ def _installed_languages(program: str) -> frozenset[str]:
     return frozenset(line.strip() for line in result.stdout.splitlines()[1:] if line.strip())
 
 
+def tesseract_version(program: str) -> str:
+    """'tesseract 5.3.0', as the program says it (for `assistant doctor`)."""
+    result = subprocess.run(
+        [program, "--version"], capture_output=True, text=True, timeout=30, check=False
+    )
+    lines = (result.stdout or result.stderr).splitlines()
+    return lines[0].strip() if lines else program
+
+
 def check_available(options: OcrOptions) -> str:
     """The tesseract program to run, or OcrUnavailable saying what to install."""
     program = _tesseract()

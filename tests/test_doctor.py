@@ -20,6 +20,8 @@ EXPECTED = [
     "device",
     "index",
     "backend",
+    "ocr",
+    "formats",
 ]
 
 
@@ -124,3 +126,15 @@ def test_offline_flags_off_fail(cli, indexed, monkeypatch) -> None:  # type: ign
     check = _checks(cli("doctor", "--json"))["offline flags"]
     assert not check["ok"]
     assert "HF_HUB_OFFLINE" in str(check["detail"])
+
+
+def test_ocr_check_gives_the_install_line_without_tesseract(cli, indexed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("ingest.ocr._tesseract", lambda: None)
+    result = cli("doctor", "--json")
+    ocr = _checks(result)["ocr"]
+    assert not ocr["ok"] and result.exit_code == 1
+    assert "apt-get install tesseract-ocr" in ocr["detail"]
+    assert ocr["fix"] == "install it as it says, or set ocr = false"
+    monkeypatch.setenv("ASSISTANT_OCR", "false")
+    off = _checks(cli("doctor", "--json"))
+    assert off["ocr"]["ok"] and off["ocr"]["detail"].startswith("off (ocr = false)")
