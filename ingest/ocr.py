@@ -8,6 +8,8 @@ from the system's package manager with the program, so nothing is ever downloade
 
 The page goes to `tesseract` through a pipe as an uncompressed PGM, so no copy of a
 private page is ever written to the temporary folder (pytesseract writes one per page).
+Tesseract is linked with libcurl and fetches an input named by a URL; it is only ever
+given "stdin", so it opens no connection.
 """
 
 from __future__ import annotations
