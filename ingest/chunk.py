@@ -104,20 +104,21 @@ def chunk_document(
     """
     target = min(target_tokens, max_tokens)
     full = extracted_text(doc)
-    # Runs of consecutive sections under one heading path in one file (an e-mail and each
-    # of its attachments are files of their own); chunks never span two runs.
-    runs: list[tuple[tuple[str, ...], str | None, list[_Piece]]] = []
+    # Runs of consecutive sections under one heading path on one page of one file (an
+    # e-mail and each of its attachments are files of their own); chunks never span two
+    # runs, so every passage is cited by exactly the page its text is on.
+    runs: list[tuple[tuple[str, ...], str | None, int | None, list[_Piece]]] = []
     offset = 0
     for section in doc.sections:
         heading_limit = int(max_tokens * MAX_HEADING_SHARE)
         headings = _bounded_headings(section.headings, tokens, heading_limit)
-        if not runs or runs[-1][:2] != (headings, section.attachment):
-            runs.append((headings, section.attachment, []))
+        if not runs or runs[-1][:3] != (headings, section.attachment, section.page):
+            runs.append((headings, section.attachment, section.page, []))
         budget = max_tokens - _heading_cost(headings, tokens)
-        runs[-1][2].extend(_pieces(section.text, offset, section.page, tokens, min(target, budget)))
+        runs[-1][3].extend(_pieces(section.text, offset, section.page, tokens, min(target, budget)))
         offset += len(section.text) + len(SECTION_SEPARATOR)
     chunks: list[Chunk] = []
-    for headings, attachment, pieces in runs:
+    for headings, attachment, _page, pieces in runs:
         if pieces:
             packed = _pack(
                 pieces, full, headings, tokens, max_tokens, target, overlap_tokens, len(chunks)

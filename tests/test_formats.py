@@ -172,11 +172,11 @@ def test_attachment_is_cited_through_its_mail_by_search_and_ask(cli, tmp_path: P
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["failed"] == []
     top = json.loads(cli("search", "--json", "invoice total payable thirty days").stdout)[0]
-    # The invoice's two short pages are one chunk, which names the pages it spans.
-    assert top["attachment"] == "invoice.pdf" and (top["page"], top["page_end"]) == (1, 2)
+    # The total is on the invoice's second page, and only that page is cited.
+    assert top["attachment"] == "invoice.pdf" and (top["page"], top["page_end"]) == (2, 2)
     assert "Invoice total: 418 pounds" in top["text"]
     shown = cli("search", "invoice total payable thirty days").stdout
-    assert "[1] invoice-mail.eml › invoice.pdf, pages 1-2" in shown
+    assert "[1] invoice-mail.eml › invoice.pdf, page 2" in shown
     status = json.loads(cli("status", "--json").stdout)
     assert status["engines"] == {"email": 1}
 
