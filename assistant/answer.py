@@ -73,6 +73,7 @@ class Source:
             "heading": p.heading,
             "score": round(p.score, 4),
             "text": p.text,
+            "chunk": p.first,  # what `read_passage` opens the file's text around
             "cited": self.cited,
         }
 

@@ -340,28 +340,25 @@ def search(
 ) -> None:
     """Find passages, no model: ranked passages with file, page and score."""
     from assistant import library
-    from assistant.answer import Source
-    from assistant.retrieve import MODES
+    from assistant.retrieve import MODES, file_location
 
     if mode not in MODES:
         raise typer.BadParameter(f"use one of {', '.join(MODES)}", param_hint="--mode")
     cfg = settings(k=k)
     retriever = library.open_retriever(cfg)
-    result = retriever.search(query, cfg.k, _path_filter(within, types), mode=mode)
-    sources = [Source(n, p, False).as_dict() for n, p in enumerate(result.passages, 1)]
-    for source in sources:
-        source.pop("cited")
+    sources = library.search(cfg, retriever, query, _path_filter(within, types), mode=mode)
     if as_json:
         emit_json(sources)
         return
     if not sources:
         typer.echo("nothing relevant found")
         return
-    for n, passage in enumerate(result.passages, 1):
-        typer.echo(f"[{n}] {passage.location()}  (score {passage.score:.2f})")
-        if passage.headings:
-            typer.echo(f"    {passage.heading}")
-        typer.echo("    " + snippet(passage.text, SEARCH_SNIPPET_CHARS))
+    for source in sources:
+        where = file_location(source["path"], source["page"], source["page_end"])
+        typer.echo(f"[{source['n']}] {where}  (score {source['score']:.2f})")
+        if source["heading"]:
+            typer.echo(f"    {source['heading']}")
+        typer.echo("    " + snippet(source["text"], SEARCH_SNIPPET_CHARS))
 
 
 @app.command()

@@ -20,17 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import AnswerStream, Turn, answer_stream
+from assistant.answer import AnswerStream, Source, Turn, answer_stream
 from assistant.errors import NothingIndexed
 from assistant.models import backend_plugin, choose_backend
 from assistant.models.base import Backend
+from assistant.reading import PassageText, read_around
 from assistant.retrieve import PathFilter, RetrievalConfig, Retriever
 from assistant.settings import Settings
 from ingest.embed import DEFAULT_MODEL_NAME, Embedder
 from ingest.errors import IndexBusy
 from ingest.ocr import OcrOptions
 from ingest.scan import is_under
-from ingest.store import Index, WriterLock, catalog_exists, current_writer
+from ingest.store import FileRecord, Index, WriterLock, catalog_exists, current_writer
 from ingest.sync import Syncer, SyncListener, SyncOptions, SyncReport
 from ingest.watch import Watcher
 
@@ -120,13 +121,17 @@ def writer(
         lock.release()
 
 
+def syncer(settings: Settings, index: Index, listener: SyncListener | None = None) -> Syncer:
+    """A Syncer for an index the caller holds the writer lock on."""
+    return Syncer(index, embedder_for(settings, index), sync_options(settings), listener)
+
+
 def ingest(
     settings: Settings, paths: Sequence[Path], listener: SyncListener | None = None
 ) -> SyncReport:
     folders = [str(Path(os.path.abspath(p))) for p in paths]
     with writer(settings, "ingest", folders) as (index, _lock):
-        syncer = Syncer(index, embedder_for(settings, index), sync_options(settings), listener)
-        return syncer.sync(paths)
+        return syncer(settings, index, listener).sync(paths)
 
 
 def watcher_covers(settings: Settings, busy: IndexBusy, paths: Sequence[Path]) -> bool:
@@ -164,15 +169,20 @@ def watching(
 
 def forget(settings: Settings, paths: Sequence[Path]) -> int:
     """Remove files or whole folders from the index; returns how many files went."""
-    removed = 0
     with writer(settings, "forget") as (index, _lock):
-        for path in paths:
-            target = os.path.abspath(path)
-            records = list(index.catalog.files(target))
-            for record in records:
-                index.remove_file(record.path)
-            index.catalog.remove_folder(target)
-            removed += len(records)
+        return remove_paths(index, paths)
+
+
+def remove_paths(index: Index, paths: Sequence[Path]) -> int:
+    """Drop these files or folders from an index the caller writes; how many files went."""
+    removed = 0
+    for path in paths:
+        target = os.path.abspath(path)
+        records = list(index.catalog.files(target))
+        for record in records:
+            index.remove_file(record.path)
+        index.catalog.remove_folder(target)
+        removed += len(records)
     return removed
 
 
@@ -299,3 +309,57 @@ def ask(
         retrieve_ms=retrieve_ms,
         history=history,
     )
+
+
+def search(
+    settings: Settings,
+    retriever: Retriever,
+    query: str,
+    path_filter: PathFilter | None = None,
+    mode: str = "hybrid",
+    k: int | None = None,
+) -> list[dict[str, Any]]:
+    """Ranked passages, no model, as `search --json` prints them (and the server sends)."""
+    result = retriever.search(query, k or settings.k, path_filter, mode=mode)
+    found = [Source(n, p, False).as_dict() for n, p in enumerate(result.passages, 1)]
+    for source in found:
+        source.pop("cited")
+    return found
+
+
+def files(
+    settings: Settings, under: str | None = None, state: str | None = None
+) -> list[dict[str, Any]]:
+    """Every file the catalog knows (indexed, and failed with its reason), by path."""
+    with existing_index(settings) as index:
+        if index is None:
+            return []
+        records = index.catalog.files(under)
+        return [file_info(r) for r in records if state is None or r.state == state]
+
+
+def file_info(record: FileRecord) -> dict[str, Any]:
+    return {
+        "path": record.path,
+        "state": record.state,
+        "reason": record.reason,
+        "chunks": record.chunks,
+        "size": record.size,
+        "mtime": record.mtime_ns / 1e9,
+        "updated_at": record.updated_at,
+    }
+
+
+def read_passage(
+    settings: Settings,
+    path: str,
+    chunk: int | None = None,
+    page: int | None = None,
+    around: int = 1,
+) -> PassageText:
+    """A file's indexed text around one of its chunks (or one of its pages), from the
+    catalog: what a client opens after a citation, safe while a writer works."""
+    with existing_index(settings) as index:
+        if index is None:
+            raise NothingIndexed()
+        return read_around(index.catalog, path, chunk=chunk, page=page, around=around)

@@ -89,6 +89,9 @@ class Embedder:
         self._tokenizer: Tokenizer | None = None
         self._model: Any = None
         self._lock = threading.Lock()
+        # A fast tokenizer raises "Already borrowed" when two threads encode at once (a
+        # server's requests, a watcher beside a search); on a CPU nothing is lost by taking turns.
+        self._encode_lock = threading.Lock()
         self._loader: threading.Thread | None = None
         config = _read_json(self.path / "sentence_bert_config.json")
         self.max_seq_length: int = int(config.get("max_seq_length", 256))
@@ -157,13 +160,15 @@ class Embedder:
             self._loader.start()
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        vectors = self.model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        model = self.model
+        with self._encode_lock:
+            vectors = model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return vectors.tolist()
 
 

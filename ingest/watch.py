@@ -85,6 +85,7 @@ class Watcher:
         poll: bool = False,
         poll_interval: float = 1.0,
         publish: Callable[..., None] | None = None,
+        write_lock: threading.Lock | None = None,
     ) -> None:
         self.options = options or SyncOptions()
         self.syncer = Syncer(
@@ -100,6 +101,9 @@ class Watcher:
         self.poll_interval = poll_interval
         self._publish = publish
         self.excluded = Excluded(self.options.exclude)
+        # Held around every sync, so another writer in this process (a server's ingest
+        # route, sharing this index) takes turns with the watcher's batches.
+        self.write_lock = write_lock or threading.Lock()
         self._cond = threading.Condition()
         self._pending: set[str] = set()
         self._resync: set[str] = set()  # roots whose ignore rules changed
@@ -144,7 +148,8 @@ class Watcher:
             self.state = "catching up"
             self.publish(force=True)
             try:
-                self.syncer.sync([r.path for r in self.roots])
+                with self.write_lock:
+                    self.syncer.sync([r.path for r in self.roots])
             except WatchStopped:
                 return
             except UserError:
@@ -224,6 +229,10 @@ class Watcher:
         """One sync for the whole batch, so both ends of a rename meet; a batch that
         fails is retried file by file so one bad file cannot hold back the others."""
         self.publish(force=True)
+        with self.write_lock:
+            self._sync_locked(batch, resync)
+
+    def _sync_locked(self, batch: set[str], resync: set[str]) -> None:
         try:
             for root in sorted(resync):
                 self.syncer.sync([Path(root)])
