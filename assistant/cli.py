@@ -449,6 +449,78 @@ def chat(
     run(cfg, rewrite=cfg.rewrite)
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="The address to listen on; anything but loopback needs a token.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port to listen on.")] = 8765,
+    watch: Annotated[
+        list[Path] | None,
+        typer.Option("--watch", help="Keep this folder indexed while serving (repeatable)."),
+    ] = None,
+    folder: Annotated[
+        list[Path] | None,
+        typer.Option("--folder", help="A folder clients may ingest and forget under (repeatable)."),
+    ] = None,
+    token_file: Annotated[
+        Path | None,
+        typer.Option(help="The bearer token clients must send (generated there if missing)."),
+    ] = None,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option("--cors-origin", help="A web origin allowed to call (repeatable)."),
+    ] = None,
+    max_body_kb: Annotated[int, typer.Option(help="The largest request body accepted.")] = 1024,
+    poll: Annotated[bool, typer.Option("--poll", help="Watch by polling (network drives).")] = (
+        False
+    ),
+    backend: Annotated[str | None, typer.Option(help="auto, ollama, openai or llamacpp.")] = None,
+    model: Annotated[str | None, typer.Option(help="The model name on the server.")] = None,
+    model_path: Annotated[
+        str | None, typer.Option(help="A GGUF file for the embedded llamacpp backend.")
+    ] = None,
+) -> None:
+    """Serve the index to other tools: an HTTP API (/v1), an OpenAI-compatible chat
+    endpoint (/v1/chat/completions) and MCP (/mcp), optionally watching folders."""
+    from assistant.serve.app import ServeOptions
+    from assistant.serve.app import serve as run_server
+    from assistant.serve.security import load_token
+    from assistant.serve.service import Service
+
+    cfg = settings(backend=backend, model=model, model_path=model_path)
+    token = load_token(host, token_file, cfg.data_dir)
+    options = ServeOptions(
+        host=host,
+        port=port,
+        token=token.value if token else None,
+        cors_origins=tuple(cors_origin or ()),
+        max_body=max_body_kb * 1024,
+        debug=bool(_state.get("debug")),
+    )
+    service = Service(cfg, folders=folder or [], watch=watch or [], poll=poll)
+    where = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    err(f"serving {cfg.data_dir} at {where}/v1 (OpenAI: {where}/v1, MCP: {where}/mcp)")
+    if token is not None and token.created:
+        err(f"token (shown once, kept in {token.path}): {token.value}")
+    elif token is not None:
+        err(f"clients must send the token in {token.path}")
+    if service.watched:
+        err(f"watching {', '.join(map(str, service.watched))}")
+    logging.getLogger("assistant.serve").setLevel(logging.INFO)
+    run_server(service, options)
+
+
+@app.command()
+def mcp() -> None:
+    """An MCP server over stdio for a local agent: search_documents, ask_documents,
+    read_passage and index_status."""
+    from assistant.serve.mcp_tools import build_mcp
+    from assistant.serve.service import Service
+
+    build_mcp(Service(settings()), bool(_state.get("debug"))).run("stdio")
+
+
 @app.command(name="eval")
 def evaluate(
     dataset_dir: Annotated[Path, typer.Argument(help="A BEIR-layout dataset folder.")],

@@ -25,7 +25,7 @@ from assistant.errors import NothingIndexed
 from assistant.models import backend_plugin, choose_backend
 from assistant.models.base import Backend
 from assistant.reading import PassageText, read_around
-from assistant.retrieve import PathFilter, RetrievalConfig, Retriever
+from assistant.retrieve import Passage, PathFilter, RetrievalConfig, Retriever
 from assistant.settings import Settings
 from ingest.embed import DEFAULT_MODEL_NAME, Embedder
 from ingest.errors import IndexBusy
@@ -321,7 +321,13 @@ def search(
 ) -> list[dict[str, Any]]:
     """Ranked passages, no model, as `search --json` prints them (and the server sends)."""
     result = retriever.search(query, k or settings.k, path_filter, mode=mode)
-    found = [Source(n, p, False).as_dict() for n, p in enumerate(result.passages, 1)]
+    return passage_dicts(result.passages)
+
+
+def passage_dicts(passages: Sequence[Passage]) -> list[dict[str, Any]]:
+    """Passages numbered from 1, as `search --json` prints them (and a streamed answer
+    sends before its first token)."""
+    found = [Source(n, p, False).as_dict() for n, p in enumerate(passages, 1)]
     for source in found:
         source.pop("cited")
     return found

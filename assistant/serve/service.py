@@ -1,0 +1,253 @@
+"""What every client of the server reaches: one index read by many and written by one,
+one model backend shared by every request, and the folders it may write.
+
+Requests run on many threads at once. Each search borrows a Retriever of its own (its own
+SQLite connection; Chroma's client is one per process and safe to share), so a reader
+never waits on another, and SQLite's WAL shows it only committed files, never half of
+one. Writes (the watcher's batches, the ingest and forget routes) take one lock in turn
+on the one writer's index. The embedded model takes one answer at a time (its own lock);
+a server backend takes them as it can.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant import library
+from assistant.answer import AnswerStream, Turn
+from assistant.conversation import Conversation, standalone_query
+from assistant.models import open_backend
+from assistant.models.base import Backend
+from assistant.retrieve import MODES, PathFilter, Retriever
+from assistant.serve.security import PathRefused, WritableRoots
+from assistant.settings import Settings
+from ingest.errors import UserError
+from ingest.store import Index
+from ingest.sync import Change, SyncListener
+
+log = logging.getLogger(__name__)
+
+FILE_STATES = ("indexed", "failed")
+
+
+class BadRequest(UserError):
+    """A value a client sent that no route can use."""
+
+
+class WatchLog(SyncListener):
+    """The in-process watcher's changes, as log lines (file names only, never their text)."""
+
+    def file_done(self, change: Change | None) -> None:
+        if change is None:
+            return
+        if change.kind == "failed":
+            log.warning("failed   %s: %s", change.path, change.detail)
+        else:
+            log.info("%-8s %s", change.kind, change.path)
+
+
+class Service:
+    def __init__(
+        self,
+        settings: Settings,
+        folders: Sequence[Path] = (),
+        watch: Sequence[Path] = (),
+        poll: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.watched = [Path(os.path.abspath(p)) for p in watch]
+        self.roots = WritableRoots([*folders, *watch])
+        self.poll = poll
+        self.write_lock = threading.Lock()
+        self._idle: queue.SimpleQueue[Retriever] = queue.SimpleQueue()
+        self._backend: Backend | None = None
+        self._backend_lock = threading.Lock()
+        self._stack = contextlib.ExitStack()
+        self._index: Index | None = None  # the writer's, while this process watches
+        self.watcher: Any = None
+        self._thread: threading.Thread | None = None
+        self.watch_error: str | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def start(self) -> None:
+        """Take the writer lock and start the watcher, when there are folders to watch."""
+        if not self.watched:
+            return
+        from ingest.watch import Watcher
+
+        for path in self.watched:
+            if not path.exists():
+                raise UserError(f"{path}: no such file or folder")
+        folders = [str(p) for p in self.watched]
+        index, lock = self._stack.enter_context(library.writer(self.settings, "watch", folders))
+        self._index = index
+        self.watcher = Watcher(
+            index,
+            library.embedder_for(self.settings, index),
+            self.watched,
+            library.sync_options(self.settings),
+            WatchLog(),
+            debounce=self.settings.debounce_seconds,
+            poll=self.poll,
+            publish=lock.update,
+            write_lock=self.write_lock,
+        )
+        self._thread = threading.Thread(target=self._watch, name="watcher", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        try:
+            self.watcher.run()
+        except Exception as exc:  # the server goes on answering from what is indexed
+            self.watch_error = str(exc)
+            log.error("the watcher stopped: %s", exc)
+
+    def stop(self, grace: float = 4.0) -> None:
+        """Stop the watcher at its next file; one stuck in an embedding call is left to the
+        process exit, and the next start's reconcile drops what it half wrote."""
+        if self.watcher is not None and self._thread is not None:
+            self.watcher.stop()
+            self._thread.join(grace)
+            if self._thread.is_alive():
+                log.warning("the watcher is inside a batch; the next start catches up")
+                return
+        self._stack.close()
+        while True:
+            try:
+                self._idle.get_nowait().index.close()
+            except queue.Empty:
+                break
+
+    # -- reading -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def retriever(self) -> Iterator[Retriever]:
+        """A Retriever no other request is using, opened on first need."""
+        try:
+            retriever = self._idle.get_nowait()
+        except queue.Empty:
+            retriever = library.open_retriever(self.settings)
+        try:
+            yield retriever
+        finally:
+            self._idle.put(retriever)
+
+    @property
+    def backend(self) -> Backend:
+        """The one backend every answer uses, opened at the first question."""
+        with self._backend_lock:
+            if self._backend is None:
+                self._backend = open_backend(self.settings)
+            return self._backend
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int | None = None,
+        within: str | None = None,
+        types: Sequence[str] = (),
+        mode: str = "hybrid",
+    ) -> list[dict[str, Any]]:
+        if mode not in MODES:
+            raise BadRequest(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
+        path_filter = PathFilter.build(within, types)
+        with self.retriever() as retriever:
+            return library.search(self.settings, retriever, query, path_filter, mode=mode, k=k)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        within: str | None = None,
+        types: Sequence[str] = (),
+        history: Sequence[Turn] = (),
+        query: str | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+    ) -> AnswerStream:
+        """Retrieve now and return the answer's stream; the retriever is free again
+        before the first token, so a slow model holds no reader."""
+        limit = self.settings.max_answer_tokens
+        settings = self.settings.replace(
+            k=k,
+            max_answer_tokens=None if max_tokens is None else max(1, min(max_tokens, limit)),
+            temperature=temperature,
+        )
+        path_filter = PathFilter.build(within, types)
+        backend = self.backend
+        with self.retriever() as retriever:
+            retriever.check_filter(path_filter)
+            return library.ask(
+                settings, retriever, backend, question, path_filter, history=history, query=query
+            )
+
+    def standalone_query(self, question: str, conversation: Conversation) -> str:
+        """The follow-up rewritten for retrieval, as the chat does it."""
+        return standalone_query(question, conversation, self.backend, self.settings.rewrite)
+
+    def status(self) -> dict[str, Any]:
+        info = library.status(self.settings)
+        watcher = self.watcher
+        info["server"] = {
+            "folders": [str(f) for f in self.roots.folders],
+            "watching": [str(p) for p in self.watched],
+            "watcher": None
+            if watcher is None
+            else {
+                "state": watcher.state,
+                "pending": watcher.pending,
+                "polling": list(watcher.polled_roots),
+                "error": self.watch_error,
+            },
+        }
+        return info
+
+    def files(self, under: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
+        if state is not None and state not in FILE_STATES:
+            raise BadRequest(f"unknown state {state!r}: use one of {', '.join(FILE_STATES)}")
+        if under is not None:
+            under = os.path.abspath(os.path.expanduser(under))
+        return library.files(self.settings, under, state)
+
+    def read_passage(
+        self, path: str, chunk: int | None = None, page: int | None = None, around: int = 1
+    ) -> dict[str, Any]:
+        return library.read_passage(self.settings, path, chunk, page, around).as_dict()
+
+    # -- writing -----------------------------------------------------------------------
+    def ingest(self, raw_path: str) -> dict[str, Any]:
+        """Index a file or folder under the server's folders; the report when it is done."""
+        path = self.roots.check(raw_path)
+        if not path.exists():
+            raise BadRequest(f"{path}: no such file or folder on the server")
+        with self.write_lock:
+            if self._index is not None:
+                report = library.syncer(self.settings, self._index, WatchLog()).sync([path])
+            else:
+                report = library.ingest(self.settings, [path], WatchLog())
+        return {"path": str(path), **report.as_dict()}
+
+    def forget(self, raw_path: str) -> dict[str, Any]:
+        """Drop a file or folder from the index (not from the disk)."""
+        path = self.roots.check(raw_path)
+        real = Path(os.path.realpath(path))
+        watched = [w for w in self.watched if real.is_relative_to(os.path.realpath(w))]
+        if watched:
+            raise PathRefused(
+                f"{path} is watched ({watched[0]}): the watcher would index it again at its "
+                "next change; move it out of the folder or list it in an .assistantignore"
+            )
+        with self.write_lock:
+            if self._index is not None:
+                removed = library.remove_paths(self._index, [path])
+            else:
+                removed = library.forget(self.settings, [path])
+        return {"path": str(path), "removed": removed}
