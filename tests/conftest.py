@@ -126,10 +126,15 @@ def docs(tmp_path: Path) -> Iterator[Path]:
 
 @contextmanager
 def loopback_server(
-    cmd: list[str], ready_url: str, log_path: Path, name: str, env: dict[str, str] | None = None
+    cmd: list[str],
+    ready_url: str,
+    log_path: Path,
+    name: str,
+    env: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """A server process the test starts on 127.0.0.1: ready once `ready_url` answers 200
-    (60 s at most), then ended by its own PID (SIGTERM, then SIGKILL)."""
+    (to `headers`, 60 s at most), then ended by its own PID (SIGTERM, then SIGKILL)."""
     import httpx
 
     with log_path.open("wb") as log_file:
@@ -141,7 +146,8 @@ def loopback_server(
                 log = log_path.read_text(errors="replace")
                 pytest.fail(f"{name} exited with {proc.returncode}:\n{log[-2000:]}")
             try:
-                if httpx.get(ready_url, timeout=1, trust_env=False).status_code == 200:
+                answer = httpx.get(ready_url, headers=headers, timeout=1, trust_env=False)
+                if answer.status_code == 200:
                     break
             except httpx.HTTPError:
                 pass

@@ -60,14 +60,16 @@ class Service:
         folders: Sequence[Path] = (),
         watch: Sequence[Path] = (),
         poll: bool = False,
+        backend: Backend | None = None,
     ) -> None:
+        """`backend` is opened from the settings at the first question unless given."""
         self.settings = settings
         self.watched = [Path(os.path.abspath(p)) for p in watch]
         self.roots = WritableRoots([*folders, *watch])
         self.poll = poll
         self.write_lock = threading.Lock()
         self._idle: queue.SimpleQueue[Retriever] = queue.SimpleQueue()
-        self._backend: Backend | None = None
+        self._backend = backend
         self._backend_lock = threading.Lock()
         self._stack = contextlib.ExitStack()
         self._index: Index | None = None  # the writer's, while this process watches
