@@ -518,7 +518,12 @@ def mcp() -> None:
     from assistant.serve.mcp_tools import build_mcp
     from assistant.serve.service import Service
 
-    build_mcp(Service(settings()), bool(_state.get("debug"))).run("stdio")
+    service = Service(settings())
+    service.start()  # loads the embedding model before the first call
+    try:
+        build_mcp(service, bool(_state.get("debug"))).run("stdio")
+    finally:
+        service.stop()
 
 
 @app.command(name="eval")

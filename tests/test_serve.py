@@ -334,3 +334,16 @@ def test_mcp_ask_documents_answers_with_sources(server: Served) -> None:
 
     answer = asyncio.run(session())
     assert answer["answer"] and answer["sources"] and "model" in answer
+
+
+@pytest.mark.slow
+def test_a_client_that_leaves_mid_answer_frees_the_model(http: httpx.Client) -> None:
+    """The embedded model answers one question at a time: a stream abandoned after its
+    first token must close the model's stream, or the next question would wait forever."""
+    body = {"question": "What happens in the apiary in June?", "stream": True}
+    with http.stream("POST", "/v1/ask", json=body) as answer:
+        for line in answer.iter_lines():
+            if line == "event: token":
+                break
+    after = http.post("/v1/ask", json={"question": "Who keeps the bees?"}, timeout=120)
+    assert after.status_code == 200 and after.json()["answer"]

@@ -79,7 +79,9 @@ class Service:
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
-        """Take the writer lock and start the watcher, when there are folders to watch."""
+        """Take the writer lock and start the watcher, when there are folders to watch;
+        load the embedding model now, not at the first search."""
+        self._warm_up()
         if not self.watched:
             return
         from ingest.watch import Watcher
@@ -103,6 +105,13 @@ class Service:
         )
         self._thread = threading.Thread(target=self._watch, name="watcher", daemon=True)
         self._thread.start()
+
+    def _warm_up(self) -> None:
+        try:
+            with self.retriever() as retriever:
+                retriever.embedder.load_in_background()
+        except UserError:  # nothing indexed yet: the watcher or the first ingest loads it
+            pass
 
     def _watch(self) -> None:
         try:
