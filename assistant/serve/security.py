@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError, ConfigError
+from ingest.scan import is_under
 
 log = logging.getLogger(__name__)
 
@@ -213,11 +214,7 @@ class WritableRoots:
             raise PathRefused("give a path on the server's disk")
         given = Path(os.path.abspath(os.path.expanduser(raw)))
         real = Path(os.path.realpath(given))
-        if not any(_under(real, f) for f in self.folders):
+        if not any(is_under(str(real), str(f)) for f in self.folders):
             names = ", ".join(map(str, self.folders))
             raise PathRefused(f"{raw}: not under the server's folders ({names})")
         return given
-
-
-def _under(path: Path, folder: Path) -> bool:
-    return path == folder or path.is_relative_to(folder)

@@ -23,14 +23,15 @@ from typing import Any
 from assistant import library
 from assistant.answer import AnswerStream, Turn
 from assistant.conversation import Conversation, standalone_query
-from assistant.models import open_backend
 from assistant.models.base import Backend
 from assistant.retrieve import MODES, PathFilter, Retriever
 from assistant.serve.security import PathRefused, WritableRoots
 from assistant.settings import Settings
 from ingest.errors import UserError
+from ingest.scan import is_under
 from ingest.store import Index
 from ingest.sync import Change, SyncListener
+from ingest.watch import Watcher
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class Service:
         self._backend_lock = threading.Lock()
         self._stack = contextlib.ExitStack()
         self._index: Index | None = None  # the writer's, while this process watches
-        self.watcher: Any = None
+        self.watcher: Watcher | None = None
         self._thread: threading.Thread | None = None
         self.watch_error: str | None = None
 
@@ -84,36 +85,27 @@ class Service:
         self._warm_up()
         if not self.watched:
             return
-        from ingest.watch import Watcher
-
         for path in self.watched:
             if not path.exists():
                 raise UserError(f"{path}: no such file or folder")
-        folders = [str(p) for p in self.watched]
-        index, lock = self._stack.enter_context(library.writer(self.settings, "watch", folders))
-        self._index = index
-        self.watcher = Watcher(
-            index,
-            library.embedder_for(self.settings, index),
-            self.watched,
-            library.sync_options(self.settings),
-            WatchLog(),
-            debounce=self.settings.debounce_seconds,
-            poll=self.poll,
-            publish=lock.update,
-            write_lock=self.write_lock,
+        self.watcher = self._stack.enter_context(
+            library.watching(self.settings, self.watched, WatchLog(), poll=self.poll)
         )
+        # Every write in this process goes through the watcher's index, in turn with it.
+        self._index = self.watcher.index
+        self.write_lock = self.watcher.write_lock
         self._thread = threading.Thread(target=self._watch, name="watcher", daemon=True)
         self._thread.start()
 
     def _warm_up(self) -> None:
         try:
             with self.retriever() as retriever:
-                retriever.embedder.load_in_background()
+                retriever.warm_up()
         except UserError:  # nothing indexed yet: the watcher or the first ingest loads it
             pass
 
     def _watch(self) -> None:
+        assert self.watcher is not None
         try:
             self.watcher.run()
         except Exception as exc:  # the server goes on answering from what is indexed
@@ -154,7 +146,7 @@ class Service:
         """The one backend every answer uses, opened at the first question."""
         with self._backend_lock:
             if self._backend is None:
-                self._backend = open_backend(self.settings)
+                self._backend = library.open_backend(self.settings)
             return self._backend
 
     def search(
@@ -205,7 +197,7 @@ class Service:
         return standalone_query(question, conversation, self.backend, self.settings.rewrite)
 
     def status(self) -> dict[str, Any]:
-        info = library.status(self.settings)
+        info = library.status(self.settings).as_dict()
         watcher = self.watcher
         info["server"] = {
             "folders": [str(f) for f in self.roots.folders],
@@ -249,8 +241,8 @@ class Service:
     def forget(self, raw_path: str) -> dict[str, Any]:
         """Drop a file or folder from the index (not from the disk)."""
         path = self.roots.check(raw_path)
-        real = Path(os.path.realpath(path))
-        watched = [w for w in self.watched if real.is_relative_to(os.path.realpath(w))]
+        real = os.path.realpath(path)
+        watched = [w for w in self.watched if is_under(real, os.path.realpath(w))]
         if watched:
             raise PathRefused(
                 f"{path} is watched ({watched[0]}): the watcher would index it again at its "
