@@ -354,7 +354,9 @@ def search(
         typer.echo("nothing relevant found")
         return
     for source in sources:
-        where = file_location(source["path"], source["page"], source["page_end"])
+        where = file_location(
+            source["path"], source["page"], source["page_end"], source["attachment"]
+        )
         typer.echo(f"[{source['n']}] {where}  (score {source['score']:.2f})")
         if source["heading"]:
             typer.echo(f"    {source['heading']}")
