@@ -222,7 +222,12 @@ def status(
         engines = ", ".join(f"{name} {count}" for name, count in info.engines.items())
         typer.echo(f"read by:         {engines}")
     typer.echo(f"chunks:          {info.chunks}")
-    typer.echo(f"embedding model: {info.embedding_model} on {info.device}")
+    typer.echo(
+        f"embedding model: {info.embedding_model} on {info.device}, "
+        f"{info.precision} ({info.embedding_backend})"
+    )
+    if info.embedding_note:
+        typer.echo(f"                 {info.embedding_note}")
     typer.echo(f"index size:      {info.index_bytes / 1e6:.1f} MB")
     if info.last_change:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.last_change))

@@ -205,13 +205,13 @@ def check_embedding_model(context: _Context) -> Check:
 
 
 def check_device(context: _Context) -> Check:
+    """Says what really embeds: the embedding-model check has loaded it by now, so a
+    fallback from int8 ONNX to torch shows here with its reason."""
     from assistant import library
+    from ingest.embed import pick_device
 
     requested = context.settings.device
-    name = library.device_name(context.settings)
     if requested and requested != "cpu":
-        from ingest.embed import pick_device
-
         found = pick_device(None)
         if found != requested:
             return Check(
@@ -220,8 +220,15 @@ def check_device(context: _Context) -> Check:
                 f"{requested} was asked for, but only {found} is available",
                 "remove the device setting, or install the drivers and a matching torch",
             )
-    note = "" if name != "cpu" else " (no CUDA or Apple MPS found)"
-    return Check("device", True, name + note)
+    embedder = context.embedder or library.embedder_for(context.settings)
+    plan = embedder.plan()
+    runtime = "onnxruntime" if plan.backend == "onnx-int8" else "sentence-transformers on torch"
+    detail = f"{plan.device}, {plan.precision} ({runtime})"
+    if plan.device == "cpu" and not requested:
+        detail += "; no CUDA or Apple MPS found"
+    if plan.note:
+        detail += f"; {plan.note}"
+    return Check("device", True, detail)
 
 
 def check_index(context: _Context) -> Check:

@@ -52,7 +52,10 @@ def run_eval(
         mapping = write_corpus_files(dataset, corpus_dir)
         mapping_file.write_text(json.dumps(mapping), encoding="utf-8")
     mapping = {os.path.realpath(p): d for p, d in json.loads(mapping_file.read_text()).items()}
-    index_settings = settings.replace(data_dir=home / "index")
+    # The eval index is a data dir of its own; the int8 model copy stays the user's one.
+    index_settings = settings.replace(
+        data_dir=home / "index", model_cache_dir=library.model_cache_dir(settings)
+    )
     say(f"indexing {len(mapping)} documents (only changes after the first run)")
     report = library.ingest(index_settings, [corpus_dir])
     say(

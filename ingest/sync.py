@@ -37,7 +37,9 @@ class SyncOptions:
     max_file_bytes: int = 100 * 1024 * 1024
     ignore: Sequence[str] = ()
     exclude: Sequence[Path] = ()  # folders never scanned (the data dir, when it sits inside)
-    embed_batch: int = 256  # texts per encode call: the model sorts them by length inside
+    # Texts per encode call (the encoder sorts them by length inside); None: the
+    # embedder's own choice, several of its batches (256 on a CPU, thousands on a GPU)
+    embed_batch: int | None = None
     ocr: OcrOptions = field(default_factory=OcrOptions)
 
 
@@ -224,7 +226,7 @@ class Syncer:
             if isinstance(item, _Prepared):
                 pending.append(item)
                 texts += len(item.chunks)
-                if texts >= self.options.embed_batch:
+                if texts >= (self.options.embed_batch or self.embedder.texts_per_call):
                     for change in self._embed_and_write(pending):
                         done(change)
                     pending, texts = [], 0

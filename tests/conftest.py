@@ -51,11 +51,12 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder():  # type: ignore[no-untyped-def]
-    """The real default model, loaded once per test session (it takes seconds)."""
+def embedder(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The real default model as a user gets it (int8 ONNX on a CPU), exported once per
+    test session; later data dirs in this process get a copy of that export."""
     from assistant.library import _embedder
 
-    return _embedder(None, None)
+    return _embedder(None, None, "auto", tmp_path_factory.mktemp("models"))
 
 
 class CountingEmbedder:

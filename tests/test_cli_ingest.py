@@ -27,6 +27,8 @@ STATUS_KEYS = {
     "engines",
     "embedding_model",
     "device",
+    "embedding_backend",
+    "precision",
     "index_bytes",
 }
 
@@ -80,11 +82,29 @@ def test_status_json_has_the_documented_keys(cli, small: Path, data_dir: Path) -
     assert (status["files"], status["chunks"], status["failed"]) == (2, 2, [])
     assert status["engines"] == {"markdown": 1, "text": 1}
     assert status["embedding_model"] == "all-MiniLM-L6-v2"
-    assert status["device"] == "cpu"
+    assert (status["device"], status["precision"], status["embedding_backend"]) == (
+        "cpu",
+        "int8",
+        "onnx-int8",
+    )
+    assert status["embedding_note"] is None  # the ingest made the int8 model
     assert status["index_bytes"] > 0
+    # Two small files: the 23 MB int8 model copy in the data dir is not counted.
+    assert any((data_dir / "models").iterdir()) and status["index_bytes"] < 10_000_000
 
     plain = cli("status")
     assert plain.exit_code == 0 and "files:           2 indexed, 0 failed" in plain.stdout
+    assert "embedding model: all-MiniLM-L6-v2 on cpu, int8 (onnx-int8)" in plain.stdout
+
+
+def test_status_says_when_torch_embeds(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "torch")
+    status = json.loads(cli("status", "--json").stdout)
+    assert (status["device"], status["precision"], status["embedding_backend"]) == (
+        "cpu",
+        "fp32",
+        "torch",
+    )
 
 
 def test_a_path_that_does_not_exist_is_one_error_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -200,7 +200,7 @@ def test_kill_9_at_several_points_then_rerun_equals_a_clean_ingest(
     assert report.added == total_files and not report.failed
     clean = inspect(clean_dir, env)
     assert clean["chunks"] == report.chunks_embedded == clean["vectors"]
-    assert report.chunks_embedded > 2 * SyncOptions().embed_batch  # several batches
+    assert report.chunks_embedded > 2 * embedder.texts_per_call  # several batches
 
     data = tmp_path / "crashed"
     # 1. Right at the start: the writer holds the lock, nothing is committed yet.

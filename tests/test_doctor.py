@@ -49,6 +49,15 @@ def test_everything_passes_on_a_working_install(cli, indexed) -> None:  # type: 
     # auto says which backend would answer, and why.
     assert "auto chose llamacpp (no Ollama with models at" in str(checks["backend"]["detail"])
     assert "loads offline" in str(checks["embedding model"]["detail"])
+    assert str(checks["device"]["detail"]).startswith("cpu, int8 (onnxruntime)")
+
+
+def test_device_check_names_a_fallback_to_torch(cli, indexed, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ASSISTANT_EMBEDDING_BACKEND", "torch")
+    check = _checks(cli("doctor", "--json"))["device"]
+    assert check["ok"]
+    assert str(check["detail"]).startswith("cpu, fp32 (sentence-transformers on torch)")
+    assert "embedding_backend = torch" in str(check["detail"])
 
 
 def test_text_output_is_one_line_per_check(cli, indexed) -> None:  # type: ignore[no-untyped-def]

@@ -65,6 +65,10 @@ def test_list_from_environment_is_comma_separated(tmp_path: Path) -> None:
         ({"environ": {"ASSISTANT_CHUNK_OVERLAP": "200"}}, "chunk_overlap (200) must be less"),
         ({"environ": {"ASSISTANT_TEMPERATURE": "-1"}}, "temperature must not be negative"),
         ({"max_answer_tokens": 0}, "max_answer_tokens must be at least 1"),
+        (
+            {"environ": {"ASSISTANT_EMBEDDING_BACKEND": "gpu"}},
+            "embedding_backend must be one of auto, onnx-int8, torch, not 'gpu'",
+        ),
     ],
 )
 def test_values_that_would_do_nothing_are_refused(

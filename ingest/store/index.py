@@ -231,8 +231,13 @@ class Index:
         self.catalog.clear_pending([o.doc_id for o in dropped])  # type: ignore[misc]
 
     def size_on_disk(self) -> int:
+        """The catalog and the vectors; not the model copy, conversations or eval data
+        that share the data dir."""
         total = 0
-        for root, _dirs, files in os.walk(self.data_dir):
+        for name in (CATALOG_NAME, CATALOG_NAME + "-wal", CATALOG_NAME + "-shm"):
+            with contextlib.suppress(OSError):
+                total += (self.data_dir / name).stat().st_size
+        for root, _dirs, files in os.walk(self.data_dir / CHROMA_DIR):
             for name in files:
                 with contextlib.suppress(OSError):  # a file Chroma just rotated away
                     total += (Path(root) / name).stat().st_size

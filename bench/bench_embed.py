@@ -1,0 +1,269 @@
+"""Embedding benchmarks: int8 ONNX against fp32 torch on the same SciFact chunks.
+
+Run by hand, never in the tests (timings on a shared 2-core machine are not assertions):
+
+    python bench/bench_embed.py throughput [--docs 1000] [--rounds 3]
+    python bench/bench_embed.py quality [--work DIR]
+    python bench/bench_embed.py startup [--runs 5]
+
+`throughput` times both encoders on the same chunk texts, alternating them round by
+round so load from other work on the machine falls on both, and reports how closely
+their vectors agree (cosine of the two vectors of each chunk and each query).
+`quality` runs `assistant eval` on the SciFact train split four times: fp32 documents
+with fp32 and then int8 queries, int8 documents with int8 and then fp32 queries (the
+second run of each pair re-uses the index and embeds only the queries), so the nDCG of a
+mixed index is measured by the real command.
+`startup` times whole `assistant search` and `ask` processes on an index of sample_docs
+with each backend, and lists which heavy modules each imported.
+Each prints a JSON result on its last line; bench/RESULTS.md holds the numbers we got.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from ingest.offline import force_offline  # noqa: E402
+
+force_offline()
+
+import numpy as np  # noqa: E402
+from bench_ingest import SCIFACT, chunk_texts  # noqa: E402
+
+from ingest.embed import Embedder  # noqa: E402
+
+HEAVY = ("torch", "transformers", "sentence_transformers", "onnx", "chromadb", "onnxruntime")
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def scifact_chunks(docs: int, work: Path) -> list[str]:
+    from assistant.evaluation import BeirDataset, load_beir, write_corpus_files
+
+    full = load_beir(SCIFACT, "train")
+    corpus = list(itertools.islice(full.corpus, docs)) if docs else list(full.corpus)
+    write_corpus_files(BeirDataset(corpus, {}, {}, "train"), work / "corpus")
+    return chunk_texts(work / "corpus", Embedder(), work / "dry")
+
+
+def scifact_queries() -> list[str]:
+    from assistant.evaluation import load_beir
+
+    return list(load_beir(SCIFACT, "train").queries.values())
+
+
+def cosine_summary(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
+    cos = (a * b).sum(axis=1)
+    return {
+        "n": len(cos),
+        "min": round(float(cos.min()), 4),
+        "p1": round(float(np.percentile(cos, 1)), 4),
+        "p5": round(float(np.percentile(cos, 5)), 4),
+        "median": round(float(np.median(cos)), 4),
+        "mean": round(float(cos.mean()), 4),
+    }
+
+
+def throughput(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-embed-") as tmp:
+        work = Path(tmp)
+        texts = scifact_chunks(args.docs, work)
+        queries = scifact_queries()
+        t = time.perf_counter()
+        int8 = Embedder(backend="onnx-int8", cache_dir=work / "models", batch_size=args.batch)
+        int8.encoder  # noqa: B018 - export (once) and load, outside the timed runs
+        prepare_s = time.perf_counter() - t
+        fp32 = Embedder(backend="torch", batch_size=args.batch)
+        fp32.encoder  # noqa: B018
+        encoders = {"int8": int8.encoder, "fp32": fp32.encoder}
+        for encoder in encoders.values():
+            encoder.encode(texts[:16])  # warm up: first calls allocate
+        seconds: dict[str, list[float]] = {"int8": [], "fp32": []}
+        vectors: dict[str, np.ndarray] = {}
+        for r in range(args.rounds):
+            for name in ("int8", "fp32") if r % 2 == 0 else ("fp32", "int8"):
+                t = time.perf_counter()
+                vectors[name] = encoders[name].encode(texts)
+                seconds[name].append(time.perf_counter() - t)
+        rates = {k: [round(len(texts) / s, 1) for s in v] for k, v in seconds.items()}
+        median = {k: statistics.median(v) for k, v in rates.items()}
+        q = {name: enc.encode(queries) for name, enc in encoders.items()}
+        one = {}
+        for name, enc in encoders.items():
+            times = []
+            for query in queries[:50]:
+                t = time.perf_counter()
+                enc.encode([query])
+                times.append(time.perf_counter() - t)
+            one[name] = round(1000 * statistics.median(times), 2)
+        return {
+            "bench": "embed-throughput",
+            "chunks": len(texts),
+            "batch_size": args.batch,
+            "int8_export_and_load_s": round(prepare_s, 1),
+            "chunks_per_s": rates,
+            "median_chunks_per_s": median,
+            "int8_over_fp32": round(median["int8"] / median["fp32"], 2),
+            "one_query_ms_median": one,
+            "cosine_chunks": cosine_summary(vectors["int8"], vectors["fp32"]),
+            "cosine_queries": cosine_summary(q["int8"], q["fp32"]),
+        }
+
+
+def run_cli(env: dict[str, str], *args: str, timeout: float = 3600) -> tuple[float, str, str]:
+    t = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+    seconds = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"assistant {' '.join(args)} failed: {done.stderr[-2000:]}")
+    return seconds, done.stdout, done.stderr
+
+
+def cli_env(work: Path, data: Path, backend: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(
+        HOME=str(work / "home"),
+        PYTHONPATH=str(ROOT),
+        ASSISTANT_DATA_DIR=str(data),
+        ASSISTANT_CONFIG=str(work / "none.toml"),
+        ASSISTANT_EMBEDDING_BACKEND=backend,
+    )
+    return env
+
+
+# (documents, queries): the second of each pair re-uses the first one's index.
+QUALITY_RUNS = (
+    ("torch", "torch"),
+    ("torch", "onnx-int8"),
+    ("onnx-int8", "onnx-int8"),
+    ("onnx-int8", "torch"),
+)
+
+
+def quality(args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(args.work or tempfile.mkdtemp(prefix="bench-quality-"))
+    (work / "home").mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {}
+    for documents, queries in QUALITY_RUNS:
+        data = work / f"docs-{documents}"
+        env = cli_env(work, data, queries)
+        seconds, out, _ = run_cli(env, "eval", str(SCIFACT), "--split", "train", "--json")
+        scores = json.loads(out)
+        key = f"docs {label(documents)} / queries {label(queries)}"
+        results[key] = {
+            "seconds": round(seconds, 1),
+            **{mode: round(scores[mode]["ndcg@10"], 4) for mode in ("vector", "keyword", "hybrid")},
+            "hybrid_recall@100": round(scores["hybrid"]["recall@100"], 4),
+        }
+        print(json.dumps({key: results[key], "load": load()}), file=sys.stderr, flush=True)
+    return {"bench": "embed-quality", "work": str(work), "ndcg@10": results}
+
+
+def label(backend: str) -> str:
+    return "int8" if backend == "onnx-int8" else "fp32"
+
+
+STARTUP_PROBE = """
+import json, sys
+from assistant.cli import main
+sys.argv = ["assistant", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+finally:
+    heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)
+    sys.stderr.write("\\nHEAVY " + json.dumps(heavy) + "\\n")
+"""
+
+
+def startup(args: argparse.Namespace) -> dict[str, Any]:
+    """Whole processes, the two backends alternating; every run after the first of each
+    backend (which may export the int8 model) counts."""
+    work = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    (work / "home").mkdir()
+    probe = work / "probe.py"
+    probe.write_text(STARTUP_PROBE.replace("{HEAVY!r}", repr(HEAVY)), encoding="utf-8")
+    data = work / "data"
+    run_cli(cli_env(work, data, "auto"), "ingest", str(ROOT / "sample_docs"))
+    question = "How much did the new cider press cost?"
+    out: dict[str, Any] = {}
+    for backend in ("onnx-int8", "torch"):
+        out[backend] = {"search_s": [], "ask_first_token_ms": [], "ask_retrieve_ms": []}
+    for r in range(args.runs + 1):
+        for backend in ("onnx-int8", "torch") if r % 2 == 0 else ("torch", "onnx-int8"):
+            env = cli_env(work, data, backend)
+            t = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, str(probe), "search", question, "--k", "3"],
+                env=env,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
+            seconds = time.perf_counter() - t
+            heavy = json.loads(done.stderr.rsplit("HEAVY ", 1)[1])
+            _, asked, _ = run_cli(env, "ask", "--backend", "llamacpp", "--json", question)
+            timings = json.loads(asked)["timings"]
+            if r == 0:
+                continue  # the first run of each may export or warm the page cache
+            entry = out[backend]
+            entry["search_s"].append(round(seconds, 2))
+            entry["ask_first_token_ms"].append(round(timings["first_token_ms"]))
+            entry["ask_retrieve_ms"].append(round(timings["retrieve_ms"]))
+            entry["search_imports"] = heavy
+    for entry in out.values():
+        entry["search_s_median"] = statistics.median(entry["search_s"])
+        entry["ask_first_token_ms_median"] = statistics.median(entry["ask_first_token_ms"])
+    return {"bench": "startup", "runs": args.runs, **out}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="bench", required=True)
+    p = sub.add_parser("throughput")
+    p.add_argument("--docs", type=int, default=1000, help="first N SciFact docs; 0 = all")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--batch", type=int, default=32, help="encoder batch size, both sides")
+    p = sub.add_parser("quality")
+    p.add_argument("--work", help="keep the eval indexes here (a second run re-uses them)")
+    p = sub.add_parser("startup")
+    p.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    started = time.strftime("%Y-%m-%d %H:%M:%S %z")
+    load_start = load()
+    result = {"throughput": throughput, "quality": quality, "startup": startup}[args.bench](args)
+    result.update(
+        started=started,
+        command=" ".join([Path(sys.executable).name, *sys.argv]),
+        loadavg_start=load_start,
+        loadavg_end=load(),
+        cores=os.cpu_count(),
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
