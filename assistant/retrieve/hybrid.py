@@ -112,6 +112,11 @@ class Retriever:
         self, query: str, k: int, path_filter: PathFilter | None, mode: str
     ) -> RetrievalResult:
         cfg = self.config
+        if mode != "keyword":
+            # Chroma's import on a thread overlaps the model's load; the model's own
+            # imports come first, as two threads importing numpy at once can break it.
+            self.embedder.import_runtime()
+            self.index.preload_vectors()
         self.check_filter(path_filter)
         terms = self._keyword_terms(query) if mode in ("hybrid", "keyword") else []
         keyword_hits = self._keyword_search(terms, path_filter)

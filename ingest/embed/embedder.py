@@ -205,6 +205,15 @@ class Embedder:
             _exported.setdefault(self.model_dir.fingerprint, target)
         return OnnxEncoder(self.model_dir, target, self.batch_size or 32)
 
+    def import_runtime(self) -> None:
+        """Import what the encoder runs on, on this thread, before other threads import
+        their own libraries (numpy breaks when two threads import it at once)."""
+        import numpy  # noqa: F401
+
+        if self._encoder is None and self.plan().backend == "onnx-int8":
+            import onnxruntime  # noqa: F401
+            import tokenizers  # noqa: F401
+
     def load_in_background(self) -> None:
         """Start loading the encoder now so the first batch does not wait for it."""
         if self._encoder is None and self._loader is None:

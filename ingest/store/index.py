@@ -21,7 +21,7 @@ from ingest.chunk import Chunk
 from ingest.errors import ModelMismatch, UserError
 from ingest.store.catalog import Catalog, FileRecord, parse_chunk_id, vector_ids
 from ingest.store.fts import KeywordIndex
-from ingest.store.vectors import COLLECTION, VectorStore, open_client
+from ingest.store.vectors import COLLECTION, VectorStore, import_chromadb, open_client
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class Index:
         self._chroma_url = chroma_url
         self._vectors: VectorStore | None = None
         self._vectors_lock = threading.Lock()
+        self._preload: threading.Thread | None = None
 
     @property
     def vectors(self) -> VectorStore:
@@ -78,6 +79,27 @@ class Index:
                 client = open_client(self.data_dir / CHROMA_DIR, self._chroma_url)
                 self._vectors = VectorStore(client, name)
             return self._vectors
+
+    def preload_vectors(self) -> None:
+        """Import Chroma (and open the embedded store) on a thread now, while the caller
+        loads the embedding model: for a one-shot search that import is the largest part
+        of start-up, and the model's load runs in C without the GIL. `vectors` then waits
+        for it (the import lock) instead of starting over."""
+        if self._vectors is not None or self._preload is not None:
+            return
+        persist = None if self._chroma_url else self.data_dir / CHROMA_DIR
+
+        def load() -> None:
+            try:
+                if persist is not None and persist.is_dir():
+                    open_client(persist)
+                else:
+                    import_chromadb()
+            except Exception:  # `vectors` meets it again on the caller's thread
+                log.debug("preloading Chroma failed", exc_info=True)
+
+        self._preload = threading.Thread(target=load, name="chroma-preload", daemon=True)
+        self._preload.start()
 
     def _collection_name(self) -> str:
         """`chunks` in the embedded store; on a server, one collection per catalog.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -59,11 +60,48 @@ def _proxies_ignored() -> Iterator[None]:
         os.environ.update(saved)
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
+def import_chromadb() -> Any:
+    """chromadb, imported without the `overrides` package's signature checks.
+
+    chromadb decorates about 160 methods with `@override`, which inspects the caller's
+    bytecode and compares signatures with the base class while each class is created: a
+    development-time check that was a fifth of a one-shot search's start-up here. The
+    decorator is swapped for one that only sets the marker it sets (what its metaclass
+    checks) while chromadb is imported and its client built, then put back.
+    """
+    with _IMPORT_LOCK:
+        if "chromadb" in sys.modules:
+            return sys.modules["chromadb"]
+        force_offline()
+        try:
+            import overrides
+        except ImportError:  # a chromadb that no longer uses it
+            import chromadb
+
+            return chromadb
+        saved = overrides.override, overrides.overrides
+        overrides.override = overrides.overrides = _mark_override  # type: ignore[assignment]
+        try:
+            import chromadb
+        finally:
+            overrides.override, overrides.overrides = saved
+        return chromadb
+
+
+def _mark_override(method: Any = None, **_checks: Any) -> Any:
+    if method is None:
+        return _mark_override
+    method.__override__ = True
+    return method
+
+
 def open_client(persist_dir: Path | None = None, url: str | None = None) -> Any:
     """A Chroma client on `persist_dir`, or on the server at `url` (already vetted by the
     caller's egress policy)."""
-    force_offline()
-    import chromadb
+    chromadb = import_chromadb()
 
     if url:
         parsed = urlparse(url if "://" in url else f"http://{url}")
