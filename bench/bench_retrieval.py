@@ -75,6 +75,25 @@ def build_bench_index(source: Index, target: Path, chunks_wanted: int) -> Index:
     return bench
 
 
+def compare_backends(bench: Index, queries: list[str], cache: Path, timed, row) -> None:  # type: ignore[no-untyped-def]
+    """Query embedding and hybrid search with each encoder, alternating A B A B so load
+    from other work falls on both."""
+    backends = ("onnx-int8", "torch")
+    retrievers = {name: Retriever(bench, _embedder(None, None, name, cache)) for name in backends}
+    for r in retrievers.values():
+        for q in queries[:10]:
+            r.search(q, 5)
+    times: dict[str, dict[str, list[float]]] = {n: {"embed": [], "hybrid": []} for n in retrievers}
+    for _ in range(2):
+        for name, r in retrievers.items():
+            times[name]["embed"] += timed(lambda q, r=r: r.embedder.embed([q]))
+            times[name]["hybrid"] += timed(lambda q, r=r: r.search(q, 5))
+    print("\n| backend: step | p50 ms | p95 ms |\n| --- | --- | --- |")
+    for name, steps in times.items():
+        for step, values in steps.items():
+            print(row(f"{name}: {step}", values))
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -89,6 +108,12 @@ def main() -> None:
     parser.add_argument("--target", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the bench index here")
+    parser.add_argument(
+        "--compare-backends",
+        action="store_true",
+        help="also time query embedding and hybrid search with int8 ONNX and fp32 torch, "
+        "alternating, on the same index and queries",
+    )
     parser.add_argument(
         "--search-only",
         action="store_true",
@@ -113,7 +138,7 @@ def main() -> None:
     )
 
     queries = [json.loads(line)["text"] for line in args.queries_file.open()][: args.queries]
-    embedder = _embedder(None, None)
+    embedder = _embedder(None, None, "auto", workdir / "models")
     retriever = Retriever(bench, embedder)
     for q in queries[:10]:  # warm up: model, HNSW index in memory, SQLite pages
         retriever.search(q, 5)
@@ -142,6 +167,8 @@ def main() -> None:
             name = f"filtered `{Path(pattern).name}`"
             print(row(name, timed(lambda q, f=flt: retriever.search(q, 5, path_filter=f))))
         return
+    if args.compare_backends:
+        compare_backends(bench, queries, workdir / "models", timed, row)
     embed_ms = timed(lambda q: embedder.embed([q]))
     vector_ms = timed(lambda q: retriever.search(q, 5, mode="vector"))
     keyword_ms = timed(lambda q: retriever.search(q, 5, mode="keyword"))
@@ -156,6 +183,7 @@ def main() -> None:
     print(
         f"\n### Retrieval latency at {counts['chunks']:,} chunks ({len(queries)} SciFact queries)\n"
     )
+    print(f"embedding: {embedder.plan().backend}, {embedder.plan().precision}\n")
     print("| step | p50 ms | p95 ms |\n| --- | --- | --- |")
     print(row("query embedding alone", embed_ms))
     print(row("hybrid search (embed + Chroma + FTS5 + fusion + fetch)", hybrid_ms))

@@ -136,7 +136,7 @@ def bench_latency(work: Path, samples: int, debounce: float) -> list[dict[str, f
         stop(proc)
         reader.close()
     # The embedding time of the same chunks, measured with the watcher gone.
-    embedder = _embedder(None, None)
+    embedder = _embedder(None, None, "auto", data_dir / "models")  # what the watcher ran
     embedder.embed(["warm up"])
     tokens = TokenCounter(embedder.count_tokens, embedder.token_spans)
     for row in rows:
