@@ -2,7 +2,7 @@
 
 Run by hand, never in the tests (timings on a shared 2-core machine are not assertions):
 
-    python bench/bench_embed.py throughput [--docs 1000] [--rounds 3]
+    python bench/bench_embed.py throughput [--docs 1000] [--rounds 3] [--int8-batches 1,32]
     python bench/bench_embed.py quality [--work DIR]
     python bench/bench_embed.py startup [--runs 5]
 
@@ -80,48 +80,55 @@ def cosine_summary(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
 
 
 def throughput(args: argparse.Namespace) -> dict[str, Any]:
+    """Every encoder on the same texts, round after round, the order rotating each round."""
     with tempfile.TemporaryDirectory(prefix="bench-embed-") as tmp:
         work = Path(tmp)
         texts = scifact_chunks(args.docs, work)
         queries = scifact_queries()
         t = time.perf_counter()
-        int8 = Embedder(backend="onnx-int8", cache_dir=work / "models", batch_size=args.batch)
-        int8.encoder  # noqa: B018 - export (once) and load, outside the timed runs
+        encoders: dict[str, Any] = {}
+        for batch in args.int8_batches:
+            int8 = Embedder(backend="onnx-int8", cache_dir=work / "models", batch_size=batch)
+            encoders[f"int8 batch {batch}"] = int8.encoder  # exported once, outside the runs
         prepare_s = time.perf_counter() - t
-        fp32 = Embedder(backend="torch", batch_size=args.batch)
-        fp32.encoder  # noqa: B018
-        encoders = {"int8": int8.encoder, "fp32": fp32.encoder}
+        fp32_name = f"fp32 batch {args.fp32_batch}"
+        encoders[fp32_name] = Embedder(backend="torch", batch_size=args.fp32_batch).encoder
         for encoder in encoders.values():
             encoder.encode(texts[:16])  # warm up: first calls allocate
-        seconds: dict[str, list[float]] = {"int8": [], "fp32": []}
+        names = list(encoders)
+        seconds: dict[str, list[float]] = {name: [] for name in names}
         vectors: dict[str, np.ndarray] = {}
         for r in range(args.rounds):
-            for name in ("int8", "fp32") if r % 2 == 0 else ("fp32", "int8"):
+            for name in names[r % len(names) :] + names[: r % len(names)]:
                 t = time.perf_counter()
                 vectors[name] = encoders[name].encode(texts)
                 seconds[name].append(time.perf_counter() - t)
         rates = {k: [round(len(texts) / s, 1) for s in v] for k, v in seconds.items()}
         median = {k: statistics.median(v) for k, v in rates.items()}
-        q = {name: enc.encode(queries) for name, enc in encoders.items()}
-        one = {}
-        for name, enc in encoders.items():
+        one: dict[str, float] = {}
+        for name in (names[0], fp32_name):
             times = []
             for query in queries[:50]:
                 t = time.perf_counter()
-                enc.encode([query])
+                encoders[name].encode([query])
                 times.append(time.perf_counter() - t)
             one[name] = round(1000 * statistics.median(times), 2)
+        reference = vectors[fp32_name]
+        query_reference = encoders[fp32_name].encode(queries)
         return {
             "bench": "embed-throughput",
             "chunks": len(texts),
-            "batch_size": args.batch,
             "int8_export_and_load_s": round(prepare_s, 1),
             "chunks_per_s": rates,
             "median_chunks_per_s": median,
-            "int8_over_fp32": round(median["int8"] / median["fp32"], 2),
+            "over_fp32": {k: round(v / median[fp32_name], 2) for k, v in median.items()},
             "one_query_ms_median": one,
-            "cosine_chunks": cosine_summary(vectors["int8"], vectors["fp32"]),
-            "cosine_queries": cosine_summary(q["int8"], q["fp32"]),
+            "cosine_to_fp32_chunks": {
+                k: cosine_summary(v, reference) for k, v in vectors.items() if k != fp32_name
+            },
+            "cosine_to_fp32_queries": cosine_summary(
+                encoders[names[0]].encode(queries), query_reference
+            ),
         }
 
 
@@ -246,7 +253,13 @@ def main() -> None:
     p = sub.add_parser("throughput")
     p.add_argument("--docs", type=int, default=1000, help="first N SciFact docs; 0 = all")
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--batch", type=int, default=32, help="encoder batch size, both sides")
+    p.add_argument(
+        "--int8-batches",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[1, 32],
+        help="int8 batch sizes to time, comma-separated",
+    )
+    p.add_argument("--fp32-batch", type=int, default=32)
     p = sub.add_parser("quality")
     p.add_argument("--work", help="keep the eval indexes here (a second run re-uses them)")
     p = sub.add_parser("startup")

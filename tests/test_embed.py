@@ -67,11 +67,12 @@ def test_int8_vectors_agree_with_fp32_on_real_text(embedder: Embedder, fp32: Emb
 
 
 def test_batches_of_mixed_lengths_match_one_text_at_a_time(embedder: Embedder) -> None:
-    """Padding to a batch's longest text must not change any text's vector."""
+    """A text's vector does not depend on the texts embedded with it (in a batch, dynamic
+    int8 quantization would scale it by its neighbours' range and padding)."""
     texts = sample_passages()[:40]
     together = np.array(embedder.embed(texts))
     alone = np.array([embedder.embed([t])[0] for t in texts])
-    np.testing.assert_allclose(together, alone, atol=2e-3)
+    np.testing.assert_allclose(together, alone, atol=1e-5)
 
 
 def test_long_text_is_truncated_at_max_seq_length_not_at_128(embedder: Embedder) -> None:

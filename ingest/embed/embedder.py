@@ -203,7 +203,7 @@ class Embedder:
                 else:
                     export_int8(self.model_dir, target)
             _exported.setdefault(self.model_dir.fingerprint, target)
-        return OnnxEncoder(self.model_dir, target, self.batch_size or 32)
+        return OnnxEncoder(self.model_dir, target, self.batch_size or 1)
 
     def import_runtime(self) -> None:
         """Import what the encoder runs on, on this thread, before other threads import

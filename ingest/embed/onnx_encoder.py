@@ -51,13 +51,19 @@ def _session(path: Path) -> Any:
 
 class OnnxEncoder:
     """Normalized sentence vectors from an exported model file, pooled as the model folder
-    says (mean over the attention mask for MiniLM)."""
+    says (mean over the attention mask for MiniLM).
+
+    One text per run by default: dynamic quantization scales each run's activations by
+    their own range, so in a batch a text's vector would depend on the texts beside it
+    (and on their padding). Alone, the same text always gets the same vector, no padding
+    is computed, and on 2 cores it was also the fastest (21 chunks/s against 14 at batch
+    32, bench/RESULTS.md)."""
 
     device = "cpu"
     precision = "int8"
     backend = "onnx-int8"
 
-    def __init__(self, model: ModelDir, onnx_file: Path, batch_size: int = 32) -> None:
+    def __init__(self, model: ModelDir, onnx_file: Path, batch_size: int = 1) -> None:
         self.model = model
         self.onnx_file = onnx_file
         self.batch_size = batch_size
