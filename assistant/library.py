@@ -77,9 +77,7 @@ def embedder_for(settings: Settings, index: Index | None = None) -> Embedder:
         recorded = index.model[0]
         if recorded != DEFAULT_MODEL_NAME and Path(recorded).is_dir():
             model = recorded
-    return _embedder(
-        model, settings.device, settings.embedding_backend, model_cache_dir(settings)
-    )
+    return _embedder(model, settings.device, settings.embedding_backend, model_cache_dir(settings))
 
 
 def model_cache_dir(settings: Settings) -> Path:

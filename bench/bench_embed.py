@@ -21,7 +21,6 @@ Each prints a JSON result on its last line; bench/RESULTS.md holds the numbers w
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import statistics
@@ -41,7 +40,7 @@ from ingest.offline import force_offline  # noqa: E402
 force_offline()
 
 import numpy as np  # noqa: E402
-from bench_ingest import SCIFACT, chunk_texts  # noqa: E402
+from bench_ingest import SCIFACT, chunk_texts, scifact_corpus  # noqa: E402
 
 from ingest.embed import Embedder  # noqa: E402
 
@@ -53,12 +52,7 @@ def load() -> list[float]:
 
 
 def scifact_chunks(docs: int, work: Path) -> list[str]:
-    from assistant.evaluation import BeirDataset, load_beir, write_corpus_files
-
-    full = load_beir(SCIFACT, "train")
-    corpus = list(itertools.islice(full.corpus, docs)) if docs else list(full.corpus)
-    write_corpus_files(BeirDataset(corpus, {}, {}, "train"), work / "corpus")
-    return chunk_texts(work / "corpus", Embedder(), work / "dry")
+    return chunk_texts(scifact_corpus(work / "corpus", docs), Embedder(), work / "dry")
 
 
 def scifact_queries() -> list[str]:

@@ -10,7 +10,6 @@ nvidia-smi during the ingest alone; peak memory is torch's own high-water mark.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import shutil
@@ -30,7 +29,7 @@ from ingest.offline import force_offline  # noqa: E402
 
 force_offline()
 
-from bench_ingest import chunk_texts  # noqa: E402
+from bench_ingest import chunk_texts, scifact_corpus  # noqa: E402
 
 from ingest.embed import Embedder  # noqa: E402
 from ingest.store import Index  # noqa: E402
@@ -110,14 +109,9 @@ def peak_gpu_mb(device: str) -> float | None:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from assistant.evaluation import BeirDataset, load_beir, write_corpus_files
-
     work = Path(tempfile.mkdtemp(prefix="gpu-check-"))
     try:
-        full = load_beir(Path(args.dataset), "train")
-        corpus = list(itertools.islice(full.corpus, args.docs)) if args.docs else full.corpus
-        docs_dir = work / "corpus"
-        write_corpus_files(BeirDataset(corpus, {}, {}, "train"), docs_dir)
+        docs_dir = scifact_corpus(work / "corpus", args.docs, Path(args.dataset))
         embedder = Embedder(device=args.device, backend="torch", batch_size=args.batch)
         t = time.perf_counter()
         encoder = embedder.encoder
