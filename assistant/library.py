@@ -106,6 +106,9 @@ def sync_options(settings: Settings) -> SyncOptions:
             max_pages=settings.ocr_max_pages,
             languages=settings.ocr_languages,
         ),
+        workers=settings.ingest_workers,
+        file_timeout=settings.file_timeout_seconds,
+        file_memory_bytes=int(settings.max_file_memory_mb * 2**20) or None,
     )
 
 

@@ -49,6 +49,10 @@ class Settings:
     chunk_tokens: int = 200
     chunk_overlap: int = 32
     max_file_mb: float = 100.0
+    # Reading files: worker processes (None: one per core), and each file's limits
+    ingest_workers: int | None = None
+    file_timeout_seconds: float = 120.0  # without progress (OCR reports each page)
+    max_file_memory_mb: float = 2048.0  # memory a reader may use for one file; 0: no limit
     ignore: list[str] = field(default_factory=list)
     # OCR of scanned PDF pages and images (Tesseract): off, or at most N pages a file
     # (0: every page; a scanned book takes about 3-4 s a page on a laptop core)
@@ -97,7 +101,13 @@ class Settings:
                 f"embedding_backend must be one of {', '.join(EMBEDDING_BACKENDS)}, "
                 f"not {self.embedding_backend!r}"
             )
-        for name in ("temperature", "max_file_mb", "debounce_seconds"):
+        if self.ingest_workers is not None and self.ingest_workers < 1:
+            raise ConfigError(f"ingest_workers must be at least 1, not {self.ingest_workers}")
+        if self.file_timeout_seconds <= 0:
+            raise ConfigError(
+                f"file_timeout_seconds must be more than 0, not {self.file_timeout_seconds}"
+            )
+        for name in ("temperature", "max_file_mb", "debounce_seconds", "max_file_memory_mb"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must not be negative, not {getattr(self, name)}")
 

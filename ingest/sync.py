@@ -3,29 +3,36 @@
 Per file: size and mtime unchanged → skip without reading; content hash unchanged →
 update the record; the hash of a path that vanished in this same sync → a move (the
 vectors follow the file, nothing is embedded); otherwise read, chunk, embed, replace.
-Reading and chunking run in a thread ahead of the embedder, which is the bottleneck.
+
+The pipeline: reader processes (ingest/workers.py) read, parse and chunk files in
+parallel, each under a time and memory limit; this process embeds a batch of their chunks
+while a writer thread writes the batch before it (vectors, then the catalog rows, in one
+transaction per batch). The one-writer lock is the caller's, and all writes of a sync go
+through that one writer thread, in order.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import dataclasses
 import logging
-import os
 import queue
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.chunk import Chunk, TokenCounter, chunk_document
-from ingest.document import UnreadableFile
 from ingest.embed import Embedder
+from ingest.embed.device import cpu_threads
 from ingest.errors import UserError
 from ingest.ocr import OcrOptions
-from ingest.readers import ReadOptions, read_document
+from ingest.prepare import ChunkSetup, Failure, Hashed, Prepared, Task, Touch
 from ingest.scan import Excluded, FileStat, Root, absolute, scan
 from ingest.store import FileRecord, FileVersion, Index
+from ingest.workers import Finished, Limits, Progress, ReaderPool, shared_pool
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +48,13 @@ class SyncOptions:
     # embedder's own choice, several of its batches (256 on a CPU, thousands on a GPU)
     embed_batch: int | None = None
     ocr: OcrOptions = field(default_factory=OcrOptions)
+    workers: int | None = None  # reader processes; None: one per core
+    file_timeout: float = 120.0  # seconds a reader may go without progress on one file
+    file_memory_bytes: int | None = 2048 * 2**20  # memory a reader may add; None: no limit
+
+
+READ_AHEAD_FILES = 256  # prepared files waiting for the embedder, at most
+WRITES_AHEAD = 2  # embedded batches waiting for the writer, at most
 
 
 @dataclass(frozen=True)
@@ -95,52 +109,8 @@ class SyncListener:
     def chunks_embedded(self, count: int) -> None: ...
 
     def file_progress(self, path: str, done: int, total: int) -> None:
-        """Slow work inside one file: `done` of `total` pages recognised by OCR so far."""
-
-
-@dataclass
-class _Prepared:
-    """A file read and chunked, waiting for its vectors."""
-
-    path: str
-    stat: FileStat
-    content_hash: str
-    chunks: list[Chunk]
-    existed: bool
-    started: float
-    engine: str
-    vectors: list[list[float]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Move:
-    old: str
-    new: str
-    stat: FileStat
-
-
-@dataclass(frozen=True)
-class _Touch:
-    """Same content under a new stat: remember the stat so the next sync skips the file."""
-
-    path: str
-    stat: FileStat
-
-
-@dataclass(frozen=True)
-class _Failure:
-    path: str
-    stat: FileStat
-    content_hash: str | None
-    reason: str
-    gone: bool = False  # vanished between scan and read: nothing left to record
-
-
-_Outcome = _Prepared | _Move | _Touch | _Failure
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+        """Slow work inside one file: `done` of `total` pages recognised by OCR so far.
+        Called from the sync's reading thread, not the one that called `sync`."""
 
 
 class Syncer:
@@ -157,9 +127,18 @@ class Syncer:
         self.embedder = embedder
         self.options = options or SyncOptions()
         self.listener = listener or SyncListener()
-        self.tokens = TokenCounter(embedder.count_tokens, embedder.token_spans)
         self.excluded = Excluded(self.options.exclude)
         index.check_model(embedder.name, embedder.dimension)
+
+    @property
+    def pool(self) -> ReaderPool:
+        """The process's warm readers for this chunk setup (started at the first file)."""
+        options = self.options
+        setup = ChunkSetup(
+            self.embedder.name, options.chunk_tokens, options.chunk_overlap, options.ocr
+        )
+        limits = Limits(options.file_timeout, options.file_memory_bytes)
+        return shared_pool(setup, options.workers or cpu_threads(), limits)
 
     # -- entry points --------------------------------------------------------------
     def sync(self, roots: Sequence[Path]) -> SyncReport:
@@ -211,165 +190,230 @@ class Syncer:
         vanished = {p: r for p, r in known.items() if p not in on_disk}
         self.listener.planned(len(candidates) + len(vanished))
         moved_from = {r.hash: p for p, r in vanished.items() if r.hash}
-
-        def done(change: Change | None) -> None:
-            if change is not None:
-                report.count(change)
-                log.info("%s %s %s", change.kind, change.path, change.detail)
-            else:
-                report.unchanged += 1
-            self.listener.file_done(change)
-
-        pending: list[_Prepared] = []
-        texts = 0
-        for item in self._prepare(candidates, on_disk, known, moved_from):
-            if isinstance(item, _Prepared):
-                pending.append(item)
-                texts += len(item.chunks)
-                if texts >= (self.options.embed_batch or self.embedder.texts_per_call):
-                    for change in self._embed_and_write(pending):
-                        done(change)
-                    pending, texts = [], 0
-            elif isinstance(item, _Move):
-                vanished.pop(item.old, None)
-                self.index.move_file(item.old, item.new, item.stat.size, item.stat.mtime_ns)
-                done(Change("moved", item.new, item.old))
-            elif isinstance(item, _Touch):
-                self.index.catalog.touch_file(item.path, item.stat.size, item.stat.mtime_ns)
-                done(None)
-            else:
-                if item.gone:
-                    self.index.remove_file(item.path)
-                else:
-                    self.index.record_failure(
-                        item.path,
-                        item.stat.size,
-                        item.stat.mtime_ns,
-                        item.content_hash,
-                        item.reason,
-                    )
-                done(Change("failed", item.path, item.reason))
-        for change in self._embed_and_write(pending):
-            done(change)
-        for path in vanished:
-            self.index.remove_file(path)
-            done(Change("removed", path))
+        with _Writes(self.index, report, self.listener) as writes:
+            tasks = []
+            for path in candidates:
+                st, record = on_disk[path], known.get(path)
+                if st.size > self.options.max_file_bytes:
+                    limit = self.options.max_file_bytes / 1e6
+                    reason = f"too large ({st.size / 1e6:.0f} MB, the limit is {limit:.0f} MB)"
+                    writes.failure(Failure(path, st, None, reason))
+                    continue
+                known_hash = record.hash if record is not None else None
+                may_move = record is None and bool(moved_from)
+                tasks.append(Task.of(path, st, known_hash, record is not None, may_move))
+            # Largest first: a big file started last would keep one worker busy alone.
+            tasks.sort(key=lambda t: -t.stat.size)
+            claimed: set[str] = set()
+            unclaimed = self._read_embed_write(tasks, moved_from, claimed, vanished, writes)
+            if unclaimed:  # same content as a vanished file that another file already took
+                again = [dataclasses.replace(t, may_move=False) for t in unclaimed]
+                self._read_embed_write(again, {}, claimed, vanished, writes)
+            for path in vanished:
+                writes.remove(path)
         return report
 
-    def _prepare(
+    def _read_embed_write(
         self,
-        candidates: list[str],
-        on_disk: dict[str, FileStat],
-        known: dict[str, FileRecord],
+        tasks: list[Task],
         moved_from: dict[str, str],
-    ) -> Iterator[_Outcome]:
-        """Read, hash and chunk in a background thread; yield what each file needs.
+        claimed: set[str],
+        vanished: dict[str, FileRecord],
+        writes: _Writes,
+    ) -> list[Task]:
+        """Workers read and chunk ahead; this thread embeds a batch while the writer
+        thread writes the one before. Returns the tasks of new files whose content matched
+        a vanished file that was already claimed (they still need reading)."""
+        unclaimed: list[Task] = []
+        pending: list[tuple[Prepared, Task, float]] = []
+        texts = 0
+        for finished in self._read_ahead(tasks, frozenset(moved_from)):
+            outcome = finished.outcome
+            if isinstance(outcome, Prepared):
+                self.embedder.load_in_background()
+                pending.append((outcome, finished.task, finished.started))
+                texts += len(outcome.chunks)
+                if texts >= (self.options.embed_batch or self.embedder.texts_per_call):
+                    self._embed(pending, writes)
+                    pending, texts = [], 0
+            elif isinstance(outcome, Hashed):
+                source = moved_from[outcome.content_hash]
+                if source in claimed:
+                    unclaimed.append(finished.task)
+                else:
+                    claimed.add(source)
+                    vanished.pop(source, None)
+                    writes.move(source, outcome)
+            elif isinstance(outcome, Touch):
+                writes.touch(outcome)
+            else:
+                writes.failure(outcome)
+        self._embed(pending, writes)
+        return unclaimed
 
-        Writes stay on the caller's thread: one SQLite connection, one writer.
-        """
-        out: queue.Queue[object] = queue.Queue(maxsize=64)
+    def _read_ahead(self, tasks: list[Task], moved_hashes: frozenset[str]) -> Iterator[Finished]:
+        """The pool's results, gathered by a thread of their own so the workers keep
+        reading while this thread embeds; progress reports go straight to the listener."""
+        if not tasks:
+            return
+        out: queue.Queue[object] = queue.Queue(maxsize=READ_AHEAD_FILES)
+        stop = threading.Event()
         end = object()
-        claimed: set[str] = set()
 
-        def work() -> None:
+        def gather() -> None:
             try:
-                for path in candidates:
-                    out.put(
-                        self._prepare_one(path, on_disk[path], known.get(path), moved_from, claimed)
-                    )
-            except BaseException as exc:  # surface a bug in the caller's thread
+                for event in self.pool.run(tasks, moved_hashes, stop):
+                    if isinstance(event, Progress):
+                        self.listener.file_progress(event.path, event.done, event.total)
+                        continue
+                    while not stop.is_set():
+                        with contextlib.suppress(queue.Full):
+                            out.put(event, timeout=0.2)
+                            break
+            except BaseException as exc:  # surface it in the caller's thread
                 out.put(exc)
             out.put(end)
 
-        thread = threading.Thread(target=work, name="ingest-read", daemon=True)
+        thread = threading.Thread(target=gather, name="ingest-read", daemon=True)
         thread.start()
-        while (item := out.get()) is not end:
-            if isinstance(item, BaseException):
-                raise item
-            yield item  # type: ignore[misc]
-        thread.join()
-
-    def _prepare_one(
-        self,
-        path: str,
-        st: FileStat,
-        record: FileRecord | None,
-        moved_from: dict[str, str],
-        claimed: set[str],
-    ) -> _Outcome:
-        started = time.monotonic()
-        if st.size > self.options.max_file_bytes:
-            limit = self.options.max_file_bytes / 1e6
-            return _Failure(
-                path, st, None, f"too large ({st.size / 1e6:.0f} MB, the limit is {limit:.0f} MB)"
-            )
         try:
-            data = Path(path).read_bytes()
-            # Record the stat of what was read: a file rewritten mid-read is picked up next time.
-            now = os.stat(path)
-            st = FileStat(now.st_size, now.st_mtime_ns)
-        except FileNotFoundError:
-            return _Failure(path, st, None, "vanished before it could be read", gone=True)
-        except PermissionError:
-            return _Failure(path, st, None, "permission denied")
-        except OSError as exc:
-            return _Failure(path, st, None, f"cannot read: {exc.strerror or exc}")
-        digest = content_hash(data)
-        if record is not None and record.hash == digest:
-            return _Touch(path, st)
-        source = moved_from.get(digest)
-        if record is None and source is not None and source not in claimed:
-            claimed.add(source)
-            return _Move(source, path, st)
-        options = ReadOptions(
-            ocr=self.options.ocr,
-            on_progress=lambda done, total: self.listener.file_progress(path, done, total),
-        )
-        try:
-            document = read_document(data, Path(path), options)
-            chunks = chunk_document(
-                document,
-                self.tokens,
-                self.embedder.max_seq_length,
-                self.options.chunk_tokens,
-                self.options.chunk_overlap,
-            )
-        except UnreadableFile as exc:
-            return _Failure(path, st, digest, str(exc))
-        self.embedder.load_in_background()
-        return _Prepared(path, st, digest, chunks, record is not None, started, document.engine)
+            while (item := out.get()) is not end:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item  # type: ignore[misc]
+        finally:
+            stop.set()
+            with contextlib.suppress(queue.Empty):
+                while True:  # unblock a gatherer waiting for room
+                    out.get_nowait()
+            thread.join()
 
-    def _embed_and_write(self, prepared: list[_Prepared]) -> Iterator[Change | None]:
-        texts = [c.embedding_text for p in prepared for c in p.chunks]
+    def _embed(self, pending: list[tuple[Prepared, Task, float]], writes: _Writes) -> None:
+        if not pending:
+            return
+        texts = [c.embedding_text for p, _, _ in pending for c in p.chunks]
         vectors = self.embedder.embed(texts) if texts else []
         self.listener.chunks_embedded(len(texts))
-        if texts:
-            self.index.bind_model(self.embedder.name, len(vectors[0]))
         offset = 0
-        for p in prepared:
-            p.vectors = vectors[offset : offset + len(p.chunks)]
-            offset += len(p.chunks)
-        self.index.write_files(
-            [
-                FileVersion(
-                    p.path,
-                    p.stat.size,
-                    p.stat.mtime_ns,
-                    p.content_hash,
-                    p.chunks,
-                    p.vectors,
-                    p.engine,
-                )
-                for p in prepared
-            ]
-        )
-        for p in prepared:
-            yield Change(
-                "updated" if p.existed else "added",
-                p.path,
-                chunks=len(p.chunks),
-                seconds=time.monotonic() - p.started,
+        for prepared, _, _ in pending:
+            prepared.vectors = vectors[offset : offset + len(prepared.chunks)]
+            offset += len(prepared.chunks)
+        writes.files(self.embedder.name, [(p, s, t.existed) for p, t, s in pending])
+
+
+class _Writes:
+    """Every index write of a sync, in order, on one thread of its own: vectors and
+    catalog rows of one batch go in while the next batch is embedded. The crash order is
+    the Index's own (vectors first, then one transaction); at most `WRITES_AHEAD` batches
+    wait, so memory stays bounded when writing is the slower side.
+
+    Changes are reported to the listener on the caller's thread, in the order written.
+    """
+
+    def __init__(self, index: Index, report: SyncReport, listener: SyncListener) -> None:
+        self.index = index
+        self.report = report
+        self.listener = listener
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write")
+        self._waiting: deque[Future[list[Change | None]]] = deque()
+
+    def __enter__(self) -> _Writes:
+        return self
+
+    def __exit__(self, kind: object, *_rest: object) -> None:
+        try:
+            if kind is None:
+                while self._waiting:
+                    self._done(self._waiting.popleft())
+        finally:
+            # On an error or Ctrl-C: the write in progress completes (a kill at any point is
+            # safe anyway), the ones not started are dropped; the next sync redoes them.
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, job: Callable[[], list[Change | None]], batch: bool = False) -> None:
+        self._waiting.append(self._pool.submit(job))
+        while self._waiting and (
+            self._waiting[0].done() or (batch and len(self._waiting) > WRITES_AHEAD)
+        ):
+            self._done(self._waiting.popleft())
+
+    def _done(self, future: Future[list[Change | None]]) -> None:
+        for change in future.result():
+            if change is not None:
+                self.report.count(change)
+                log.info("%s %s %s", change.kind, change.path, change.detail)
+            else:
+                self.report.unchanged += 1
+            self.listener.file_done(change)
+
+    def files(self, model: str, prepared: list[tuple[Prepared, float, bool]]) -> None:
+        def job() -> list[Change | None]:
+            with_text = [p for p, _, _ in prepared if p.vectors]
+            if with_text:
+                self.index.bind_model(model, len(with_text[0].vectors[0]))
+            self.index.write_files(
+                [
+                    FileVersion(
+                        p.path,
+                        p.stat.size,
+                        p.stat.mtime_ns,
+                        p.content_hash,
+                        p.chunks,
+                        p.vectors,
+                        p.engine,
+                    )
+                    for p, _, _ in prepared
+                ]
             )
+            now = time.monotonic()
+            return [
+                Change(
+                    "updated" if existed else "added",
+                    p.path,
+                    chunks=len(p.chunks),
+                    seconds=now - started,
+                )
+                for p, started, existed in prepared
+            ]
+
+        self._submit(job, batch=True)
+
+    def move(self, source: str, moved: Hashed) -> None:
+        def job() -> list[Change | None]:
+            self.index.move_file(source, moved.path, moved.stat.size, moved.stat.mtime_ns)
+            return [Change("moved", moved.path, source)]
+
+        self._submit(job)
+
+    def touch(self, touched: Touch) -> None:
+        def job() -> list[Change | None]:
+            self.index.catalog.touch_file(touched.path, touched.stat.size, touched.stat.mtime_ns)
+            return [None]
+
+        self._submit(job)
+
+    def failure(self, failed: Failure) -> None:
+        def job() -> list[Change | None]:
+            if failed.gone:
+                self.index.remove_file(failed.path)
+            else:
+                self.index.record_failure(
+                    failed.path,
+                    failed.stat.size,
+                    failed.stat.mtime_ns,
+                    failed.content_hash,
+                    failed.reason,
+                )
+            return [Change("failed", failed.path, failed.reason)]
+
+        self._submit(job)
+
+    def remove(self, path: str) -> None:
+        def job() -> list[Change | None]:
+            self.index.remove_file(path)
+            return [Change("removed", path)]
+
+        self._submit(job)
 
 
 def _failed_unread(record: FileRecord) -> bool:

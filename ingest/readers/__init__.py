@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from ingest.document import Document, UnreadableFile
 from ingest.ocr import OcrOptions
@@ -81,6 +82,23 @@ def parser(module: str, package: str) -> ModuleType:
         ) from exc
 
 
+def reader_reference(path: Path) -> tuple[str, str] | None:
+    """(module, name) of the reader for `path`'s suffix, for a worker process to import:
+    a reader registered at run time (a plugin, a test) reaches the workers this way."""
+    _load_all()
+    fn = _REGISTRY.get(path.suffix.lower())
+    return None if fn is None else (fn.__module__, fn.__qualname__)
+
+
+def register_reference(suffix: str, module: str, name: str) -> None:
+    """Register the reader `module`.`name` for `suffix` in this process (a worker)."""
+    _load_all()
+    target: Any = importlib.import_module(module)
+    for part in name.split("."):
+        target = getattr(target, part)
+    _REGISTRY[suffix.lower()] = target
+
+
 def read_document(data: bytes, path: Path, options: ReadOptions | None = None) -> Document:
     """Extract a Document from `data` (the content of `path`); raise UnreadableFile on failure."""
     _load_all()
@@ -91,7 +109,7 @@ def read_document(data: bytes, path: Path, options: ReadOptions | None = None) -
         raise UnreadableFile("empty file (0 bytes)")
     try:
         doc = fn(data, path, options or ReadOptions())
-    except UnreadableFile:
+    except (UnreadableFile, MemoryError):  # MemoryError: the worker's limit says why
         raise
     except Exception as exc:  # a parser's own error on malformed input
         raise UnreadableFile(f"cannot parse {path.suffix} file: {short_reason(exc)}") from exc
