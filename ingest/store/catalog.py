@@ -124,6 +124,10 @@ def vector_ids(doc_id: int, count: int) -> list[str]:
     return [chunk_id(doc_id, i) for i in range(count)]
 
 
+CommittedVersion = tuple[str, int, int, str, int, Sequence[Chunk], "str | None"]
+"""(path, size, mtime_ns, content hash, doc id, chunks, engine) of a file to commit."""
+
+
 class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -243,34 +247,44 @@ class Catalog:
     ) -> FileRecord | None:
         """Make `doc_id`'s vectors the file's, in one transaction; returns the row it
         replaced, whose vectors the caller deletes next (they are marked pending)."""
+        return self.commit_files([(path, size, mtime_ns, content_hash, doc_id, chunks, engine)])[0]
+
+    def commit_files(self, versions: Sequence[CommittedVersion]) -> list[FileRecord | None]:
+        """`commit_file` for a batch of files in one transaction: one commit (one fsync of
+        the WAL) instead of one per file, which cost as much as the rest of writing a
+        short file. All of the batch's vectors exist before it, as for one file."""
+        olds: list[FileRecord | None] = []
         with self.db:
-            old = self.file(path)
-            if old is not None and old.doc_id is not None:
-                self._drop_chunks(old)
-            self.db.executemany(
-                "INSERT INTO chunks(doc_id, idx, page_start, page_end, headings, heading_text,"
-                " char_start, char_end, text, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        doc_id,
-                        c.index,
-                        c.page_start,
-                        c.page_end,
-                        json.dumps(list(c.headings)),
-                        " ".join(c.headings),
-                        c.char_start,
-                        c.char_end,
-                        c.text,
-                        c.attachment,
-                    )
-                    for c in chunks
-                ],
-            )
-            self._upsert_file(
-                path, doc_id, size, mtime_ns, content_hash, "indexed", None, len(chunks), engine
-            )
-            self.db.execute("DELETE FROM pending_vectors WHERE doc_id = ?", (doc_id,))
-        return old
+            for path, size, mtime_ns, content_hash, doc_id, chunks, engine in versions:
+                old = self.file(path)
+                if old is not None and old.doc_id is not None:
+                    self._drop_chunks(old)
+                self.db.executemany(
+                    "INSERT INTO chunks(doc_id, idx, page_start, page_end, headings, heading_text,"
+                    " char_start, char_end, text, attachment)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            doc_id,
+                            c.index,
+                            c.page_start,
+                            c.page_end,
+                            json.dumps(list(c.headings)),
+                            " ".join(c.headings),
+                            c.char_start,
+                            c.char_end,
+                            c.text,
+                            c.attachment,
+                        )
+                        for c in chunks
+                    ],
+                )
+                self._upsert_file(
+                    path, doc_id, size, mtime_ns, content_hash, "indexed", None, len(chunks), engine
+                )
+                self.db.execute("DELETE FROM pending_vectors WHERE doc_id = ?", (doc_id,))
+                olds.append(old)
+        return olds
 
     def record_failure(
         self, path: str, size: int, mtime_ns: int, content_hash: str | None, reason: str

@@ -192,7 +192,8 @@ class Index:
 
     # -- writes ------------------------------------------------------------------------
     def write_files(self, files: Sequence[FileVersion]) -> None:
-        """Write several files' vectors in one vector-store call, then commit each row.
+        """Write several files' vectors in one vector-store call, then their rows in one
+        transaction.
 
         A Chroma write costs tens of milliseconds however few vectors it carries; paid per
         file, that was as much time as embedding a short file. Crash order still holds:
@@ -213,12 +214,12 @@ class Index:
             metadatas.extend(_metadata(doc_id, f.path, c) for c in f.chunks)
         if ids:
             self.vectors.add(ids, vectors, metadatas)
-        olds = [
-            self.catalog.commit_file(
-                f.path, f.size, f.mtime_ns, f.content_hash, doc_id, f.chunks, f.engine
-            )
-            for doc_id, f in zip(doc_ids, files, strict=True)
-        ]
+        olds = self.catalog.commit_files(
+            [
+                (f.path, f.size, f.mtime_ns, f.content_hash, doc_id, f.chunks, f.engine)
+                for doc_id, f in zip(doc_ids, files, strict=True)
+            ]
+        )
         self._drop_versions(olds)
 
     def record_failure(
