@@ -3,7 +3,8 @@
 Run by hand, never in the tests (timings on a shared 2-core machine are not assertions):
 
     python bench/bench_ingest.py throughput [--docs 1500]
-    python bench/bench_ingest.py overhead [--docs 1500]
+    python bench/bench_ingest.py overhead [--docs 1500] [--workers N]
+    python bench/bench_ingest.py overhead-compare --old-code DIR [--docs 0] [--rounds 2]
     python bench/bench_ingest.py reingest [--files 10000]
     python bench/bench_ingest.py memory [--chunks 100000] [--real-model]
 
@@ -231,13 +232,17 @@ def overhead(args: argparse.Namespace) -> dict[str, Any]:
     try:
         docs_dir = scifact_corpus(work / "corpus", args.docs)
         index = Index(work / "data")
+        index.vectors  # noqa: B018 - Chroma's import (a second) is no part of the per-chunk cost
+        # Older code has no workers option; --workers is for the pipeline's.
+        options = SyncOptions(workers=args.workers) if args.workers else SyncOptions()
         t = time.perf_counter()
-        report = Syncer(index, StandInEmbedder(), SyncOptions()).sync([docs_dir])
+        report = Syncer(index, StandInEmbedder(), options).sync([docs_dir])
         seconds = time.perf_counter() - t
         index.close()
         return {
             "bench": "overhead",
             "code": str(ROOT),
+            "workers": args.workers,
             "docs": report.added,
             "chunks": report.chunks_embedded,
             "seconds": round(seconds, 2),
@@ -245,6 +250,36 @@ def overhead(args: argparse.Namespace) -> dict[str, Any]:
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def overhead_compare(args: argparse.Namespace) -> dict[str, Any]:
+    """`overhead` of the code before (`--old-code`, a checkout) and of this code with 1
+    reader process, 2, and one per core, each in a process of its own, round after round
+    in rotating order so load from other work falls on all of them."""
+    cores = os.cpu_count() or 1
+    variants: dict[str, tuple[Path, list[str]]] = {
+        "before": (args.old_code, []),
+        **{f"workers {w}": (ROOT, ["--workers", str(w)]) for w in sorted({1, 2, cores})},
+    }
+    runs: dict[str, list[float]] = {name: [] for name in variants}
+    chunks: dict[str, int] = {}
+    names = list(variants)
+    for r in range(args.rounds):
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            code, extra = variants[name]
+            env = dict(os.environ, BENCH_CODE_ROOT=str(code))
+            env.pop("PYTHONPATH", None)
+            command = [sys.executable, __file__, "overhead", "--docs", str(args.docs), *extra]
+            done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            runs[name].append(result["ms_per_chunk"])
+            chunks[name] = result["chunks"]
+    return {
+        "bench": "overhead-compare",
+        "chunks": chunks,
+        "ms_per_chunk": runs,
+        "ms_per_chunk_best": {k: min(v) for k, v in runs.items()},
+    }
 
 
 # -- 2. unchanged re-ingest ---------------------------------------------------------------
@@ -418,6 +453,11 @@ def main() -> None:
     p.add_argument("--backend", default="auto", choices=["auto", "onnx-int8", "torch"])
     p = sub.add_parser("overhead")
     p.add_argument("--docs", type=int, default=1500, help="first N SciFact docs; 0 = all")
+    p.add_argument("--workers", type=int, help="reader processes (default: one per core)")
+    p = sub.add_parser("overhead-compare")
+    p.add_argument("--docs", type=int, default=0, help="first N SciFact docs; 0 = all")
+    p.add_argument("--old-code", type=Path, required=True, help="a checkout of the code before")
+    p.add_argument("--rounds", type=int, default=2)
     p = sub.add_parser("reingest")
     p.add_argument("--files", type=int, default=10_000)
     p = sub.add_parser("memory")
@@ -436,6 +476,7 @@ def main() -> None:
     result = {
         "throughput": throughput,
         "overhead": overhead,
+        "overhead-compare": overhead_compare,
         "reingest": reingest,
         "memory": memory,
     }[args.bench](args)

@@ -41,6 +41,7 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 POLL_SECONDS = 0.1  # how often deadlines are checked while waiting for results
 MEMORY_EVERY = 0.5  # how often the resident memory of busy workers is summed
+QUEUED_PER_WORKER = 2  # files sent to a worker at once: the next waits in its pipe
 PROGRESS_EVERY = 0.2  # at most this often a worker sends a progress report
 
 
@@ -81,7 +82,8 @@ class ReaderBug(RuntimeError):
 
 
 class _Worker:
-    """One worker process and the file it is reading."""
+    """One worker process and the files sent to it: the first is being read, the others
+    wait in its pipe, so it never idles while the parent is busy elsewhere."""
 
     def __init__(self, setup: ChunkSetup, limits: Limits) -> None:
         task_read, self._tasks_fd = os.pipe()
@@ -102,21 +104,44 @@ class _Worker:
         self.results = Connection(self._results_fd, writable=False)
         level = logging.getLogger("ingest").getEffectiveLevel()
         self.tasks.send((setup, limits.memory_bytes, level))
-        self.task: Task | None = None
-        self.digest: str | None = None
+        self.limits = limits
+        self.queued: deque[Task] = deque()
+        self.digest: str | None = None  # of the file being read, once the worker said
         self.started = self.deadline = 0.0
         self.resident_before = 0
 
-    def assign(self, task: Task, seconds: float) -> None:
-        self.task, self.digest = task, None
-        self.resident_before = self.resident()
-        self.started = time.monotonic()
-        self.deadline = self.started + seconds
+    def assign(self, task: Task) -> None:
+        self.queued.append(task)
+        if len(self.queued) == 1:
+            self._begin()
         self.tasks.send(("read", task))
 
+    def _begin(self) -> None:
+        """The first queued file is now the one being read: its limits start."""
+        self.digest = None
+        self.resident_before = self.resident() if self.limits.memory_bytes else 0
+        self.started = time.monotonic()
+        self.renew()
+
+    def renew(self) -> None:
+        self.deadline = time.monotonic() + self.limits.seconds
+
     def finished(self, outcome: Outcome) -> Finished:
-        assert self.task is not None
-        return Finished(self.task, outcome, self.started)
+        """The file being read is done; the next queued one starts."""
+        event = Finished(self.queued.popleft(), outcome, self.started)
+        if self.queued:
+            self._begin()
+        return event
+
+    def give_up(self, reason: str) -> tuple[Finished, list[Task]]:
+        """End the worker: its file fails with `reason`, the files queued behind it go back."""
+        task = self.queued.popleft()
+        rest = list(self.queued)
+        self.queued.clear()
+        self.end()
+        return Finished(
+            task, Failure(task.path, task.stat, self.digest, reason), self.started
+        ), rest
 
     def resident(self) -> int:
         """Resident bytes of the worker and every process it started (Linux); 0 elsewhere."""
@@ -136,9 +161,11 @@ class _Worker:
                 continue  # gone meanwhile, or no /proc
         return total
 
-    def failure(self, reason: str) -> Failure:
-        assert self.task is not None
-        return Failure(self.task.path, self.task.stat, self.digest, reason)
+    def too_big(self) -> bool:
+        """The worker and what it started (OCR's Tesseract) hold more than the limit beyond
+        what the worker held before this file."""
+        limit = self.limits.memory_bytes
+        return limit is not None and self.resident() - self.resident_before > limit
 
     def crash_reason(self) -> str:
         code = self.proc.wait(timeout=5)
@@ -172,7 +199,7 @@ class ReaderPool:
         self.setup = setup
         self.size = max(1, size)
         self.limits = limits
-        self._idle: list[_Worker] = []
+        self._workers: list[_Worker] = []
         self._lock = threading.Lock()  # one sync at a time per pool
 
     def run(
@@ -189,71 +216,66 @@ class ReaderPool:
     def _run(
         self, queue: deque[Task], moved_hashes: frozenset[str], stop: threading.Event
     ) -> Iterator[Event]:
-        for worker in self._idle:
+        live = self._workers
+        for worker in live:
             worker.tasks.send(("moves", moved_hashes))
-        idle, busy = self._idle, {}
         next_weighing = 0.0
         try:
-            while (queue or busy) and not stop.is_set():
-                while queue and (idle or len(busy) < self.size):
-                    worker = idle.pop() if idle else self._start(moved_hashes)
-                    worker.assign(queue.popleft(), self.limits.seconds)
-                    busy[worker.results] = worker
+            while (queue or any(w.queued for w in live)) and not stop.is_set():
+                # A new worker only when every one has work: one file starts one process.
+                if queue and len(live) < self.size and all(w.queued for w in live):
+                    live.append(self._start(moved_hashes))
+                for worker in sorted(live, key=lambda w: len(w.queued)):
+                    while queue and len(worker.queued) < QUEUED_PER_WORKER:
+                        worker.assign(queue.popleft())
+                busy = {w.results: w for w in live if w.queued}
                 for conn in wait(list(busy), timeout=POLL_SECONDS):
                     worker = busy[conn]  # type: ignore[index]
-                    event, keep = self._receive(worker)
+                    event, requeue = self._receive(worker)
+                    if requeue is not None:
+                        live.remove(worker)
+                        queue.extendleft(reversed(requeue))
                     if event is not None:
                         yield event
-                    if isinstance(event, Finished):
-                        del busy[conn]  # type: ignore[arg-type]
-                        if keep:
-                            worker.task = None
-                            idle.append(worker)
-                        else:
-                            worker.end()
                 now = time.monotonic()
                 weigh = self.limits.memory_bytes is not None and now >= next_weighing
                 if weigh:
                     next_weighing = now + MEMORY_EVERY
-                for conn, worker in list(busy.items()):
+                for worker in [w for w in live if w.queued]:
                     reason = None
                     if now > worker.deadline:
                         reason = self.limits.time_reason()
-                    elif weigh and self._too_big(worker):
+                    elif weigh and worker.too_big():
                         reason = self.limits.memory_reason()
                     if reason is not None:
-                        del busy[conn]
-                        worker.end()
-                        yield worker.finished(worker.failure(reason))
+                        live.remove(worker)
+                        finished, requeue = worker.give_up(reason)
+                        queue.extendleft(reversed(requeue))
+                        yield finished
         finally:
-            for worker in busy.values():  # the caller stopped early: nothing half-read stays
+            for worker in [w for w in live if w.queued]:  # stopped early: nothing half-read
+                live.remove(worker)
                 worker.end()
 
-    def _receive(self, worker: _Worker) -> tuple[Event | None, bool]:
-        """The worker's next message as an event, and whether the worker lives on."""
-        assert worker.task is not None
+    def _receive(self, worker: _Worker) -> tuple[Event | None, list[Task] | None]:
+        """The worker's next message as an event, and, when the worker is gone, the files
+        that were queued behind the one it failed on."""
         try:
             message = worker.results.recv()
         except (EOFError, OSError):
-            return worker.finished(worker.failure(worker.crash_reason())), False
+            return worker.give_up(worker.crash_reason())
         kind = message[0]
         if kind == "done":
-            return worker.finished(message[1]), True
-        worker.deadline = time.monotonic() + self.limits.seconds
+            return worker.finished(message[1]), None
+        worker.renew()
         if kind == "hashed":
             worker.digest = message[1]
-            return None, True
+            return None, None
         if kind == "progress":
-            return Progress(worker.task.path, *message[1:]), True
+            return Progress(worker.queued[0].path, *message[1:]), None
         if kind == "memory":
-            return worker.finished(worker.failure(self.limits.memory_reason())), False
-        raise ReaderBug(f"reading {worker.task.path} failed: {message[1]}")
-
-    def _too_big(self, worker: _Worker) -> bool:
-        """The worker and what it started (OCR's Tesseract) hold more than the limit
-        beyond what the worker held before this file."""
-        assert self.limits.memory_bytes is not None
-        return worker.resident() - worker.resident_before > self.limits.memory_bytes
+            return worker.give_up(self.limits.memory_reason())
+        raise ReaderBug(f"reading {worker.queued[0].path} failed: {message[1]}")
 
     def _start(self, moved_hashes: frozenset[str]) -> _Worker:
         worker = _Worker(self.setup, self.limits)
@@ -262,9 +284,9 @@ class ReaderPool:
 
     def close(self) -> None:
         with self._lock:
-            for worker in self._idle:
+            for worker in self._workers:
                 worker.stop()
-            self._idle.clear()
+            self._workers.clear()
 
 
 _pools: dict[tuple[ChunkSetup, int, Limits], ReaderPool] = {}

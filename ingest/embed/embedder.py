@@ -105,8 +105,11 @@ class Embedder:
         return self._tokenizer
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        """Tokens of each text as the model sees them, special tokens included."""
-        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        """Tokens of each text as the model sees them, special tokens included. The chunker
+        counts every piece this way: `encode_batch_fast` skips the character offsets that
+        counting does not need (a sixth of a reader worker's time)."""
+        encode = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
+        encodings = encode(list(texts), add_special_tokens=True)
         return [len(e.ids) for e in encodings]
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
