@@ -254,36 +254,39 @@ class Catalog:
         the WAL) instead of one per file, which cost as much as the rest of writing a
         short file. All of the batch's vectors exist before it, as for one file."""
         olds: list[FileRecord | None] = []
+        rows = []
         with self.db:
             for path, size, mtime_ns, content_hash, doc_id, chunks, engine in versions:
                 old = self.file(path)
                 if old is not None and old.doc_id is not None:
                     self._drop_chunks(old)
-                self.db.executemany(
-                    "INSERT INTO chunks(doc_id, idx, page_start, page_end, headings, heading_text,"
-                    " char_start, char_end, text, attachment)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            doc_id,
-                            c.index,
-                            c.page_start,
-                            c.page_end,
-                            json.dumps(list(c.headings)),
-                            " ".join(c.headings),
-                            c.char_start,
-                            c.char_end,
-                            c.text,
-                            c.attachment,
-                        )
-                        for c in chunks
-                    ],
+                rows.extend(
+                    (
+                        doc_id,
+                        c.index,
+                        c.page_start,
+                        c.page_end,
+                        json.dumps(list(c.headings)),
+                        " ".join(c.headings),
+                        c.char_start,
+                        c.char_end,
+                        c.text,
+                        c.attachment,
+                    )
+                    for c in chunks
                 )
                 self._upsert_file(
                     path, doc_id, size, mtime_ns, content_hash, "indexed", None, len(chunks), engine
                 )
-                self.db.execute("DELETE FROM pending_vectors WHERE doc_id = ?", (doc_id,))
                 olds.append(old)
+            self.db.executemany(
+                "INSERT INTO chunks(doc_id, idx, page_start, page_end, headings, heading_text,"
+                " char_start, char_end, text, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self.db.executemany(
+                "DELETE FROM pending_vectors WHERE doc_id = ?", [(v[4],) for v in versions]
+            )
         return olds
 
     def record_failure(
