@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.models.base import Backend, Message
 from assistant.retrieve import Passage
@@ -87,6 +88,10 @@ class Answer:
     model: str
     unknown_citations: list[int] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    abstained: bool = False
+    statements: list[Any] = field(default_factory=list)
+    fallback: bool = False
+    mode: str = "generative"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -228,6 +233,10 @@ class AnswerStream:
         self.text = ""
         self.result: Answer | None = None
 
+    @property
+    def passages(self) -> list[Passage]:
+        return self.prompt.passages
+
     def __iter__(self) -> Iterator[str]:
         started = time.perf_counter()
         if self.prompt.passages:
@@ -259,6 +268,7 @@ class AnswerStream:
             self.backend.model,
             unknown,
             dict(self.timings),
+            abstained=self.text.strip().startswith("The documents do not say"),
         )
         return self.result
 

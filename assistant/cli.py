@@ -554,6 +554,73 @@ def evaluate(
         )
 
 
+@app.command(name="eval-qa")
+def evaluate_qa(
+    squad_file: Annotated[Path, typer.Argument(help="A SQuAD 2.0-layout JSON file.")],
+    sample: Annotated[
+        int | None, typer.Option("--sample", help="Ask N questions drawn at random.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="The seed of the --sample draw.")] = 0,
+    backend: Annotated[str | None, typer.Option(help="auto, ollama, openai or llamacpp.")] = None,
+    model: Annotated[str | None, typer.Option(help="The model name on the server.")] = None,
+    model_path: Annotated[
+        str | None, typer.Option(help="A GGUF file for the embedded llamacpp backend.")
+    ] = None,
+    details: Annotated[
+        Path | None, typer.Option(help="Write one JSON line per question to this file.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Score answers on SQuAD 2.0-layout questions: gold answer found, cited, abstentions."""
+    from assistant.models import open_backend
+    from assistant.qa_eval_run import run_eval_qa
+
+    if sample is not None and sample < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--sample")
+    cfg = settings(backend=backend, model=model, model_path=model_path)
+    chosen = open_backend(cfg)
+    report = run_eval_qa(
+        cfg,
+        squad_file,
+        chosen,
+        sample=sample,
+        seed=seed,
+        progress=None if as_json else err,
+        details=details,
+    )
+    if as_json:
+        emit_json(report)
+        return
+    _print_qa_report(report)
+
+
+def _print_qa_report(report: dict[str, Any]) -> None:
+    def pct(key: str) -> str:
+        value = report[key]
+        return "n/a" if value is None else f"{value * 100:.1f}%"
+
+    typer.echo(
+        f"{report['questions']} questions ({report['answerable']} answerable, "
+        f"{report['unanswerable']} unanswerable); answers: {report['answer_mode']}"
+        + (f" by {report['backend']} ({report['model']})" if report["backend"] else "")
+    )
+    latency = f"{report['latency_ms_p50']:.0f} / {report['latency_ms_p95']:.0f} ms"
+    rows = [
+        ("answer contains a gold answer (of answerable)", pct("answer_contains_gold")),
+        ("a cited source holds it (of answered answerable)", pct("cited_source_holds_gold")),
+        ("a retrieved passage holds it (of answerable)", pct("retrieved_holds_gold")),
+        ("unanswerable questions abstained", pct("abstained_unanswerable")),
+        ("answerable questions abstained", pct("abstained_answerable")),
+        ("statements marked unsupported", pct("statements_unsupported")),
+        ("answers replaced by the quoted evidence", pct("fallback_to_quote")),
+        ("answer length, median words (answered)", f"{report['answer_words_median']:g}"),
+        ("latency p50 / p95", latency),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        typer.echo(f"  {name:<{width}}  {value}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """The console script: run the app, turning user errors into one line and an exit code."""
     try:

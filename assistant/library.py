@@ -310,7 +310,7 @@ def open_backend(settings: Settings) -> Backend:
 def ask(
     settings: Settings,
     retriever: Retriever,
-    backend: Backend,
+    backend: Backend | None,
     question: str,
     path_filter: PathFilter | None = None,
     history: Sequence[Turn] = (),

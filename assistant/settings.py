@@ -70,6 +70,7 @@ class Settings:
     k: int = 5
     temperature: float = 0.1
     max_answer_tokens: int = 400
+    answer_mode: str = "auto"  # extractive, generative or auto
     # How a chat follow-up becomes a search query: auto, rule or model
     rewrite: str = "auto"
     # Privacy: hosts beyond loopback that the user says are theirs
