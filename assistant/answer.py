@@ -11,8 +11,17 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from assistant.evidence.abstain import should_abstain
+from assistant.evidence.claims import Statement, check_answer
+from assistant.evidence.compose import (
+    ABSTAIN_ANSWER,
+    FALLBACK_NOTE,
+    compact_passages,
+    extractive_answer,
+    written,
+)
+from assistant.evidence.select import Embed, Evidence
 from assistant.models.base import Backend, Message
 from assistant.retrieve import Passage
 
@@ -30,6 +39,7 @@ Do not guess and do not use outside knowledge.
 NO_PASSAGES_ANSWER = "The documents do not say: nothing in the index matches this question."
 _CITATION = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _BLOCK_TAGS = re.compile(r"</?\s*documents?\s*>", re.IGNORECASE)
+EVIDENCE_SHOWN = 3  # best evidence sentences listed in --json
 # The prompt budget, in the model's tokens:
 PROMPT_MARGIN = 32  # the chat template's own markup around the messages
 # "<documents>", "</documents>", "Question:" and the line breaks around the passages.
@@ -53,8 +63,9 @@ class Turn:
 @dataclass
 class Prompt:
     messages: list[Message]
-    passages: list[Passage]  # the passages that fitted, numbered from 1 in this order
+    passages: list[Passage]  # the passages that fitted, in this order
     tokens: int
+    numbers: list[int] = field(default_factory=list)  # the [n] each is labelled with
 
 
 @dataclass
@@ -62,6 +73,8 @@ class Source:
     n: int
     passage: Passage
     cited: bool
+    statements: list[int] = field(default_factory=list)  # 1-based numbers of those citing it
+    quotes: list[str] = field(default_factory=list)  # its sentences they rest on
 
     def as_dict(self) -> dict[str, object]:
         p = self.passage
@@ -76,6 +89,8 @@ class Source:
             "text": p.text,
             "chunk": p.first,  # what `read_passage` opens the file's text around
             "cited": self.cited,
+            "statements": self.statements,
+            "quotes": self.quotes,
         }
 
 
@@ -88,16 +103,24 @@ class Answer:
     model: str
     unknown_citations: list[int] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    abstained: bool = False
-    statements: list[Any] = field(default_factory=list)
-    fallback: bool = False
-    mode: str = "generative"
+    mode: str = "generative"  # how it was made: extractive or generative
+    abstained: bool = False  # the system found no evidence that answers the question
+    statements: list[Statement] = field(default_factory=list)
+    fallback: bool = False  # no statement of the model's held up: the evidence is quoted
+    draft: str = ""  # the model's own text, before checking
+    evidence: list[dict[str, object]] = field(default_factory=list)  # the best sentences
 
     def as_dict(self) -> dict[str, object]:
         return {
             "question": self.question,
             "answer": self.text,
+            "mode": self.mode,
+            "abstained": self.abstained,
+            "fallback": self.fallback,
+            "statements": [s.as_dict() for s in self.statements],
             "sources": [s.as_dict() for s in self.sources],
+            "evidence": self.evidence,
+            "draft": self.draft,
             "unknown_citations": self.unknown_citations,
             "backend": self.backend,
             "model": self.model,
@@ -123,10 +146,13 @@ def build_prompt(
     count_tokens: Callable[[str], int],
     budget: int,
     history: Sequence[Turn] = (),
+    numbers: Sequence[int] | None = None,
 ) -> Prompt:
     """Fit as many passages (best first) as the model's budget allows, in its own tokens.
 
-    `budget` is the prompt's share of the context window (the window minus the answer).
+    `budget` is the prompt's share of the context window (the window minus the answer);
+    `numbers` labels each passage (by default 1, 2, ...), so compact evidence keeps the
+    numbers of the sources it was cut from.
     A passage that does not fit whole is cut to the tokens left, if that leaves something
     worth reading; history is dropped oldest first before any passage is.
     """
@@ -142,9 +168,11 @@ def build_prompt(
         turns.pop(0)
     used = fixed + sum(_turn_cost(t, count_tokens) for t in turns)
     fitted: list[Passage] = []
+    labels: list[int] = []
     blocks: list[str] = []
-    for passage in passages:
-        label = passage_label(len(fitted) + 1, passage)
+    for position, passage in enumerate(passages):
+        number = numbers[position] if numbers is not None else position + 1
+        label = passage_label(number, passage)
         text = _quoted(passage.text)
         cost = count_tokens(label) + count_tokens(text) + PASSAGE_SEPARATOR_TOKENS
         if used + cost > budget:
@@ -154,6 +182,7 @@ def build_prompt(
             text = _truncate(text, room, count_tokens)
             cost = count_tokens(label) + count_tokens(text) + PASSAGE_SEPARATOR_TOKENS
         fitted.append(passage)
+        labels.append(number)
         blocks.append(f"{label}\n{text}")
         used += cost
     documents = "\n\n".join(blocks) if blocks else "(no passages)"
@@ -164,7 +193,7 @@ def build_prompt(
     messages.append(
         Message("user", f"<documents>\n{documents}\n</documents>\n\nQuestion: {question}")
     )
-    return Prompt(messages, fitted, used)
+    return Prompt(messages, fitted, used, labels)
 
 
 def _turn_cost(turn: Turn, count_tokens: Callable[[str], int]) -> int:
@@ -209,81 +238,181 @@ def map_citations(text: str, passages: Sequence[Passage]) -> tuple[list[Source],
 
 
 class AnswerStream:
-    """Streams an answer's text, then holds the finished Answer in `.result`.
+    """Streams an answer's text, then holds the finished, checked Answer in `.result`.
 
-    Iterating yields tokens as the model produces them; the caller may stop early
-    (Esc in the TUI), and `.result` then holds what was produced so far.
+    Iterating yields the model's tokens as it writes them (the draft: a face may show it
+    while it grows), or the whole text at once for a quote or an abstention; the caller
+    may stop early (Esc in the TUI), and `finish()` then checks what was produced so far.
     """
 
-    def __init__(
-        self,
-        question: str,
-        prompt: Prompt,
-        backend: Backend,
-        max_tokens: int,
-        temperature: float,
-        retrieve_ms: float,
-    ) -> None:
+    def __init__(self, question: str, plan: AnswerPlan) -> None:
         self.question = question
-        self.prompt = prompt
-        self.backend = backend
-        self.max_tokens = max_tokens
-        self.temperature = temperature
-        self.timings = {"retrieve_ms": retrieve_ms}
+        self.plan = plan
+        self.timings = dict(plan.timings)
         self.text = ""
         self.result: Answer | None = None
 
     @property
     def passages(self) -> list[Passage]:
-        return self.prompt.passages
+        return self.plan.evidence.passages
+
+    @property
+    def mode(self) -> str:
+        return self.plan.mode
+
+    @property
+    def backend(self) -> Backend | None:
+        """The backend that writes this answer; None when no model is asked."""
+        return self.plan.backend if self.plan.prompt is not None else None
+
+    @property
+    def prompt(self) -> Prompt | None:
+        """What the model is sent; None for a quoted answer or an abstention."""
+        return self.plan.prompt
+
+    @property
+    def max_tokens(self) -> int:
+        return self.plan.max_tokens
 
     def __iter__(self) -> Iterator[str]:
         started = time.perf_counter()
-        if self.prompt.passages:
-            for token in self.backend.stream_chat(
-                self.prompt.messages, max_tokens=self.max_tokens, temperature=self.temperature
+        plan = self.plan
+        if plan.prompt is not None and plan.backend is not None:
+            for token in plan.backend.stream_chat(
+                plan.prompt.messages, max_tokens=plan.max_tokens, temperature=plan.temperature
             ):
                 if not self.text:
-                    self.timings["first_token_ms"] = (time.perf_counter() - started) * 1000
+                    self.timings["first_token_ms"] = self._since(started)
                 self.text += token
                 yield token
         else:
-            self.text = NO_PASSAGES_ANSWER
-            self.timings["first_token_ms"] = 0.0
+            self.text = self._fixed_text()
+            self.timings["first_token_ms"] = self._since(started)
             yield self.text
-        self.timings["total_ms"] = (
-            self.timings["retrieve_ms"] + (time.perf_counter() - started) * 1000
-        )
+        self.timings["total_ms"] = self._since(started)
         self.finish()
 
+    def _since(self, started: float) -> float:
+        return self.timings.get("before_ms", 0.0) + (time.perf_counter() - started) * 1000
+
+    def _fixed_text(self) -> str:
+        if not self.passages:
+            return NO_PASSAGES_ANSWER
+        if self.plan.abstained:
+            return ABSTAIN_ANSWER
+        return extractive_answer(self.plan.evidence)[0]
+
     def finish(self) -> Answer:
-        sources, unknown = map_citations(self.text, self.prompt.passages)
+        """Check the text against the evidence and attach the citations."""
+        plan = self.plan
+        evidence = plan.evidence
+        started = time.perf_counter()
+        fallback = False
+        draft = ""
+        unknown: list[int] = []
+        if not self.passages or plan.abstained:
+            text, statements = self._fixed_text(), []
+        elif plan.prompt is None:
+            text, statements = extractive_answer(evidence)
+        else:
+            draft = self.text.strip()
+            statements = check_answer(draft, evidence, plan.embed)
+            unknown = [n for n in cited_numbers(draft) if n not in plan.prompt.numbers]
+            if any(s.supported for s in statements):
+                text = written(statements)
+            else:
+                fallback = True
+                quoted, quoted_statements = extractive_answer(evidence)
+                text = f"{FALLBACK_NOTE} {quoted}"
+                statements = statements + quoted_statements
+        self.timings["check_ms"] = (time.perf_counter() - started) * 1000
         self.timings.setdefault("first_token_ms", 0.0)
-        self.timings.setdefault("total_ms", self.timings["retrieve_ms"])
+        self.timings["total_ms"] = (
+            max(self.timings.get("total_ms", 0.0), self.timings.get("before_ms", 0.0))
+            + self.timings["check_ms"]
+        )
+        backend = plan.backend
         self.result = Answer(
             self.question,
-            self.text.strip(),
-            sources if self.prompt.passages else [],
-            self.backend.name,
-            self.backend.model,
+            text.strip(),
+            cited_sources(evidence.passages, statements),
+            backend.name if backend is not None and plan.prompt is not None else "none",
+            backend.model if backend is not None and plan.prompt is not None else "",
             unknown,
-            dict(self.timings),
-            abstained=self.text.strip().startswith("The documents do not say"),
+            {k: v for k, v in self.timings.items() if k != "before_ms"},
+            mode=plan.mode,
+            abstained=plan.abstained,
+            statements=statements,
+            fallback=fallback,
+            draft=draft,
+            evidence=[
+                {"source": c.source, "text": c.text, "score": round(c.score, 3)}
+                for c in evidence.candidates[:EVIDENCE_SHOWN]
+            ],
         )
         return self.result
 
 
+def cited_sources(passages: Sequence[Passage], statements: Sequence[Statement]) -> list[Source]:
+    """Every passage, numbered, with the supported statements that cite it and the
+    sentences they rest on; a passage no statement cites is listed uncited."""
+    sources = []
+    for n, passage in enumerate(passages, 1):
+        citing = [i for i, s in enumerate(statements, 1) if s.supported and n in s.citations]
+        quotes = list(dict.fromkeys(statements[i - 1].evidence for i in citing))
+        sources.append(Source(n, passage, bool(citing), citing, quotes))
+    return sources
+
+
+@dataclass
+class AnswerPlan:
+    """What an answer will be made of, decided before any model is asked."""
+
+    evidence: Evidence
+    mode: str  # extractive or generative
+    abstained: bool
+    embed: Embed
+    backend: Backend | None = None
+    prompt: Prompt | None = None  # None: no model is asked
+    max_tokens: int = 0
+    temperature: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
 def answer_stream(
     question: str,
-    passages: Sequence[Passage],
-    backend: Backend,
+    evidence: Evidence,
+    backend: Backend | None,
     *,
-    max_answer_tokens: int,
-    temperature: float,
+    embed: Embed,
+    mode: str = "generative",
+    max_answer_tokens: int = 400,
+    temperature: float = 0.1,
+    evidence_sentences: int = 0,
     retrieve_ms: float = 0.0,
     history: Sequence[Turn] = (),
 ) -> AnswerStream:
-    """Prompt the backend with the passages that fit its window; iterate for the tokens."""
-    budget = backend.context_tokens - max_answer_tokens
-    prompt = build_prompt(question, passages, backend.count_tokens, budget, history)
-    return AnswerStream(question, prompt, backend, max_answer_tokens, temperature, retrieve_ms)
+    """Plan the answer: abstain when the evidence does not answer, quote it in extractive
+    mode, else prompt the backend with the compact evidence (its best `evidence_sentences`
+    sentences and their neighbours) or, when that is 0, the passages that fit its window."""
+    started = time.perf_counter()
+    abstained = bool(evidence.passages) and should_abstain(evidence)
+    plan = AnswerPlan(evidence, mode, abstained, embed, backend)
+    if mode == "generative" and evidence.passages and not abstained:
+        if backend is None:
+            raise ValueError("generative answers need a backend")
+        if evidence_sentences > 0:
+            passages, numbers = compact_passages(evidence, evidence_sentences)
+        else:
+            passages, numbers = list(evidence.passages), list(range(1, len(evidence.passages) + 1))
+        budget = backend.context_tokens - max_answer_tokens
+        plan.prompt = build_prompt(
+            question, passages, backend.count_tokens, budget, history, numbers
+        )
+        plan.max_tokens, plan.temperature = max_answer_tokens, temperature
+    plan.timings = {
+        "retrieve_ms": retrieve_ms,
+        "plan_ms": (time.perf_counter() - started) * 1000,
+    }
+    plan.timings["before_ms"] = retrieve_ms + plan.timings["plan_ms"]
+    return AnswerStream(question, plan)

@@ -34,6 +34,7 @@ _state: dict[str, Any] = {}
 
 SEARCH_SNIPPET_CHARS = 300  # `search` shows more of each passage: it is all there is
 SOURCE_SNIPPET_CHARS = 160  # under an answer, a reminder of each source
+QUOTE_SNIPPET_CHARS = 240  # under an answer, the sentence of a source a statement rests on
 
 
 def settings(**flags: Any) -> Settings:
@@ -368,52 +369,118 @@ def search(
         typer.echo("    " + snippet(source["text"], SEARCH_SNIPPET_CHARS))
 
 
+AnswerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--answer",
+        help="extractive (quote the documents, no model), generative (the model writes, "
+        "every statement checked) or auto (extractive for a model too small to write well).",
+    ),
+]
+
+
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="Your question.")],
     backend: BackendOption = None,
     model: ModelOption = None,
     model_path: ModelPathOption = None,
+    answer_mode: AnswerOption = None,
     k: KOption = None,
     within: InOption = None,
     types: TypeOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Answer a question from your documents, citing file and page."""
+    """Answer a question from your documents, every statement checked and cited."""
     from assistant import library
 
-    cfg = settings(backend=backend, model=model, model_path=model_path, k=k)
+    cfg = settings(
+        backend=backend, model=model, model_path=model_path, k=k, answer_mode=answer_mode
+    )
     retriever = library.open_retriever(cfg)
     path_filter = _path_filter(within, types)
     retriever.check_filter(path_filter)  # before a model loads for nothing
-    chosen = library.open_backend(cfg)
+    chosen = library.open_answerer(cfg)
     if not as_json:
-        err(f"answering with {chosen.name} ({chosen.model})")
+        err(
+            f"answering with {chosen.name} ({chosen.model}); every statement is checked"
+            if chosen is not None
+            else "answering with quotes from the documents (extractive: no model)"
+        )
     stream = library.ask(cfg, retriever, chosen, question, path_filter)
-    for token in stream:
-        if not as_json:
-            sys.stdout.write(token)
-            sys.stdout.flush()
+    progress = sys.stderr.isatty() and not as_json and stream.mode == "generative"
+    for _n, _token in enumerate(stream, 1):
+        if progress:
+            sys.stderr.write(f"\rwriting … {_n} tokens")
+            sys.stderr.flush()
+    if progress:
+        sys.stderr.write("\r\033[K")
     answer = stream.result or stream.finish()
     if as_json:
         emit_json(answer.as_dict())
         return
-    typer.echo("")
-    if answer.sources:
-        cited = any(s.cited for s in answer.sources)
-        typer.echo("\nSources:" if cited else "\nPassages given to the model (it cited none):")
-        for source in answer.sources:
+    print_answer(answer)
+
+
+def print_answer(answer: Any) -> None:
+    """The checked answer, what did not hold up and why, then its sources and quotes."""
+    typer.echo(answer.text)
+    unsupported = [s for s in answer.statements if not s.supported]
+    if unsupported:
+        typer.echo("\nNot supported by the documents (the model's words, not theirs):")
+        for statement in unsupported:
+            typer.echo(f"  - {statement.text} ({statement.reason})")
+    cited = [s for s in answer.sources if s.cited]
+    if cited:
+        typer.echo("\nSources:")
+        for source in cited:
             typer.echo(
                 f"  [{source.n}] {source.passage.location()}"
                 + (f" · {source.passage.heading}" if source.passage.headings else "")
             )
+            for line in source.quotes:
+                typer.echo(f"      \u201c{snippet(line, QUOTE_SNIPPET_CHARS)}\u201d")
+    others = [s for s in answer.sources if not s.cited]
+    if others:
+        typer.echo("\nAlso retrieved:" if cited else "\nPassages found:")
+        for source in others:
+            typer.echo(f"  [{source.n}] {source.passage.location()}")
             typer.echo(f"      {snippet(source.passage.text, SOURCE_SNIPPET_CHARS)}")
     if answer.unknown_citations:
         err(
-            "note: the answer cites passages that do not exist: "
+            "note: the model cited passages that do not exist: "
             + ", ".join(f"[{n}]" for n in answer.unknown_citations)
-            + " (dropped)"
+            + " (its citations are replaced by the system's)"
         )
+
+
+@app.command()
+def summarize(
+    path: Annotated[Path, typer.Argument(help="An indexed file to summarise.")],
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    model_path: ModelPathOption = None,
+    answer_mode: AnswerOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Summarise a whole file section by section, every sentence cited to its page."""
+    from assistant import library
+
+    cfg = settings(backend=backend, model=model, model_path=model_path, answer_mode=answer_mode)
+    chosen = library.open_answerer(cfg)
+    if not as_json:
+        err(
+            f"summarising with {chosen.name} ({chosen.model}); every sentence is checked"
+            if chosen is not None
+            else "summarising with key sentences quoted from the file (extractive: no model)"
+        )
+    result = library.summarize(cfg, path, chosen)
+    if as_json:
+        emit_json(result.as_dict())
+        return
+    from assistant.summary import summary_text
+
+    typer.echo(summary_text(result))
 
 
 @app.command()
@@ -482,11 +549,9 @@ def serve(
     poll: Annotated[bool, typer.Option("--poll", help="Watch by polling (network drives).")] = (
         False
     ),
-    backend: Annotated[str | None, typer.Option(help="auto, ollama, openai or llamacpp.")] = None,
-    model: Annotated[str | None, typer.Option(help="The model name on the server.")] = None,
-    model_path: Annotated[
-        str | None, typer.Option(help="A GGUF file for the embedded llamacpp backend.")
-    ] = None,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    model_path: ModelPathOption = None,
 ) -> None:
     """Serve the index to other tools: an HTTP API (/v1), an OpenAI-compatible chat
     endpoint (/v1/chat/completions) and MCP (/mcp), optionally watching folders."""
@@ -561,24 +626,23 @@ def evaluate_qa(
         int | None, typer.Option("--sample", help="Ask N questions drawn at random.")
     ] = None,
     seed: Annotated[int, typer.Option(help="The seed of the --sample draw.")] = 0,
-    backend: Annotated[str | None, typer.Option(help="auto, ollama, openai or llamacpp.")] = None,
-    model: Annotated[str | None, typer.Option(help="The model name on the server.")] = None,
-    model_path: Annotated[
-        str | None, typer.Option(help="A GGUF file for the embedded llamacpp backend.")
-    ] = None,
+    backend: BackendOption = None,
+    model: ModelOption = None,
+    model_path: ModelPathOption = None,
+    answer_mode: AnswerOption = None,
     details: Annotated[
         Path | None, typer.Option(help="Write one JSON line per question to this file.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Score answers on SQuAD 2.0-layout questions: gold answer found, cited, abstentions."""
-    from assistant.models import open_backend
+    from assistant import library
     from assistant.qa_eval_run import run_eval_qa
 
     if sample is not None and sample < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--sample")
-    cfg = settings(backend=backend, model=model, model_path=model_path)
-    chosen = open_backend(cfg)
+    cfg = settings(backend=backend, model=model, model_path=model_path, answer_mode=answer_mode)
+    chosen = library.open_answerer(cfg)
     report = run_eval_qa(
         cfg,
         squad_file,

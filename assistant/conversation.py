@@ -63,6 +63,8 @@ class SavedSource:
     text: str
     cited: bool
     attachment: str | None = None
+    statements: list[int] = field(default_factory=list)  # the statements that cite it
+    quotes: list[str] = field(default_factory=list)  # its sentences they rest on
 
     def location(self) -> str:
         return file_location(self.path, self.page_start, self.page_end, self.attachment)
@@ -79,13 +81,30 @@ class Exchange:
     backend: str = ""
     model: str = ""
     stopped: bool = False  # the user cancelled it; the text is what came before
+    mode: str = ""  # extractive or generative ("" in chats saved before answers were checked)
+    abstained: bool = False
+    fallback: bool = False  # the model's answer did not hold up; the evidence is quoted
+    statements: list[dict[str, Any]] = field(default_factory=list)  # Statement.as_dict()
 
     @classmethod
     def from_answer(cls, answer: Answer, query: str, stopped: bool = False) -> Exchange:
-        sources = saved_sources(answer.sources)
         return cls(
-            answer.question, answer.text, query, sources, answer.backend, answer.model, stopped
+            answer.question,
+            answer.text,
+            query,
+            saved_sources(answer.sources),
+            answer.backend,
+            answer.model,
+            stopped,
+            answer.mode,
+            answer.abstained,
+            answer.fallback,
+            [s.as_dict() for s in answer.statements],
         )
+
+    @property
+    def unsupported(self) -> list[dict[str, Any]]:
+        return [s for s in self.statements if not s.get("supported")]
 
     @classmethod
     def pending(cls, question: str, query: str, passages: Sequence[Passage]) -> Exchange:
@@ -106,6 +125,8 @@ def saved_sources(sources: Sequence[Source]) -> list[SavedSource]:
             s.passage.text,
             s.cited,
             s.passage.attachment,
+            list(s.statements),
+            list(s.quotes),
         )
         for s in sources
     ]

@@ -19,11 +19,14 @@ from typing import Any
 
 from assistant.answer import AnswerStream, Source, Turn, answer_stream
 from assistant.errors import NothingIndexed
+from assistant.evidence.select import select_evidence
 from assistant.models import backend_plugin, choose_backend
 from assistant.models.base import Backend
+from assistant.models.sizing import is_small_model, small_model_configured
 from assistant.reading import PassageText, read_around
 from assistant.retrieve import Passage, PathFilter, RetrievalConfig, Retriever
 from assistant.settings import Settings
+from assistant.summary import Summary
 from ingest.embed import DEFAULT_MODEL_NAME, Embedder, Plan
 from ingest.errors import IndexBusy, UserError
 from ingest.ocr import OcrOptions
@@ -307,6 +310,27 @@ def open_backend(settings: Settings) -> Backend:
     return backend_plugin(choose_backend(settings).name).from_settings(settings)
 
 
+def answer_mode(settings: Settings, backend: Backend | None) -> str:
+    """extractive or generative: `auto` quotes the evidence for a model too small to write
+    better than the quote (measured for SmolLM2-135M, bench/RESULTS.md), else lets it write."""
+    if settings.answer_mode != "auto":
+        return settings.answer_mode
+    if backend is None or is_small_model(backend):
+        return "extractive"
+    return "generative"
+
+
+def open_answerer(settings: Settings) -> Backend | None:
+    """The backend that will write answers, or None when none is needed: extractive
+    answers load no model at all, and `auto` does not load one too small to use."""
+    if settings.answer_mode == "extractive":
+        return None
+    if settings.answer_mode == "auto" and small_model_configured(settings):
+        return None
+    backend = open_backend(settings)
+    return None if answer_mode(settings, backend) == "extractive" else backend
+
+
 def ask(
     settings: Settings,
     retriever: Retriever,
@@ -316,17 +340,24 @@ def ask(
     history: Sequence[Turn] = (),
     query: str | None = None,
 ) -> AnswerStream:
-    """Retrieve for `query` (the question, or its stand-alone rewrite in a conversation)
-    and stream the backend's answer to `question`."""
+    """Retrieve for `query` (the question, or its stand-alone rewrite in a conversation),
+    pick the evidence, and plan the answer to `question`: quoted, abstained, or streamed
+    from `backend` and checked."""
     started = time.perf_counter()
     result = retriever.search(query or question, settings.k, path_filter)
+    embed = retriever.embedder.embed
+    evidence = select_evidence(query or question, result.passages, embed)
     retrieve_ms = (time.perf_counter() - started) * 1000
+    mode = answer_mode(settings, backend)
     return answer_stream(
         question,
-        result.passages,
-        backend,
+        evidence,
+        backend if mode == "generative" else None,
+        embed=embed,
+        mode=mode,
         max_answer_tokens=settings.max_answer_tokens,
         temperature=settings.temperature,
+        evidence_sentences=settings.evidence_sentences,
         retrieve_ms=retrieve_ms,
         history=history,
     )
@@ -350,7 +381,8 @@ def passage_dicts(passages: Sequence[Passage]) -> list[dict[str, Any]]:
     sends before its first token)."""
     found = [Source(n, p, False).as_dict() for n, p in enumerate(passages, 1)]
     for source in found:
-        source.pop("cited")
+        for answer_only in ("cited", "statements", "quotes"):
+            source.pop(answer_only)
     return found
 
 
@@ -390,3 +422,25 @@ def read_passage(
         if index is None:
             raise NothingIndexed()
         return read_around(index.catalog, path, chunk=chunk, page=page, around=around)
+
+
+def summarize(settings: Settings, path: Path, backend: Backend | None) -> Summary:
+    """Summarise one indexed file, section by section; `backend` None quotes key sentences."""
+    from assistant import summary
+
+    index = open_index(settings, must_exist=True)
+    try:
+        target = Path(os.path.abspath(path))
+        if index.catalog.file(str(target)) is None:
+            target = target.resolve()
+        embedder = embedder_for(settings, index)
+        return summary.summarize(
+            index,
+            target,
+            embedder.embed,
+            backend,
+            max_tokens=min(settings.max_answer_tokens, summary.SECTION_TOKENS),
+            temperature=settings.temperature,
+        )
+    finally:
+        index.close()

@@ -26,6 +26,7 @@ else:  # pragma: no cover
 
 APP_NAME = "assistant"
 ENV_PREFIX = "ASSISTANT_"
+ANSWER_MODES = ("auto", "extractive", "generative")
 
 
 def default_data_dir() -> Path:
@@ -71,6 +72,8 @@ class Settings:
     temperature: float = 0.1
     max_answer_tokens: int = 400
     answer_mode: str = "auto"  # extractive, generative or auto
+    # Best sentences (with neighbours) a model is given instead of whole passages; 0: passages
+    evidence_sentences: int = 4
     # How a chat follow-up becomes a search query: auto, rule or model
     rewrite: str = "auto"
     # Privacy: hosts beyond loopback that the user says are theirs
@@ -88,6 +91,7 @@ class Settings:
             "chunk_overlap": 0,
             "max_answer_tokens": 1,
             "ocr_max_pages": 0,
+            "evidence_sentences": 0,
         }
         for name, lowest in at_least.items():
             if getattr(self, name) < lowest:
@@ -107,6 +111,10 @@ class Settings:
         if self.file_timeout_seconds <= 0:
             raise ConfigError(
                 f"file_timeout_seconds must be more than 0, not {self.file_timeout_seconds}"
+            )
+        if self.answer_mode not in ANSWER_MODES:
+            raise ConfigError(
+                f"answer_mode must be one of {', '.join(ANSWER_MODES)}, not {self.answer_mode!r}"
             )
         for name in ("temperature", "max_file_mb", "debounce_seconds", "max_file_memory_mb"):
             if getattr(self, name) < 0:

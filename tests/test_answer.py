@@ -16,6 +16,7 @@ from assistant.answer import (
     cited_numbers,
     map_citations,
 )
+from assistant.evidence.select import select_evidence
 from assistant.models.base import Message
 from assistant.retrieve import Passage
 
@@ -130,31 +131,58 @@ class ScriptedBackend:
         return None
 
 
-def test_answer_stream_yields_tokens_then_holds_the_answer() -> None:
-    backend = ScriptedBackend(["It ", "is ", "£24 ", "[1]", "."])
-    stream = answer_stream(
-        "Fee?",
-        [_passage(1, "The fee is £24.")],
-        backend,
-        max_answer_tokens=100,
-        temperature=0.0,
+def stream_for(question, passages, backend, embedder, **kwargs):  # type: ignore[no-untyped-def]
+    evidence = select_evidence(question, passages, embedder.embed)
+    kwargs.setdefault("mode", "generative")
+    return answer_stream(
+        question, evidence, backend, embed=embedder.embed, max_answer_tokens=100,
+        temperature=0.0, **kwargs,
+    )  # fmt: skip
+
+
+FEE = "Membership of the orchard costs £24 a year for adults."
+
+
+def test_answer_stream_yields_tokens_then_holds_the_checked_answer(embedder) -> None:  # type: ignore[no-untyped-def]
+    backend = ScriptedBackend(["Adults ", "pay ", "£24 ", "a year ", "[1]", "."])
+    stream = stream_for(
+        "How much is the membership fee for adults?", [_passage(1, FEE)], backend, embedder,
         retrieve_ms=5.0,
-    )
-    assert list(stream) == ["It ", "is ", "£24 ", "[1]", "."]
+    )  # fmt: skip
+    assert list(stream) == ["Adults ", "pay ", "£24 ", "a year ", "[1]", "."]
     answer = stream.result
     assert answer is not None
-    assert answer.text == "It is £24 [1]."
-    assert [s.n for s in answer.sources] == [1]
+    assert answer.text == "Adults pay £24 a year [1]."
+    assert answer.draft == "Adults pay £24 a year [1]."
+    assert [s.n for s in answer.sources if s.cited] == [1]
+    assert answer.statements[0].supported and answer.statements[0].citations == [1]
     data = answer.as_dict()
-    assert set(data) >= {"question", "answer", "sources", "backend", "model", "timings"}
-    assert set(data["timings"]) == {"retrieve_ms", "first_token_ms", "total_ms"}  # type: ignore[arg-type]
+    assert set(data) >= {"question", "answer", "sources", "statements", "backend", "model"}
+    assert data["statements"][0]["supported"] is True  # type: ignore[index]
+    assert set(data["timings"]) >= {"retrieve_ms", "first_token_ms", "total_ms", "check_ms"}  # type: ignore[arg-type]
 
 
-def test_no_passages_means_no_model_call() -> None:
+def test_no_passages_means_no_model_call(embedder) -> None:  # type: ignore[no-untyped-def]
     backend = ScriptedBackend(["should not be called"])
-    stream = answer_stream("Fee?", [], backend, max_answer_tokens=100, temperature=0.0)
+    stream = stream_for("Fee?", [], backend, embedder)
     assert "".join(stream) == NO_PASSAGES_ANSWER
     assert backend.seen == []
+    assert stream.result is not None and stream.result.sources == []
+
+
+def test_the_model_is_given_compact_numbered_evidence_inside_the_block(embedder) -> None:  # type: ignore[no-untyped-def]
+    filler = " ".join(f"Row {i} of the shed holds tools." for i in range(40))
+    passages = [_passage(1, filler), _passage(2, FEE + " " + filler)]
+    backend = ScriptedBackend(["Adults pay £24 [2]."])
+    stream = stream_for(
+        "How much is membership for adults?", passages, backend, embedder, evidence_sentences=1
+    )
+    "".join(stream)
+    user = backend.seen[0][-1].content
+    assert user.count("<documents>") == 1 and user.count("</documents>") == 1
+    assert "[2] file2.pdf" in user and "£24" in user
+    assert user.count("Row ") < 10, "only the best sentences and their neighbours"
+    assert stream.result is not None and stream.result.text == "Adults pay £24 [2]."
 
 
 @pytest.mark.parametrize("budget", [200, 500, 1500])

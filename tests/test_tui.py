@@ -57,10 +57,14 @@ def passages() -> list[Passage]:
 
 
 class FixedRetriever:
-    """Fixed passages and a record of every query, so tests can see follow-up rewrites."""
+    """Fixed passages and a record of every query, so tests can see follow-up rewrites;
+    the evidence is scored and the answer checked with the real embedding model."""
 
     def __init__(self) -> None:
+        from assistant.library import _embedder
+
         self.queries: list[str] = []
+        self.embedder = _embedder(None, None)
 
     def search(
         self, query: str, k: int = 5, path_filter: Any = None, mode: str = "hybrid"
@@ -436,3 +440,31 @@ def test_the_cli_imports_textual_only_for_chat() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ)
     )
     assert out.stdout.strip() == "False", out.stderr
+
+
+async def test_summarize_a_whole_file_in_the_chat(docs: Path) -> None:
+    """`/summarize FILE` in the question box: the real index, key sentences quoted (no
+    model), each with its page; the sources panel lists the pages cited."""
+    from assistant import library
+
+    settings = load_settings()
+    library.ingest(settings, [docs])
+    app = make_app(
+        settings=settings,
+        backend_factory=lambda s: None,
+        retriever_factory=library.open_retriever,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, "/summarize")
+        assert any("usage: /summarize FILE" in m for _, m in app.notes)
+        assert not app.query(AnswerBox)
+        await ask(pilot, f"/summarize {docs / 'annual-report-2025.pdf'}")
+        exchange = app.query_one(AnswerBox).exchange
+        assert exchange is not None and exchange.mode == "extractive"
+        assert exchange.answer.startswith("Summary of annual-report-2025.pdf")
+        assert "(page 4)" in exchange.answer and "(page 3)" in exchange.answer
+        assert exchange.sources and all(s.cited for s in exchange.sources)
+        assert {s.page_start for s in exchange.sources} >= {1, 3, 4, 5}
+        assert source_count(app) == len(exchange.sources)
+        await ask(pilot, f"/summarize {docs / 'no-such-file.pdf'}")
+        assert any("is not in the index" in m for _, m in app.notes)

@@ -118,9 +118,10 @@ NO_BUFFERING = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
 async def ask_events(stream: AnswerStream) -> AsyncIterator[str]:
-    """`passages` (what the model was given), `token`s, `sources`, then `done` with the
-    whole answer as `ask --json` prints it; `error` instead, if the model fails."""
-    yield sse({"passages": library.passage_dicts(stream.prompt.passages)}, "passages")
+    """`passages` (the evidence was picked from), `token`s (the model's draft, or the
+    quote), `sources`, then `done` with the checked answer as `ask --json` prints it;
+    `error` instead, if the model fails."""
+    yield sse({"passages": library.passage_dicts(stream.passages)}, "passages")
     try:
         async with aclosing(tokens_of(stream)) as tokens:
             async for token in tokens:

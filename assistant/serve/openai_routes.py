@@ -151,9 +151,12 @@ class Reply:
         return {"sources": answer.as_dict()["sources"], "retrieval_query": self.query}
 
     def _usage(self, answer: Answer) -> dict[str, int]:
-        backend = self.stream.backend
-        completion = backend.count_tokens(answer.text) if answer.text else 0
-        prompt = self.stream.prompt.tokens
+        """The model's tokens; a quoted (extractive) answer or an abstention used none."""
+        backend, prompt_sent = self.stream.backend, self.stream.prompt
+        if backend is None or prompt_sent is None:
+            return {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+        completion = backend.count_tokens(answer.draft) if answer.draft else 0
+        prompt = prompt_sent.tokens
         return {
             "prompt_tokens": prompt,
             "completion_tokens": completion,
@@ -162,7 +165,7 @@ class Reply:
 
     def _finish_reason(self, answer: Answer) -> str:
         used = self._usage(answer)["completion_tokens"]
-        return "length" if used >= self.stream.max_tokens else "stop"
+        return "length" if self.stream.prompt and used >= self.stream.max_tokens else "stop"
 
     def completion(self) -> dict[str, Any]:
         answer = self._answer()

@@ -71,6 +71,7 @@ class Service:
         self.write_lock = threading.Lock()
         self._idle: queue.SimpleQueue[Retriever] = queue.SimpleQueue()
         self._backend = backend
+        self._backend_opened = backend is not None
         self._backend_lock = threading.Lock()
         self._stack = contextlib.ExitStack()
         self._index: Index | None = None  # the writer's, while this process watches
@@ -142,11 +143,13 @@ class Service:
             self._idle.put(retriever)
 
     @property
-    def backend(self) -> Backend:
-        """The one backend every answer uses, opened at the first question."""
+    def backend(self) -> Backend | None:
+        """The one backend every answer uses, opened at the first question; None when
+        answers quote the evidence (extractive), which needs no model."""
         with self._backend_lock:
-            if self._backend is None:
-                self._backend = library.open_backend(self.settings)
+            if not self._backend_opened:
+                self._backend = library.open_answerer(self.settings)
+                self._backend_opened = True
             return self._backend
 
     def search(

@@ -22,17 +22,20 @@ from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from assistant import library, models
+from assistant.answer import cited_sources
 from assistant.conversation import (
     Conversation,
     ConversationStore,
     Exchange,
     SavedSource,
+    saved_sources,
     standalone_query,
 )
 from assistant.library import IndexStatus
 from assistant.models.base import Backend
 from assistant.retrieve import PathFilter, Retriever
 from assistant.settings import Settings
+from assistant.summary import summary_text
 from assistant.tui.opener import line_of, open_command
 from assistant.tui.screens.conversations import ConversationsScreen
 from assistant.tui.screens.folder import FolderScreen
@@ -48,9 +51,10 @@ from ingest.watch import Watcher
 
 log = logging.getLogger(__name__)
 
-BackendFactory = Callable[[Settings], Backend]
+BackendFactory = Callable[[Settings], Backend | None]  # None: extractive, no model
 RetrieverFactory = Callable[[Settings], Retriever]
 StatusSource = Callable[[Settings], IndexStatus]
+SUMMARIZE = "/summarize"  # typed in the question box: summarise a whole file
 STATUS_SECONDS = 5.0
 WATCH_STOP_GRACE = 4.0
 
@@ -96,6 +100,7 @@ class AssistantApp(App[None]):
     ]
     HELP_KEYS = [
         ("Enter", "ask the question in the box"),
+        ("/summarize FILE", "summarise a whole indexed file, each sentence cited to its page"),
         ("Esc", "stop the answer being written (a new question does too)"),
         ("Ctrl+N", "new chat (the current one stays saved)"),
         ("Ctrl+O", "saved chats: Enter reopens, d deletes"),
@@ -113,7 +118,7 @@ class AssistantApp(App[None]):
         settings: Settings,
         *,
         rewrite: str = "auto",
-        backend_factory: BackendFactory = library.open_backend,
+        backend_factory: BackendFactory = library.open_answerer,
         retriever_factory: RetrieverFactory = library.open_retriever,
         status_source: StatusSource = library.status,
         model_lister: Callable[[Settings, str], list[str]] = models.list_models,
@@ -131,7 +136,8 @@ class AssistantApp(App[None]):
         self.cursor_blink = cursor_blink
         self.store = ConversationStore(settings.data_dir)
         self.conversation = Conversation()
-        self.backend: Backend | None = None
+        self.backend: Backend | None = None  # None once ready: quotes, no model
+        self.backend_ready = False
         self.retriever: Retriever | None = None
         self.within: str | None = None
         self.path_filter: PathFilter | None = None
@@ -245,26 +251,33 @@ class AssistantApp(App[None]):
     def _set_backend_line(self, line: str) -> None:
         self.status_bar.backend = line
 
-    def _backend_ready(self, settings: Settings, backend: Backend) -> None:
-        changed = self.backend is not None
+    def _backend_ready(self, settings: Settings, backend: Backend | None) -> None:
+        changed = self.backend_ready
         self.settings = settings
         self.backend = backend
-        self.status_bar.backend = f"{backend.name} · {backend.model}"
+        self.backend_ready = True
+        self.status_bar.backend = self._backend_line()
         if changed:
-            self.notify(f"now answering with {backend.name} ({backend.model})", markup=False)
+            self.notify(f"now answering with {self._backend_line()}", markup=False)
+
+    def _backend_line(self) -> str:
+        backend = self.backend
+        if backend is None:
+            return "extractive · quotes, no model"
+        return f"{backend.name} · {backend.model}"
 
     def _backend_failed(self, exc: BaseException) -> None:
-        if self.backend is not None:
-            self.status_bar.backend = f"{self.backend.name} · {self.backend.model}"
+        if self.backend_ready:
+            self.status_bar.backend = self._backend_line()
         else:
             self.status_bar.backend = "model: not ready"
         self.fail(exc, "Model")
 
-    def _current_backend(self) -> Backend:
-        """The open backend, or one opened now (in the answer's thread) after a failure,
-        so fixing the server and asking again just works."""
+    def _current_backend(self) -> Backend | None:
+        """The open backend (None: extractive), or one opened now (in the answer's thread)
+        after a failure, so fixing the server and asking again just works."""
         with self._backend_lock:
-            if self.backend is None:
+            if not self.backend_ready:
                 backend = self.backend_factory(self.settings)
                 self.call_from_thread(self._backend_ready, self.settings, backend)
                 return backend
@@ -295,10 +308,42 @@ class AssistantApp(App[None]):
             return
         event.input.clear()
         self.action_stop()  # the worker is exclusive anyway; this also says so on screen
+        command, _, argument = question.partition(" ")
+        if command == SUMMARIZE and not argument.strip():
+            self.notify(f"usage: {SUMMARIZE} FILE (an indexed file)", severity="warning")
+            return
         box = await self.query_one(ConversationView).add_question(question)
         self._select(box)
+        if command == SUMMARIZE:
+            self.summarize(Path(argument.strip()).expanduser(), question, box)
+            return
         earlier = Conversation(exchanges=list(self.conversation.exchanges))
         self.answer(question, box, earlier, self.path_filter)
+
+    @work(thread=True, exclusive=True, group="answer", exit_on_error=False)
+    def summarize(self, path: Path, question: str, box: AnswerBox) -> None:
+        """A whole file, section by section, every sentence cited to its page."""
+        try:
+            backend = self._current_backend()
+            self.call_from_thread(box.set_meta, f"summarising {path.name} …")
+            result = library.summarize(self.settings, path, backend)
+            statements = list(result.statements())
+            exchange = Exchange(
+                question,
+                summary_text(result),
+                question,
+                saved_sources([s for s in cited_sources(result.passages, statements) if s.cited]),
+                result.backend,
+                result.model,
+                mode=result.mode,
+                statements=[s.as_dict() for s in statements],
+            )
+            self.call_from_thread(self._answered, box, exchange)
+        except Exception as exc:
+            try:
+                self.call_from_thread(self._answer_failed, box, exc)
+            except RuntimeError:  # the app is closing
+                log.info("summary failed while closing: %s", exc)
 
     @work(thread=True, exclusive=True, group="answer", exit_on_error=False)
     def answer(
@@ -326,8 +371,9 @@ class AssistantApp(App[None]):
                 history=earlier.history(),
                 query=query,
             )
-            pending = Exchange.pending(question, query, stream.prompt.passages)
-            self.call_from_thread(self._retrieved, box, pending, backend.model)
+            pending = Exchange.pending(question, query, stream.passages)
+            writer = backend.model if backend is not None and stream.mode == "generative" else ""
+            self.call_from_thread(self._retrieved, box, pending, writer)
             stopped = worker.is_cancelled
             tokens = iter(stream)
             try:
@@ -352,7 +398,7 @@ class AssistantApp(App[None]):
 
     def _retrieved(self, box: AnswerBox, pending: Exchange, model: str) -> None:
         box.pending = pending
-        box.set_meta(f"waiting for {model} …")
+        box.set_meta(f"waiting for {model} …" if model else "quoting the evidence …")
         if self.selected is box:
             self.query_one(SourcesPanel).show(pending, answering=True)
 

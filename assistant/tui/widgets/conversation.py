@@ -10,6 +10,20 @@ from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownStream
 
 from assistant.conversation import Exchange
+from assistant.evidence.compose import UNSUPPORTED_MARK
+
+
+def answer_markdown(exchange: Exchange) -> str:
+    """The checked answer, an unsupported statement's mark made to stand out, and what
+    did not hold up listed under it with the reason."""
+    if not exchange.answer:
+        return "*(stopped before any answer)*"
+    text = exchange.answer.replace(UNSUPPORTED_MARK, "**⚠ unsupported**")
+    if exchange.fallback and exchange.unsupported:
+        text += "\n\n*The model wrote (not supported by the documents):* " + " ".join(
+            s["text"] for s in exchange.unsupported
+        )
+    return text
 
 
 class QuestionBox(Static):
@@ -39,7 +53,8 @@ class AnswerBox(Vertical, can_focus=True):
         self._stream: MarkdownStream | None = None
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.text, classes="answer-text")
+        shown = answer_markdown(self.exchange) if self.exchange else self.text
+        yield Markdown(shown, classes="answer-text")
         yield Static(self._done_line() if self.exchange else "searching …", classes="answer-meta")
 
     @property
@@ -66,7 +81,7 @@ class AnswerBox(Vertical, can_focus=True):
         self.text = exchange.answer
         if exchange.stopped:
             self.add_class("-stopped")
-        await self.markdown.update(exchange.answer or "*(stopped before any answer)*")
+        await self.markdown.update(answer_markdown(exchange))
         self.set_meta(self._done_line())
 
     async def fail(self, message: str) -> None:
@@ -81,7 +96,16 @@ class AnswerBox(Vertical, can_focus=True):
         if exchange is None:
             return ""
         cited = sum(1 for s in exchange.sources if s.cited)
-        parts = [f"{exchange.backend} · {exchange.model}"] if exchange.backend else []
+        parts = [f"{exchange.backend} · {exchange.model}"] if exchange.model else []
+        if exchange.mode == "extractive" and not exchange.abstained:
+            parts.append("quoted from the documents")
+        elif exchange.statements:
+            checked = len(exchange.statements) - len(exchange.unsupported)
+            parts.append(f"{checked} of {len(exchange.statements)} statements supported")
+        if exchange.fallback:
+            parts.append("the model's answer did not hold up: quoting the evidence")
+        if exchange.abstained:
+            parts.append("no evidence answers this")
         if exchange.sources:
             parts.append(
                 f"{cited} of {len(exchange.sources)} passages cited"

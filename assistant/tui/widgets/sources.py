@@ -86,7 +86,10 @@ class SourcesPanel(Vertical):
         lines = [f"[{source.n}] {source.location()}  ·  score {source.score:.2f}"]
         if source.heading:
             lines.append(snippet(source.heading, HEADING_CHARS))
-        lines.append(snippet(source.text, SNIPPET_CHARS))
+        if source.quotes:
+            lines += [f"\u201c{snippet(q, SNIPPET_CHARS)}\u201d" for q in source.quotes]
+        else:
+            lines.append(snippet(source.text, SNIPPET_CHARS))
         # A blank last line keeps sources apart; the list's dividers and option padding
         # did not render in Textual 8.2.
         return Content("\n".join(lines) + "\n ")

@@ -1,0 +1,82 @@
+"""Answers made of evidence: the quoted sentence (extractive), the compact evidence a model
+is given, and a checked answer written out with its citations and marks."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from assistant.evidence.claims import Statement
+from assistant.evidence.select import Candidate, Evidence, leans_back
+from assistant.retrieve import Passage
+
+ABSTAIN_ANSWER = "The documents do not say."
+UNSUPPORTED_MARK = "[unsupported]"
+FALLBACK_NOTE = "The model's answer is not supported by the documents, so here is what they say:"
+# The runner-up sentence is quoted too when it scores within this of the best: on the
+# tuning articles that lifts "the answer holds the gold answer" from 77% to 82% of
+# answerable questions for 35 words instead of 30 (median); bench/RESULTS.md.
+SECOND_QUOTE_MARGIN = 0.5
+
+
+def quote(evidence: Evidence, candidate: Candidate) -> str:
+    """The candidate in quotes with its passage number, led by the sentence before it when
+    it starts with a pronoun ("It was bought ..." says nothing alone)."""
+    sentences = evidence.sentences[candidate.source - 1]
+    first = candidate.index
+    if first > 0 and leans_back(candidate.sentence) and not sentences[first - 1].heading:
+        first -= 1
+    text = " ".join(s.text for s in sentences[first : candidate.index + 1])
+    return f'"{text}" [{candidate.source}]'
+
+
+def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
+    """The best evidence sentence, quoted: exact, and cited by construction. Quoted beside
+    it: the runner-up when it scores nearly as well (the system cannot tell which answers),
+    and the best sentence of the passage closest to the question when that is another
+    passage (retrieval, reading whole passages under their headings, disagrees with the
+    sentence scorer, whose weights SQuAD's question wording pulls towards shared words)."""
+    best = evidence.best
+    if best is None:
+        return ABSTAIN_ANSWER, []
+    chosen = [best]
+    runner_up = evidence.candidates[1] if len(evidence.candidates) > 1 else None
+    if runner_up is not None and best.score - runner_up.score <= SECOND_QUOTE_MARGIN:
+        chosen.append(runner_up)
+    closest = max(range(len(evidence.passages)), key=lambda i: evidence.passages[i].score) + 1
+    if all(c.source != closest for c in chosen):
+        chosen += [c for c in evidence.candidates if c.source == closest][:1]
+    parts = []
+    for candidate in chosen:
+        location = evidence.passages[candidate.source - 1].location()
+        parts.append(f"{location}: {quote(evidence, candidate)}")
+    statements = [Statement(c.text, True, [c.source], [], c.text, "quoted") for c in chosen]
+    return " ".join(parts), statements
+
+
+def compact_passages(evidence: Evidence, count: int) -> tuple[list[Passage], list[int]]:
+    """The passages cut down to their best `count` sentences and neighbours (in reading
+    order, a gap marked '…'), and the source number of each, for the prompt."""
+    kept: list[Passage] = []
+    sources: list[int] = []
+    for source, indexes in evidence.selected(count).items():
+        sentences = evidence.sentences[source - 1]
+        parts: list[str] = []
+        for position, i in enumerate(indexes):
+            if position and i != indexes[position - 1] + 1:
+                parts.append("…")
+            parts.append(sentences[i].text)
+        kept.append(dataclasses.replace(evidence.passages[source - 1], text=" ".join(parts)))
+        sources.append(source)
+    return kept, sources
+
+
+def written(statements: Sequence[Statement]) -> str:
+    """The checked answer as text: each statement with the system's citation before its
+    closing punctuation, or marked unsupported."""
+    parts = []
+    for s in statements:
+        mark = "".join(f"[{n}]" for n in s.citations) if s.supported else UNSUPPORTED_MARK
+        body, end = (s.text[:-1], s.text[-1]) if s.text[-1:] in ".;:!?," else (s.text, "")
+        parts.append(f"{body.rstrip()} {mark}{end}")
+    return " ".join(parts)

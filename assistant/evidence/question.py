@@ -1,0 +1,123 @@
+"""What a question asks for: its content words, the names and figures it mentions, and the
+kind of answer it expects ("how much" an amount, "when" a date, "who" a name)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.evidence.text import content_stems, has_date, has_number, names, numbers, words
+
+# The words that shape a question without naming its topic.
+_QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "much",
+        "many",
+        "kind",
+        "type",
+        "sort",
+        "name",
+        "named",
+        "called",
+        "did",
+        "does",
+        "do",
+        "was",
+        "were",
+        "is",
+        "are",
+    ]
+)
+_TYPES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "date",
+        re.compile(
+            r"^\s*when\b|\bwhen (?:did|was|were|is|are|does|do|will|had|has)\b"
+            r"|\bwhat (?:year|century|decade|date|month|day|time period|period|era)\b"
+            r"|\b(?:in|by|since|until) (?:what|which) (?:year|century|decade|month)\b"
+            r"|\bhow long ago\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "amount",
+        re.compile(
+            r"\bhow (?:many|much|long|far|old|large|big|tall|high|often|fast|deep|wide|heavy)\b"
+            r"|\bwhat (?:percentage|percent|proportion|amount|number|fraction|share|size|"
+            r"price|cost|sum|total|rate|age)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "person",
+        re.compile(r"\bwho(?:m|se)?\b|\b(?:what|which) (?:person|people|man|woman)\b", re.I),
+    ),
+    (
+        "place",
+        re.compile(
+            r"\bwhere\b|\b(?:what|which|in what|in which) (?:country|city|town|region|place|"
+            r"state|continent|area|location|island|county|province)\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+ANSWER_TYPES = ("date", "amount", "person", "place", "other")
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    text: str
+    stems: tuple[str, ...]  # content words, stemmed, question words out
+    names: frozenset[str]
+    numbers: frozenset[str]
+    answer_type: str  # one of ANSWER_TYPES
+
+    @classmethod
+    def of(cls, question: str) -> QuestionProfile:
+        stems = [s for s in content_stems(question) if s not in _QUESTION_WORDS]
+        if not stems:  # a question of question words only still has a topic
+            stems = content_stems(question)
+        return cls(
+            question,
+            tuple(stems),
+            frozenset(n for n in names(question) if n not in _QUESTION_WORDS),
+            frozenset(numbers(question)),
+            answer_type(question),
+        )
+
+    def type_match(self, text: str) -> bool:
+        """Whether `text` holds something of the expected kind that the question does not
+        already name: the answer must be new to it."""
+        if self.answer_type == "date":
+            return has_date(text) and not _only_known(numbers(text), self.numbers)
+        if self.answer_type == "amount":
+            return has_number(text) and not (
+                numbers(text) and _only_known(numbers(text), self.numbers)
+            )
+        if self.answer_type in ("person", "place"):
+            return bool(names(text) - self.names - _lowered(self.text))
+        return False
+
+
+def answer_type(question: str) -> str:
+    for name, pattern in _TYPES:
+        if pattern.search(question):
+            return name
+    return "other"
+
+
+def _only_known(found: set[str], known: frozenset[str]) -> bool:
+    return bool(found) and found <= known
+
+
+def _lowered(text: str) -> set[str]:
+    return {w.lower() for w in words(text)}

@@ -1,0 +1,244 @@
+"""Evidence first: the sentences of the retrieved passages that bear on the question.
+
+Every sentence is scored by what the index already has: the embedding model's cosine to
+the question (its own and its neighbours'), the question's words it shares (weighted by
+how rare they are among the candidates), and whether it holds the kind of thing the
+question asks for (an amount, a date, a name). The weights are a conditional logit (a
+softmax over each question's sentences, towards those holding the gold answer) fitted on
+SQuAD tuning articles by `bench/tune_answers.py` and checked on articles held out of the
+fit (bench/RESULTS.md); they ship as the constants below. Scores rank one question's
+sentences; differences between them are log-odds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.evidence.question import QuestionProfile
+from assistant.evidence.text import Sentence, content_stems, split_sentences, words
+from assistant.retrieve import Passage
+
+Embed = Callable[[Sequence[str]], list[list[float]]]
+
+FEATURES = (
+    "cosine",  # of the sentence to the question
+    "window_cosine",  # of it read after the sentence before (a sentence may say "it")
+    "heading_cosine",  # of it read under the heading above it (what "it" is about)
+    "overlap",  # rarity-weighted share of the question's words it holds
+    "window_overlap",  # the same over the sentence and its neighbours
+    "resolved_overlap",  # over it, and for an "It ..." sentence its heading and the one before
+    "type_match",  # holds a new thing of the kind asked for
+    "type_miss",  # the question asks for a kind it does not hold
+    "novelty",  # share of its words the question lacks (an echo of the question is no answer)
+    "bigram_overlap",  # share of the question's word pairs it holds side by side
+    "names_found",  # share of the question's names it holds
+    "passage_rank",  # 1 / rank of its passage
+    "passage_cosine",  # its passage's cosine to the question
+    "length",  # log of its word count
+)
+# Fitted by `python bench/tune_answers.py fit --listwise` on all eight tuning articles.
+WEIGHTS: Mapping[str, float] = {
+    "cosine": 2.289,
+    "window_cosine": 2.132,
+    "heading_cosine": 3.327,
+    "overlap": 0.767,
+    "window_overlap": 1.548,
+    "resolved_overlap": 2.114,
+    "type_match": 1.039,
+    "type_miss": -1.039,
+    "novelty": 0.242,
+    "bigram_overlap": 0.351,
+    "names_found": -0.306,
+    "passage_rank": 1.047,
+    "passage_cosine": 0.35,
+    "length": 0.493,
+}
+
+
+@dataclass
+class Candidate:
+    """One sentence of one passage, scored."""
+
+    source: int  # 1-based number of its passage
+    index: int  # its place among the passage's sentences
+    sentence: Sentence
+    features: dict[str, float]
+    score: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+
+@dataclass
+class Evidence:
+    question: QuestionProfile
+    passages: list[Passage]
+    sentences: list[list[Sentence]]  # per passage, in order
+    candidates: list[Candidate]  # best first
+    vectors: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+    rarity: dict[str, float] = field(default_factory=dict)  # of each question word
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    def selected(self, count: int, neighbours: int = 1) -> dict[int, list[int]]:
+        """The best `count` sentences and their neighbours: {source: sentence indexes},
+        sources in passage order and sentences in reading order."""
+        chosen: dict[int, set[int]] = {}
+        for candidate in self.candidates[:count]:
+            last = len(self.sentences[candidate.source - 1]) - 1
+            low = max(0, candidate.index - neighbours)
+            high = min(last, candidate.index + neighbours)
+            chosen.setdefault(candidate.source, set()).update(range(low, high + 1))
+        return {source: sorted(chosen[source]) for source in sorted(chosen)}
+
+    def window(self, candidate: Candidate, neighbours: int = 1) -> str:
+        """The candidate with its neighbours, as one text."""
+        sentences = self.sentences[candidate.source - 1]
+        low = max(0, candidate.index - neighbours)
+        return " ".join(s.text for s in sentences[low : candidate.index + neighbours + 1])
+
+    def context(self, candidate: Candidate) -> str:
+        """The sentence as a reader takes it: under its heading, and after the sentence
+        before when it opens with a pronoun. Never the sentence after: that one's facts
+        are another claim's."""
+        sentences = self.sentences[candidate.source - 1]
+        i = candidate.index
+        above = [s.text for s in sentences[:i] if s.heading]
+        parts = [*self.passages[candidate.source - 1].headings, *above[-1:]]
+        if i > 0 and leans_back(candidate.sentence):
+            parts.append(sentences[i - 1].text)
+        return " ".join([*parts, candidate.text])
+
+    def vector(self, candidate: Candidate) -> np.ndarray:
+        return self.vectors[(candidate.source, candidate.index)]
+
+
+def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) -> Evidence:
+    """Score every sentence of `passages` for `question`, best first (headings are
+    context for the sentences under them, never candidates)."""
+    profile = QuestionProfile.of(question)
+    sentences = [split_sentences(p.text) for p in passages]
+    flat = [(n, i, s) for n, group in enumerate(sentences, 1) for i, s in enumerate(group)]
+    if not any(not s.heading for _, _, s in flat):
+        return Evidence(profile, list(passages), sentences, [])
+    contexts = [_read_after(passages[n - 1], sentences[n - 1], i) for n, i, _ in flat]
+    titled = [_read_under(passages[n - 1], sentences[n - 1], i) for n, i, _ in flat]
+    texts = [question] + [s.text for _, _, s in flat]
+    extra = {c for c in contexts + titled if c is not None}
+    matrix = np.asarray(embed(texts + sorted(extra)), dtype=np.float32)
+    query, rows = matrix[0], matrix[1 : len(texts)]
+    context_rows = dict(zip(sorted(extra), matrix[len(texts) :], strict=True))
+    cosines = rows @ query
+    ordered = [content_stems(s.text) for _, _, s in flat]
+    stems = [set(o) for o in ordered]
+    weights = _rarity(
+        profile.stems, [st for st, (_, _, s) in zip(stems, flat, strict=True) if not s.heading]
+    )
+    pairs = set(zip(profile.stems, profile.stems[1:], strict=False))
+    position = {(n, i): k for k, (n, i, _) in enumerate(flat)}
+    candidates: list[Candidate] = []
+    vectors: dict[tuple[int, int], np.ndarray] = {}
+    for k, (n, i, sentence) in enumerate(flat):
+        vectors[(n, i)] = rows[k]
+        if sentence.heading:
+            continue
+        around = [position.get((n, j)) for j in (i - 1, i + 1)]
+        neighbours = [a for a in around if a is not None]
+        window = stems[k].union(*(stems[a] for a in neighbours))
+        context, title = contexts[k], titled[k]
+        features = {
+            "cosine": float(cosines[k]),
+            "window_cosine": float(context_rows[context] @ query) if context else float(cosines[k]),
+            "heading_cosine": float(context_rows[title] @ query) if title else float(cosines[k]),
+            "overlap": _covered(profile.stems, stems[k], weights),
+            "window_overlap": _covered(profile.stems, window, weights),
+            "resolved_overlap": _covered(
+                profile.stems, _resolved(stems, k, sentences[n - 1], i, passages[n - 1]), weights
+            ),
+            "type_match": float(profile.type_match(sentence.text)),
+            "type_miss": float(
+                profile.answer_type != "other" and not profile.type_match(sentence.text)
+            ),
+            "novelty": len(stems[k] - set(profile.stems)) / max(len(stems[k]), 1),
+            "bigram_overlap": _pairs_held(pairs, ordered[k]),
+            "names_found": _names_held(profile.names, sentence.text),
+            "passage_rank": 1.0 / n,
+            "passage_cosine": float(passages[n - 1].score),
+            "length": math.log1p(len(sentence.text.split())),
+        }
+        candidates.append(Candidate(n, i, sentence, features, score(features)))
+    candidates.sort(key=lambda c: -c.score)
+    return Evidence(profile, list(passages), sentences, candidates, vectors, weights)
+
+
+LEANING = ("it ", "its ", "they ", "their ", "this ", "these ", "he ", "she ", "his ", "her ")
+
+
+def leans_back(sentence: Sentence) -> bool:
+    """Opens with a pronoun: its subject is in the sentence before, or the heading."""
+    return sentence.text.lower().startswith(LEANING)
+
+
+def _resolved(
+    stems: Sequence[set[str]], k: int, sentences: Sequence[Sentence], i: int, passage: Passage
+) -> set[str]:
+    if not leans_back(sentences[i]):
+        return stems[k]
+    above = [s.text for s in sentences[:i] if s.heading]
+    heading = above[-1] if above else (passage.headings[-1] if passage.headings else "")
+    return stems[k] | (stems[k - 1] if i > 0 else set()) | set(content_stems(heading))
+
+
+def _read_after(passage: Passage, sentences: Sequence[Sentence], i: int) -> str | None:
+    """The sentence after the one before it; None for a first sentence or a heading."""
+    if sentences[i].heading or i == 0:
+        return None
+    return f"{sentences[i - 1].text} {sentences[i].text}"
+
+
+def _read_under(passage: Passage, sentences: Sequence[Sentence], i: int) -> str | None:
+    """The sentence under the nearest heading above it in the passage, else under the
+    passage's own heading; None when it has none (or is one)."""
+    if sentences[i].heading:
+        return None
+    above = [s.text for s in sentences[:i] if s.heading]
+    heading = above[-1] if above else (passage.headings[-1] if passage.headings else None)
+    return f"{heading}: {sentences[i].text}" if heading else None
+
+
+def score(features: Mapping[str, float]) -> float:
+    return sum(WEIGHTS[name] * features[name] for name in FEATURES)
+
+
+def _rarity(terms: Sequence[str], pool: Sequence[set[str]]) -> dict[str, float]:
+    """Inverse document frequency of each question term among the candidate sentences: a
+    word every candidate holds (the article's topic) says nothing about which one answers."""
+    total = len(pool)
+    return {t: math.log((total + 1) / (sum(1 for s in pool if t in s) + 0.5)) for t in terms}
+
+
+def _pairs_held(pairs: set[tuple[str, str]], ordered: Sequence[str]) -> float:
+    if not pairs:
+        return 0.0
+    return len(pairs & set(zip(ordered, ordered[1:], strict=False))) / len(pairs)
+
+
+def _names_held(wanted: frozenset[str], text: str) -> float:
+    if not wanted:
+        return 0.0
+    present = {w.lower() for w in words(text)}
+    return sum(1 for n in wanted if n in present) / len(wanted)
+
+
+def _covered(terms: Sequence[str], found: set[str], weights: Mapping[str, float]) -> float:
+    whole = sum(weights[t] for t in terms)
+    if whole <= 0:
+        return 0.0
+    return sum(weights[t] for t in terms if t in found) / whole

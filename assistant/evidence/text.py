@@ -1,0 +1,289 @@
+"""Sentences, words and facts of plain text: what evidence, questions and claims are made of.
+
+Extracted PDF text wraps lines mid-sentence and puts headings on a line of their own, so a
+line break is a space unless the line is a short one with no closing punctuation (a
+heading, a title): then it stands alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.retrieve import STOPWORDS
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # whitespace collapsed, for display and matching
+    start: int  # character offsets in the text it was split from
+    end: int
+    heading: bool = False  # a title line: context for its neighbours, never an answer
+
+
+# A sentence ends at . ! ? (and closing quotes or brackets) before white space and a
+# capital, a digit or an opening quote.
+_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "prof",
+        "sr",
+        "jr",
+        "vs",
+        "etc",
+        "eg",
+        "ie",
+        "no",
+        "nos",
+        "fig",
+        "vol",
+        "ca",
+        "approx",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "rev",
+        "hon",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+_LINE = re.compile(r"[^\n]+")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_HEADING_LINE_CHARS = 60
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """The sentences of `text`, with their offsets; a heading line (Markdown's, or a short
+    line in extracted PDF text) is one sentence marked as a heading."""
+    found: list[Sentence] = []
+    for start, end, heading in _blocks(text):
+        if heading:
+            _add(found, text, start, end, heading=True)
+            continue
+        block = text[start:end]
+        cut = 0
+        for match in _END.finditer(block):
+            if _is_abbreviation(block, match.start()):
+                continue
+            _add(found, text, start + cut, start + match.end())
+            cut = match.end()
+        _add(found, text, start + cut, end)
+    return found
+
+
+def _blocks(text: str) -> list[tuple[int, int, bool]]:
+    """Spans of running text (paragraphs, split further at heading lines) and of headings."""
+    spans: list[tuple[int, int, bool]] = []
+    position = 0
+    # Wrapped lines (PDF) and whole paragraphs (Word, HTML) are both much longer than a title.
+    longest = max((len(line.strip()) for line in text.splitlines()), default=0)
+    for paragraph in [*_PARAGRAPH.split(text)]:
+        p_start = text.index(paragraph, position) if paragraph else position
+        position = p_start + len(paragraph)
+        lines = [(m.start() + p_start, m.end() + p_start) for m in _LINE.finditer(paragraph)]
+        run_start: int | None = None
+        for s, e in lines:
+            line = text[s:e].strip()
+            if not line:
+                continue
+            if line.startswith("#") or _is_heading_line(line, longest):
+                if run_start is not None:
+                    spans.append((run_start, s, False))
+                    run_start = None
+                marks = len(line) - len(line.lstrip("#"))
+                spans.append((text.index(line, s) + marks, e, True))
+                continue
+            if run_start is None:
+                run_start = s
+        if run_start is not None:
+            spans.append((run_start, position, False))
+    return spans
+
+
+def _is_heading_line(line: str, longest: int) -> bool:
+    """A short line without closing punctuation, clearly shorter than the wrapped lines."""
+    if line[-1] in ".!?:;,\"'”’)":
+        return False
+    return len(line) <= _HEADING_LINE_CHARS and len(line) < 0.7 * max(longest, 1)
+
+
+def _is_abbreviation(block: str, dot: int) -> bool:
+    if block[dot] != ".":
+        return False
+    word = re.search(r"(\w+)$", block[:dot])
+    if word is None:
+        return False
+    token = word.group(1)
+    return (len(token) == 1 and token.isupper()) or token.lower() in _ABBREVIATIONS
+
+
+def _add(found: list[Sentence], text: str, start: int, end: int, heading: bool = False) -> None:
+    raw = text[start:end]
+    flat = " ".join(raw.split())
+    if len(flat) < 2 or not any(ch.isalnum() for ch in flat):
+        return
+    lead = len(raw) - len(raw.lstrip())
+    trail = len(raw) - len(raw.rstrip())
+    found.append(Sentence(flat, start + lead, end - trail, heading))
+
+
+# -- words ---------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*")
+_SUFFIXES = (
+    "ational", "ization", "fulness", "iveness", "ations", "ingly", "ments", "ities", "ation",
+    "ness", "ment", "ings", "edly", "ing", "ied", "ers", "est", "ed", "er", "ly",
+)  # fmt: skip
+_SIBILANT_PLURAL = re.compile(r"(?:ss|x|z|ch|sh)es$")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: 'costs', 'costing' and 'cost' meet; 'bought' and 'buy' do
+    not (the embedding model sees those)."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if w[:1].isdigit():
+        return w.replace(",", "")
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif _SIBILANT_PLURAL.search(w):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        w = w[:-1]
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    if len(w) > 4 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning, in order, each once."""
+    kept = [stem(w) for w in words(text) if w.lower() not in STOPWORDS and len(w) > 1]
+    return list(dict.fromkeys(kept))
+
+
+# -- facts: what a claim may not invent ------------------------------------------------
+
+NUMBER_WORDS = frozenset(
+    [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "half",
+        "dozen",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+    ]
+)
+MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d0s\b")
+# Words written with a capital that say nothing by being capitalised.
+_NOT_NAMES = STOPWORDS | {"i", "yes", "no", "however", "also", "although", "according"}
+
+
+def numbers(text: str) -> set[str]:
+    """Figures as written without thousands separators: '3,275' and '3275' are one."""
+    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+
+
+def has_number(text: str) -> bool:
+    lowered = text.lower()
+    return bool(_NUMBER.search(text)) or any(w in NUMBER_WORDS for w in words(lowered))
+
+
+def has_date(text: str) -> bool:
+    return bool(_YEAR.search(text)) or any(w.lower() in MONTHS for w in words(text))
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words other than capitalised common words: the names, places and titles
+    a claim may not make up, lower-cased. A sentence's first word counts too (a claim often
+    starts with its subject); a common word there only asks for a word the evidence has."""
+    return {
+        token.lower()
+        for token in words(text)
+        if token[:1].isupper() and token.lower() not in _NOT_NAMES | MONTHS | NUMBER_WORDS
+    }

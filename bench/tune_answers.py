@@ -1,0 +1,537 @@
+"""Fit and check the answer layer's constants on SQuAD 2.0-layout tuning data, honestly.
+
+    python bench/tune_answers.py collect FILE --data-dir DIR --cache CACHE.json [--threads 1]
+    python bench/tune_answers.py fit --cache CACHE.json [--report CURVE.json]
+
+`collect` indexes the file's articles through the real ingest path (as `assistant eval-qa`
+does, into the same eval data dir), retrieves for every question through the real
+retriever, and stores the passages with the embedding of every sentence and question.
+No model is needed.
+
+`fit` scores every question's sentences with the code as it stands (`select_evidence`,
+`abstain.features`: so the figures always describe the shipped code), then fits the
+sentence scorer and the abstention combiner (logistic regressions, numpy only)
+leave-one-article-out: each article is scored by weights fitted on the other seven, so the
+held-out figures say what to expect on articles nobody tuned on. It prints those, the
+in-sample figures, the abstention curve, and the constants fitted on all articles (what
+the code ships). Fit the scorer first, paste its constants, and fit again: the abstention
+features depend on which sentence ranks first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.offline import force_offline
+
+force_offline()
+
+from assistant import library  # noqa: E402
+from assistant.evidence import abstain  # noqa: E402
+from assistant.evidence.compose import extractive_answer, quote  # noqa: E402
+from assistant.evidence.select import FEATURES, select_evidence  # noqa: E402
+from assistant.qa_eval import contains_answer  # noqa: E402
+from assistant.qa_eval_run import prepare_index  # noqa: E402
+from assistant.retrieve import Passage  # noqa: E402
+from assistant.settings import load_settings  # noqa: E402
+
+PASSAGE_FIELDS = (
+    "path", "doc_id", "first", "last", "page_start", "page_end", "headings", "text", "score"
+)  # fmt: skip
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def collect(args: argparse.Namespace) -> None:
+    settings = load_settings(data_dir=args.data_dir)
+    index_settings, questions = prepare_index(settings, args.file, say)
+    retriever = library.open_retriever(index_settings)
+    if args.threads:
+        import torch
+
+        retriever.embedder.model  # noqa: B018 - load first: loading sets the thread count
+        torch.set_num_threads(args.threads)
+    rows: list[dict[str, Any]] = []
+    texts: dict[str, None] = {}
+    dimension = retriever.embedder.dimension
+
+    def recorder(batch: Sequence[str]) -> list[list[float]]:
+        texts.update(dict.fromkeys(batch))
+        return [[0.0] * dimension for _ in batch]
+
+    started = time.perf_counter()
+    for n, q in enumerate(questions, 1):
+        passages = retriever.search(q.question, index_settings.k).passages
+        rows.append(
+            {
+                "qid": q.qid,
+                "article": q.article,
+                "question": q.question,
+                "answers": list(q.answers),
+                "impossible": q.impossible,
+                "passages": [{f: getattr(p, f) for f in PASSAGE_FIELDS} for p in passages],
+            }
+        )
+        select_evidence(q.question, passages, recorder)  # learns what the scorer embeds
+        if n % 250 == 0:
+            say(f"retrieved {n}/{len(questions)} in {time.perf_counter() - started:.0f} s")
+    retriever.index.close()
+    unique = list(texts)
+    say(f"embedding {len(unique)} distinct questions and sentences")
+    vectors = retriever.embedder.embed(unique)
+    args.cache.write_text(
+        json.dumps({"questions": rows, "vectors": dict(zip(unique, vectors, strict=True))})
+    )
+    say(f"wrote {len(rows)} questions to {args.cache}")
+
+
+def cached_passages(q: dict[str, Any]) -> list[Passage]:
+    return [
+        Passage(char_start=0, char_end=0, fused=0.0, **{**p, "headings": tuple(p["headings"])})
+        for p in q["passages"]
+    ]
+
+
+def featurize(cache: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every question through the current `select_evidence` and `abstain.features`."""
+    vectors = cache["vectors"]
+
+    def embed(texts: Sequence[str]) -> list[list[float]]:
+        return [vectors[t] for t in texts]
+
+    rows = []
+    for q in cache["questions"]:
+        evidence = select_evidence(q["question"], cached_passages(q), embed)
+        passages = evidence.passages
+        gold = q["answers"]
+        answer, statements = extractive_answer(evidence)
+        cited = {n for st in statements for n in st.citations}
+        rows.append(
+            {
+                "article": q["article"],
+                "impossible": q["impossible"],
+                "retrieved_gold": any(contains_answer(p.text, gold) for p in passages),
+                "answer_gold": contains_answer(answer, gold),
+                "cited_gold": any(contains_answer(passages[n - 1].text, gold) for n in cited),
+                "answer_words": len(answer.split()),
+                "sentences": [
+                    {
+                        "f": [c.features[name] for name in FEATURES],
+                        "gold": contains_answer(c.text, gold),
+                        "quote_gold": contains_answer(quote(evidence, c), gold),
+                        "quote_words": len(quote(evidence, c).split()),
+                        "passage_gold": contains_answer(passages[c.source - 1].text, gold),
+                    }
+                    for c in evidence.candidates
+                ],
+                "abstain": abstain.features(evidence) if evidence.candidates else None,
+            }
+        )
+    return rows
+
+
+# -- logistic regression ------------------------------------------------------------------
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> np.ndarray:
+    """Weights (intercept last) by Newton's method with an L2 penalty on the weights."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    penalty = np.eye(xb.shape[1]) * l2
+    penalty[-1, -1] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(xb @ w)))
+        gradient = xb.T @ (p - y) + penalty @ w
+        hessian = (xb * (p * (1 - p))[:, None]).T @ xb + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def fit_listwise(rows: list[dict[str, Any]], l2: float = 1.0, steps: int = 30) -> np.ndarray:
+    """A conditional logit: per question, a softmax over its sentences towards those that
+    hold gold (ranking, not calibration: the intercept is 0). Newton's method."""
+    groups = []
+    for r in rows:
+        gold = np.asarray([float(s["gold"]) for s in r["sentences"]])
+        if r["impossible"] or gold.sum() == 0:
+            continue
+        x = np.asarray([[s["f"][i] for i in KEPT] for s in r["sentences"]], dtype=float)
+        groups.append((x, gold / gold.sum()))
+
+    def loss(w: np.ndarray) -> float:
+        total = 0.5 * l2 * float(w @ w)
+        for x, target in groups:
+            z = x @ w
+            top = z.max()
+            total += float(top + np.log(np.exp(z - top).sum()) - target @ z)
+        return total
+
+    w = np.zeros(len(KEPT))
+    current = loss(w)
+    for _ in range(steps):
+        gradient = l2 * w
+        hessian = l2 * np.eye(len(w))
+        for x, target in groups:
+            z = x @ w
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            gradient += x.T @ (p - target)
+            xp = x.T @ p
+            hessian += (x * p[:, None]).T @ x - np.outer(xp, xp)
+        step = np.linalg.solve(hessian, gradient)
+        size = 1.0
+        while size > 1e-4 and loss(w - size * step) > current:
+            size /= 2
+        w = w - size * step
+        previous, current = current, loss(w)
+        if previous - current < 1e-6:
+            break
+    return np.append(w, 0.0)
+
+
+def logits(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return x @ w[:-1] + w[-1]
+
+
+# -- sentence scorer -------------------------------------------------------------------------
+
+
+KEPT: list[int] = []  # feature columns the scorer is fitted on (--drop leaves some out)
+
+
+def sentence_arrays(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    x = [[s["f"][i] for i in KEPT] for r in rows for s in r["sentences"]]
+    y = [float(s["gold"]) for r in rows for s in r["sentences"]]
+    return np.asarray(x, dtype=float), np.asarray(y)
+
+
+def ranking(rows: list[dict[str, Any]], w: np.ndarray) -> dict[str, float]:
+    """Over answerable questions with candidates: the best-scored sentence holds gold, one
+    of the two best does, the quote of the best does (the extractive answer), and the
+    best's passage does; and the quote's median length in words."""
+    answerable = [r for r in rows if not r["impossible"] and r["sentences"]]
+    counts = dict.fromkeys(("top1", "top2", "quote", "passage"), 0)
+    lengths = []
+    for r in answerable:
+        x = np.asarray([[s["f"][i] for i in KEPT] for s in r["sentences"]], dtype=float)
+        order = np.argsort(-logits(x, w))
+        best = r["sentences"][order[0]]
+        counts["top1"] += best["gold"]
+        counts["top2"] += any(r["sentences"][i]["gold"] for i in order[:2])
+        counts["quote"] += best["quote_gold"]
+        counts["passage"] += best["passage_gold"]
+        lengths.append(best["quote_words"])
+    n = max(len(answerable), 1)
+    return {**{k: v / n for k, v in counts.items()}, "quote_words": float(np.median(lengths))}
+
+
+def shipped_order(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """The same measures for the order the shipped constants gave (candidates come best first)."""
+    answerable = [r for r in rows if not r["impossible"] and r["sentences"]]
+    n = max(len(answerable), 1)
+    return {
+        "top1": sum(r["sentences"][0]["gold"] for r in answerable) / n,
+        "quote": sum(r["sentences"][0]["quote_gold"] for r in answerable) / n,
+        "passage": sum(r["sentences"][0]["passage_gold"] for r in answerable) / n,
+    }
+
+
+def by_cosine(rows: list[dict[str, Any]]) -> float:
+    answerable = [r for r in rows if not r["impossible"] and r["sentences"]]
+    i = FEATURES.index("cosine")
+    best = [max(r["sentences"], key=lambda s: s["f"][i])["gold"] for r in answerable]
+    return sum(best) / max(len(best), 1)
+
+
+# -- abstention -------------------------------------------------------------------------------
+
+
+def abstain_arrays(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    x = np.asarray([[r["abstain"][k] for k in abstain.FEATURES] for r in rows], dtype=float)
+    y = np.asarray([0.0 if r["impossible"] else 1.0 for r in rows])
+    return x, y
+
+
+def curve(scores: np.ndarray, answerable: np.ndarray, thresholds: Sequence[float]) -> list[dict]:
+    """Abstain when the score is below the threshold: the share abstained on each side."""
+    return [
+        {
+            "threshold": round(float(t), 3),
+            "unanswerable_abstained": round(float((scores < t)[answerable == 0].mean()), 4),
+            "answerable_abstained": round(float((scores < t)[answerable == 1].mean()), 4),
+        }
+        for t in thresholds
+    ]
+
+
+def threshold_for(scores: np.ndarray, answerable: np.ndarray, answerable_rate: float) -> float:
+    """The threshold that abstains on about `answerable_rate` of the answerable ones."""
+    ranked = np.sort(scores[answerable == 1])
+    return float(ranked[int(math.floor(answerable_rate * len(ranked)))])
+
+
+LISTWISE: list[bool] = [False]
+
+
+def fit_ranker(rows: list[dict[str, Any]], l2: float) -> np.ndarray:
+    if LISTWISE[0]:
+        return fit_listwise(rows, l2)
+    return fit_logistic(*sentence_arrays(rows), l2=l2)
+
+
+def fit_scorer(rows: list[dict[str, Any]], articles: list[str], l2: float) -> None:
+    print("\nsentence scorer, held-out article (answerable questions):")
+    totals: dict[str, float] = {}
+    count = 0
+    for article in articles:
+        train = [r for r in rows if r["article"] != article]
+        test = [r for r in rows if r["article"] == article]
+        scores = ranking(test, fit_ranker(train, l2))
+        n = sum(not r["impossible"] for r in test)
+        print(f"  {article:<34} n={n:>4}  " + "  ".join(f"{k} {v:.3f}" for k, v in scores.items()))
+        for key, value in scores.items():
+            totals[key] = totals.get(key, 0.0) + value * n
+        count += n
+    print(
+        "  held-out, all articles: " + "  ".join(f"{k} {v / count:.3f}" for k, v in totals.items())
+    )
+    weights = fit_ranker(rows, l2)
+    print("  in-sample: " + "  ".join(f"{k} {v:.3f}" for k, v in ranking(rows, weights).items()))
+    print("  fitted on all articles (paste into assistant/evidence/select.py):")
+    fitted = dict(zip([FEATURES[i] for i in KEPT], weights[:-1], strict=True))
+    for name in FEATURES:
+        print(f'    "{name}": {fitted.get(name, 0.0):.3f},')
+    print(f"  INTERCEPT = {weights[-1]:.3f}")
+
+
+def fit_abstention(
+    rows: list[dict[str, Any]], articles: list[str], l2: float, rate: float
+) -> dict[str, Any]:
+    usable = [r for r in rows if r["abstain"] is not None]
+    held_scores = np.zeros(len(usable))
+    held_abstained = np.zeros(len(usable), dtype=bool)
+    for article in articles:
+        train = [r for r in usable if r["article"] != article]
+        idx = [i for i, r in enumerate(usable) if r["article"] == article]
+        xa, ya = abstain_arrays(train)
+        w = fit_logistic(xa, ya, l2=l2)
+        t = threshold_for(logits(xa, w), ya, rate)
+        held_scores[idx] = logits(abstain_arrays([usable[i] for i in idx])[0], w)
+        held_abstained[idx] = held_scores[idx] < t
+    x, y = abstain_arrays(usable)
+    print(f"\nabstention, each article held out, its threshold set on the others at {rate:.0%}:")
+    print(
+        f"  unanswerable abstained {held_abstained[y == 0].mean():.3f}, "
+        f"answerable abstained {held_abstained[y == 1].mean():.3f}"
+    )
+    points = curve(held_scores, y, np.quantile(held_scores, np.linspace(0.02, 0.7, 18)))
+    print("  held-out curve (scores of each article from the combiner fitted without it):")
+    for p in points:
+        print(
+            f"    threshold {p['threshold']:>7}: unanswerable {p['unanswerable_abstained']:.3f}"
+            f"  answerable {p['answerable_abstained']:.3f}"
+        )
+    answered = [r for r, a in zip(usable, held_abstained, strict=True) if not a]
+    answerable = [r for r in usable if not r["impossible"]]
+    both = [r for r in answered if not r["impossible"]]
+    print(
+        "  extractive answers with these held-out abstentions: the answer holds gold in "
+        f"{sum(r['answer_gold'] for r in both) / len(answerable):.3f} of answerable questions; "
+        f"a cited passage in {sum(r['cited_gold'] for r in both) / max(len(both), 1):.3f} of "
+        f"those answered; median {np.median([r['answer_words'] for r in both]):.0f} words"
+    )
+    w = fit_logistic(x, y, l2=l2)
+    t = threshold_for(logits(x, w), y, rate)
+    inside = logits(x, w) < t
+    print(
+        f"  in-sample at the shipped threshold: unanswerable {inside[y == 0].mean():.3f}, "
+        f"answerable {inside[y == 1].mean():.3f}"
+    )
+    print("  fitted on all articles (paste into assistant/evidence/abstain.py):")
+    for name, value in zip(abstain.FEATURES, w[:-1], strict=True):
+        print(f'    "{name}": {value:.3f},')
+    print(f"  INTERCEPT = {w[-1]:.3f}\n  THRESHOLD = {t:.3f}")
+    return {"held_out_curve": points}
+
+
+def fit(args: argparse.Namespace) -> None:
+    KEPT[:] = [i for i, name in enumerate(FEATURES) if name not in args.drop]
+    LISTWISE[0] = args.listwise
+    started = time.perf_counter()
+    rows = featurize(json.loads(args.cache.read_text()))
+    articles = sorted({r["article"] for r in rows})
+    answerable = [r for r in rows if not r["impossible"]]
+    print(f"{len(rows)} questions ({len(answerable)} answerable), {len(articles)} articles")
+    print(f"(scored with the current code in {time.perf_counter() - started:.0f} s)")
+    held = sum(r["retrieved_gold"] for r in answerable) / len(answerable)
+    print(f"a retrieved passage holds gold: {held:.3f}")
+    print(f"the sentence closest by cosine holds gold: {by_cosine(rows):.3f}")
+    print(
+        "shipped constants' order: "
+        + "  ".join(f"{k} {v:.3f}" for k, v in shipped_order(rows).items())
+    )
+    fit_scorer(rows, articles, args.l2)
+    if args.dump:
+        args.dump.write_text(json.dumps(rows))
+    report = fit_abstention(rows, articles, args.l2, args.answerable_rate)
+    if args.report:
+        args.report.write_text(json.dumps(report, indent=1))
+
+
+# -- generative answers: drafts by a real model, then the support rule swept over them ------
+
+
+def drafts(args: argparse.Namespace) -> None:
+    """Ask the embedded model (or the configured backend) a seeded sample of questions
+    through `answer_stream`, for each evidence size, and store its drafts."""
+    import random
+
+    from assistant.answer import answer_stream
+    from assistant.models import open_backend
+
+    cache = json.loads(args.cache.read_text())
+    vectors = cache["vectors"]
+    settings = load_settings(data_dir=args.data_dir)
+    embedder = library.embedder_for(settings)
+    backend = open_backend(settings.replace(backend=args.backend))
+
+    def embed(texts: Sequence[str]) -> list[list[float]]:
+        missing = [t for t in texts if t not in vectors]
+        if missing:
+            vectors.update(zip(missing, embedder.embed(missing), strict=True))
+        return [vectors[t] for t in texts]
+
+    chosen = random.Random(args.seed).sample(cache["questions"], args.sample)
+    out = []
+    started = time.perf_counter()
+    for n, q in enumerate(chosen, 1):
+        evidence = select_evidence(q["question"], cached_passages(q), embed)
+        for size in args.sizes:
+            stream = answer_stream(
+                q["question"], evidence, backend, embed=embed, mode="generative",
+                max_answer_tokens=args.max_tokens, temperature=0.1, evidence_sentences=size,
+            )  # fmt: skip
+            t = time.perf_counter()
+            draft = "".join(stream)
+            out.append(
+                {
+                    "qid": q["qid"],
+                    "size": size,
+                    "draft": draft,
+                    "prompt_tokens": stream.plan.prompt.tokens if stream.plan.prompt else 0,
+                    "ms": (time.perf_counter() - t) * 1000,
+                    "abstained": stream.plan.abstained,
+                }
+            )
+        if n % 10 == 0:
+            say(f"{n}/{len(chosen)} questions in {time.perf_counter() - started:.0f} s")
+    args.out.write_text(json.dumps({"backend": backend.model, "drafts": out}))
+
+
+def claims(args: argparse.Namespace) -> None:
+    """Check the stored drafts under each support rule; the figures per evidence size."""
+    from assistant.evidence import claims as rule
+    from assistant.evidence.compose import written
+
+    cache = json.loads(args.cache.read_text())
+    vectors = cache["vectors"]
+    by_id = {q["qid"]: q for q in cache["questions"]}
+    stored = json.loads(args.drafts.read_text())
+    settings = load_settings(data_dir=args.data_dir)
+    embedder = library.embedder_for(settings)
+
+    def embed(texts: Sequence[str]) -> list[list[float]]:
+        missing = [t for t in texts if t not in vectors]
+        if missing:
+            vectors.update(zip(missing, embedder.embed(missing), strict=True))
+        return [vectors[t] for t in texts]
+
+    cases = []
+    for d in stored["drafts"]:
+        q = by_id[d["qid"]]
+        cases.append((d, q, select_evidence(q["question"], cached_passages(q), embed)))
+    print(f"{len(stored['drafts'])} drafts by {stored['backend']}")
+    for size in sorted({d["size"] for d, _, _ in cases}):
+        subset = [c for c in cases if c[0]["size"] == size and not c[1]["impossible"]]
+        subset = [c for c in subset if not c[0]["abstained"]]
+        tokens = np.median([d["prompt_tokens"] for d, _, _ in subset])
+        ms = np.median([d["ms"] for d, _, _ in subset])
+        raw = np.mean([contains_answer(d["draft"], q["answers"]) for d, q, _ in subset])
+        print(
+            f"\nevidence_sentences={size}: {len(subset)} answerable drafts, prompt ~{tokens:.0f}"
+            f" tokens, {ms:.0f} ms to write; the draft holds gold in {raw:.3f}"
+        )
+        for overlap in args.overlaps:
+            for cosine in args.cosines:
+                rule.MIN_OVERLAP, rule.MIN_COSINE = overlap, cosine
+                final = kept_gold = kept = fallback = 0
+                for d, q, evidence in subset:
+                    statements = rule.check_answer(d["draft"], evidence, embed)
+                    supported = [s for s in statements if s.supported]
+                    if supported:
+                        text = written(statements)
+                        kept += len(supported)
+                        kept_gold += sum(contains_answer(s.text, q["answers"]) for s in supported)
+                    else:
+                        fallback += 1
+                        text = extractive_answer(evidence)[0]
+                    final += contains_answer(text, q["answers"])
+                n = max(len(subset), 1)
+                print(
+                    f"  overlap >= {overlap:.2f} or cosine >= {cosine:.2f}: answer holds gold "
+                    f"{final / n:.3f}, fell back to the quote {fallback / n:.3f}, supported "
+                    f"statements holding gold {kept_gold / max(kept, 1):.3f} ({kept})"
+                )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("collect")
+    c.add_argument("file", type=Path)
+    c.add_argument("--data-dir", type=Path, required=True)
+    c.add_argument("--cache", type=Path, required=True)
+    c.add_argument("--threads", type=int, help="torch threads (1 on a busy machine).")
+    f = sub.add_parser("fit")
+    f.add_argument("--cache", type=Path, required=True)
+    f.add_argument("--l2", type=float, default=1.0)
+    f.add_argument("--answerable-rate", type=float, default=0.08)
+    f.add_argument("--report", type=Path)
+    f.add_argument("--dump", type=Path, help="Write the scored questions here (to explore).")
+    f.add_argument("--listwise", action="store_true", help="Fit the scorer as a ranker.")
+    f.add_argument("--drop", nargs="*", default=[], help="Fit the scorer without these.")
+    d = sub.add_parser("drafts")
+    d.add_argument("--cache", type=Path, required=True)
+    d.add_argument("--data-dir", type=Path, required=True)
+    d.add_argument("--out", type=Path, required=True)
+    d.add_argument("--backend", default="llamacpp")
+    d.add_argument("--sample", type=int, default=100)
+    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--sizes", type=int, nargs="+", default=[0, 4])
+    d.add_argument("--max-tokens", type=int, default=96)
+    k = sub.add_parser("claims")
+    k.add_argument("--cache", type=Path, required=True)
+    k.add_argument("--data-dir", type=Path, required=True)
+    k.add_argument("--drafts", type=Path, required=True)
+    k.add_argument("--overlaps", type=float, nargs="+", default=[0.5, 0.6, 0.7, 0.8, 1.01])
+    k.add_argument("--cosines", type=float, nargs="+", default=[0.6, 0.7, 0.75, 0.8, 0.9, 1.01])
+    args = parser.parse_args()
+    {"collect": collect, "fit": fit, "drafts": drafts, "claims": claims}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
