@@ -354,14 +354,16 @@ class AnswerStream:
 
 
 def cited_sources(passages: Sequence[Passage], statements: Sequence[Statement]) -> list[Source]:
-    """Every passage, numbered, with the supported statements that cite it and the
-    sentences they rest on; a passage no statement cites is listed uncited."""
+    """The passages the supported statements cite, numbered as the evidence numbers them,
+    each with those statements and the sentences they rest on; when none is cited (an
+    abstention), every passage, uncited, so the user can still look."""
     sources = []
     for n, passage in enumerate(passages, 1):
         citing = [i for i, s in enumerate(statements, 1) if s.supported and n in s.citations]
         quotes = list(dict.fromkeys(statements[i - 1].evidence for i in citing))
         sources.append(Source(n, passage, bool(citing), citing, quotes))
-    return sources
+    cited = [s for s in sources if s.cited]
+    return cited or sources
 
 
 @dataclass
@@ -396,7 +398,10 @@ def answer_stream(
     mode, else prompt the backend with the compact evidence (its best `evidence_sentences`
     sentences and their neighbours) or, when that is 0, the passages that fit its window."""
     started = time.perf_counter()
-    abstained = bool(evidence.passages) and should_abstain(evidence)
+    # The combiner was fitted on stand-alone questions: a follow-up that a model answers
+    # with the conversation in view is left to the model (its statements are still checked).
+    follow_up = mode == "generative" and bool(history)
+    abstained = bool(evidence.passages) and not follow_up and should_abstain(evidence)
     plan = AnswerPlan(evidence, mode, abstained, embed, backend)
     if mode == "generative" and evidence.passages and not abstained:
         if backend is None:

@@ -442,7 +442,7 @@ def print_answer(answer: Any) -> None:
                 typer.echo(f"      \u201c{snippet(line, QUOTE_SNIPPET_CHARS)}\u201d")
     others = [s for s in answer.sources if not s.cited]
     if others:
-        typer.echo("\nAlso retrieved:" if cited else "\nPassages found:")
+        typer.echo("\nPassages found (none cited):")
         for source in others:
             typer.echo(f"  [{source.n}] {source.passage.location()}")
             typer.echo(f"      {snippet(source.passage.text, SOURCE_SNIPPET_CHARS)}")

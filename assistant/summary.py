@@ -263,4 +263,5 @@ def _passage(chunk: StoredChunk) -> Passage:
     return Passage(
         chunk.path, chunk.doc_id, chunk.index, chunk.index, chunk.page_start, chunk.page_end,
         chunk.headings, chunk.text, chunk.char_start, chunk.char_end, 1.0, 0.0, [chunk.chunk_id],
+        chunk.attachment,
     )  # fmt: skip

@@ -9,8 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Markdown, Static
 
 ABOUT = """
-Type a question and press **Enter**. The answer streams in with `[n]` marks; the
-**Sources** panel lists the passages behind the selected answer (file, page, score).
+Type a question and press **Enter**. A small model's answer is quoted from the documents;
+a bigger model's streams in, then every statement is checked against the documents and
+cited by the system (`[n]`), and one they do not support is marked **unsupported**. The
+**Sources** panel lists the passages behind the selected answer and the sentences cited.
 Follow-ups ("and the second one?") are searched together with the earlier question,
 and the last few exchanges go into the prompt. Every conversation is saved under the
 data dir (owner-only) and can be reopened or deleted with **Ctrl+O**.
