@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant.answer import AnswerStream, Source, Turn, answer_stream
 from assistant.errors import NothingIndexed
-from assistant.evidence.select import select_evidence
+from assistant.evidence.select import CachedEmbed, select_evidence
 from assistant.models import backend_plugin, choose_backend
 from assistant.models.base import Backend
 from assistant.models.sizing import is_small_model, small_model_configured
@@ -95,6 +95,13 @@ def _embedder(
 ) -> Embedder:
     """One loaded model per process: the TUI and the watcher embed many times."""
     return Embedder(model, device, backend=backend, cache_dir=cache_dir)
+
+
+@functools.lru_cache(maxsize=4)
+def sentence_vectors(embedder: Embedder) -> CachedEmbed:
+    """The embedder behind the answer layer, with its memory of sentences: one per
+    loaded model, so every question of a session shares it."""
+    return CachedEmbed(embedder.embed)
 
 
 def sync_options(settings: Settings) -> SyncOptions:
@@ -345,7 +352,7 @@ def ask(
     from `backend` and checked."""
     started = time.perf_counter()
     result = retriever.search(query or question, settings.k, path_filter)
-    embed = retriever.embedder.embed
+    embed = sentence_vectors(retriever.embedder)
     evidence = select_evidence(query or question, result.passages, embed)
     retrieve_ms = (time.perf_counter() - started) * 1000
     mode = answer_mode(settings, backend)
@@ -433,11 +440,10 @@ def summarize(settings: Settings, path: Path, backend: Backend | None) -> Summar
         target = Path(os.path.abspath(path))
         if index.catalog.file(str(target)) is None:
             target = target.resolve()
-        embedder = embedder_for(settings, index)
         return summary.summarize(
             index,
             target,
-            embedder.embed,
+            sentence_vectors(embedder_for(settings, index)),
             backend,
             max_tokens=min(settings.max_answer_tokens, summary.SECTION_TOKENS),
             temperature=settings.temperature,

@@ -13,6 +13,8 @@ sentences; differences between them are log-odds.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +25,7 @@ from assistant.evidence.text import Sentence, content_stems, split_sentences, wo
 from assistant.retrieve import Passage
 
 Embed = Callable[[Sequence[str]], list[list[float]]]
+SENTENCE_CACHE_SIZE = 50_000  # vectors kept (~80 MB at 384 dimensions, as Python floats)
 
 FEATURES = (
     "cosine",  # of the sentence to the question
@@ -42,20 +45,20 @@ FEATURES = (
 )
 # Fitted by `python bench/tune_answers.py fit --listwise` on all eight tuning articles.
 WEIGHTS: Mapping[str, float] = {
-    "cosine": 2.289,
-    "window_cosine": 2.132,
-    "heading_cosine": 3.327,
-    "overlap": 0.767,
-    "window_overlap": 1.548,
-    "resolved_overlap": 2.114,
-    "type_match": 1.039,
-    "type_miss": -1.039,
-    "novelty": 0.242,
-    "bigram_overlap": 0.351,
-    "names_found": -0.306,
-    "passage_rank": 1.047,
-    "passage_cosine": 0.35,
-    "length": 0.493,
+    "cosine": 2.746,
+    "window_cosine": 1.807,
+    "heading_cosine": 3.301,
+    "overlap": 0.822,
+    "window_overlap": 1.613,
+    "resolved_overlap": 2.202,
+    "type_match": 1.064,
+    "type_miss": -1.064,
+    "novelty": 0.433,
+    "bigram_overlap": 0.323,
+    "names_found": -0.265,
+    "passage_rank": 1.071,
+    "passage_cosine": 0.691,
+    "length": 0.461,
 }
 
 
@@ -120,6 +123,32 @@ class Evidence:
         return self.vectors[(candidate.source, candidate.index)]
 
 
+class CachedEmbed:
+    """The embedding model with a memory of the sentences it embedded: a conversation (the
+    chat, the server) asks about the same documents again and again, and the model is
+    most of the time an extractive answer takes. Bounded; safe across threads."""
+
+    def __init__(self, embed: Embed, size: int = SENTENCE_CACHE_SIZE) -> None:
+        self._embed = embed
+        self._size = size
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: Sequence[str]) -> list[list[float]]:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        fresh = dict(zip(missing, self._embed(missing), strict=True)) if missing else {}
+        with self._lock:
+            self._vectors.update(fresh)
+            found = [fresh.get(t) or self._vectors[t] for t in texts]
+            for text in texts:
+                if text in self._vectors:
+                    self._vectors.move_to_end(text)
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+        return found
+
+
 def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) -> Evidence:
     """Score every sentence of `passages` for `question`, best first (headings are
     context for the sentences under them, never candidates)."""
@@ -128,13 +157,13 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     flat = [(n, i, s) for n, group in enumerate(sentences, 1) for i, s in enumerate(group)]
     if not any(not s.heading for _, _, s in flat):
         return Evidence(profile, list(passages), sentences, [])
-    contexts = [_read_after(passages[n - 1], sentences[n - 1], i) for n, i, _ in flat]
-    titled = [_read_under(passages[n - 1], sentences[n - 1], i) for n, i, _ in flat]
-    texts = [question] + [s.text for _, _, s in flat]
-    extra = {c for c in contexts + titled if c is not None}
-    matrix = np.asarray(embed(texts + sorted(extra)), dtype=np.float32)
-    query, rows = matrix[0], matrix[1 : len(texts)]
-    context_rows = dict(zip(sorted(extra), matrix[len(texts) :], strict=True))
+    headings = [_heading_over(passages[n - 1], sentences[n - 1], i) for n, i, _ in flat]
+    # Each distinct text once: merged passages share sentences, and headings repeat.
+    texts = list(dict.fromkeys([question, *(s.text for _, _, s in flat), *filter(None, headings)]))
+    matrix = np.asarray(embed(texts), dtype=np.float32)
+    vector_of = dict(zip(texts, matrix, strict=True))
+    query = vector_of[question]
+    rows = np.stack([vector_of[s.text] for _, _, s in flat])
     cosines = rows @ query
     ordered = [content_stems(s.text) for _, _, s in flat]
     stems = [set(o) for o in ordered]
@@ -152,11 +181,16 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
         around = [position.get((n, j)) for j in (i - 1, i + 1)]
         neighbours = [a for a in around if a is not None]
         window = stems[k].union(*(stems[a] for a in neighbours))
-        context, title = contexts[k], titled[k]
+        before = position.get((n, i - 1))
+        heading = headings[k]
         features = {
             "cosine": float(cosines[k]),
-            "window_cosine": float(context_rows[context] @ query) if context else float(cosines[k]),
-            "heading_cosine": float(context_rows[title] @ query) if title else float(cosines[k]),
+            "window_cosine": _joined_cosine(
+                query, rows[k], None if before is None else rows[before]
+            ),
+            "heading_cosine": _joined_cosine(
+                query, rows[k], vector_of[heading] if heading else None
+            ),
             "overlap": _covered(profile.stems, stems[k], weights),
             "window_overlap": _covered(profile.stems, window, weights),
             "resolved_overlap": _covered(
@@ -196,21 +230,23 @@ def _resolved(
     return stems[k] | (stems[k - 1] if i > 0 else set()) | set(content_stems(heading))
 
 
-def _read_after(passage: Passage, sentences: Sequence[Sentence], i: int) -> str | None:
-    """The sentence after the one before it; None for a first sentence or a heading."""
-    if sentences[i].heading or i == 0:
-        return None
-    return f"{sentences[i - 1].text} {sentences[i].text}"
-
-
-def _read_under(passage: Passage, sentences: Sequence[Sentence], i: int) -> str | None:
-    """The sentence under the nearest heading above it in the passage, else under the
-    passage's own heading; None when it has none (or is one)."""
+def _heading_over(passage: Passage, sentences: Sequence[Sentence], i: int) -> str | None:
+    """The nearest heading above the sentence in the passage, else the passage's own
+    heading; None for a heading itself, or where there is none."""
     if sentences[i].heading:
         return None
     above = [s.text for s in sentences[:i] if s.heading]
-    heading = above[-1] if above else (passage.headings[-1] if passage.headings else None)
-    return f"{heading}: {sentences[i].text}" if heading else None
+    return above[-1] if above else (passage.headings[-1] if passage.headings else None)
+
+
+def _joined_cosine(query: np.ndarray, sentence: np.ndarray, context: np.ndarray | None) -> float:
+    """The cosine of the question to the sentence read with its context, taken as the
+    mean of the two normalised vectors: it ranks as embedding the two texts together did
+    (bench/RESULTS.md) for no second pass of the model."""
+    if context is None:
+        return float(sentence @ query)
+    joined = sentence + context
+    return float(joined @ query / (np.linalg.norm(joined) or 1.0))
 
 
 def score(features: Mapping[str, float]) -> float:
