@@ -18,6 +18,8 @@ from conftest import SAMPLE_DOCS, free_port, loopback_server
 # Answers stay short and greedy: these tests are about the wire, not the prose.
 FAST_ANSWERS = {
     "ASSISTANT_BACKEND": "llamacpp",
+    # The embedded model writes (auto would quote the evidence for a model this small).
+    "ASSISTANT_ANSWER_MODE": "generative",
     "ASSISTANT_K": "2",
     "ASSISTANT_MAX_ANSWER_TOKENS": "24",
     "ASSISTANT_TEMPERATURE": "0",

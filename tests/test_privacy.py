@@ -206,7 +206,9 @@ def _run_flow(flow: Flow, docs: Path) -> None:
     if shutil.which("tesseract") or os.environ.get("CI"):
         found = flow.run("search", "Quillfeather Cider Press receipt")
         assert "receipt-scan.png, page 1" in found.stdout
-    asked = flow.run("ask", "--backend", "llamacpp", "Who keeps the bees?")
+    asked = flow.run(
+        "ask", "--backend", "llamacpp", "--answer", "generative", "Who keeps the bees?"
+    )
     assert "answering with llamacpp" in asked.stderr
     # doctor probes Ollama on loopback (auto), so the audit is proven to be listening.
     doctor = flow.run("doctor", "--json", timeout=600)
