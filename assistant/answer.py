@@ -401,7 +401,7 @@ def answer_stream(
     # The combiner was fitted on stand-alone questions: a follow-up that a model answers
     # with the conversation in view is left to the model (its statements are still checked).
     follow_up = mode == "generative" and bool(history)
-    abstained = bool(evidence.passages) and not follow_up and should_abstain(evidence)
+    abstained = not evidence.passages or (not follow_up and should_abstain(evidence))
     plan = AnswerPlan(evidence, mode, abstained, embed, backend)
     if mode == "generative" and evidence.passages and not abstained:
         if backend is None:

@@ -669,6 +669,7 @@ def _print_qa_report(report: dict[str, Any]) -> None:
         + (f" by {report['backend']} ({report['model']})" if report["backend"] else "")
     )
     latency = f"{report['latency_ms_p50']:.0f} / {report['latency_ms_p95']:.0f} ms"
+    first = f"{report['first_token_ms_p50']:.0f} / {report['first_token_ms_p95']:.0f} ms"
     rows = [
         ("answer contains a gold answer (of answerable)", pct("answer_contains_gold")),
         ("a cited source holds it (of answered answerable)", pct("cited_source_holds_gold")),
@@ -679,6 +680,7 @@ def _print_qa_report(report: dict[str, Any]) -> None:
         ("answers replaced by the quoted evidence", pct("fallback_to_quote")),
         ("answer length, median words (answered)", f"{report['answer_words_median']:g}"),
         ("latency p50 / p95", latency),
+        ("first token (or quote) p50 / p95", first),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:

@@ -29,6 +29,22 @@ def eval_dir(settings: Settings, dataset_dir: Path) -> Path:
     return settings.data_dir / "eval" / f"{resolved.name}-{digest}"
 
 
+def index_eval_corpus(
+    settings: Settings, home: Path, corpus: Path, say: Callable[[str], None]
+) -> Settings:
+    """The eval's own settings (its index under `home`), with `corpus` ingested into it.
+    The eval index is a data dir of its own; the int8 model copy stays the user's one."""
+    index_settings = settings.replace(
+        data_dir=home / "index", model_cache_dir=library.model_cache_dir(settings)
+    )
+    report = library.ingest(index_settings, [corpus])
+    say(
+        f"indexed: {report.added} added, {report.chunks_embedded} chunks embedded, "
+        f"{len(report.failed)} failed, in {report.seconds:.0f} s"
+    )
+    return index_settings
+
+
 def run_eval(
     settings: Settings,
     dataset_dir: Path,
@@ -52,16 +68,8 @@ def run_eval(
         mapping = write_corpus_files(dataset, corpus_dir)
         mapping_file.write_text(json.dumps(mapping), encoding="utf-8")
     mapping = {os.path.realpath(p): d for p, d in json.loads(mapping_file.read_text()).items()}
-    # The eval index is a data dir of its own; the int8 model copy stays the user's one.
-    index_settings = settings.replace(
-        data_dir=home / "index", model_cache_dir=library.model_cache_dir(settings)
-    )
     say(f"indexing {len(mapping)} documents (only changes after the first run)")
-    report = library.ingest(index_settings, [corpus_dir])
-    say(
-        f"indexed: {report.added} added, {report.chunks_embedded} chunks embedded, "
-        f"{len(report.failed)} failed, in {report.seconds:.0f} s"
-    )
+    index_settings = index_eval_corpus(settings, home, corpus_dir, say)
     retrieval = config or RetrievalConfig(
         vector_candidates=DEPTH, keyword_candidates=DEPTH, relevance_floor=0.0
     )

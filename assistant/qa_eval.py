@@ -13,7 +13,7 @@ import re
 import statistics
 import string
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +147,7 @@ class QaOutcome:
     mode: str
     latency_ms: float
     answer_words: int
-    extras: dict[str, Any] = field(default_factory=dict)
+    first_token_ms: float = 0.0  # the model's first token (or the quote), from the question
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -177,6 +177,7 @@ def summarize(outcomes: Sequence[QaOutcome]) -> dict[str, Any]:
     answered = [o for o in answerable if not o.abstained]
     statements = sum(o.statements for o in outcomes)
     latencies = [o.latency_ms for o in outcomes]
+    first_tokens = [o.first_token_ms for o in outcomes]
     return {
         "questions": len(outcomes),
         "answerable": len(answerable),
@@ -194,4 +195,6 @@ def summarize(outcomes: Sequence[QaOutcome]) -> dict[str, Any]:
         "answer_words_median": statistics.median([o.answer_words for o in answered] or [0]),
         "latency_ms_p50": round(percentile(latencies, 50), 1),
         "latency_ms_p95": round(percentile(latencies, 95), 1),
+        "first_token_ms_p50": round(percentile(first_tokens, 50), 1),
+        "first_token_ms_p95": round(percentile(first_tokens, 95), 1),
     }

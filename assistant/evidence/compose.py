@@ -46,6 +46,8 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     closest = max(range(len(evidence.passages)), key=lambda i: evidence.passages[i].score) + 1
     if all(c.source != closest for c in chosen):
         chosen += [c for c in evidence.candidates if c.source == closest][:1]
+    # Overlapping chunks repeat a sentence in two passages: quote it once.
+    chosen = [c for i, c in enumerate(chosen) if all(c.text != o.text for o in chosen[:i])]
     parts = []
     for candidate in chosen:
         location = evidence.passages[candidate.source - 1].location()

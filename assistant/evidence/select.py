@@ -136,17 +136,18 @@ class CachedEmbed:
 
     def __call__(self, texts: Sequence[str]) -> list[list[float]]:
         with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        fresh = dict(zip(missing, self._embed(missing), strict=True)) if missing else {}
+            # Taken now: another thread's additions may evict them before this one returns.
+            known = {t: self._vectors[t] for t in texts if t in self._vectors}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, self._embed(missing), strict=True))
         with self._lock:
-            self._vectors.update(fresh)
-            found = [fresh.get(t) or self._vectors[t] for t in texts]
-            for text in texts:
-                if text in self._vectors:
-                    self._vectors.move_to_end(text)
+            for text in dict.fromkeys(texts):
+                self._vectors[text] = known[text]
+                self._vectors.move_to_end(text)
             while len(self._vectors) > self._size:
                 self._vectors.popitem(last=False)
-        return found
+        return [known[t] for t in texts]
 
 
 def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) -> Evidence:

@@ -13,6 +13,7 @@ import glob
 import importlib.util
 import logging
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,6 +105,25 @@ def safe_model_params() -> Iterator[None]:
         yield
     finally:
         low.llama_model_default_params = original
+
+
+# `python -m llama_cpp.server`, run inside safe_model_params: the AMX guard above must
+# hold in the server's process too.
+_SERVER_LAUNCH = (
+    "import runpy, sys\n"
+    "from assistant.models.llamacpp_backend import safe_model_params\n"
+    "sys.argv[0] = 'llama_cpp.server'\n"
+    "with safe_model_params():\n"
+    "    runpy.run_module('llama_cpp.server', run_name='__main__', alter_sys=True)\n"
+)
+
+
+def server_command(model: Path, port: int, n_ctx: int, python: str = sys.executable) -> list[str]:
+    """The command line of llama.cpp's OpenAI-compatible server for `model` on
+    127.0.0.1:`port` (what the tests and the benchmarks serve a GGUF file with)."""
+    return [python, "-c", _SERVER_LAUNCH, "--model", str(model), "--host", "127.0.0.1"] + [
+        "--port", str(port), "--n_ctx", str(n_ctx)
+    ]  # fmt: skip
 
 
 def _load(path: Path, n_ctx: int) -> Any:

@@ -80,25 +80,28 @@ def merge_neighbours(chunks: Sequence[tuple[StoredChunk, float, float]], k: int)
             continue
         if len(passages) >= k:
             break
-        passages.append(
-            Passage(
-                path=chunk.path,
-                doc_id=chunk.doc_id,
-                first=chunk.index,
-                last=chunk.index,
-                page_start=chunk.page_start,
-                page_end=chunk.page_end,
-                headings=chunk.headings,
-                text=chunk.text,
-                char_start=chunk.char_start,
-                char_end=chunk.char_end,
-                score=similarity,
-                fused=fused,
-                chunk_ids=[chunk.chunk_id],
-                attachment=chunk.attachment,
-            )
-        )
+        passages.append(passage_of(chunk, similarity, fused))
     return passages
+
+
+def passage_of(chunk: StoredChunk, score: float, fused: float = 0.0) -> Passage:
+    """One chunk as a passage of its own."""
+    return Passage(
+        path=chunk.path,
+        doc_id=chunk.doc_id,
+        first=chunk.index,
+        last=chunk.index,
+        page_start=chunk.page_start,
+        page_end=chunk.page_end,
+        headings=chunk.headings,
+        text=chunk.text,
+        char_start=chunk.char_start,
+        char_end=chunk.char_end,
+        score=score,
+        fused=fused,
+        chunk_ids=[chunk.chunk_id],
+        attachment=chunk.attachment,
+    )
 
 
 def _same_pages(passage: Passage, chunk: StoredChunk) -> bool:

@@ -195,16 +195,20 @@ class Reply:
         }
 
     async def chunks(self, include_usage: bool) -> AsyncIterator[str]:
+        """The checked answer, not the model's draft: a chat UI shows whatever content it
+        is sent as the answer and cannot take back a statement the documents do not
+        support, so the content is sent once the answer has been checked."""
         yield sse(self._chunk({"role": "assistant", "content": ""}))
         try:
             async with aclosing(tokens_of(self.stream)) as tokens:
-                async for token in tokens:
-                    yield sse(self._chunk({"content": token}))
+                async for _draft in tokens:
+                    pass
         except UserError as exc:
             yield sse(error_body(exc))
             yield sse("[DONE]")
             return
         answer = self._answer()
+        yield sse(self._chunk({"content": answer.text}))
         yield sse(self._chunk({"content": sources_part(answer)}))
         last = self._chunk({}, self._finish_reason(answer))
         yield sse({**last, **self._extras(answer)})

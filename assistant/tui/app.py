@@ -398,6 +398,7 @@ class AssistantApp(App[None]):
 
     def _retrieved(self, box: AnswerBox, pending: Exchange, model: str) -> None:
         box.pending = pending
+        box.draft_by = model
         box.set_meta(f"waiting for {model} …" if model else "quoting the evidence …")
         if self.selected is box:
             self.query_one(SourcesPanel).show(pending, answering=True)

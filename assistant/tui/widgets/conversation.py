@@ -49,6 +49,7 @@ class AnswerBox(Vertical, can_focus=True):
         super().__init__()
         self.exchange = exchange
         self.pending: Exchange | None = None  # its passages, while the answer is written
+        self.draft_by = ""  # the model whose unchecked draft streams in, if one writes
         self.text = exchange.answer if exchange else ""
         self._stream: MarkdownStream | None = None
 
@@ -68,7 +69,8 @@ class AnswerBox(Vertical, can_focus=True):
         """Append a fragment; the stream batches fragments that arrive faster than they render."""
         if self._stream is None:
             self._stream = Markdown.get_stream(self.markdown)
-            self.set_meta("answering … (Esc stops)")
+            if self.draft_by:  # shown as it is written, then replaced by the checked answer
+                self.set_meta(f"{self.draft_by} is writing a draft, checked once done (Esc stops)")
         self.text += fragment
         await self._stream.write(fragment)
 
