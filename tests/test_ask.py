@@ -137,6 +137,29 @@ def test_the_quick_start_question_answers_with_the_price_and_its_page(cli, index
     assert not data["abstained"]
 
 
+@pytest.mark.slow
+def test_the_quick_start_question_with_the_embedded_model_writing(
+    cli, indexed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The same question with SmolLM2 made to write (greedy): whatever it makes of the
+    evidence, the answer shown holds the price with page 4 cited, and nothing it made up
+    is shown as supported."""
+    monkeypatch.setenv("ASSISTANT_TEMPERATURE", "0")
+    data = ask_json(
+        cli, "How much did the new cider press cost?", "--answer", "generative",
+        "--backend", "llamacpp",
+    )  # fmt: skip
+    assert data["mode"] == "generative" and data["draft"].strip()
+    assert_checked(data)
+    assert "3,275 pounds" in data["answer"]
+    page4 = [s for s in data["sources"] if s["cited"] and s["page"] == 4]
+    assert page4 and page4[0]["path"].endswith("annual-report-2025.pdf")
+    for statement in data["statements"]:
+        if "3,275" in statement["text"] and statement["supported"]:
+            [n] = statement["citations"]
+            assert n == page4[0]["n"]
+
+
 def assert_checked(data: dict) -> None:  # type: ignore[type-arg]
     """A generative answer as the checker must leave it: every statement judged, each
     supported one cited by the system with its figures in the cited passage, each other
