@@ -225,18 +225,6 @@ def cited_numbers(text: str) -> list[int]:
     return found
 
 
-def map_citations(text: str, passages: Sequence[Passage]) -> tuple[list[Source], list[int]]:
-    """The cited passages as sources (in citation order), and cited numbers that match no
-    passage. When the model cited nothing, every passage it was given is listed, marked
-    uncited, so the user can still check the answer."""
-    numbers = cited_numbers(text)
-    valid = [n for n in numbers if 1 <= n <= len(passages)]
-    unknown = [n for n in numbers if not 1 <= n <= len(passages)]
-    if valid:
-        return [Source(n, passages[n - 1], True) for n in valid], unknown
-    return [Source(i + 1, p, False) for i, p in enumerate(passages)], unknown
-
-
 class AnswerStream:
     """Streams an answer's text, then holds the finished, checked Answer in `.result`.
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Answer, Source, Turn, map_citations
+from assistant.answer import Answer, Source, Turn
 from assistant.models import can_rewrite
 from assistant.models.base import Backend, Message
 from assistant.retrieve import STOPWORDS, Passage, file_location
@@ -108,9 +108,10 @@ class Exchange:
 
     @classmethod
     def pending(cls, question: str, query: str, passages: Sequence[Passage]) -> Exchange:
-        """The passages the model was given, before it answers: the user can read them
-        while a slow model writes."""
-        return cls(question, "", query, saved_sources(map_citations("", passages)[0]))
+        """The passages found, before the answer: the user can read them while a slow
+        model writes."""
+        uncited = [Source(n, p, False) for n, p in enumerate(passages, 1)]
+        return cls(question, "", query, saved_sources(uncited))
 
 
 def saved_sources(sources: Sequence[Source]) -> list[SavedSource]:
