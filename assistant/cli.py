@@ -678,6 +678,7 @@ def _print_qa_report(report: dict[str, Any]) -> None:
         ("answerable questions abstained", pct("abstained_answerable")),
         ("statements marked unsupported", pct("statements_unsupported")),
         ("answers replaced by the quoted evidence", pct("fallback_to_quote")),
+        ("the model's draft held a gold answer (of answerable)", pct("draft_contains_gold")),
         ("answer length, median words (answered)", f"{report['answer_words_median']:g}"),
         ("latency p50 / p95", latency),
         ("first token (or quote) p50 / p95", first),

@@ -148,6 +148,7 @@ class QaOutcome:
     latency_ms: float
     answer_words: int
     first_token_ms: float = 0.0  # the model's first token (or the quote), from the question
+    draft_contains_gold: bool | None = None  # the model's own text, unchecked; None: no model
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -175,6 +176,7 @@ def summarize(outcomes: Sequence[QaOutcome]) -> dict[str, Any]:
     answerable = [o for o in outcomes if not o.impossible]
     unanswerable = [o for o in outcomes if o.impossible]
     answered = [o for o in answerable if not o.abstained]
+    drafted = [o for o in answerable if o.draft_contains_gold is not None]
     statements = sum(o.statements for o in outcomes)
     latencies = [o.latency_ms for o in outcomes]
     first_tokens = [o.first_token_ms for o in outcomes]
@@ -192,6 +194,10 @@ def summarize(outcomes: Sequence[QaOutcome]) -> dict[str, Any]:
         "statements": statements,
         "statements_unsupported": _share(sum(o.unsupported for o in outcomes), statements),
         "fallback_to_quote": _share(sum(o.fallback for o in outcomes), len(outcomes)),
+        # Of the answerable questions a model wrote for: what it said, before the checks.
+        "draft_contains_gold": _share(
+            sum(bool(o.draft_contains_gold) for o in drafted), len(drafted)
+        ),
         "answer_words_median": statistics.median([o.answer_words for o in answered] or [0]),
         "latency_ms_p50": round(percentile(latencies, 50), 1),
         "latency_ms_p95": round(percentile(latencies, 95), 1),

@@ -66,6 +66,7 @@ def score_answer(
         latency_ms=latency_ms,
         answer_words=len(answer.text.split()),
         first_token_ms=answer.timings.get("first_token_ms", 0.0),
+        draft_contains_gold=contains_answer(answer.draft, gold) if answer.draft else None,
     )
 
 

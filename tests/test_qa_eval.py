@@ -144,6 +144,9 @@ def test_the_measures_of_a_run_by_hand() -> None:
     assert report["statements_unsupported"] == 0.5
     assert report["latency_ms_p50"] == 300.0
     assert report["latency_ms_p95"] == percentile([100, 200, 300, 400, 500], 95) == 480.0
+    assert report["draft_contains_gold"] is None  # no model wrote
+    outcomes[0].draft_contains_gold, outcomes[1].draft_contains_gold = True, False
+    assert summarize(outcomes)["draft_contains_gold"] == 0.5  # of the answerable it wrote for
 
 
 def test_eval_qa_end_to_end_without_a_model(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
