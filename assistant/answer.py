@@ -381,14 +381,18 @@ def answer_stream(
     evidence_sentences: int = 0,
     retrieve_ms: float = 0.0,
     history: Sequence[Turn] = (),
+    follow_up: bool = False,
 ) -> AnswerStream:
     """Plan the answer: abstain when the evidence does not answer, quote it in extractive
     mode, else prompt the backend with the compact evidence (its best `evidence_sentences`
-    sentences and their neighbours) or, when that is 0, the passages that fit its window."""
+    sentences and their neighbours) or, when that is 0, the passages that fit its window.
+
+    `follow_up`: the question leans on the conversation (it was rewritten for retrieval).
+    The abstention combiner was fitted on stand-alone questions, so a follow-up that a
+    model answers with the conversation in view is left to the model (its statements are
+    still checked); a new question in a long chat is judged like any other."""
     started = time.perf_counter()
-    # The combiner was fitted on stand-alone questions: a follow-up that a model answers
-    # with the conversation in view is left to the model (its statements are still checked).
-    follow_up = mode == "generative" and bool(history)
+    follow_up = follow_up and mode == "generative" and bool(history)
     abstained = not evidence.passages or (not follow_up and should_abstain(evidence))
     plan = AnswerPlan(evidence, mode, abstained, embed, backend)
     if mode == "generative" and evidence.passages and not abstained:

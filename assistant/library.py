@@ -367,6 +367,7 @@ def ask(
         evidence_sentences=settings.evidence_sentences,
         retrieve_ms=retrieve_ms,
         history=history,
+        follow_up=query is not None and query != question,
     )
 
 

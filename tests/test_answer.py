@@ -148,6 +148,21 @@ def test_answer_stream_yields_tokens_then_holds_the_checked_answer(embedder) -> 
     assert set(data["timings"]) >= {"retrieve_ms", "first_token_ms", "total_ms", "check_ms"}  # type: ignore[arg-type]
 
 
+def test_only_a_follow_up_is_left_to_the_model_rather_than_abstained(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A new question in a long chat is judged like any other; a follow-up (rewritten for
+    retrieval, so the combiner's stand-alone features do not fit it) goes to the model."""
+    question = "What does the orchard not charge for?"
+    earlier = [Turn("How much is the fee?", "Adults pay £24 a year [1].")]
+    for follow_up, abstained in ((False, True), (True, False)):
+        backend = ScriptedBackend(["Adults pay £24 a year [1]."])
+        stream = stream_for(
+            question, [_passage(1, FEE)], backend, embedder, history=earlier, follow_up=follow_up
+        )
+        "".join(stream)
+        assert stream.result is not None and stream.result.abstained is abstained
+        assert bool(backend.seen) is not abstained
+
+
 def test_no_passages_means_no_model_call(embedder) -> None:  # type: ignore[no-untyped-def]
     backend = ScriptedBackend(["should not be called"])
     stream = stream_for("Fee?", [], backend, embedder)

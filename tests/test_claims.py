@@ -67,6 +67,18 @@ def test_a_wrong_model_citation_is_corrected_and_reported(embedder) -> None:  # 
     assert "cited [2]" in statement.reason and "[1]" in statement.reason
 
 
+def test_a_figure_said_of_the_questions_subject_needs_its_words(embedder) -> None:  # type: ignore[no-untyped-def]
+    """15,920 pounds is in the evidence, but as the year's spending, not the press's price:
+    a bare answer, or an "It ..." answer, is read with the question's words."""
+    bare, leaning, right = check_answer(
+        "The answer is: 15,920 pounds. It cost 15,920 pounds. It cost 3,275 pounds.",
+        evidence(embedder),
+        embedder.embed,
+    )
+    assert not bare.supported and not leaning.supported
+    assert right.supported and right.citations == [2]
+
+
 def test_a_name_the_evidence_lacks_is_unsupported(embedder) -> None:  # type: ignore[no-untyped-def]
     [statement] = check_answer(
         "The press was made by Bramley Engineering of Hereford.", evidence(embedder), embedder.embed

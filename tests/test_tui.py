@@ -351,7 +351,9 @@ async def test_ask_with_the_embedded_model(docs: Path) -> None:
     """The real path end to end: the index of sample_docs, the embedder, SmolLM2."""
     from assistant import library
 
-    settings = load_settings().replace(backend="llamacpp", max_answer_tokens=48)
+    settings = load_settings().replace(
+        backend="llamacpp", answer_mode="generative", max_answer_tokens=48
+    )
     library.ingest(settings, [docs])
     app = RecordingApp(settings, status_interval=0, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:

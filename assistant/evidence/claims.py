@@ -16,13 +16,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.evidence.select import Candidate, Embed, Evidence
-from assistant.evidence.text import content_stems, names, numbers, split_sentences, words
+from assistant.evidence.select import LEANING, Candidate, Embed, Evidence
+from assistant.evidence.text import content_stems, names, numbers, split_sentences, stem, words
 
 # Supported when the facts are all there and either rule holds (bench/RESULTS.md).
 MIN_OVERLAP = 0.6  # share of the statement's content words in the evidence window
 MIN_COSINE = 0.75  # embedding cosine of the statement to the evidence sentence
 SUPPORT_CANDIDATES = 3  # evidence sentences tried for each statement, closest first
+
+# Words that frame an answer rather than say anything ("The answer is ...", "According to
+# the documents ..."): a statement made of these and a figure says nothing of its own.
+_FRAMING = frozenset(
+    stem(w)
+    for w in (
+        "answer", "document", "documents", "passage", "passages", "text", "according",
+        "say", "says", "said", "states", "stated", "mentions", "mentioned", "question",
+    )
+)  # fmt: skip
+OWN_WORDS = 2  # content words besides figures a statement needs to stand on its own
 
 _CITATION = re.compile(r"\s*\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
@@ -88,7 +99,13 @@ def check_statement(
     """The statement against the evidence sentences that hold its figures and names (in
     the sentence itself: a neighbour's figure is another claim's); of those, the closest
     supports it if it, with its neighbours and heading, says enough of the rest."""
-    stems = set(content_stems(text))
+    stems = set(content_stems(text)) - _FRAMING
+    # "It cost 15,920 pounds." or "The answer is 15,920 pounds." says what it says of the
+    # question's subject: read with the question's words, and never by the cosine alone
+    # (the figure's own sentence is close to it whatever that sentence is about).
+    leaning = leans_on_question(text, stems)
+    if leaning:
+        stems |= set(evidence.question.stems)
     asked = _question_words(evidence)
     facts_numbers, facts_names = numbers(text), names(text) - asked
     holding = []
@@ -108,9 +125,18 @@ def check_statement(
     closest = sorted(holding, key=lambda c: -float(vector @ evidence.vector(c)))
     for candidate in closest[:SUPPORT_CANDIDATES]:
         cosine = float(vector @ evidence.vector(candidate))
-        if _overlap(stems, evidence.context(candidate)) >= MIN_OVERLAP or cosine >= MIN_COSINE:
+        if _overlap(stems, evidence.context(candidate)) >= MIN_OVERLAP or (
+            not leaning and cosine >= MIN_COSINE
+        ):
             return _supported(text, marks, candidate, evidence)
     return Statement(text, False, [], list(marks), "", "no evidence sentence says this")
+
+
+def leans_on_question(text: str, stems: set[str]) -> bool:
+    """A statement whose subject is the question's: it opens with a pronoun, or it has
+    fewer than OWN_WORDS content words besides its figures."""
+    own = [s for s in stems if not s[:1].isdigit()]
+    return text.lower().startswith(LEANING) or len(own) < OWN_WORDS
 
 
 def _supported(
