@@ -121,6 +121,18 @@ def test_an_unknown_answer_mode_is_refused(cli, indexed: Path) -> None:  # type:
     assert "answer_mode must be one of auto, extractive, generative" in result.stderr
 
 
+def test_a_question_in_other_words_than_the_documents_is_answered_under_its_heading(
+    cli, indexed: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """ "Membership cost" is in neither the sentence nor its passage's text: the passage's
+    headings ("Membership > Fees") say what "The yearly subscription is £24" is about."""
+    result = cli("ask", "How much does membership cost?", "--answer", "extractive", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert not data["abstained"] and "£24" in data["answer"]
+    assert data["sources"][0]["path"].endswith("handbook.md") and data["sources"][0]["cited"]
+
+
 @pytest.mark.slow
 def test_the_quick_start_question_answers_with_the_price_and_its_page(cli, indexed: Path) -> None:  # type: ignore[no-untyped-def]
     """The README's question on the default install (auto: the bundled SmolLM2 is judged

@@ -71,6 +71,15 @@ def test_a_type_match_needs_something_the_question_does_not_already_give() -> No
     assert when.type_match("It was bought on 12 September 2025.")
 
 
+def test_a_date_is_not_an_amount() -> None:
+    """ "How much" wants an amount: the figures of "31 March" or "September 2025" date."""
+    cost = QuestionProfile.of("How much does membership cost?")
+    assert not cost.type_match("It runs until the following 31 March.")
+    assert not cost.type_match("It was founded in September 2025.")
+    assert cost.type_match("Bought on 12 September 2025 for 3,275 pounds.")
+    assert cost.type_match("The yearly subscription is £24.")
+
+
 def test_the_answering_sentence_ranks_first_and_is_quoted_with_its_page(embedder) -> None:  # type: ignore[no-untyped-def]
     passages = [passage(1, ACCOUNTS, 3, 0.45), passage(2, PRESS, 4, 0.55)]
     evidence = select_evidence("When was the new cider press bought?", passages, embedder.embed)

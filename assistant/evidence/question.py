@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.evidence.text import content_stems, has_date, has_number, names, numbers, words
+from assistant.evidence.text import (
+    content_stems,
+    has_date,
+    has_number,
+    names,
+    numbers,
+    without_dates,
+    words,
+)
 
 # The words that shape a question without naming its topic.
 _QUESTION_WORDS = frozenset(
@@ -99,9 +107,10 @@ class QuestionProfile:
         already name: the answer must be new to it."""
         if self.answer_type == "date":
             return has_date(text) and not _only_known(numbers(text), self.numbers)
-        if self.answer_type == "amount":
-            return has_number(text) and not (
-                numbers(text) and _only_known(numbers(text), self.numbers)
+        if self.answer_type == "amount":  # "31 March" holds no amount
+            figures = without_dates(text)
+            return has_number(figures) and not (
+                numbers(figures) and _only_known(numbers(figures), self.numbers)
             )
         if self.answer_type in ("person", "place"):
             return bool(names(text) - self.names - _lowered(self.text))

@@ -32,7 +32,7 @@ FEATURES = (
     "window_cosine",  # of it read after the sentence before (a sentence may say "it")
     "heading_cosine",  # of it read under the heading above it (what "it" is about)
     "overlap",  # rarity-weighted share of the question's words it holds
-    "window_overlap",  # the same over the sentence and its neighbours
+    "window_overlap",  # the same over the sentence, its neighbours and its headings
     "resolved_overlap",  # over it, and for an "It ..." sentence its heading and the one before
     "type_match",  # holds a new thing of the kind asked for
     "type_miss",  # the question asks for a kind it does not hold
@@ -107,14 +107,21 @@ class Evidence:
         low = max(0, candidate.index - neighbours)
         return " ".join(s.text for s in sentences[low : candidate.index + neighbours + 1])
 
+    def headings(self, candidate: Candidate) -> str:
+        """The headings the candidate sits under: its passage's, and the nearest one above
+        it inside the passage ("Membership > Fees" is what "The subscription is £24" is
+        about)."""
+        sentences = self.sentences[candidate.source - 1]
+        above = [s.text for s in sentences[: candidate.index] if s.heading]
+        return " ".join(dict.fromkeys([*self.passages[candidate.source - 1].headings, *above[-1:]]))
+
     def context(self, candidate: Candidate) -> str:
         """The sentence as a reader takes it: under its heading, and after the sentence
         before when it opens with a pronoun. Never the sentence after: that one's facts
         are another claim's."""
         sentences = self.sentences[candidate.source - 1]
         i = candidate.index
-        above = [s.text for s in sentences[:i] if s.heading]
-        parts = [*self.passages[candidate.source - 1].headings, *above[-1:]]
+        parts = [self.headings(candidate)]
         if i > 0 and leans_back(candidate.sentence):
             parts.append(sentences[i - 1].text)
         return " ".join([*parts, candidate.text])
@@ -181,9 +188,10 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             continue
         around = [position.get((n, j)) for j in (i - 1, i + 1)]
         neighbours = [a for a in around if a is not None]
-        window = stems[k].union(*(stems[a] for a in neighbours))
         before = position.get((n, i - 1))
         heading = headings[k]
+        under = content_stems(" ".join([*passages[n - 1].headings, heading or ""]))
+        window = stems[k].union(*(stems[a] for a in neighbours), under)
         features = {
             "cosine": float(cosines[k]),
             "window_cosine": _joined_cosine(
