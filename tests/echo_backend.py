@@ -1,6 +1,7 @@
 """A throwaway model backend, complete in this one file: what adding LM Studio or vLLM takes.
 
-It "answers" by quoting the first passage it was given, cited as [1], so a test can see
+It "answers" by quoting the first line of the first evidence it was given, cited by its
+number, so a test can see
 the real prompt went in and a real answer came out, without any model. Registered by the
 tests in `assistant.models.REGISTERED`; nothing in the project knows its name.
 """
@@ -8,6 +9,7 @@ tests in `assistant.models.REGISTERED`; nothing in the project knows its name.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 
 from assistant.models.base import Backend, Message
@@ -16,6 +18,7 @@ from assistant.settings import Settings
 MODEL_SETTING = "model"
 MODELS = ["echo-1", "echo-2"]
 DEFAULT_WINDOW = 4096
+_LABEL = re.compile(r"^\[(\d+)\] ")
 
 
 class EchoBackend:
@@ -33,9 +36,13 @@ class EchoBackend:
         self, messages: list[Message], *, max_tokens: int, temperature: float
     ) -> Iterator[str]:
         lines = messages[-1].content.splitlines()
-        first = next((n for n, line in enumerate(lines) if line.startswith("[1] ")), None)
-        quote = lines[first + 1] if first is not None and first + 1 < len(lines) else ""
-        yield from ["The documents say: ", quote, " [1]"]
+        label = next((n for n, line in enumerate(lines) if _LABEL.match(line)), None)
+        if label is None:
+            yield "Nothing was given."
+            return
+        source = _LABEL.match(lines[label]).group(1)  # type: ignore[union-attr]
+        quote = next((t for t in lines[label + 1 :] if t.strip() and not t.startswith("#")), "")
+        yield from ["The documents say: ", quote.strip(), f" [{source}]"]
 
     def list_models(self) -> list[str]:
         return list(MODELS)

@@ -197,7 +197,7 @@ def test_ask_with_the_embedded_model_is_checked_and_cited(cli, indexed: Path) ->
     """SmolLM2 writes (generative); whatever it says, every statement shown as supported
     carries the system's citation, and its figures are in the passage it cites."""
     result = cli(
-        "ask", "How much does it cost an adult to join the orchard?", "--json",
+        "ask", "What is the yearly subscription for an adult?", "--json",
         "--backend", "llamacpp", "--answer", "generative",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr

@@ -50,9 +50,11 @@ def test_ask_answers_with_a_registered_backend(cli, echo, handbook: Path) -> Non
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)
     assert (answer["backend"], answer["model"]) == ("echo", "echo-1")
-    source = answer["sources"][0]
-    assert source["cited"] and source["path"] == str(handbook)
-    assert answer["answer"] == f"The documents say: {source['text'].splitlines()[0]} [1]"
+    assert answer["draft"].startswith("The documents say: ") and not answer["fallback"]
+    statements = answer["statements"]
+    assert statements and all(s["supported"] for s in statements), "it quotes its evidence"
+    cited = [s for s in answer["sources"] if s["cited"]]
+    assert cited and all(s["path"] == str(handbook) for s in cited)
 
 
 def test_an_unregistered_name_is_refused_with_the_names_there_are(cli, handbook: Path) -> None:  # type: ignore[no-untyped-def]

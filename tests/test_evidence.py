@@ -116,6 +116,8 @@ def test_compact_evidence_keeps_source_numbers_and_marks_gaps(embedder) -> None:
     assert evidence.best.text in kept[0].text  # type: ignore[union-attr]
     many, _ = compact_passages(evidence, 20)
     assert {p.path for p in many} == {p.path for p in passages}
+    press = next(p for p in many if p.path == passages[1].path)
+    assert press.text.startswith("The new cider press\nIn September"), "a heading is a line"
 
 
 def test_abstention_features_see_a_name_the_evidence_lacks(embedder) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,8 @@ import httpx
 import pytest
 from serving import FAST_ANSWERS, Served, build_index, served, server_env
 
+from assistant.evidence.compose import FALLBACK_NOTE
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, embedder: object) -> Iterator[Served]:
@@ -260,7 +262,12 @@ def test_ask_streams_passages_then_tokens_then_sources(http: httpx.Client) -> No
     assert kinds[0] == "passages" and kinds[-2:] == ["sources", "done"]
     assert set(kinds[1:-2]) == {"token"}
     done = events[-1][1]
-    assert done["answer"].startswith("".join(d["text"] for e, d in events if e == "token").strip())
+    streamed = "".join(d["text"] for e, d in events if e == "token").strip()
+    assert done["draft"].strip() == streamed, "the tokens are the model's draft"
+    if done["fallback"]:  # nothing in the draft held up: the evidence is quoted instead
+        assert done["answer"].startswith(FALLBACK_NOTE) and done["sources"]
+    else:
+        assert any(s["supported"] for s in done["statements"])
     assert done["sources"] == events[-2][1]["sources"]
     given = [p["path"] for p in events[0][1]["passages"]]
     assert {s["path"] for s in done["sources"]} <= set(given)

@@ -22,7 +22,7 @@ FEATURES = (
     "margin",  # best minus second-best score
     "best_overlap",  # share of the question's words in the best sentence
     "window_overlap",  # ... in it, its neighbours and its headings
-    "passage_overlap",  # ... in its whole passage, headings included
+    "passage_overlap",  # ... in its whole passage
     "all_overlap",  # ... anywhere in the retrieved passages
     "names_missing",  # share of the question's names absent from the best window
     "names_missing_all",  # ... absent from every retrieved passage
@@ -80,9 +80,7 @@ def features(evidence: Evidence) -> dict[str, float]:
     second = evidence.candidates[1].score if len(evidence.candidates) > 1 else best.score - 5
     question = evidence.question
     window = f"{evidence.headings(best)} {evidence.window(best)}"
-    passage = " ".join(
-        [*evidence.passages[best.source - 1].headings, evidence.passages[best.source - 1].text]
-    )
+    passage = evidence.passages[best.source - 1].text
     everything = " ".join(p.text for p in evidence.passages)
     window_words = {w.lower() for w in words(window)}
     window_stems = set(content_stems(window))

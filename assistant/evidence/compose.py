@@ -58,17 +58,22 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
 
 def compact_passages(evidence: Evidence, count: int) -> tuple[list[Passage], list[int]]:
     """The passages cut down to their best `count` sentences and neighbours (in reading
-    order, a gap marked '…'), and the source number of each, for the prompt."""
+    order, a gap marked '…', a heading on a line of its own so that it reads as one and not
+    as the first words of the sentence under it), and the source number of each."""
     kept: list[Passage] = []
     sources: list[int] = []
     for source, indexes in evidence.selected(count).items():
         sentences = evidence.sentences[source - 1]
-        parts: list[str] = []
+        lines: list[list[str]] = [[]]
         for position, i in enumerate(indexes):
             if position and i != indexes[position - 1] + 1:
-                parts.append("…")
-            parts.append(sentences[i].text)
-        kept.append(dataclasses.replace(evidence.passages[source - 1], text=" ".join(parts)))
+                lines[-1].append("…")
+            if sentences[i].heading:
+                lines += [[sentences[i].text], []]
+            else:
+                lines[-1].append(sentences[i].text)
+        text = "\n".join(" ".join(line) for line in lines if line)
+        kept.append(dataclasses.replace(evidence.passages[source - 1], text=text))
         sources.append(source)
     return kept, sources
 
