@@ -401,13 +401,12 @@ def drafts(args: argparse.Namespace) -> None:
     import random
 
     from assistant.answer import answer_stream
-    from assistant.models import open_backend
 
     cache = json.loads(args.cache.read_text())
     vectors = cache["vectors"]
     settings = load_settings(data_dir=args.data_dir)
     embedder = library.embedder_for(settings)
-    backend = open_backend(settings.replace(backend=args.backend))
+    backend = library.open_backend(settings.replace(backend=args.backend))
 
     def embed(texts: Sequence[str]) -> list[list[float]]:
         missing = [t for t in texts if t not in vectors]
