@@ -2,8 +2,9 @@
 
 A statement is supported when an evidence sentence (with its neighbours) holds every
 figure and name it states, and says the rest too: it shares enough of the statement's
-words, or the embedding model finds the two close. The thresholds were chosen on SQuAD
-tuning data (`bench/tune_answers.py`, figures in bench/RESULTS.md). The citation is the
+words, or the embedding model finds the two close. The thresholds were chosen by reading
+drafts; `bench/tune_answers.py claims` measures any rule on a model's drafts (SmolLM2's
+figures in bench/RESULTS.md: for it, stricter is always better). The citation is the
 system's: the passage of the supporting sentence, whatever `[n]` the model wrote; a
 model's `[n]` that names no passage, or the wrong one, is reported.
 """
