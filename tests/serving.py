@@ -4,13 +4,15 @@ a subprocess on loopback, ended by its PID."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from conftest import SAMPLE_DOCS, free_port, loopback_server
@@ -41,6 +43,18 @@ class Served:
         return httpx.Client(
             base_url=self.url, headers=self.headers, timeout=300, trust_env=False, **kwargs
         )
+
+
+def sse_events(lines: Iterable[str]) -> list[tuple[str, Any]]:
+    """The (event, data) pairs of a server-sent event stream, in order."""
+    events: list[tuple[str, Any]] = []
+    event = ""
+    for line in lines:
+        if line.startswith("event: "):
+            event = line[7:]
+        elif line.startswith("data: "):
+            events.append((event, json.loads(line[6:])))
+    return events
 
 
 def server_env(root: Path) -> dict[str, str]:

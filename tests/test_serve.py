@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from serving import FAST_ANSWERS, Served, build_index, served, server_env
+from serving import FAST_ANSWERS, Served, build_index, served, server_env, sse_events
 
 from assistant.evidence.compose import FALLBACK_NOTE
 
@@ -248,16 +248,10 @@ def test_ask_json_is_what_ask_json_prints(
 
 @pytest.mark.slow
 def test_ask_streams_passages_then_tokens_then_sources(http: httpx.Client) -> None:
-    events: list[tuple[str, Any]] = []
     body = {"question": "Which apple varieties grow in the orchard?", "stream": True}
     with http.stream("POST", "/v1/ask", json=body) as answer:
         assert answer.headers["content-type"].startswith("text/event-stream")
-        event = ""
-        for line in answer.iter_lines():
-            if line.startswith("event: "):
-                event = line[7:]
-            elif line.startswith("data: "):
-                events.append((event, json.loads(line[6:])))
+        events = sse_events(answer.iter_lines())
     kinds = [e for e, _ in events]
     assert kinds[0] == "passages" and kinds[-2:] == ["sources", "done"]
     assert set(kinds[1:-2]) == {"token"}

@@ -5,13 +5,12 @@ The index, the retriever and the embedder are real; test_serve.py runs the real 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from serving import build_index
+from serving import build_index, sse_events
 
 from assistant.models.base import Message
 
@@ -174,14 +173,8 @@ def test_a_chat_must_end_with_the_users_question(client: Any) -> None:
 
 
 def test_ask_events_come_passages_tokens_sources_done(client: Any) -> None:
-    events: list[tuple[str, Any]] = []
     with client.stream("POST", "/v1/ask", json={"question": QUESTION, "stream": True}) as answer:
-        event = ""
-        for line in answer.iter_lines():
-            if line.startswith("event: "):
-                event = line[7:]
-            elif line.startswith("data: "):
-                events.append((event, json.loads(line[6:])))
+        events = sse_events(answer.iter_lines())
     kinds = [e for e, _ in events]
     assert kinds == ["passages"] + ["token"] * len(ANSWER.split(" ")) + ["sources", "done"]
     assert "".join(d["text"] for e, d in events if e == "token") == ANSWER
