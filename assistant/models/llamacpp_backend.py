@@ -160,13 +160,19 @@ def _trained_window(llm: Any) -> int:
     return int(llm._model.n_ctx_train())  # llama-cpp-python keeps this one private
 
 
+def model_file(model_path: str | Path | None) -> Path | None:
+    """The GGUF file a `model_path` setting names, else the packaged default (None when
+    neither is there): what the backend loads, known without loading it."""
+    return Path(model_path).expanduser() if model_path else default_model_path()
+
+
 class LlamaCppBackend:
     """Streams answers from a GGUF model loaded in this process."""
 
     name = "llamacpp"
 
     def __init__(self, model_path: str | Path | None = None, *, n_ctx: int | None = None) -> None:
-        path = Path(model_path).expanduser() if model_path else default_model_path()
+        path = model_file(model_path)
         if path is None:
             raise BackendError(
                 f"no model file for the embedded backend: {MODEL_HINT}, or pass --model-path FILE"

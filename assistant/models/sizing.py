@@ -43,7 +43,6 @@ def small_model_configured(settings: Settings) -> bool:
 
     if choose_backend(settings).name != "llamacpp":
         return False
-    from assistant.models.llamacpp_backend import default_model_path
+    from assistant.models.llamacpp_backend import model_file
 
-    path = Path(settings.model_path).expanduser() if settings.model_path else default_model_path()
-    return small_gguf(path)
+    return small_gguf(model_file(settings.model_path))
