@@ -36,13 +36,13 @@ class EchoBackend:
         self, messages: list[Message], *, max_tokens: int, temperature: float
     ) -> Iterator[str]:
         lines = messages[-1].content.splitlines()
-        label = next((n for n, line in enumerate(lines) if _LABEL.match(line)), None)
-        if label is None:
+        found = next(((n, m) for n, line in enumerate(lines) if (m := _LABEL.match(line))), None)
+        if found is None:
             yield "Nothing was given."
             return
-        source = _LABEL.match(lines[label]).group(1)  # type: ignore[union-attr]
+        label, match = found
         quote = next((t for t in lines[label + 1 :] if t.strip() and not t.startswith("#")), "")
-        yield from ["The documents say: ", quote.strip(), f" [{source}]"]
+        yield from ["The documents say: ", quote.strip(), f" [{match.group(1)}]"]
 
     def list_models(self) -> list[str]:
         return list(MODELS)

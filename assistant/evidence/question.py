@@ -109,9 +109,7 @@ class QuestionProfile:
             return has_date(text) and not _only_known(numbers(text), self.numbers)
         if self.answer_type == "amount":  # "31 March" holds no amount
             figures = without_dates(text)
-            return has_number(figures) and not (
-                numbers(figures) and _only_known(numbers(figures), self.numbers)
-            )
+            return has_number(figures) and not _only_known(numbers(figures), self.numbers)
         if self.answer_type in ("person", "place"):
             return bool(names(text) - self.names - _lowered(self.text))
         return False

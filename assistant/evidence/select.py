@@ -108,12 +108,11 @@ class Evidence:
         return " ".join(s.text for s in sentences[low : candidate.index + neighbours + 1])
 
     def headings(self, candidate: Candidate) -> str:
-        """The headings the candidate sits under: its passage's, and the nearest one above
-        it inside the passage ("Membership > Fees" is what "The subscription is £24" is
-        about)."""
+        """The headings the candidate sits under ("Membership > Fees" is what "The
+        subscription is £24" is about)."""
+        passage = self.passages[candidate.source - 1]
         sentences = self.sentences[candidate.source - 1]
-        above = [s.text for s in sentences[: candidate.index] if s.heading]
-        return " ".join(dict.fromkeys([*self.passages[candidate.source - 1].headings, *above[-1:]]))
+        return _heading_path(passage, _heading_over(passage, sentences, candidate.index))
 
     def context(self, candidate: Candidate) -> str:
         """The sentence as a reader takes it: under its heading, and after the sentence
@@ -190,7 +189,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
         neighbours = [a for a in around if a is not None]
         before = position.get((n, i - 1))
         heading = headings[k]
-        under = content_stems(" ".join([*passages[n - 1].headings, heading or ""]))
+        under = content_stems(_heading_path(passages[n - 1], heading))
         window = stems[k].union(*(stems[a] for a in neighbours), under)
         features = {
             "cosine": float(cosines[k]),
@@ -203,7 +202,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             "overlap": _covered(profile.stems, stems[k], weights),
             "window_overlap": _covered(profile.stems, window, weights),
             "resolved_overlap": _covered(
-                profile.stems, _resolved(stems, k, sentences[n - 1], i, passages[n - 1]), weights
+                profile.stems, _resolved(stems, k, sentence, i, heading), weights
             ),
             "type_match": float(profile.type_match(sentence.text)),
             "type_miss": float(
@@ -230,13 +229,13 @@ def leans_back(sentence: Sentence) -> bool:
 
 
 def _resolved(
-    stems: Sequence[set[str]], k: int, sentences: Sequence[Sentence], i: int, passage: Passage
+    stems: Sequence[set[str]], k: int, sentence: Sentence, i: int, heading: str | None
 ) -> set[str]:
-    if not leans_back(sentences[i]):
+    """The sentence's words, and for an "It ..." sentence those of the one before and of
+    the heading over it."""
+    if not leans_back(sentence):
         return stems[k]
-    above = [s.text for s in sentences[:i] if s.heading]
-    heading = above[-1] if above else (passage.headings[-1] if passage.headings else "")
-    return stems[k] | (stems[k - 1] if i > 0 else set()) | set(content_stems(heading))
+    return stems[k] | (stems[k - 1] if i > 0 else set()) | set(content_stems(heading or ""))
 
 
 def _heading_over(passage: Passage, sentences: Sequence[Sentence], i: int) -> str | None:
@@ -246,6 +245,11 @@ def _heading_over(passage: Passage, sentences: Sequence[Sentence], i: int) -> st
         return None
     above = [s.text for s in sentences[:i] if s.heading]
     return above[-1] if above else (passage.headings[-1] if passage.headings else None)
+
+
+def _heading_path(passage: Passage, nearest: str | None) -> str:
+    """The passage's heading path and the nearest heading over a sentence, each once."""
+    return " ".join(dict.fromkeys([*passage.headings, *filter(None, [nearest])]))
 
 
 def _joined_cosine(query: np.ndarray, sentence: np.ndarray, context: np.ndarray | None) -> float:
