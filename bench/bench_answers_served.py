@@ -17,43 +17,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
+from local_server import free_port, loopback_server
 
 from assistant.models.llamacpp_backend import default_model_path, server_command
 
 WINDOW = 2048  # as the tests serve it; the backend is told (the server does not say)
-START_SECONDS = 120
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def load() -> str:
     """The load averages (1, 5, 15 minutes), as `uptime` shows them."""
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def wait_until_ready(server: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        try:
-            if httpx.get(url + "/models", timeout=1, trust_env=False).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            sys.exit(f"llama_cpp.server did not start (see {log})")
-        time.sleep(0.3)
 
 
 def eval_qa(args: argparse.Namespace, url: str) -> dict[str, object]:
@@ -95,23 +72,12 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}/v1"
     args.data_dir.mkdir(parents=True, exist_ok=True)
     log_path = args.data_dir / "llama-server.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            server_command(model, port, WINDOW), stdout=log, stderr=subprocess.STDOUT
-        )
-    try:
-        wait_until_ready(server, url, log_path)
+    command = server_command(model, port, WINDOW)
+    with loopback_server("llama_cpp.server", command, url + "/models", log_path):
         before = load()
         report = eval_qa(args, url)
         report.update(server=url, gguf=model.name, load_before=before, load_after=load())
         print(json.dumps(report, indent=1))
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -25,8 +25,6 @@ import argparse
 import os
 import random
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from local_server import free_port, loopback_server
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = [
@@ -52,12 +51,6 @@ QUERIES = [
     "Tanner's Lane",
     "cider pressing day",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def uptime() -> str:
@@ -200,25 +193,9 @@ def main() -> None:
         cli = [sys.executable, "-m", "assistant.cli"]
         subprocess.run([*cli, "ingest", str(docs), "-q"], env=env, check=True)
         port = free_port()
-        log = (work / "serve.log").open("wb")
-        server = subprocess.Popen(
-            [*cli, "serve", "--port", str(port), "--watch", str(docs)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        command = [*cli, "serve", "--port", str(port), "--watch", str(docs)]
         url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if httpx.get(url + "/v1/health", trust_env=False).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    sys.exit("the server did not start; see " + str(work / "serve.log"))
-                time.sleep(0.3)
+        with loopback_server("the server", command, url + "/v1/health", work / "serve.log", env):
             load = Load(url)
             written: list[tuple[Path, str]] = []
             writer = threading.Thread(
@@ -233,9 +210,6 @@ def main() -> None:
                 ask_many(load, args.asks, args.clients)
             asked = time.perf_counter() - asked
             searchable = settle_and_check(url, written)
-        finally:
-            os.kill(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
         report(args, load, seconds, asked, (searchable, overlap, len(written)), before, uptime())
     finally:
         shutil.rmtree(work, ignore_errors=True)
