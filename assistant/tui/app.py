@@ -340,10 +340,7 @@ class AssistantApp(App[None]):
             )
             self.call_from_thread(self._answered, box, exchange)
         except Exception as exc:
-            try:
-                self.call_from_thread(self._answer_failed, box, exc)
-            except RuntimeError:  # the app is closing
-                log.info("summary failed while closing: %s", exc)
+            self._fail_from_thread(box, exc, "summary")
 
     @work(thread=True, exclusive=True, group="answer", exit_on_error=False)
     def answer(
@@ -391,10 +388,14 @@ class AssistantApp(App[None]):
             exchange = Exchange.from_answer(result, query, stopped=stopped)
             self.call_from_thread(self._answered, box, exchange)
         except Exception as exc:
-            try:
-                self.call_from_thread(self._answer_failed, box, exc)
-            except RuntimeError:  # the app is closing
-                log.info("answer failed while closing: %s", exc)
+            self._fail_from_thread(box, exc, "answer")
+
+    def _fail_from_thread(self, box: AnswerBox, exc: Exception, what: str) -> None:
+        """Show a worker's failure in its answer box, unless the app is closing."""
+        try:
+            self.call_from_thread(self._answer_failed, box, exc)
+        except RuntimeError:  # the app is closing
+            log.info("%s failed while closing: %s", what, exc)
 
     def _retrieved(self, box: AnswerBox, pending: Exchange, model: str) -> None:
         box.pending = pending
