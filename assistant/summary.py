@@ -36,7 +36,7 @@ OVERVIEW_PROMPT = "Write a summary of the whole document in three to five senten
 
 
 class NotIndexed(AssistantError):
-    """The file to summarise is not in the index."""
+    """The file to summarise is not in the index, or the path names nothing at all."""
 
 
 @dataclass
@@ -101,6 +101,8 @@ class Summary:
 def file_chunks(index: Index, path: Path) -> list[StoredChunk]:
     """Every chunk of an indexed file, in reading order."""
     record = index.catalog.file(str(path))
+    if record is None and not path.exists():
+        raise NotIndexed(f"{path}: no such file, and nothing indexed under that path")
     if record is None or record.doc_id is None or record.chunks == 0:
         raise NotIndexed(
             f"{path} is not in the index: run `assistant ingest {path}` first"

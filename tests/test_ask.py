@@ -274,6 +274,17 @@ def test_summarize_a_file_that_is_not_indexed_says_so(cli, indexed: Path, tmp_pa
     )
 
 
+def test_summarize_a_missing_path_says_no_such_file(cli, indexed: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A mistyped path is not an ingest the user forgot: saying "run ingest" would send
+    them the wrong way."""
+    missing = tmp_path / "no-such-report.pdf"
+    result = cli("summarize", str(missing), "--answer", "extractive")
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(
+        f"error: {missing}: no such file, and nothing indexed under that path"
+    )
+
+
 @pytest.mark.slow
 def test_summarize_with_the_embedded_model_checks_every_sentence(cli, indexed: Path) -> None:  # type: ignore[no-untyped-def]
     report = indexed / "annual-report-2025.pdf"

@@ -469,4 +469,4 @@ async def test_summarize_a_whole_file_in_the_chat(docs: Path) -> None:
         assert {s.page_start for s in exchange.sources} >= {1, 3, 4, 5}
         assert source_count(app) == len(exchange.sources)
         await ask(pilot, f"/summarize {docs / 'no-such-file.pdf'}")
-        assert any("is not in the index" in m for _, m in app.notes)
+        assert any("no-such-file.pdf: no such file" in m for _, m in app.notes)
