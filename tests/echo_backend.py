@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterator
 
-from assistant.models.base import Backend, Message
+from assistant.models.base import Backend, Message, served_by_name
 from assistant.settings import Settings
 
 MODEL_SETTING = "model"
@@ -69,3 +69,6 @@ def location(settings: Settings) -> str:
 
 def endpoints(settings: Settings) -> dict[str, str | None]:
     return {}
+
+
+model_file = served_by_name

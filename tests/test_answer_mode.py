@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from assistant import library
+from assistant import library, models
 from assistant.errors import ConfigError
 from assistant.models.sizing import SMALL_GGUF_BYTES, is_small_model, small_gguf, tiny_by_name
 from assistant.settings import Settings
@@ -62,6 +63,25 @@ def test_no_model_is_opened_where_none_will_write(tmp_path: Path) -> None:
     tiny.write_bytes(b"\0" * 1024)
     auto = Settings(answer_mode="auto", backend="llamacpp", model_path=str(tiny))
     assert library.open_answerer(auto) is None
+
+
+def test_any_backend_with_a_small_local_file_is_not_loaded_to_quote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The size rule asks the plugin for its file, so a backend of one's own that loads a
+    local model is judged like the embedded one, without naming it anywhere."""
+    tiny = tmp_path / "tiny.gguf"
+    tiny.write_bytes(b"\0" * 1024)
+
+    def never_opened(settings: Settings) -> None:
+        raise AssertionError("a model too small to write was loaded")
+
+    plugin = SimpleNamespace(model_file=lambda settings: tiny, from_settings=never_opened)
+    monkeypatch.setitem(models.REGISTERED, "local", plugin)
+    assert library.open_answerer(Settings(answer_mode="auto", backend="local")) is None
+    tiny.unlink()  # no file, no size to judge: the backend is opened and asked
+    with pytest.raises(AssertionError, match="too small to write was loaded"):
+        library.open_answerer(Settings(answer_mode="auto", backend="local"))
 
 
 @pytest.mark.parametrize(

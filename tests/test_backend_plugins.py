@@ -42,6 +42,7 @@ def test_the_registry_finds_every_backend_module_by_its_file_name() -> None:
         plugin = backend_plugin(name)
         assert plugin.MODEL_SETTING in ("model", "model_path")
         assert callable(plugin.from_settings) and callable(plugin.list_models)
+        assert callable(plugin.model_file)
 
 
 def test_ask_answers_with_a_registered_backend(cli, echo, handbook: Path) -> None:  # type: ignore[no-untyped-def]

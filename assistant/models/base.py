@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -80,6 +81,17 @@ class BackendPlugin(Protocol):
         """The settings that name a network endpoint it talks to (`doctor` checks each
         against the egress policy); {} for a backend that runs in this process."""
         ...
+
+    def model_file(self, settings: Settings) -> Path | None:
+        """The local model file it would load, known without loading it: its size says
+        whether the model can write answers before a second is spent loading it (None for
+        a model served by name; `served_by_name` says so)."""
+        ...
+
+
+def served_by_name(settings: Settings) -> Path | None:
+    """A served model has no local file: its size is read from its name once open."""
+    return None
 
 
 _SMALL_MODEL = re.compile(r"(?<![\d.])(0?\.\d+|[1-3](\.\d+)?)\s*b\b|\d{2,3}m\b", re.IGNORECASE)

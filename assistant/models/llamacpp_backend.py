@@ -160,7 +160,7 @@ def _trained_window(llm: Any) -> int:
     return int(llm._model.n_ctx_train())  # llama-cpp-python keeps this one private
 
 
-def model_file(model_path: str | Path | None) -> Path | None:
+def gguf_file(model_path: str | Path | None) -> Path | None:
     """The GGUF file a `model_path` setting names, else the packaged default (None when
     neither is there): what the backend loads, known without loading it."""
     return Path(model_path).expanduser() if model_path else default_model_path()
@@ -172,7 +172,7 @@ class LlamaCppBackend:
     name = "llamacpp"
 
     def __init__(self, model_path: str | Path | None = None, *, n_ctx: int | None = None) -> None:
-        path = model_file(model_path)
+        path = gguf_file(model_path)
         if path is None:
             raise BackendError(
                 f"no model file for the embedded backend: {MODEL_HINT}, or pass --model-path FILE"
@@ -255,3 +255,7 @@ def location(settings: Settings) -> str:
 
 def endpoints(settings: Settings) -> dict[str, str | None]:
     return {}
+
+
+def model_file(settings: Settings) -> Path | None:
+    return gguf_file(settings.model_path)

@@ -13,7 +13,7 @@ import ollama
 
 from assistant.egress import check_endpoint
 from assistant.errors import BackendError
-from assistant.models.base import Message, rewrites_well
+from assistant.models.base import Message, rewrites_well, served_by_name
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -216,6 +216,7 @@ def list_models(settings: Settings) -> list[str]:
 
 
 can_rewrite = rewrites_well  # a served model is judged by the size its name says
+model_file = served_by_name
 
 
 def location(settings: Settings) -> str:

@@ -16,7 +16,7 @@ import httpx
 
 from assistant.egress import checked_http_client
 from assistant.errors import BackendError
-from assistant.models.base import Message, rewrites_well
+from assistant.models.base import Message, rewrites_well, served_by_name
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -254,6 +254,7 @@ def list_models(settings: Settings) -> list[str]:
 
 
 can_rewrite = rewrites_well  # a served model is judged by the size its name says
+model_file = served_by_name
 
 
 def location(settings: Settings) -> str:

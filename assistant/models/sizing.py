@@ -38,11 +38,7 @@ def is_small_model(backend: Backend) -> bool:
 
 def small_model_configured(settings: Settings) -> bool:
     """Whether the settings lead to a model too small to write answers, known without
-    loading it (only the embedded backend's file can say so in advance)."""
-    from assistant.models import choose_backend
+    loading it (only a backend with a local model file can say so in advance)."""
+    from assistant.models import backend_plugin, choose_backend
 
-    if choose_backend(settings).name != "llamacpp":
-        return False
-    from assistant.models.llamacpp_backend import model_file
-
-    return small_gguf(model_file(settings.model_path))
+    return small_gguf(backend_plugin(choose_backend(settings).name).model_file(settings))
