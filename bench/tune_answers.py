@@ -117,6 +117,8 @@ def featurize(cache: dict[str, Any]) -> list[dict[str, Any]]:
         gold = q["answers"]
         answer, statements = extractive_answer(evidence)
         cited = {n for st in statements for n in st.citations}
+        closest = max(range(len(passages)), key=lambda i: passages[i].score, default=-1) + 1
+        from_closest = [c for c in evidence.candidates if c.source == closest]
         rows.append(
             {
                 "article": q["article"],
@@ -125,6 +127,11 @@ def featurize(cache: dict[str, Any]) -> list[dict[str, Any]]:
                 "answer_gold": contains_answer(answer, gold),
                 "cited_gold": any(contains_answer(passages[n - 1].text, gold) for n in cited),
                 "answer_words": len(answer.split()),
+                # The closest passage's best sentence, where it is not the best sentence's
+                # passage: extractive_answer quotes it after the best.
+                "closest_gold": contains_answer(from_closest[0].text, gold)
+                if from_closest and from_closest[0].source != evidence.candidates[0].source
+                else None,
                 "sentences": [
                     {
                         "f": [c.features[name] for name in FEATURES],
@@ -248,6 +255,17 @@ def shipped_order(rows: list[dict[str, Any]]) -> dict[str, float]:
         "quote": sum(r["sentences"][0]["quote_gold"] for r in answerable) / n,
         "passage": sum(r["sentences"][0]["passage_gold"] for r in answerable) / n,
     }
+
+
+def quote_order(rows: list[dict[str, Any]]) -> str:
+    """Which of the two quotes should come first, where the closest passage adds one."""
+    both = [r for r in rows if not r["impossible"] and r["closest_gold"] is not None]
+    best = sum(r["sentences"][0]["gold"] for r in both)
+    return (
+        f"where the closest passage adds a quote ({len(both)} answerable): the best sentence "
+        f"holds gold in {best}, the closest passage's best in "
+        f"{sum(r['closest_gold'] for r in both)}"
+    )
 
 
 def by_cosine(rows: list[dict[str, Any]]) -> float:
@@ -380,6 +398,7 @@ def fit(args: argparse.Namespace) -> None:
     held = sum(r["retrieved_gold"] for r in answerable) / len(answerable)
     print(f"a retrieved passage holds gold: {held:.3f}")
     print(f"the sentence closest by cosine holds gold: {by_cosine(rows):.3f}")
+    print(quote_order(rows))
     print(
         "shipped constants' order: "
         + "  ".join(f"{k} {v:.3f}" for k, v in shipped_order(rows).items())
