@@ -117,7 +117,7 @@ def featurize(cache: dict[str, Any]) -> list[dict[str, Any]]:
         gold = q["answers"]
         answer, statements = extractive_answer(evidence)
         cited = {n for st in statements for n in st.citations}
-        closest = max(range(len(passages)), key=lambda i: passages[i].score, default=-1) + 1
+        closest = evidence.closest_source()
         from_closest = [c for c in evidence.candidates if c.source == closest]
         rows.append(
             {

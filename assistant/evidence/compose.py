@@ -43,7 +43,7 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     runner_up = evidence.candidates[1] if len(evidence.candidates) > 1 else None
     if runner_up is not None and best.score - runner_up.score <= SECOND_QUOTE_MARGIN:
         chosen.append(runner_up)
-    closest = max(range(len(evidence.passages)), key=lambda i: evidence.passages[i].score) + 1
+    closest = evidence.closest_source()
     if all(c.source != closest for c in chosen):
         chosen += [c for c in evidence.candidates if c.source == closest][:1]
     # Overlapping chunks repeat a sentence in two passages: quote it once.

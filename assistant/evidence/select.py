@@ -90,6 +90,13 @@ class Evidence:
     def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
 
+    def closest_source(self) -> int | None:
+        """The passage retrieval ranked closest to the question (numbered from 1): it read
+        whole passages under their headings, which the sentence scorer does not."""
+        if not self.passages:
+            return None
+        return max(range(len(self.passages)), key=lambda i: self.passages[i].score) + 1
+
     def selected(self, count: int, neighbours: int = 1) -> dict[int, list[int]]:
         """The best `count` sentences and their neighbours: {source: sentence indexes},
         sources in passage order and sentences in reading order."""
