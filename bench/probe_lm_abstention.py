@@ -20,8 +20,6 @@ A model that writes well (a user's own GGUF) is the case worth trying with `--mo
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import sys
 import time
@@ -106,19 +104,6 @@ def surprisal_features(scores: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def held_out(rows: list[dict[str, Any]], added: tuple[str, ...], rate: float) -> list[str]:
-    """`tune_answers.fit_abstention` with these features beside the shipped ones."""
-    shipped = abstain.FEATURES
-    abstain.FEATURES = shipped + added
-    try:
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            tune_answers.fit_abstention(rows, sorted({r["article"] for r in rows}), 1.0, rate)
-    finally:
-        abstain.FEATURES = shipped
-    return printed.getvalue().splitlines()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cache", type=Path, required=True)
@@ -144,11 +129,17 @@ def main() -> None:
     for label, added in [("shipped 22", ()), ("+ all surprisal", names)] + [
         (f"+ {n}", (n,)) for n in names
     ]:
-        lines = held_out(usable, added, args.answerable_rate)
-        print(f"  {label:<24} {next(x for x in lines if 'unanswerable abstained' in x).strip()}")
+        held_scores, abstained, answerable = tune_answers.held_out_abstention(
+            usable, 1.0, args.answerable_rate, abstain.FEATURES + added
+        )
+        print(
+            f"  {label:<24} unanswerable abstained {abstained[answerable == 0].mean():.3f}, "
+            f"answerable abstained {abstained[answerable == 1].mean():.3f}"
+        )
         if label == "+ all surprisal":
-            curve = [x for x in lines if x.strip().startswith("threshold")]
-    print("held-out curve with all surprisal features:\n" + "\n".join(curve))
+            curve = tune_answers.held_out_curve(held_scores, answerable)
+    print("held-out curve with all surprisal features:")
+    tune_answers.print_curve(curve)
 
 
 if __name__ == "__main__":

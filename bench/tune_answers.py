@@ -278,8 +278,10 @@ def by_cosine(rows: list[dict[str, Any]]) -> float:
 # -- abstention -------------------------------------------------------------------------------
 
 
-def abstain_arrays(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
-    x = np.asarray([[r["abstain"][k] for k in abstain.FEATURES] for r in rows], dtype=float)
+def abstain_arrays(
+    rows: list[dict[str, Any]], names: Sequence[str] = abstain.FEATURES
+) -> tuple[np.ndarray, np.ndarray]:
+    x = np.asarray([[r["abstain"][k] for k in names] for r in rows], dtype=float)
     y = np.asarray([0.0 if r["impossible"] else 1.0 for r in rows])
     return x, y
 
@@ -336,33 +338,52 @@ def fit_scorer(rows: list[dict[str, Any]], articles: list[str], l2: float) -> No
     print(f"  INTERCEPT = {weights[-1]:.3f}")
 
 
-def fit_abstention(
-    rows: list[dict[str, Any]], articles: list[str], l2: float, rate: float
-) -> dict[str, Any]:
-    usable = [r for r in rows if r["abstain"] is not None]
-    held_scores = np.zeros(len(usable))
-    held_abstained = np.zeros(len(usable), dtype=bool)
-    for article in articles:
+def held_out_abstention(
+    usable: list[dict[str, Any]],
+    l2: float,
+    rate: float,
+    names: Sequence[str] = abstain.FEATURES,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each article's abstention scores from the combiner fitted without it, whether each
+    question abstains at the threshold that gives `rate` on the other articles, and which
+    are answerable: what documents the fit never saw would get."""
+    scores = np.zeros(len(usable))
+    abstained = np.zeros(len(usable), dtype=bool)
+    for article in sorted({r["article"] for r in usable}):
         train = [r for r in usable if r["article"] != article]
         idx = [i for i, r in enumerate(usable) if r["article"] == article]
-        xa, ya = abstain_arrays(train)
+        xa, ya = abstain_arrays(train, names)
         w = fit_logistic(xa, ya, l2=l2)
         t = threshold_for(logits(xa, w), ya, rate)
-        held_scores[idx] = logits(abstain_arrays([usable[i] for i in idx])[0], w)
-        held_abstained[idx] = held_scores[idx] < t
-    x, y = abstain_arrays(usable)
-    print(f"\nabstention, each article held out, its threshold set on the others at {rate:.0%}:")
-    print(
-        f"  unanswerable abstained {held_abstained[y == 0].mean():.3f}, "
-        f"answerable abstained {held_abstained[y == 1].mean():.3f}"
-    )
-    points = curve(held_scores, y, np.quantile(held_scores, np.linspace(0.02, 0.7, 18)))
-    print("  held-out curve (scores of each article from the combiner fitted without it):")
+        scores[idx] = logits(abstain_arrays([usable[i] for i in idx], names)[0], w)
+        abstained[idx] = scores[idx] < t
+    return scores, abstained, abstain_arrays(usable, names)[1]
+
+
+def held_out_curve(scores: np.ndarray, answerable: np.ndarray) -> list[dict]:
+    return curve(scores, answerable, np.quantile(scores, np.linspace(0.02, 0.7, 18)))
+
+
+def print_curve(points: list[dict]) -> None:
     for p in points:
         print(
             f"    threshold {p['threshold']:>7}: unanswerable {p['unanswerable_abstained']:.3f}"
             f"  answerable {p['answerable_abstained']:.3f}"
         )
+
+
+def fit_abstention(rows: list[dict[str, Any]], l2: float, rate: float) -> dict[str, Any]:
+    usable = [r for r in rows if r["abstain"] is not None]
+    held_scores, held_abstained, y = held_out_abstention(usable, l2, rate)
+    x = abstain_arrays(usable)[0]
+    print(f"\nabstention, each article held out, its threshold set on the others at {rate:.0%}:")
+    print(
+        f"  unanswerable abstained {held_abstained[y == 0].mean():.3f}, "
+        f"answerable abstained {held_abstained[y == 1].mean():.3f}"
+    )
+    points = held_out_curve(held_scores, y)
+    print("  held-out curve (scores of each article from the combiner fitted without it):")
+    print_curve(points)
     answered = [r for r, a in zip(usable, held_abstained, strict=True) if not a]
     answerable = [r for r in usable if not r["impossible"]]
     both = [r for r in answered if not r["impossible"]]
@@ -406,7 +427,7 @@ def fit(args: argparse.Namespace) -> None:
     fit_scorer(rows, articles, args.l2)
     if args.dump:
         args.dump.write_text(json.dumps(rows))
-    report = fit_abstention(rows, articles, args.l2, args.answerable_rate)
+    report = fit_abstention(rows, args.l2, args.answerable_rate)
     if args.report:
         args.report.write_text(json.dumps(report, indent=1))
 
