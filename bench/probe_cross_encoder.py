@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import tune_answers
 
-from assistant.evidence.select import select_evidence
+from assistant.evidence import abstain
 from ingest.embed.model_dir import default_model_path
 
 WINDOWS = 3  # the best distinct evidence windows scored per question
@@ -38,21 +38,21 @@ ANSWERABLE_RATE = 0.088  # the shipped operating point, held out (bench/RESULTS.
 
 
 def question_windows(cache: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each question the shipped combiner scores, with its best distinct evidence windows
-    (under their headings, as the abstention features read them) and their labels."""
-    vectors = cache["vectors"]
+    """Each question the shipped combiner scores, with its abstention features, its best
+    distinct evidence windows (under their headings, as those features read them) and
+    whether each holds a gold answer."""
     items = []
-    for q, row in zip(cache["questions"], tune_answers.featurize(cache), strict=True):
-        if row["abstain"] is None:
+    for q in cache["questions"]:
+        evidence = tune_answers.cached_evidence(cache, q)
+        if not evidence.candidates:
             continue
-        evidence = select_evidence(
-            q["question"], tune_answers.cached_passages(q), lambda ts: [vectors[t] for t in ts]
-        )
-        windows = list(
-            dict.fromkeys(
-                f"{evidence.headings(c)} {evidence.window(c)}".strip() for c in evidence.candidates
-            )
-        )[:WINDOWS]
+        row = {
+            "article": q["article"],
+            "impossible": q["impossible"],
+            "abstain": abstain.features(evidence),
+        }
+        windows = list(dict.fromkeys(map(evidence.window_under_headings, evidence.candidates)))
+        windows = windows[:WINDOWS]
         holds = [
             not q["impossible"] and tune_answers.contains_answer(w, q["answers"]) for w in windows
         ]

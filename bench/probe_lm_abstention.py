@@ -30,7 +30,6 @@ import numpy as np
 import tune_answers
 
 from assistant.evidence import abstain
-from assistant.evidence.select import select_evidence
 from assistant.models.llamacpp_backend import gguf_file, safe_model_params
 
 WINDOW_CHARS = 1500  # the end of the evidence window, to keep a prompt under 512 tokens
@@ -63,18 +62,15 @@ def score_questions(cache: dict[str, Any], model_path: str | None, limit: int | 
         llm = llama_cpp.Llama(
             model_path=str(path), n_ctx=1024, n_threads=2, logits_all=True, verbose=False
         )
-    vectors = cache["vectors"]
     scored: list[dict[str, Any] | None] = []
     started = time.perf_counter()
     for n, q in enumerate(cache["questions"][:limit], 1):
-        evidence = select_evidence(
-            q["question"], tune_answers.cached_passages(q), lambda ts: [vectors[t] for t in ts]
-        )
+        evidence = tune_answers.cached_evidence(cache, q)
         if not evidence.candidates:
             scored.append(None)
             continue
         best = evidence.candidates[0]
-        window = f"{evidence.headings(best)} {evidence.window(best)}".strip()[-WINDOW_CHARS:]
+        window = evidence.window_under_headings(best)[-WINDOW_CHARS:]
         question = " " + q["question"].strip()
         after_window, pieces = token_logprobs(llm, f"{window}\nQuestion:", question)
         alone, _ = token_logprobs(llm, "Question:", question)

@@ -38,7 +38,7 @@ force_offline()
 from assistant import library  # noqa: E402
 from assistant.evidence import abstain  # noqa: E402
 from assistant.evidence.compose import extractive_answer, quote  # noqa: E402
-from assistant.evidence.select import FEATURES, select_evidence  # noqa: E402
+from assistant.evidence.select import FEATURES, Evidence, select_evidence  # noqa: E402
 from assistant.qa_eval import contains_answer  # noqa: E402
 from assistant.qa_eval_run import prepare_index  # noqa: E402
 from assistant.retrieve import Passage  # noqa: E402
@@ -103,16 +103,20 @@ def cached_passages(q: dict[str, Any]) -> list[Passage]:
     ]
 
 
+def cached_evidence(cache: dict[str, Any], q: dict[str, Any]) -> Evidence:
+    """The question's evidence as the current `select_evidence` picks it from the stored
+    passages and sentence vectors: no model loaded."""
+    vectors = cache["vectors"]
+    return select_evidence(
+        q["question"], cached_passages(q), lambda texts: [vectors[t] for t in texts]
+    )
+
+
 def featurize(cache: dict[str, Any]) -> list[dict[str, Any]]:
     """Every question through the current `select_evidence` and `abstain.features`."""
-    vectors = cache["vectors"]
-
-    def embed(texts: Sequence[str]) -> list[list[float]]:
-        return [vectors[t] for t in texts]
-
     rows = []
     for q in cache["questions"]:
-        evidence = select_evidence(q["question"], cached_passages(q), embed)
+        evidence = cached_evidence(cache, q)
         passages = evidence.passages
         gold = q["answers"]
         answer, statements = extractive_answer(evidence)

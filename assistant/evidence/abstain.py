@@ -79,7 +79,7 @@ def features(evidence: Evidence) -> dict[str, float]:
     best = evidence.candidates[0]
     second = evidence.candidates[1].score if len(evidence.candidates) > 1 else best.score - 5
     question = evidence.question
-    window = f"{evidence.headings(best)} {evidence.window(best)}"
+    window = evidence.window_under_headings(best)
     passage = evidence.passages[best.source - 1].text
     everything = " ".join(p.text for p in evidence.passages)
     window_words = {w.lower() for w in words(window)}

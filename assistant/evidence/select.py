@@ -114,6 +114,11 @@ class Evidence:
         low = max(0, candidate.index - neighbours)
         return " ".join(s.text for s in sentences[low : candidate.index + neighbours + 1])
 
+    def window_under_headings(self, candidate: Candidate, neighbours: int = 1) -> str:
+        """The window read under the headings it sits under: what the abstention features
+        look for the question's words in."""
+        return f"{self.headings(candidate)} {self.window(candidate, neighbours)}".strip()
+
     def headings(self, candidate: Candidate) -> str:
         """The headings the candidate sits under ("Membership > Fees" is what "The
         subscription is £24" is about)."""
