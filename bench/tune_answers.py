@@ -25,7 +25,7 @@ import json
 import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -439,6 +439,21 @@ def fit(args: argparse.Namespace) -> None:
 # -- generative answers: drafts by a real model, then the support rule swept over them ------
 
 
+def cached_then_embedded(
+    vectors: dict[str, Any], embedder: Any
+) -> Callable[[Sequence[str]], list[list[float]]]:
+    """An embed function that takes the cache's vectors and embeds (and keeps) only what a
+    changed scorer or a model's draft asks for that the cache lacks."""
+
+    def embed(texts: Sequence[str]) -> list[list[float]]:
+        missing = [t for t in texts if t not in vectors]
+        if missing:
+            vectors.update(zip(missing, embedder.embed(missing), strict=True))
+        return [vectors[t] for t in texts]
+
+    return embed
+
+
 def drafts(args: argparse.Namespace) -> None:
     """Ask the embedded model (or the configured backend) a seeded sample of questions
     through `answer_stream`, for each evidence size, and store its drafts."""
@@ -452,11 +467,7 @@ def drafts(args: argparse.Namespace) -> None:
     embedder = library.embedder_for(settings)
     backend = library.open_backend(settings.replace(backend=args.backend))
 
-    def embed(texts: Sequence[str]) -> list[list[float]]:
-        missing = [t for t in texts if t not in vectors]
-        if missing:
-            vectors.update(zip(missing, embedder.embed(missing), strict=True))
-        return [vectors[t] for t in texts]
+    embed = cached_then_embedded(vectors, embedder)
 
     chosen = random.Random(args.seed).sample(cache["questions"], args.sample)
     out = []
@@ -497,11 +508,7 @@ def claims(args: argparse.Namespace) -> None:
     settings = load_settings(data_dir=args.data_dir)
     embedder = library.embedder_for(settings)
 
-    def embed(texts: Sequence[str]) -> list[list[float]]:
-        missing = [t for t in texts if t not in vectors]
-        if missing:
-            vectors.update(zip(missing, embedder.embed(missing), strict=True))
-        return [vectors[t] for t in texts]
+    embed = cached_then_embedded(vectors, embedder)
 
     cases = []
     for d in stored["drafts"]:
