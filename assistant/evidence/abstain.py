@@ -134,14 +134,15 @@ _OPPOSITES = [
     ("allowed", "forbidden"), ("accept", "reject"), ("accepted", "rejected"), ("old", "new"),
     ("oldest", "newest"), ("strong", "weak"), ("success", "failure"), ("public", "private"),
 ]  # fmt: skip
-_OPPOSITE = {a: b for a, b in _OPPOSITES} | {b: a for a, b in _OPPOSITES}
+# Both ways round; also what bench/probe_cross_encoder.py turns a question into its opposite by.
+OPPOSITE = {a: b for a, b in _OPPOSITES} | {b: a for a, b in _OPPOSITES}
 
 
 def _antonym(question: str, window_words: set[str]) -> bool:
     """A question word whose opposite, and not itself, is in the evidence ("least" asked,
     "most" said): the commonest way a question the documents cannot answer is made."""
     for word in {w.lower() for w in words(question)}:
-        opposite = _OPPOSITE.get(word)
+        opposite = OPPOSITE.get(word)
         if opposite and opposite in window_words and word not in window_words:
             return True
     return False
