@@ -83,6 +83,10 @@ def main_options(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not debug and ctx.invoked_subcommand not in (None, "chat"):
+        # The first command on a CPU makes the int8 model (about 10 s, once): say so rather
+        # than sit silent. Not in the terminal UI, whose screen a log line would tear.
+        logging.getLogger("ingest.embed.onnx_export").setLevel(logging.INFO)
     _state["settings"] = load_settings(config_file=config, data_dir=data_dir, chroma_url=chroma_url)
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty() and "chat" in _commands():

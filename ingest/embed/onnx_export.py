@@ -44,7 +44,7 @@ def export_int8(model: ModelDir, target: Path) -> Path:
     if reason:
         raise ExportFailed(f"{model.name}: cannot run on the ONNX path: {reason}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    log.info("exporting %s to int8 ONNX at %s (once)", model.name, target)
+    log.info("making the int8 copy of %s for this CPU, once (about 10 s): %s", model.name, target)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".export-") as work:
         fp32 = Path(work) / "model.onnx"
         try:
