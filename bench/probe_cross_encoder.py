@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 import tune_answers
+from tune_answers import auc
 
 from assistant.evidence import abstain
 from assistant.evidence.abstain import OPPOSITE
@@ -230,11 +231,6 @@ def question_score(model: Any, tokenizer: Any, item: dict[str, Any], labels: str
     windows = item["windows"] if labels == "windows" else item["windows"][:1]
     pairs = [(item["q"]["question"], w) for w in windows]
     return float(model(**encode(tokenizer, pairs)).logits[:, 0].max())
-
-
-def auc(scores: np.ndarray, answerable: np.ndarray) -> float:
-    above = scores[answerable == 1][:, None] - scores[answerable == 0][None, :]
-    return float((above > 0).mean() + 0.5 * (above == 0).mean())
 
 
 def unanswerable_abstained(scores: np.ndarray, answerable: np.ndarray) -> float:

@@ -29,7 +29,6 @@ from typing import Any
 import numpy as np
 import tune_answers
 
-from assistant.evidence import abstain
 from assistant.models.llamacpp_backend import gguf_file, safe_model_params
 
 WINDOW_CHARS = 1500  # the end of the evidence window, to keep a prompt under 512 tokens
@@ -122,18 +121,9 @@ def main() -> None:
         sys.exit(f"scored {len(usable)} questions of one article: hold-out needs two or more")
     names = tuple(surprisal_features(next(s for s in scores if s)).keys())
     print(f"{len(usable)} questions, held out by article, at {args.answerable_rate:.0%} answerable")
-    for label, added in [("shipped 22", ()), ("+ all surprisal", names)] + [
-        (f"+ {n}", (n,)) for n in names
-    ]:
-        held_scores, abstained, answerable = tune_answers.held_out_abstention(
-            usable, 1.0, args.answerable_rate, abstain.FEATURES + added
-        )
-        print(
-            f"  {label:<24} unanswerable abstained {abstained[answerable == 0].mean():.3f}, "
-            f"answerable abstained {abstained[answerable == 1].mean():.3f}"
-        )
-        if label == "+ all surprisal":
-            curve = tune_answers.held_out_curve(held_scores, answerable)
+    trials = [("shipped 22", ()), ("+ all surprisal", names)] + [(f"+ {n}", (n,)) for n in names]
+    results = tune_answers.compare_added_features(usable, args.answerable_rate, trials)
+    curve = tune_answers.held_out_curve(*results["+ all surprisal"])
     print("held-out curve with all surprisal features:")
     tune_answers.print_curve(curve)
 

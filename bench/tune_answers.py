@@ -302,6 +302,12 @@ def curve(scores: np.ndarray, answerable: np.ndarray, thresholds: Sequence[float
     ]
 
 
+def auc(scores: np.ndarray, answerable: np.ndarray) -> float:
+    """The chance that an answerable question scores above an unanswerable one."""
+    above = scores[answerable == 1][:, None] - scores[answerable == 0][None, :]
+    return float((above > 0).mean() + 0.5 * (above == 0).mean())
+
+
 def threshold_for(scores: np.ndarray, answerable: np.ndarray, answerable_rate: float) -> float:
     """The threshold that abstains on about `answerable_rate` of the answerable ones."""
     ranked = np.sort(scores[answerable == 1])
@@ -362,6 +368,26 @@ def held_out_abstention(
         scores[idx] = logits(abstain_arrays([usable[i] for i in idx], names)[0], w)
         abstained[idx] = scores[idx] < t
     return scores, abstained, abstain_arrays(usable, names)[1]
+
+
+def compare_added_features(
+    rows: list[dict[str, Any]], rate: float, trials: Sequence[tuple[str, Sequence[str]]]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """For each (label, feature names): the combiner with those names beside the shipped
+    features, held out by article. Prints what each abstains on at `rate` and its AUC;
+    returns each one's held-out scores and which questions are answerable."""
+    results = {}
+    for label, added in trials:
+        scores, abstained, answerable = held_out_abstention(
+            rows, 1.0, rate, (*abstain.FEATURES, *added)
+        )
+        print(
+            f"  {label:<26} unanswerable abstained {abstained[answerable == 0].mean():.3f}, "
+            f"answerable {abstained[answerable == 1].mean():.3f}, "
+            f"AUC {auc(scores, answerable):.3f}"
+        )
+        results[label] = (scores, answerable)
+    return results
 
 
 def held_out_curve(scores: np.ndarray, answerable: np.ndarray) -> list[dict]:
