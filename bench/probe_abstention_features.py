@@ -97,26 +97,20 @@ def _figures(text: str) -> set[str]:
 
 
 def lexical_features(evidence: Evidence) -> dict[str, float]:
+    """The shipped rules of `abstain.features`, refined or read against the best sentence."""
     best = evidence.candidates[0]
     question = evidence.question
     window = evidence.window_under_headings(best)
     window_words = {w.lower() for w in words(window)}
-    sentence_words = {w.lower() for w in words(best.text)}
     sentence_stems = set(content_stems(best.text))
     absent = [t for t in question.stems if t not in sentence_stems]
-    ceiling = max(evidence.rarity.values(), default=1.0) or 1.0
-    asked = {w.lower() for w in words(question.text)}
     return {
         "numbers_missing_words": float(bool(_figures(question.text) - _figures(window))),
-        "antonym_more": float(
-            any(_OPPOSITE.get(w) in window_words and w not in window_words for w in asked)
+        "antonym_more": float(abstain.antonym(question.text, window_words, _OPPOSITE)),
+        "sentence_missing_rare": abstain.rarest(evidence, absent),
+        "sentence_names_missing": abstain.missing_share(
+            question.names, {w.lower() for w in words(best.text)}
         ),
-        "sentence_missing_rare": max((evidence.rarity.get(t, 0.0) for t in absent), default=0.0)
-        / ceiling,
-        "sentence_names_missing": sum(1 for n in question.names if n not in sentence_words)
-        / len(question.names)
-        if question.names
-        else 0.0,
         "sentence_missing_count": float(len(absent)),
     }
 
@@ -175,21 +169,19 @@ def alignment_features(
 
 def candidate_rows(cache: dict[str, Any]) -> list[dict[str, Any]]:
     """The featurized questions that have evidence, each with the candidates added."""
-    rows = tune_answers.featurize(cache)
-    usable, texts = [], []
-    for row, q in zip(rows, cache["questions"], strict=True):
-        if row["abstain"] is None:
-            continue
-        evidence = tune_answers.cached_evidence(cache, q)
-        row["abstain"].update(lexical_features(evidence))
+    texts = []
+
+    def lexical_and_texts(evidence: Evidence) -> dict[str, float]:
         best = evidence.candidates[0]
-        texts.append((q["question"], evidence.window_under_headings(best), best.text))
-        usable.append(row)
+        texts.append((evidence.question.text, evidence.window_under_headings(best), best.text))
+        return lexical_features(evidence)
+
+    rows = [r for r in tune_answers.featurize(cache, lexical_and_texts) if r["abstain"] is not None]
     aligner = TokenAligner()
     questions, windows, sentences = (aligner.tokens(column) for column in zip(*texts, strict=True))
-    for row, q, w, s in zip(usable, questions, windows, sentences, strict=True):
+    for row, q, w, s in zip(rows, questions, windows, sentences, strict=True):
         row["abstain"].update(alignment_features(q, w, s))
-    return usable
+    return rows
 
 
 def main() -> None:

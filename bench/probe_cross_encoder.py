@@ -138,16 +138,22 @@ def _unanswerable_twin(
         return out
     slots = [j for j, t in enumerate(question) if j > 0 and _is_content(t)]
     j = rng.choice(slots)
+    kind = _kind(question[j])
     had = {t.lower() for t in question}
     if change == "swap_in_window":
         choices = [t for t in _TOKEN.findall(window) if _is_content(t)]
     else:
-        choices = rng.sample(pool[_kind(question[j])], min(50, len(pool[_kind(question[j])])))
-    choices = [t for t in choices if _kind(t) == _kind(question[j]) and t.lower() not in had]
+        choices = rng.sample(pool[kind], min(50, len(pool[kind])))
+    choices = [t for t in choices if _kind(t) == kind and t.lower() not in had]
     if not choices:
         return None
     out[j] = rng.choice(choices)
     return out
+
+
+def _window(title: str, sentences: list[str], i: int) -> str:
+    """Sentence `i` with its neighbours, under the document's title."""
+    return " ".join([title, *sentences[max(0, i - 1) : i + 2]])
 
 
 def synthetic_pairs(corpus: Path, count: int, rng: random.Random) -> list[tuple[str, str, float]]:
@@ -172,16 +178,14 @@ def synthetic_pairs(corpus: Path, count: int, rng: random.Random) -> list[tuple[
             question = _question_from(tokens, rng) if 8 <= len(tokens) <= 45 else None
             if question is None:
                 continue
-            window = " ".join([title, *sentences[max(0, i - 1) : i + 2]])
+            asked, window = " ".join(question) + "?", _window(title, sentences, i)
             if rng.random() < 0.5:
-                pairs.append((" ".join(question) + "?", window, 1.0))
+                pairs.append((asked, window, 1.0))
                 continue
             change = rng.choice(_CHANGES)
             far = [j for j in range(len(sentences)) if abs(j - i) >= 2]
             if change == "other_window" and far:
-                j = rng.choice(far)
-                other = " ".join([title, *sentences[max(0, j - 1) : j + 2]])
-                pairs.append((" ".join(question) + "?", other, 0.0))
+                pairs.append((asked, _window(title, sentences, rng.choice(far)), 0.0))
             elif change != "other_window":
                 twin = _unanswerable_twin(question, window, pool, change, rng)
                 if twin:

@@ -112,8 +112,11 @@ def cached_evidence(cache: dict[str, Any], q: dict[str, Any]) -> Evidence:
     )
 
 
-def featurize(cache: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every question through the current `select_evidence` and `abstain.features`."""
+def featurize(
+    cache: dict[str, Any], extra: Callable[[Evidence], dict[str, float]] | None = None
+) -> list[dict[str, Any]]:
+    """Every question through the current `select_evidence` and `abstain.features`, and
+    through `extra` (a probe's candidate features, added beside them) where given."""
     rows = []
     for q in cache["questions"]:
         evidence = cached_evidence(cache, q)
@@ -146,7 +149,9 @@ def featurize(cache: dict[str, Any]) -> list[dict[str, Any]]:
                     }
                     for c in evidence.candidates
                 ],
-                "abstain": abstain.features(evidence) if evidence.candidates else None,
+                "abstain": (abstain.features(evidence) | (extra(evidence) if extra else {}))
+                if evidence.candidates
+                else None,
             }
         )
     return rows

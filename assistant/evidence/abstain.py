@@ -85,7 +85,6 @@ def features(evidence: Evidence) -> dict[str, float]:
     window_words = {w.lower() for w in words(window)}
     window_stems = set(content_stems(window))
     absent = [t for t in question.stems if t not in window_stems]
-    ceiling = max(evidence.rarity.values(), default=1.0) or 1.0
     all_words = {w.lower() for w in words(everything)}
     return {
         "best_score": best.score,
@@ -95,15 +94,15 @@ def features(evidence: Evidence) -> dict[str, float]:
         "window_overlap": best.features["window_overlap"],
         "passage_overlap": _share_in(question.stems, passage),
         "all_overlap": _share_in(question.stems, everything),
-        "names_missing": _missing(question.names, window_words),
-        "names_missing_all": _missing(question.names, all_words),
+        "names_missing": missing_share(question.names, window_words),
+        "names_missing_all": missing_share(question.names, all_words),
         "numbers_missing": float(bool(question.numbers - numbers(window))),
         "type_match": best.features["type_match"],
         "negation": float(bool(_NEGATION.search(question.text)) and not _NEGATION.search(window)),
         "passage_cosine": max(p.score for p in evidence.passages),
-        "missing_rare": max((evidence.rarity.get(t, 0.0) for t in absent), default=0.0) / ceiling,
+        "missing_rare": rarest(evidence, absent),
         "missing_count": float(len(absent)),
-        "antonym": float(_antonym(question.text, window_words)),
+        "antonym": float(antonym(question.text, window_words)),
         "top3_window_overlap": max(c.features["window_overlap"] for c in evidence.candidates[:3]),
         "question_words": float(len(question.stems)),
         "asks_date": float(question.answer_type == "date"),
@@ -138,11 +137,11 @@ _OPPOSITES = [
 OPPOSITE = {a: b for a, b in _OPPOSITES} | {b: a for a, b in _OPPOSITES}
 
 
-def _antonym(question: str, window_words: set[str]) -> bool:
+def antonym(question: str, window_words: set[str], opposites: Mapping[str, str] = OPPOSITE) -> bool:
     """A question word whose opposite, and not itself, is in the evidence ("least" asked,
     "most" said): the commonest way a question the documents cannot answer is made."""
     for word in {w.lower() for w in words(question)}:
-        opposite = OPPOSITE.get(word)
+        opposite = opposites.get(word)
         if opposite and opposite in window_words and word not in window_words:
             return True
     return False
@@ -155,7 +154,15 @@ def _share_in(stems: tuple[str, ...], text: str) -> float:
     return sum(1 for s in stems if s in found) / len(stems)
 
 
-def _missing(wanted: frozenset[str], present: set[str]) -> float:
+def rarest(evidence: Evidence, absent: list[str]) -> float:
+    """How rare (0-1, against the rarest word retrieved) the rarest of these absent
+    question words is: a missing rare word is a changed name or term, a common one a
+    paraphrase."""
+    ceiling = max(evidence.rarity.values(), default=1.0) or 1.0
+    return max((evidence.rarity.get(t, 0.0) for t in absent), default=0.0) / ceiling
+
+
+def missing_share(wanted: frozenset[str], present: set[str]) -> float:
     if not wanted:
         return 0.0
     return sum(1 for w in wanted if w not in present) / len(wanted)
