@@ -609,7 +609,7 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Score retrieval on a BEIR dataset: nDCG@10, Recall@10/100, MRR@10 per mode."""
-    from assistant.eval_run import run_eval
+    from assistant.eval.beir_run import run_eval
 
     results = run_eval(settings(), dataset_dir, split, progress=None if as_json else err)
     if as_json:
@@ -641,7 +641,7 @@ def evaluate_qa(
 ) -> None:
     """Score answers on SQuAD 2.0-layout questions: gold answer found, cited, abstentions."""
     from assistant import library
-    from assistant.qa_eval_run import run_eval_qa
+    from assistant.eval.qa_run import run_eval_qa
 
     if sample is not None and sample < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--sample")

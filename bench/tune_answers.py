@@ -36,11 +36,11 @@ from ingest.offline import force_offline
 force_offline()
 
 from assistant import library  # noqa: E402
+from assistant.eval.qa import contains_answer  # noqa: E402
+from assistant.eval.qa_run import prepare_index  # noqa: E402
 from assistant.evidence import abstain  # noqa: E402
 from assistant.evidence.compose import extractive_answer, quote  # noqa: E402
 from assistant.evidence.select import FEATURES, Evidence, select_evidence  # noqa: E402
-from assistant.qa_eval import contains_answer  # noqa: E402
-from assistant.qa_eval_run import prepare_index  # noqa: E402
 from assistant.retrieve import Passage  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Answer-quality evaluation on SQuAD 2.0-layout data: loading it, writing its articles as
 documents, SQuAD's answer normalisation, and the measures of one run.
 
-Nothing here touches the index or a model: `assistant eval-qa` (`qa_eval_run`) composes
+Nothing here touches the index or a model: `assistant eval-qa` (`qa_run`) composes
 these with the real ingest and answer paths, so the arithmetic is tested on hand-made data.
 """
 

@@ -16,9 +16,8 @@ from typing import Any
 
 from assistant import library
 from assistant.answer import Answer
-from assistant.eval_run import eval_dir, index_eval_corpus
-from assistant.models.base import Backend
-from assistant.qa_eval import (
+from assistant.eval.beir_run import eval_dir, index_eval_corpus
+from assistant.eval.qa import (
     QaOutcome,
     QaQuestion,
     contains_answer,
@@ -27,6 +26,7 @@ from assistant.qa_eval import (
     summarize,
     write_articles,
 )
+from assistant.models.base import Backend
 from assistant.retrieve import Passage, Retriever
 from assistant.settings import Settings
 
