@@ -108,14 +108,16 @@ def chunk_document(
     # Runs of consecutive sections under one heading path on one page of one file (an
     # e-mail and each of its attachments are files of their own); chunks never span two
     # runs, so every passage is cited by exactly the page its text is on.
-    # A table or form is a run of its own too: its rows are cut only between lines and
-    # need no overlap (every row carries its headers).
+    # A table is a run of its own too, cut only between rows and with no overlap (every
+    # row carries its headers); a form's fields are cut only between lines, but pack
+    # with the prose around them.
     runs: list[tuple[tuple[str, ...], str | None, int | None, str, list[_Piece]]] = []
     offset = 0
     for section in doc.sections:
         heading_limit = int(max_tokens * MAX_HEADING_SHARE)
         headings = _bounded_headings(section.headings, tokens, heading_limit)
-        key = (headings, section.attachment, section.page, section.kind)
+        kind = "table" if section.kind == "table" else "text"
+        key = (headings, section.attachment, section.page, kind)
         if not runs or runs[-1][:4] != key:
             runs.append((*key, []))
         limit = min(target, max_tokens - _heading_cost(headings, tokens))

@@ -31,6 +31,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ingest.document import Section
+
 KIND_TEXT = "text"
 KIND_TABLE = "table"
 KIND_FORM = "form"
@@ -136,11 +138,12 @@ def render_table(
     with no header whose first column holds labels (and every other column values) is a
     key/value form. None when nothing is left (a table of blank cells).
     """
-    rows = _trimmed([[None if c is None else clean_cell(c) for c in row] for row in grid])
+    rows, kept = _trimmed([[None if c is None else clean_cell(c) for c in row] for row in grid])
     if not rows:
         return None
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
+    width = len(kept)
+    if headers is not None and len(headers) > width:  # named before blank columns went
+        headers = [headers[i] for i in kept] if len(headers) > max(kept) else None
     if headers is not None and len(headers) == width:
         names = list(headers)
         body = rows
@@ -149,10 +152,11 @@ def render_table(
         count = min(count, len(rows) - 1) if len(rows) > 1 else 0
         if count == 0 and _is_form(rows):
             text = "".join(_form_lines(rows))
-            return TableText("form", text, ()) if text else None
+            return TableText(KIND_FORM, text, ()) if text else None
         names = _header_names(rows[:count], width)
         body = rows[count:]
     lines = []
+    labels = []
     above: list[str | None] = [None] * width
     for row in body:
         # A cell covered by a merged one above it takes its text in the label column
@@ -167,20 +171,25 @@ def render_table(
         if width == 2 and pairs:
             pairs = [("", pairs[0][1])]
         lines.append(row_line(cells[label_at], pairs))
+        labels.append(cells[label_at])
     if not lines:
         return None
-    corner = names[0] if sum(ch.isalpha() for ch in names[0]) >= _CORNER_LETTERS else None
+    # The label column's header names the rows ("Deduction") where they are labels,
+    # not where they are dates or numbers.
+    named = sum(ch.isalpha() for ch in names[0]) >= _CORNER_LETTERS
+    corner = names[0] if named and sum(map(_is_label, labels)) * 2 > len(labels) else None
     return TableText(KIND_TABLE, "".join(lines), tuple(names), corner)
 
 
-def _trimmed(rows: list[list[str | None]]) -> list[list[str | None]]:
-    """Without rows and columns that are blank throughout."""
+def _trimmed(rows: list[list[str | None]]) -> tuple[list[list[str | None]], list[int]]:
+    """Without rows and columns that are blank throughout, all rows as wide as the
+    widest; and the indices of the columns kept."""
     rows = [r for r in rows if any(r)]
     if not rows:
-        return []
+        return [], []
     width = max(len(r) for r in rows)
     keep = [i for i in range(width) if any(i < len(r) and r[i] for r in rows)]
-    return [[r[i] if i < len(r) else "" for i in keep] for r in rows]
+    return [[r[i] if i < len(r) else "" for i in keep] for r in rows], keep
 
 
 def _is_label(text: str | None) -> bool:
@@ -245,6 +254,34 @@ def _header_names(header: list[list[str | None]], width: int) -> list[str]:
             if text and text not in parts[i]:
                 parts[i].append(text)
     return [" ".join(p) or UNNAMED_COLUMN.format(i + 1) for i, p in enumerate(parts)]
+
+
+def table_section(
+    grid: Sequence[Sequence[object]],
+    headings: Sequence[str] = (),
+    *,
+    page: int | None = None,
+    header_rows: int | None = None,
+    caption: str | None = None,
+    headers: Sequence[str] | None = None,
+) -> Section | None:
+    """A table as a section under `headings`, its caption last among them; a key/value
+    table comes back as a form."""
+    rendered = render_table(grid, header_rows, headers)
+    if rendered is None:
+        return None
+    title = clean_cell(caption)
+    path = tuple(headings)
+    if title and title not in path[-1:]:
+        path = (*path, title)
+    return Section(rendered.text, page, path, kind=rendered.kind)
+
+
+def text_sections(
+    text: str, headings: Sequence[str] = (), page: int | None = None
+) -> list[Section]:
+    """Prose as sections, its runs of "Label: value" lines as forms of their own."""
+    return [Section(t, page, tuple(headings), kind=k) for k, t in split_forms(text)]
 
 
 def split_forms(text: str) -> list[tuple[str, str]]:

@@ -133,3 +133,49 @@ def acroform_pdf() -> bytes:
     pdf.showPage()
     pdf.save()
     return out.getvalue()
+
+
+def docx_bytes() -> bytes:
+    """An employment contract: "Label: value" paragraphs, then a captioned table with a
+    bold header row and a cell merged across two columns."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Employment contract", level=1)
+    document.add_paragraph("Employer: Quillfeather Ltd")
+    document.add_paragraph("Start date: 1 March 2025")
+    document.add_heading("Benefits", level=2)
+    document.add_paragraph("Table 2: Pension and probation")
+    table = document.add_table(rows=3, cols=3)
+    rows = [("Benefit", "Employee", "Employer"), ("Pension", "5%", "3%"), ("Probation", "", "")]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            run = table.cell(r, c).paragraphs[0].add_run(value)
+            run.bold = r == 0
+    merged = table.cell(2, 1).merge(table.cell(2, 2))
+    merged.paragraphs[0].add_run("6 months")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def html_bytes() -> bytes:
+    """Two header rows joined by a colspan and a rowspan, and a key/value table whose
+    rows start with <th>."""
+    return b"""<html><head><title>Savings</title></head><body>
+<h1>Family savings</h1>
+<table>
+  <caption>Balances at year end</caption>
+  <thead>
+    <tr><th rowspan="2">Account</th><th colspan="2">Balance</th></tr>
+    <tr><th>2024</th><th>2025</th></tr>
+  </thead>
+  <tr><td>Easy saver</td><td>\xc2\xa31,200</td><td>\xc2\xa31,450</td></tr>
+  <tr><td>Junior ISA</td><td>\xc2\xa3640</td><td></td></tr>
+</table>
+<h2>Account details</h2>
+<table>
+  <tr><th>Sort code</th><td>40-11-62</td></tr>
+  <tr><th>Account number</th><td>81234567</td></tr>
+</table>
+</body></html>"""

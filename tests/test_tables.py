@@ -4,6 +4,7 @@ people's software uses (tests/tablefiles.py)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,89 @@ def test_table_chunks_hold_whole_rows_under_the_tables_heading_path(embedder) ->
         assert chunk.embedding_text.startswith("Meter log > Meter readings\n")
         seen += lines
     assert seen == sorted(seen) and set(seen) == rows  # every row once: no overlap
+
+
+# --- documents, web pages, sheets, slides -----------------------------------------------
+
+
+def test_docx_table_rows_carry_headers_merged_cell_and_caption() -> None:
+    doc = read_document(tablefiles.docx_bytes(), Path("contract.docx"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.headings == ("Employment contract", "Benefits", "Table 2: Pension and probation")
+    assert table.text.splitlines() == [
+        "Pension | Employee: 5% | Employer: 3%",
+        "Probation | Employee: 6 months",
+    ]
+    assert _lines(doc, KIND_FORM) == ["Employer: Quillfeather Ltd", "Start date: 1 March 2025"]
+
+
+def test_html_table_spans_join_headers_and_th_labels_make_a_form() -> None:
+    doc = read_document(tablefiles.html_bytes(), Path("savings.html"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.headings == ("Family savings", "Balances at year end")
+    assert table.text.splitlines() == [
+        "Easy saver | Balance 2024: £1,200 | Balance 2025: £1,450",
+        "Junior ISA | Balance 2024: £640",
+    ]
+    (form,) = _sections(doc, KIND_FORM)
+    assert form.headings == ("Family savings", "Account details")
+    assert form.text == "Sort code: 40-11-62\nAccount number: 81234567\n"
+
+
+def test_sheet_title_rows_become_the_caption_and_a_key_value_block_a_form(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Vet"
+    for row in [
+        ("Cedar Glen Animal Hospital",),
+        ("Patient", "Biscuit"),
+        ("Owner", "Evan Whitaker"),
+        (),
+        ("Vaccine", "Date given", "Next due"),
+        ("Rabies", "2023-06-02", "2026-06-02"),
+        (),
+        ("Leptospirosis", "2024-06-10", "2025-06-10"),
+    ]:
+        sheet.append(row)
+    path = tmp_path / "vet.xlsx"
+    book.save(path)
+    doc = read_document(path.read_bytes(), path)
+    assert [(s.kind, s.headings) for s in doc.sections] == [
+        (KIND_FORM, ("Vet", "Cedar Glen Animal Hospital")),
+        (KIND_TABLE, ("Vet",)),
+        (KIND_TABLE, ("Vet",)),
+    ]
+    assert doc.sections[0].text == "Patient: Biscuit\nOwner: Evan Whitaker\n"
+    # After a blank row the table goes on under its header.
+    assert _lines(doc, KIND_TABLE) == [
+        "Rabies | Date given: 2023-06-02 | Next due: 2026-06-02",
+        "Leptospirosis | Date given: 2024-06-10 | Next due: 2025-06-10",
+    ]
+
+
+def test_epub_chapter_tables_stay_tables() -> None:
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_title("Recipes")
+    chapter = epub.EpubHtml(title="Bread", file_name="bread.xhtml")
+    chapter.content = (
+        "<h1>Bread</h1><table><tr><th>Flour</th><th>Grams</th><th>Share</th></tr>"
+        "<tr><td>Rye</td><td>300</td><td>60%</td></tr>"
+        "<tr><td>Spelt</td><td>200</td><td>40%</td></tr></table>"
+    )
+    book.add_item(chapter)
+    book.toc = [chapter]
+    book.spine = [chapter]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    buffer = io.BytesIO()
+    epub.write_epub(buffer, book)
+    doc = read_document(buffer.getvalue(), Path("recipes.epub"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.headings == ("Bread",)
+    assert table.text.splitlines()[0] == "Rye | Grams: 300 | Share: 60%"
