@@ -224,11 +224,14 @@ def test_markdown_unclosed_front_matter_is_ordinary_text() -> None:
     assert "title: Not front matter" in all_text(doc)
 
 
-def test_markdown_table_text_is_kept() -> None:
+def test_markdown_table_rows_keep_their_headers() -> None:
     doc = read(SAMPLE_DOCS / "varieties.md")
-    [row] = sections_containing(doc, "Ashmead's Kernel")
-    assert row.headings == ("Fruit varieties at Marrowbrook", "Apples")
-    assert "| D " in row.text
+    [table] = sections_containing(doc, "Ashmead's Kernel")
+    assert (table.kind, table.headings) == ("table", ("Fruit varieties at Marrowbrook", "Apples"))
+    assert (
+        "Ashmead's Kernel | Use: dessert | Pollination group: D | Rootstock: MM106 | Trees: 6"
+        " | Picked: October" in table.text.splitlines()
+    )
 
 
 def test_markdown_in_legacy_encoding_is_decoded() -> None:
@@ -282,9 +285,12 @@ def test_text_of_nul_bytes_is_binary_even_though_it_is_valid_utf8() -> None:
         read_bytes(bytes(4096), "zeroed.txt")
 
 
-def test_sample_text_file_is_one_section() -> None:
+def test_sample_text_file_is_prose_with_its_label_value_lines_as_a_form() -> None:
     doc = read(SAMPLE_DOCS / "beekeeping-notes.txt")
-    assert len(doc.sections) == 1 and "41 kg" in doc.sections[0].text
+    [harvest] = sections_containing(doc, "41 kg")
+    [calendar] = sections_containing(doc, "June: the lime trees")
+    assert (harvest.kind, calendar.kind) == ("text", "form")
+    assert "August: take off the honey supers and extract.\n" in calendar.text
 
 
 def test_rst_underlined_titles_become_heading_paths() -> None:
