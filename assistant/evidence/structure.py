@@ -82,6 +82,10 @@ def chosen_cells(
         return list(record.cells)
     if compares(profile.text):
         return list(record.cells)
+    # "in 2019 and 2018", "at the end of Q1 and Q2": each column the question names.
+    named = [c for c in record.cells if profile.numbers & numbers(c.header)]
+    if len(named) > 1 and len({frozenset(profile.numbers & numbers(c.header)) for c in named}) > 1:
+        return named
     scores = cell_scores(record, profile, weights, closeness)
     top = max(scores)
     return [c for c, s in zip(record.cells, scores, strict=True) if s == top]
