@@ -6,7 +6,8 @@ value`; a field `Label: value`); the embedding model is the real one."""
 
 from __future__ import annotations
 
-from assistant.evidence.compose import extractive_answer
+from assistant.evidence.claims import check_answer
+from assistant.evidence.compose import compact_passages, extractive_answer
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, Record, parse_record
 from assistant.evidence.select import file_terms, select_evidence
@@ -134,3 +135,26 @@ def test_each_column_a_question_names_is_shown() -> None:
     assert row is not None
     asked = QuestionProfile.of("What was the net income in 2019 and 2018 respectively?")
     assert cell_text(row, chosen_cells(row, asked, {})) == "Net income: 2019: 106.4 | 2018: 70.5"
+
+
+def test_a_statements_figure_is_checked_against_the_cell_it_names(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A model's figure from the wrong column of the right row is not supported."""
+    evidence = select_evidence(
+        "How much went to the pension this period?", [passage(PAYSLIP)], embedder.embed
+    )
+    right, wrong = check_answer(
+        "The pension deduction this period was £96.10 [1]. "
+        "The pension deduction this period was £288.30 [1].",
+        evidence,
+        embedder.embed,
+    )
+    assert right.supported and right.evidence.startswith("Pension |")
+    assert not wrong.supported
+
+
+def test_a_model_is_given_rows_as_lines_with_their_headers(embedder) -> None:  # type: ignore[no-untyped-def]
+    evidence = select_evidence(
+        "How much went to the pension this period?", [passage(PAYSLIP)], embedder.embed
+    )
+    kept, _ = compact_passages(evidence, 2)
+    assert "Pension | This period: £96.10 | Year to date: £288.30\n" in kept[0].text + "\n"
