@@ -518,7 +518,8 @@ def doctor(
         emit_json({"checks": [c.as_dict() for c in checks]})
     else:
         for check in checks:
-            typer.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+            line = f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}"
+            typer.echo(shown(line))
             if not check.ok and check.fix:
                 typer.echo(f"      fix: {check.fix}")
     raise typer.Exit(0 if all_passed(checks) else 1)
@@ -595,13 +596,13 @@ def serve(
     )
     service = Service(cfg, folders=folder or [], watch=watch or [], poll=poll)
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
-    err(f"serving {cfg.data_dir} at {where}/v1 (OpenAI: {where}/v1, MCP: {where}/mcp)")
+    err(f"serving {shown(str(cfg.data_dir))} at {where}/v1 (OpenAI: {where}/v1, MCP: {where}/mcp)")
     if token is not None and token.created:
         err(f"token (shown once, kept in {token.path}): {token.value}")
     elif token is not None:
         err(f"clients must send the token in {token.path}")
     if service.watched:
-        err(f"watching {', '.join(map(str, service.watched))}")
+        err(f"watching {shown(', '.join(map(str, service.watched)))}")
     logging.getLogger("assistant.serve").setLevel(logging.INFO)
     run_server(service, options)
 
