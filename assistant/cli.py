@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from assistant.models import AUTO, backend_names
 from assistant.settings import Settings, load_settings
 from assistant.text import snippet
 from ingest.errors import IndexBusy, UserError
+from ingest.pathnames import shown
 from ingest.sync import Change, SyncListener
 
 app = typer.Typer(
@@ -45,7 +47,13 @@ def settings(**flags: Any) -> Settings:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """A file name that is not UTF-8 holds lone surrogates (PEP 383), which no output can
+    encode: they are written as JSON escapes, which read back as the same name."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    sys.stdout.write(_LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def err(message: str) -> None:
@@ -108,18 +116,30 @@ class LinePrinter(SyncListener):
     def file_done(self, change: Change | None) -> None:
         if change is None:
             return
-        if change.kind == "failed":
-            err(f"{change.path}: failed: {change.detail}")
-        elif not self.quiet:
+        if change.kind in ALWAYS_SHOWN or not self.quiet:
             err(describe_change(change))
 
 
+# Printed even with --quiet and under the progress bar.
+ALWAYS_SHOWN = ("failed", "outside")
+
+
 def describe_change(change: Change) -> str:
-    if change.kind == "moved":
-        return f"moved    {change.detail} -> {change.path}"
-    if change.kind in ("added", "updated"):
-        return f"{change.kind:<8} {change.path} ({change.chunks} chunks, {change.seconds:.1f} s)"
-    return f"{change.kind:<8} {change.path}"
+    """One line; a file name's control characters are escaped, never sent to the terminal."""
+    if change.kind == "failed":
+        line = f"{change.path}: failed: {change.detail}"
+    elif change.kind == "outside":
+        line = (
+            f"{change.path}: not followed: a symlink to {change.detail}, outside the folders "
+            "given (follow_symlinks_outside = true follows it)"
+        )
+    elif change.kind == "moved":
+        line = f"moved    {change.detail} -> {change.path}"
+    elif change.kind in ("added", "updated"):
+        line = f"{change.kind:<8} {change.path} ({change.chunks} chunks, {change.seconds:.1f} s)"
+    else:
+        line = f"{change.kind:<8} {change.path}"
+    return shown(line)
 
 
 class ProgressBar(LinePrinter):
@@ -152,10 +172,8 @@ class ProgressBar(LinePrinter):
         self.progress.update(self.task, total=files)
 
     def file_done(self, change: Change | None) -> None:
-        if change is not None and change.kind == "failed":
-            self.progress.console.print(
-                f"{change.path}: failed: {change.detail}", markup=False, highlight=False
-            )
+        if change is not None and change.kind in ALWAYS_SHOWN:
+            self.progress.console.print(describe_change(change), markup=False, highlight=False)
         self.progress.advance(self.task)
 
     def chunks_embedded(self, count: int) -> None:
@@ -165,7 +183,7 @@ class ProgressBar(LinePrinter):
 
     def file_progress(self, path: str, done: int, total: int) -> None:
         """OCR takes seconds a page: say which file and page, or the bar looks stuck."""
-        inside = f"OCR {Path(path).name} {done}/{total} pages" if done < total else ""
+        inside = f"OCR {shown(Path(path).name)} {done}/{total} pages" if done < total else ""
         self.progress.update(self.task, inside=inside)
 
 
@@ -194,7 +212,7 @@ def ingest(
     except IndexBusy as exc:
         if library.watcher_covers(cfg, exc, paths):
             err(
-                f"the watcher (process {exc.pid}) is indexing {', '.join(exc.folders)}: "
+                f"the watcher (process {exc.pid}) is indexing {shown(', '.join(exc.folders))}: "
                 "it picks up these changes itself"
             )
             raise typer.Exit(0) from None
@@ -220,9 +238,10 @@ def status(
     if as_json:
         emit_json(info.as_dict())
         return
-    typer.echo(f"data dir:        {info.data_dir}")
-    typer.echo(f"folders:         {', '.join(info.folders) or '(none)'}")
-    typer.echo(f"files:           {info.files} indexed, {len(info.failed)} failed")
+    typer.echo(f"data dir:        {shown(info.data_dir)}")
+    typer.echo(f"folders:         {shown(', '.join(info.folders)) or '(none)'}")
+    empty = f", {info.empty} empty (skipped)" if info.empty else ""
+    typer.echo(f"files:           {info.files} indexed, {len(info.failed)} failed{empty}")
     if info.engines:
         engines = ", ".join(f"{name} {count}" for name, count in info.engines.items())
         typer.echo(f"read by:         {engines}")
@@ -246,7 +265,7 @@ def status(
     else:
         typer.echo("watcher:         not running")
     for failure in info.failed:
-        typer.echo(f"  {failure.path}: failed: {failure.reason}")
+        typer.echo(shown(f"  {failure.path}: failed: {failure.reason}"))
 
 
 @app.command()
@@ -264,10 +283,10 @@ class WatchPrinter(LinePrinter):
     """LinePrinter with the time of day: a watcher's lines end up in a log."""
 
     def file_done(self, change: Change | None) -> None:
-        if change is None or (self.quiet and change.kind != "failed"):
+        if change is None or (self.quiet and change.kind not in ALWAYS_SHOWN):
             return
         line = (
-            f"failed   {change.path}: {change.detail}"
+            shown(f"failed   {change.path}: {change.detail}")
             if change.kind == "failed"
             else describe_change(change)
         )
@@ -293,7 +312,7 @@ def watch(
     cfg = settings(debounce_seconds=debounce, device=device)
     with library.watching(cfg, paths, WatchPrinter(quiet), poll=poll) as watcher:
         if not quiet:
-            err(f"watching {', '.join(watcher.folders)} (Ctrl-C to stop)")
+            err(f"watching {shown(', '.join(watcher.folders))} (Ctrl-C to stop)")
         if not run_until_signalled(watcher):
             # Stuck in an embedding call: end now; the next start's reconcile drops
             # whatever the interrupted batch half wrote.
@@ -499,7 +518,8 @@ def doctor(
         emit_json({"checks": [c.as_dict() for c in checks]})
     else:
         for check in checks:
-            typer.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+            line = f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}"
+            typer.echo(shown(line))
             if not check.ok and check.fix:
                 typer.echo(f"      fix: {check.fix}")
     raise typer.Exit(0 if all_passed(checks) else 1)
@@ -576,13 +596,13 @@ def serve(
     )
     service = Service(cfg, folders=folder or [], watch=watch or [], poll=poll)
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
-    err(f"serving {cfg.data_dir} at {where}/v1 (OpenAI: {where}/v1, MCP: {where}/mcp)")
+    err(f"serving {shown(str(cfg.data_dir))} at {where}/v1 (OpenAI: {where}/v1, MCP: {where}/mcp)")
     if token is not None and token.created:
         err(f"token (shown once, kept in {token.path}): {token.value}")
     elif token is not None:
         err(f"clients must send the token in {token.path}")
     if service.watched:
-        err(f"watching {', '.join(map(str, service.watched))}")
+        err(f"watching {shown(', '.join(map(str, service.watched)))}")
     logging.getLogger("assistant.serve").setLevel(logging.INFO)
     run_server(service, options)
 
@@ -705,7 +725,7 @@ def main(argv: list[str] | None = None) -> None:
     except UserError as exc:
         if _state.get("debug"):
             raise
-        err(f"error: {exc}")
+        err(f"error: {shown(str(exc))}")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err("interrupted")

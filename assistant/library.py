@@ -104,11 +104,15 @@ def sentence_vectors(embedder: Embedder) -> CachedEmbed:
     return CachedEmbed(embedder.embed)
 
 
-def sync_options(settings: Settings) -> SyncOptions:
+def sync_options(settings: Settings, fence: Sequence[Path] = ()) -> SyncOptions:
+    """`fence`: folders no walked file may really lie outside of (a server's folders)."""
     return SyncOptions(
+        follow_outside=settings.follow_symlinks_outside,
+        fence=tuple(fence),
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
-        max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
+        max_file_bytes=int(settings.max_file_mb * 2**20),
+        max_text_chars=settings.max_text_chars or None,
         ignore=tuple(settings.ignore),
         exclude=(settings.data_dir,),
         ocr=OcrOptions(
@@ -139,17 +143,26 @@ def writer(
         lock.release()
 
 
-def syncer(settings: Settings, index: Index, listener: SyncListener | None = None) -> Syncer:
+def syncer(
+    settings: Settings,
+    index: Index,
+    listener: SyncListener | None = None,
+    fence: Sequence[Path] = (),
+) -> Syncer:
     """A Syncer for an index the caller holds the writer lock on."""
-    return Syncer(index, embedder_for(settings, index), sync_options(settings), listener)
+    options = sync_options(settings, fence)
+    return Syncer(index, embedder_for(settings, index), options, listener)
 
 
 def ingest(
-    settings: Settings, paths: Sequence[Path], listener: SyncListener | None = None
+    settings: Settings,
+    paths: Sequence[Path],
+    listener: SyncListener | None = None,
+    fence: Sequence[Path] = (),
 ) -> SyncReport:
     folders = [str(Path(os.path.abspath(p))) for p in paths]
     with writer(settings, "ingest", folders) as (index, _lock):
-        return syncer(settings, index, listener).sync(paths)
+        return syncer(settings, index, listener, fence).sync(paths)
 
 
 def watcher_covers(settings: Settings, busy: IndexBusy, paths: Sequence[Path]) -> bool:
@@ -168,6 +181,7 @@ def watching(
     listener: SyncListener | None = None,
     *,
     poll: bool = False,
+    fence: Sequence[Path] = (),
 ) -> Iterator[Watcher]:
     """A Watcher over `paths` that holds the one-writer lock until the block ends; the
     caller runs it (`run()` on a thread, or `run_until_signalled`)."""
@@ -177,7 +191,7 @@ def watching(
             index,
             embedder_for(settings, index),
             [Path(f) for f in folders],
-            sync_options(settings),
+            sync_options(settings, fence),
             listener,
             debounce=settings.debounce_seconds,
             poll=poll,
@@ -231,7 +245,8 @@ class IndexStatus:
 
     data_dir: str
     folders: list[str] = field(default_factory=list)
-    files: int = 0  # indexed files, failed ones not counted
+    files: int = 0  # indexed files, failed and empty ones not counted
+    empty: int = 0  # files of 0 bytes: skipped, not failed
     chunks: int = 0
     failed: list[FailedFile] = field(default_factory=list)
     engines: dict[str, int] = field(default_factory=dict)  # indexed files by what read them
@@ -274,7 +289,8 @@ def status(settings: Settings) -> IndexStatus:
         return dataclasses.replace(
             found,
             folders=index.catalog.folders(),
-            files=counts["files"] - counts["failed"],
+            files=counts["files"] - counts["failed"] - counts["empty"],
+            empty=counts["empty"],
             chunks=counts["chunks"],
             failed=[FailedFile(r.path, r.reason) for r in index.catalog.failed()],
             engines=index.catalog.engines(),

@@ -35,7 +35,7 @@ from ingest.watch import Watcher
 
 log = logging.getLogger(__name__)
 
-FILE_STATES = ("indexed", "failed")
+FILE_STATES = ("indexed", "failed", "empty")
 
 
 class BadRequest(UserError):
@@ -90,7 +90,9 @@ class Service:
             if not path.exists():
                 raise UserError(f"{path}: no such file or folder")
         self.watcher = self._stack.enter_context(
-            library.watching(self.settings, self.watched, WatchLog(), poll=self.poll)
+            library.watching(
+                self.settings, self.watched, WatchLog(), poll=self.poll, fence=self.roots.folders
+            )
         )
         # Every write in this process goes through the watcher's index, in turn with it.
         self._index = self.watcher.index
@@ -235,10 +237,14 @@ class Service:
         if not path.exists():
             raise BadRequest(f"{path}: no such file or folder on the server")
         with self.write_lock:
+            # The walk stays inside the server's folders: a symlink in one must not lead
+            # a client to /etc.
+            fence = self.roots.folders
             if self._index is not None:
-                report = library.syncer(self.settings, self._index, WatchLog()).sync([path])
+                syncer = library.syncer(self.settings, self._index, WatchLog(), fence)
+                report = syncer.sync([path])
             else:
-                report = library.ingest(self.settings, [path], WatchLog())
+                report = library.ingest(self.settings, [path], WatchLog(), fence)
         return {"path": str(path), **report.as_dict()}
 
     def forget(self, raw_path: str) -> dict[str, Any]:

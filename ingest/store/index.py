@@ -19,6 +19,7 @@ from typing import Any
 
 from ingest.chunk import Chunk
 from ingest.errors import ModelMismatch, UserError
+from ingest.pathnames import stored
 from ingest.store.catalog import Catalog, FileRecord, parse_chunk_id, vector_ids
 from ingest.store.fts import KeywordIndex
 from ingest.store.vectors import COLLECTION, VectorStore, import_chromadb, open_client
@@ -227,6 +228,9 @@ class Index:
     ) -> None:
         self._drop_version(self.catalog.record_failure(path, size, mtime_ns, content_hash, reason))
 
+    def record_empty(self, path: str, mtime_ns: int) -> None:
+        self._drop_version(self.catalog.record_empty(path, mtime_ns))
+
     def move_file(self, old_path: str, new_path: str, size: int, mtime_ns: int) -> None:
         """A move keeps the vectors: only the path changes, in the catalog and in the
         vectors' metadata."""
@@ -235,7 +239,7 @@ class Index:
             self.remove_file(new_path)  # moved over another indexed file
         self.catalog.move_file(old_path, new_path, size, mtime_ns)
         if record is not None and record.doc_id is not None and record.chunks:
-            self.vectors.set_path(vector_ids(record.doc_id, record.chunks), new_path)
+            self.vectors.set_path(vector_ids(record.doc_id, record.chunks), stored(new_path))
 
     def remove_file(self, path: str) -> None:
         self._drop_version(self.catalog.remove_file(path))
@@ -268,7 +272,7 @@ class Index:
 
 
 def _metadata(doc_id: int, path: str, chunk: Chunk) -> dict[str, Any]:
-    meta: dict[str, Any] = {"doc": doc_id, "idx": chunk.index, "path": path}
+    meta: dict[str, Any] = {"doc": doc_id, "idx": chunk.index, "path": stored(path)}
     if chunk.page_start is not None:
         meta["page"] = chunk.page_start
     return meta
