@@ -199,6 +199,7 @@ def ingest(
 ) -> None:
     """Index folders of documents (only what changed since the last run)."""
     from assistant import library
+    from assistant.owner import oneshot
 
     cfg = settings(device=device, embedding_model=embedding_model)
     interactive = sys.stderr.isatty() and not as_json and not quiet
@@ -206,9 +207,9 @@ def ingest(
     try:
         if isinstance(listener, ProgressBar):
             with listener.progress:
-                report = library.ingest(cfg, paths, listener)
+                report = oneshot.ingest(cfg, err, paths, listener)
         else:
-            report = library.ingest(cfg, paths, listener)
+            report = oneshot.ingest(cfg, err, paths, listener)
     except IndexBusy as exc:
         if library.watcher_covers(cfg, exc, paths):
             err(
@@ -232,9 +233,9 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """What is indexed: folders, files, chunks, failures, model, size, watcher."""
-    from assistant import library
+    from assistant.owner import oneshot
 
-    info = library.status(settings())
+    info = oneshot.status(settings(), err)
     if as_json:
         emit_json(info.as_dict())
         return
@@ -273,9 +274,9 @@ def forget(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to drop from the index.")],
 ) -> None:
     """Remove files or whole folders from the index (the files on disk are untouched)."""
-    from assistant import library
+    from assistant.owner import oneshot
 
-    removed = library.forget(settings(), paths)
+    removed = oneshot.forget(settings(), err, paths)
     typer.echo(f"{removed} files removed from the index")
 
 
@@ -307,10 +308,19 @@ def watch(
 ) -> None:
     """Catch up, then keep the index current as files come, change, move and go."""
     from assistant import library
+    from assistant.owner.route import answering, owning
+    from assistant.serve.service import Service
     from ingest.watch import run_until_signalled
 
     cfg = settings(debounce_seconds=debounce, device=device)
-    with library.watching(cfg, paths, WatchPrinter(quiet), poll=poll) as watcher:
+    service = Service(cfg, purpose="watch")  # answers the other commands while it watches
+    with (
+        owning(cfg, "watch", err),
+        library.watching(cfg, paths, WatchPrinter(quiet), poll=poll) as watcher,
+        answering(service),
+    ):
+        service.adopt(watcher)
+        service.warm_up()  # the model and the store, before the first question
         if not quiet:
             err(f"watching {shown(', '.join(watcher.folders))} (Ctrl-C to stop)")
         if not run_until_signalled(watcher):
@@ -352,12 +362,6 @@ ModelPathOption = Annotated[
 ]
 
 
-def _path_filter(within: str | None, types: list[str] | None):  # type: ignore[no-untyped-def]
-    from assistant.retrieve import PathFilter
-
-    return PathFilter.build(within, types or ())
-
-
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],
@@ -368,14 +372,12 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Find passages, no model: ranked passages with file, page and score."""
-    from assistant import library
+    from assistant.owner import oneshot
     from assistant.retrieve import MODES, file_location
 
     if mode not in MODES:
         raise typer.BadParameter(f"use one of {', '.join(MODES)}", param_hint="--mode")
-    cfg = settings(k=k)
-    retriever = library.open_retriever(cfg)
-    sources = library.search(cfg, retriever, query, _path_filter(within, types), mode=mode)
+    sources = oneshot.search(settings(k=k), err, query, within, types or (), mode)
     if as_json:
         emit_json(sources)
         return
@@ -415,30 +417,32 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Answer a question from your documents, every statement checked and cited."""
-    from assistant import library
+    from assistant.owner import oneshot
 
-    cfg = settings(
-        backend=backend, model=model, model_path=model_path, k=k, answer_mode=answer_mode
-    )
-    retriever = library.open_retriever(cfg)
-    path_filter = _path_filter(within, types)
-    retriever.check_filter(path_filter)  # before a model loads for nothing
-    chosen = library.open_answerer(cfg)
-    if not as_json:
-        err(
-            f"answering with {chosen.name} ({chosen.model}); every statement is checked"
-            if chosen is not None
-            else "answering with quotes from the documents (extractive: no model)"
-        )
-    stream = library.ask(cfg, retriever, chosen, question, path_filter)
-    progress = sys.stderr.isatty() and not as_json and stream.mode == "generative"
-    for _n, _token in enumerate(stream, 1):
+    flags = {"backend": backend, "model": model, "model_path": model_path}
+    flags = {k: v for k, v in {**flags, "answer_mode": answer_mode}.items() if v is not None}
+
+    def started(chosen: tuple[str, str] | None) -> None:
+        if not as_json:
+            err(
+                f"answering with {chosen[0]} ({chosen[1]}); every statement is checked"
+                if chosen is not None
+                else "answering with quotes from the documents (extractive: no model)"
+            )
+
+    progress = sys.stderr.isatty() and not as_json
+    written = 0
+
+    def token(_token: str) -> None:
+        nonlocal written
+        written += 1
         if progress:
-            sys.stderr.write(f"\rwriting … {_n} tokens")
+            sys.stderr.write(f"\rwriting … {written} tokens")
             sys.stderr.flush()
-    if progress:
+
+    answer = oneshot.ask(settings(k=k), err, question, flags, within, types or (), started, token)
+    if progress and written:
         sys.stderr.write("\r\033[K")
-    answer = stream.result or stream.finish()
     if as_json:
         emit_json(answer.as_dict())
         return
@@ -511,18 +515,43 @@ def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Check this install: model, device, index, backend, endpoints, privacy, disk."""
-    from assistant.doctor import all_passed, run_checks
+    from assistant.doctor import all_passed, iter_checks
 
-    checks = run_checks(settings())
-    if as_json:
-        emit_json({"checks": [c.as_dict() for c in checks]})
-    else:
-        for check in checks:
-            line = f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}"
-            typer.echo(shown(line))
+    checks = []
+    for check in iter_checks(settings(), err):  # each line as soon as its check is done
+        checks.append(check)
+        if not as_json:
+            typer.echo(shown(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}"))
             if not check.ok and check.fix:
                 typer.echo(f"      fix: {check.fix}")
+    if as_json:
+        emit_json({"checks": [c.as_dict() for c in checks]})
     raise typer.Exit(0 if all_passed(checks) else 1)
+
+
+@app.command()
+def repair() -> None:
+    """Rebuild the vectors from the catalog's own text when the vector store is damaged
+    or incomplete (`doctor` says when): no file is read again, nothing is lost."""
+    from assistant import library
+    from assistant.owner.route import owning
+
+    cfg = settings()
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if interactive:
+            sys.stderr.write(f"\rre-embedding {done}/{total} chunks")
+            sys.stderr.flush()
+
+    with owning(cfg, "repair", err):
+        err(f"rebuilding the vectors in {cfg.data_dir} from the catalog's text")
+        repaired = library.repair(cfg, progress)
+    if interactive:
+        sys.stderr.write("\r\033[K")
+    typer.echo(
+        f"{repaired.chunks} chunks re-embedded in {repaired.seconds:.1f} s; the index is whole"
+    )
 
 
 @app.command()
@@ -614,8 +643,8 @@ def mcp() -> None:
     from assistant.serve.mcp_tools import build_mcp
     from assistant.serve.service import Service
 
-    service = Service(settings())
-    service.start()  # loads the embedding model before the first call
+    service = Service(settings(), purpose="mcp")
+    service.start()  # owns the index, loads the embedding model before the first call
     try:
         build_mcp(service, bool(_state.get("debug"))).run("stdio")
     finally:

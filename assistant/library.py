@@ -11,14 +11,14 @@ import dataclasses
 import functools
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.answer import AnswerStream, Source, Turn, answer_stream
-from assistant.errors import NothingIndexed
+from assistant.errors import ConfigError, NothingIndexed
 from assistant.evidence.select import CachedEmbed, select_evidence
 from assistant.models import backend_plugin, choose_backend
 from assistant.models.base import Backend
@@ -32,6 +32,7 @@ from ingest.errors import IndexBusy, UserError
 from ingest.ocr import OcrOptions
 from ingest.scan import is_under
 from ingest.store import FileRecord, Index, WriterLock, catalog_exists, current_writer
+from ingest.store.repair import Repaired, rebuild_vectors
 from ingest.sync import Syncer, SyncListener, SyncOptions, SyncReport
 from ingest.watch import Watcher
 
@@ -216,6 +217,23 @@ def remove_paths(index: Index, paths: Sequence[Path]) -> int:
         index.catalog.remove_folder(target)
         removed += len(records)
     return removed
+
+
+def repair(settings: Settings, progress: Callable[[int, int], None] | None = None) -> Repaired:
+    """Rebuild the embedded vectors from the catalog's chunk text with the index's model
+    (ingest.store.repair); the caller owns the index (assistant.owner.route.owning)."""
+    if settings.chroma_url:
+        raise ConfigError(
+            "repair rebuilds the vectors kept in the data dir; these live on the Chroma "
+            "server: repair that server, or ingest again"
+        )
+    index = open_index(settings, must_exist=True)
+    try:
+        embedder = embedder_for(settings, index)
+        index.check_model(embedder.name, embedder.dimension)
+        return rebuild_vectors(index, embedder.embed, progress)
+    finally:
+        index.close()
 
 
 def embedding_plan(settings: Settings, index: Index | None = None) -> Plan:
