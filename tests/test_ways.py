@@ -36,7 +36,8 @@ def test_auto_quotes_when_the_install_has_no_model(no_llama_cpp: None) -> None:
 def test_a_model_asked_for_by_name_still_fails_with_the_fix(no_llama_cpp: None) -> None:
     """Only `auto` falls back to quoting: a backend or a model file chosen on purpose that
     cannot load is an error that says what to install."""
-    for settings in (Settings(backend="llamacpp"), Settings(model_path="/models/big.gguf")):
+    writing = Settings(answer_mode="generative")
+    for settings in (writing.replace(backend="llamacpp"), Settings(model_path="/models/big.gguf")):
         assert auto_has_no_model(settings) == ""
         with pytest.raises(BackendError, match="needs llama-cpp-python|does not exist"):
             library.open_answerer(settings)
