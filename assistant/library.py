@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant import examples
 from assistant.answer import AnswerStream, Source, Turn, answer_stream
 from assistant.errors import NothingIndexed
 from assistant.evidence.select import CachedEmbed, select_evidence
+from assistant.examples import EXAMPLES
 from assistant.models import backend_plugin, choose_backend
 from assistant.models.base import Backend
 from assistant.models.sizing import is_small_model, small_model_configured
@@ -301,6 +303,15 @@ def _plan_fields(settings: Settings) -> dict[str, Any]:
         "precision": plan.precision,
         "embedding_note": plan.note or None,
     }
+
+
+def example_questions(settings: Settings, count: int = EXAMPLES) -> list[str]:
+    """A few questions about the user's own files, from the catalog alone ([] when
+    nothing is indexed)."""
+    with existing_index(settings) as index:
+        if index is None:
+            return []
+        return examples.example_questions(index.catalog.file_headings(count * 4), count)
 
 
 def open_retriever(settings: Settings, config: RetrievalConfig | None = None) -> Retriever:
