@@ -96,11 +96,26 @@ def main_options(
         # than sit silent. Not in the terminal UI, whose screen a log line would tear.
         logging.getLogger("ingest.embed.onnx_export").setLevel(logging.INFO)
     _state["settings"] = load_settings(config_file=config, data_dir=data_dir, chroma_url=chroma_url)
+    if ctx.invoked_subcommand == "ask":
+        _describe_ways_of_answering(ctx, _state["settings"])
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty() and "chat" in _commands():
             ctx.invoke(_commands()["chat"])
         else:
             typer.echo(ctx.get_help())
+
+
+def _describe_ways_of_answering(ctx: typer.Context, cfg: Settings) -> None:
+    """`ask --help` ends with the ways this install can answer (quotes, the embedded
+    model) and how to get the others: known only once the settings are, so set here, in
+    the callback click runs before it parses the command's own options."""
+    from rich.markup import escape
+
+    from assistant.models.ways import help_text
+
+    command = getattr(ctx.command, "commands", {}).get("ask")
+    if command is not None:
+        command.epilog = escape(help_text(cfg)).replace("\n", "\n\n")
 
 
 def _commands() -> dict[str, Any]:
@@ -559,6 +574,7 @@ def chat(
     backend: BackendOption = None,
     model: ModelOption = None,
     model_path: ModelPathOption = None,
+    answer_mode: AnswerOption = None,
     k: KOption = None,
     rewrite: Annotated[
         str | None,
@@ -568,7 +584,14 @@ def chat(
     """Chat with your documents in a terminal UI (also what bare `assistant` opens)."""
     from assistant.conversation import REWRITE_MODES
 
-    cfg = settings(backend=backend, model=model, model_path=model_path, k=k, rewrite=rewrite)
+    cfg = settings(
+        backend=backend,
+        model=model,
+        model_path=model_path,
+        answer_mode=answer_mode,
+        k=k,
+        rewrite=rewrite,
+    )
     if cfg.rewrite not in REWRITE_MODES:
         raise typer.BadParameter(f"use one of {', '.join(REWRITE_MODES)}", param_hint="--rewrite")
     from assistant.tui import run  # Textual loads only for this command

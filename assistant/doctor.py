@@ -321,14 +321,31 @@ def check_backend(context: _Context) -> Check:
     """For `auto`, says which backend would answer and why, since that is what users ask."""
     from assistant import library
     from assistant.models import backend_plugin, choose_backend
+    from assistant.models.ways import auto_has_no_model
 
     settings = context.settings
+    if settings.answer_mode == "extractive":
+        return Check("backend", True, "none needed: answer_mode = extractive quotes the documents")
+    missing = auto_has_no_model(settings)
+    if missing:
+        detail = f"auto: no model on this install, so answers quote the documents ({missing})"
+        return Check("backend", True, detail)
     chosen = choose_backend(settings)
     how = f"auto chose {chosen.name} ({chosen.reason})" if chosen.reason else chosen.name
     backend = library.open_backend(settings)
     backend.check()
     where = backend_plugin(chosen.name).location(settings)
     return Check("backend", True, f"{how}: model {backend.model} answers {where}")
+
+
+def check_ways_of_answering(context: _Context) -> Iterator[Check]:
+    """Every way this install can answer, and how to get the others: informational, so
+    each passes; `backend` above says which one answers now."""
+    from assistant.models.ways import installed_ways, server_ways
+
+    for way in installed_ways(context.settings) + server_ways(context.settings):
+        detail = ("here: " if way.here else "not here: ") + way.detail
+        yield Check(f"answer by {way.name}", True, detail + (f"; {way.how}" if way.how else ""))
 
 
 def check_ocr(context: _Context) -> Check:
@@ -389,6 +406,7 @@ _CHECKS: list[tuple[str, Callable[[_Context], Any]]] = [
     ("device", check_device),
     ("index", check_index),
     ("backend", check_backend),
+    ("ways of answering", check_ways_of_answering),
     ("ocr", check_ocr),
     ("formats", check_formats),
 ]

@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant import examples
 from assistant.answer import AnswerStream, Source, Turn, answer_stream
 from assistant.errors import ConfigError, NothingIndexed
 from assistant.evidence.select import CachedEmbed, select_evidence
+from assistant.examples import EXAMPLES
 from assistant.models import backend_plugin, choose_backend
 from assistant.models.base import Backend
 from assistant.models.sizing import is_small_model, small_model_configured
+from assistant.models.ways import auto_has_no_model
 from assistant.reading import PassageText, read_around
 from assistant.retrieve import Passage, PathFilter, RetrievalConfig, Retriever
 from assistant.settings import Settings
@@ -336,6 +339,15 @@ def _plan_fields(settings: Settings) -> dict[str, Any]:
     }
 
 
+def example_questions(settings: Settings, count: int = EXAMPLES) -> list[str]:
+    """A few questions about the user's own files, from the catalog alone ([] when
+    nothing is indexed)."""
+    with existing_index(settings) as index:
+        if index is None:
+            return []
+        return examples.example_questions(index.catalog.file_headings(count * 4), count)
+
+
 def open_retriever(settings: Settings, config: RetrievalConfig | None = None) -> Retriever:
     """Retrieval over the index with the model it was built with; never takes the lock."""
     index = open_index(settings, must_exist=True)
@@ -363,10 +375,14 @@ def answer_mode(settings: Settings, backend: Backend | None) -> str:
 
 def open_answerer(settings: Settings) -> Backend | None:
     """The backend that will write answers, or None when none is needed: extractive
-    answers load no model at all, and `auto` does not load one too small to use."""
+    answers load no model at all, `auto` does not load one too small to use, and `auto`
+    with no model on this install (the default install: no llama.cpp, no Ollama) quotes
+    rather than fail, since quoting is what it would do with the bundled model anyway."""
     if settings.answer_mode == "extractive":
         return None
-    if settings.answer_mode == "auto" and small_model_configured(settings):
+    if settings.answer_mode == "auto" and (
+        small_model_configured(settings) or auto_has_no_model(settings)
+    ):
         return None
     backend = open_backend(settings)
     return None if answer_mode(settings, backend) == "extractive" else backend

@@ -20,6 +20,11 @@ EXPECTED = [
     "device",
     "index",
     "backend",
+    "answer by quotes",
+    "answer by embedded model",
+    "answer by Ollama",
+    "answer by OpenAI-compatible server",
+    "answer by a GGUF file",
     "ocr",
     "formats",
 ]
