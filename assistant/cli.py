@@ -681,7 +681,7 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Score retrieval on a BEIR dataset: nDCG@10, Recall@10/100, MRR@10 per mode."""
-    from assistant.eval_run import run_eval
+    from assistant.eval.beir_run import run_eval
 
     results = run_eval(settings(), dataset_dir, split, progress=None if as_json else err)
     if as_json:
@@ -697,7 +697,14 @@ def evaluate(
 
 @app.command(name="eval-qa")
 def evaluate_qa(
-    squad_file: Annotated[Path, typer.Argument(help="A SQuAD 2.0-layout JSON file.")],
+    questions_file: Annotated[
+        Path,
+        typer.Argument(help="A questions file (.jsonl, with --docs) or a SQuAD 2.0 JSON file."),
+    ],
+    docs: Annotated[
+        Path | None,
+        typer.Option("--docs", help="The folder of documents a .jsonl questions file asks of."),
+    ] = None,
     sample: Annotated[
         int | None, typer.Option("--sample", help="Ask N questions drawn at random.")
     ] = None,
@@ -711,9 +718,10 @@ def evaluate_qa(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """Score answers on SQuAD 2.0-layout questions: gold answer found, cited, abstentions."""
+    """Score answers on your own questions about a folder (or on SQuAD 2.0): right, right and
+    cited to the file (and page), wrongly declined, declined where it should, by kind."""
     from assistant import library
-    from assistant.qa_eval_run import run_eval_qa
+    from assistant.eval.qa_run import run_eval_qa
 
     if sample is not None and sample < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--sample")
@@ -721,8 +729,9 @@ def evaluate_qa(
     chosen = library.open_answerer(cfg)
     report = run_eval_qa(
         cfg,
-        squad_file,
+        questions_file,
         chosen,
+        docs=docs,
         sample=sample,
         seed=seed,
         progress=None if as_json else err,
@@ -748,6 +757,8 @@ def _print_qa_report(report: dict[str, Any]) -> None:
     first = f"{report['first_token_ms_p50']:.0f} / {report['first_token_ms_p95']:.0f} ms"
     rows = [
         ("answer contains a gold answer (of answerable)", pct("answer_contains_gold")),
+        ("... and cites the file that answers", pct("right_cited_file")),
+        ("... and its page (where the file gives one)", pct("right_page")),
         ("a cited source holds it (of answered answerable)", pct("cited_source_holds_gold")),
         ("a retrieved passage holds it (of answerable)", pct("retrieved_holds_gold")),
         ("unanswerable questions abstained", pct("abstained_unanswerable")),
@@ -762,6 +773,26 @@ def _print_qa_report(report: dict[str, Any]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         typer.echo(f"  {name:<{width}}  {value}")
+    kinds = report.get("by_kind") or {}
+    if len(kinds) > 1:
+        _print_kinds(kinds)
+
+
+def _print_kinds(kinds: dict[str, dict[str, Any]]) -> None:
+    def pct(value: float | None) -> str:
+        return "" if value is None else f"{value * 100:.1f}%"
+
+    width = max(len("kind"), *(len(k) for k in kinds))
+    typer.echo(
+        f"  {'kind':<{width}} {'asked':>6} {'right':>7} {'+cited':>7} {'+page':>7} "
+        f"{'declined':>9} {'p50 ms':>7}"
+    )
+    for kind, row in kinds.items():
+        typer.echo(
+            f"  {kind:<{width}} {row['questions']:>6} {pct(row['right']):>7} "
+            f"{pct(row['right_cited_file']):>7} {pct(row['right_page']):>7} "
+            f"{pct(row['declined']):>9} {row['latency_ms_p50']:>7.0f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
