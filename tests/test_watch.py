@@ -631,3 +631,40 @@ def test_search_from_another_process_while_the_watcher_writes(
     summary = json.loads(out.strip().splitlines()[-1])
     assert summary["errors"] == []
     assert summary["found"] == sorted(words)
+
+
+# -- defects found under attack (issue 22) ---------------------------------------------------
+
+
+def test_a_watcher_never_follows_a_new_symlink_out(tmp_path: Path, embedder: Any) -> None:
+    """A batch syncs paths inside the roots; the folders given are the roots themselves."""
+    (tmp_path / "elsewhere").mkdir()
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    secret.write_text("The vault code is 4471.\n")
+    root = tmp_path / "lib"
+    root.mkdir()
+    (root / "own.md").write_text(page("medlar"))
+    with running(tmp_path / "data", [root], embedder) as (watcher, rec, index):
+        (root / "passwd.txt").symlink_to(secret)
+        (root / "new.md").write_text(page("quince"))
+        settle(watcher)
+        assert rec.of(root / "passwd.txt") == ["outside"]
+        assert sorted(Path(r.path).name for r in index.catalog.files()) == ["new.md", "own.md"]
+
+
+def test_the_catch_up_indexes_a_file_name_that_is_not_utf8(
+    folder: Path, data_dir: Path, embedder: Any
+) -> None:
+    """Under `watch` the catch-up failed on such a name and no good file was indexed."""
+    odd = os.fsdecode(os.path.join(os.fsencode(folder), b"m\xe9mo.txt"))
+    with open(odd, "w", encoding="utf-8") as out:
+        out.write(page("damson"))
+    (folder / "good.md").write_text(page("medlar"))
+    with running(data_dir, [folder], embedder) as (watcher, rec, index):
+        assert indexed(index) == {odd: "indexed", str(folder / "good.md"): "indexed"}
+        renamed = os.fsdecode(os.path.join(os.fsencode(folder), b"\xfcber.txt"))
+        with open(renamed, "w", encoding="utf-8") as out:
+            out.write(page("sloe"))
+        settle(watcher)
+        assert rec.of(Path(renamed)) == ["added"]
+        assert [c.path for c, _ in index.keywords.search('"sloe"', 5)] == [renamed]
