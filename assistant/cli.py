@@ -663,10 +663,17 @@ def serve(
 def mcp() -> None:
     """An MCP server over stdio for a local agent: search_documents, ask_documents,
     read_passage and index_status."""
+    from assistant.owner.client import find_owner
+    from assistant.owner.remote import OwnerService
     from assistant.serve.mcp_tools import build_mcp
     from assistant.serve.service import Service
 
-    service = Service(settings(), purpose="mcp")
+    cfg = settings()
+    found = None if cfg.chroma_url else find_owner(cfg.data_dir)
+    if found is not None:  # a watch, serve or chat owns the index: its tools ask it
+        build_mcp(OwnerService(found), bool(_state.get("debug"))).run("stdio")
+        return
+    service = Service(cfg, purpose="mcp")
     service.start()  # owns the index, loads the embedding model before the first call
     try:
         build_mcp(service, bool(_state.get("debug"))).run("stdio")

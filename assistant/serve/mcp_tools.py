@@ -14,6 +14,7 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
+from assistant.owner.remote import OwnerService
 from assistant.serve.service import Service
 from ingest.errors import UserError
 
@@ -23,7 +24,9 @@ read_passage opens a cited file's text around a source's `chunk` (or a `page`);
 index_status says what is indexed. Cite sources by file and page."""
 
 
-def build_mcp(service: Service, debug: bool = False) -> MCPServer:
+def build_mcp(service: Service | OwnerService, debug: bool = False) -> MCPServer:
+    """The tools over `service`: this process's own, or the index's owner's in another
+    process (`assistant mcp` beside a running `watch` or `serve`)."""
     mcp: MCPServer = MCPServer(
         "local-doc-assistant", instructions=INSTRUCTIONS, log_level="DEBUG" if debug else "WARNING"
     )
@@ -53,10 +56,7 @@ def build_mcp(service: Service, debug: bool = False) -> MCPServer:
         """An answer from the user's documents by the local model, with the passages it
         cites (`sources`, each `cited` or not); as `assistant ask --json` prints it."""
         with _as_tool_error():
-            stream = service.ask(question, k=k, within=within, types=types or ())
-            for _token in stream:
-                pass
-            return (stream.result or stream.finish()).as_dict()
+            return service.answer(question, k=k, within=within, types=types or ())
 
     @mcp.tool()
     def read_passage(
