@@ -72,6 +72,19 @@ def json_text(data: Any, **options: Any) -> str:
     return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def encodable(data: Any) -> Any:
+    """`data` (JSON-like: dicts, lists, strings) with every string that holds a lone
+    surrogate in its `stored` form, for a serializer that refuses them and cannot be told
+    to escape them (the MCP SDK's): valid Unicode, and `from_stored` turns it back."""
+    if isinstance(data, str):
+        return stored(data) if _LONE_SURROGATE.search(data) else data
+    if isinstance(data, dict):
+        return {key: encodable(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [encodable(value) for value in data]
+    return data
+
+
 def shown(text: str) -> str:
     """`text` (a path, or a message naming one) safe to print on a terminal, on one line:
     control characters and bidi controls become escapes (\\n, \\x1b, \\u202e), and a byte
