@@ -88,11 +88,26 @@ def main_options(
         # than sit silent. Not in the terminal UI, whose screen a log line would tear.
         logging.getLogger("ingest.embed.onnx_export").setLevel(logging.INFO)
     _state["settings"] = load_settings(config_file=config, data_dir=data_dir, chroma_url=chroma_url)
+    if ctx.invoked_subcommand == "ask":
+        _describe_ways_of_answering(ctx, _state["settings"])
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty() and "chat" in _commands():
             ctx.invoke(_commands()["chat"])
         else:
             typer.echo(ctx.get_help())
+
+
+def _describe_ways_of_answering(ctx: typer.Context, cfg: Settings) -> None:
+    """`ask --help` ends with the ways this install can answer (quotes, the embedded
+    model) and how to get the others: known only once the settings are, so set here, in
+    the callback click runs before it parses the command's own options."""
+    from rich.markup import escape
+
+    from assistant.models.ways import help_text
+
+    command = getattr(ctx.command, "commands", {}).get("ask")
+    if command is not None:
+        command.epilog = escape(help_text(cfg)).replace("\n", "\n\n")
 
 
 def _commands() -> dict[str, Any]:
@@ -191,6 +206,7 @@ def ingest(
 ) -> None:
     """Index folders of documents (only what changed since the last run)."""
     from assistant import library
+    from assistant.owner import oneshot
 
     cfg = settings(device=device, embedding_model=embedding_model)
     interactive = sys.stderr.isatty() and not as_json and not quiet
@@ -198,9 +214,9 @@ def ingest(
     try:
         if isinstance(listener, ProgressBar):
             with listener.progress:
-                report = library.ingest(cfg, paths, listener)
+                report = oneshot.ingest(cfg, err, paths, listener)
         else:
-            report = library.ingest(cfg, paths, listener)
+            report = oneshot.ingest(cfg, err, paths, listener)
     except IndexBusy as exc:
         if library.watcher_covers(cfg, exc, paths):
             err(
@@ -224,9 +240,9 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """What is indexed: folders, files, chunks, failures, model, size, watcher."""
-    from assistant import library
+    from assistant.owner import oneshot
 
-    info = library.status(settings())
+    info = oneshot.status(settings(), err)
     if as_json:
         emit_json(info.as_dict())
         return
@@ -265,9 +281,9 @@ def forget(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to drop from the index.")],
 ) -> None:
     """Remove files or whole folders from the index (the files on disk are untouched)."""
-    from assistant import library
+    from assistant.owner import oneshot
 
-    removed = library.forget(settings(), paths)
+    removed = oneshot.forget(settings(), err, paths)
     typer.echo(f"{removed} files removed from the index")
 
 
@@ -299,10 +315,19 @@ def watch(
 ) -> None:
     """Catch up, then keep the index current as files come, change, move and go."""
     from assistant import library
+    from assistant.owner.route import answering, owning
+    from assistant.serve.service import Service
     from ingest.watch import run_until_signalled
 
     cfg = settings(debounce_seconds=debounce, device=device)
-    with library.watching(cfg, paths, WatchPrinter(quiet), poll=poll) as watcher:
+    service = Service(cfg, purpose="watch")  # answers the other commands while it watches
+    with (
+        owning(cfg, "watch", err),
+        library.watching(cfg, paths, WatchPrinter(quiet), poll=poll) as watcher,
+        answering(service),
+    ):
+        service.adopt(watcher)
+        service.warm_up()  # the model and the store, before the first question
         if not quiet:
             err(f"watching {shown(', '.join(watcher.folders))} (Ctrl-C to stop)")
         if not run_until_signalled(watcher):
@@ -344,12 +369,6 @@ ModelPathOption = Annotated[
 ]
 
 
-def _path_filter(within: str | None, types: list[str] | None):  # type: ignore[no-untyped-def]
-    from assistant.retrieve import PathFilter
-
-    return PathFilter.build(within, types or ())
-
-
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],
@@ -360,14 +379,12 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Find passages, no model: ranked passages with file, page and score."""
-    from assistant import library
+    from assistant.owner import oneshot
     from assistant.retrieve import MODES, file_location
 
     if mode not in MODES:
         raise typer.BadParameter(f"use one of {', '.join(MODES)}", param_hint="--mode")
-    cfg = settings(k=k)
-    retriever = library.open_retriever(cfg)
-    sources = library.search(cfg, retriever, query, _path_filter(within, types), mode=mode)
+    sources = oneshot.search(settings(k=k), err, query, within, types or (), mode)
     if as_json:
         emit_json(sources)
         return
@@ -407,30 +424,32 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Answer a question from your documents, every statement checked and cited."""
-    from assistant import library
+    from assistant.owner import oneshot
 
-    cfg = settings(
-        backend=backend, model=model, model_path=model_path, k=k, answer_mode=answer_mode
-    )
-    retriever = library.open_retriever(cfg)
-    path_filter = _path_filter(within, types)
-    retriever.check_filter(path_filter)  # before a model loads for nothing
-    chosen = library.open_answerer(cfg)
-    if not as_json:
-        err(
-            f"answering with {chosen.name} ({chosen.model}); every statement is checked"
-            if chosen is not None
-            else "answering with quotes from the documents (extractive: no model)"
-        )
-    stream = library.ask(cfg, retriever, chosen, question, path_filter)
-    progress = sys.stderr.isatty() and not as_json and stream.mode == "generative"
-    for _n, _token in enumerate(stream, 1):
+    flags = {"backend": backend, "model": model, "model_path": model_path}
+    flags = {k: v for k, v in {**flags, "answer_mode": answer_mode}.items() if v is not None}
+
+    def started(chosen: tuple[str, str] | None) -> None:
+        if not as_json:
+            err(
+                f"answering with {chosen[0]} ({chosen[1]}); every statement is checked"
+                if chosen is not None
+                else "answering with quotes from the documents (extractive: no model)"
+            )
+
+    progress = sys.stderr.isatty() and not as_json
+    written = 0
+
+    def token(_token: str) -> None:
+        nonlocal written
+        written += 1
         if progress:
-            sys.stderr.write(f"\rwriting … {_n} tokens")
+            sys.stderr.write(f"\rwriting … {written} tokens")
             sys.stderr.flush()
-    if progress:
+
+    answer = oneshot.ask(settings(k=k), err, question, flags, within, types or (), started, token)
+    if progress and written:
         sys.stderr.write("\r\033[K")
-    answer = stream.result or stream.finish()
     if as_json:
         emit_json(answer.as_dict())
         return
@@ -503,18 +522,43 @@ def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Check this install: model, device, index, backend, endpoints, privacy, disk."""
-    from assistant.doctor import all_passed, run_checks
+    from assistant.doctor import all_passed, iter_checks
 
-    checks = run_checks(settings())
-    if as_json:
-        emit_json({"checks": [c.as_dict() for c in checks]})
-    else:
-        for check in checks:
-            line = f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}"
-            typer.echo(shown(line))
+    checks = []
+    for check in iter_checks(settings(), err):  # each line as soon as its check is done
+        checks.append(check)
+        if not as_json:
+            typer.echo(shown(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}"))
             if not check.ok and check.fix:
                 typer.echo(f"      fix: {check.fix}")
+    if as_json:
+        emit_json({"checks": [c.as_dict() for c in checks]})
     raise typer.Exit(0 if all_passed(checks) else 1)
+
+
+@app.command()
+def repair() -> None:
+    """Rebuild the vectors from the catalog's own text when the vector store is damaged
+    or incomplete (`doctor` says when): no file is read again, nothing is lost."""
+    from assistant import library
+    from assistant.owner.route import owning
+
+    cfg = settings()
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if interactive:
+            sys.stderr.write(f"\rre-embedding {done}/{total} chunks")
+            sys.stderr.flush()
+
+    with owning(cfg, "repair", err):
+        err(f"rebuilding the vectors in {cfg.data_dir} from the catalog's text")
+        repaired = library.repair(cfg, progress)
+    if interactive:
+        sys.stderr.write("\r\033[K")
+    typer.echo(
+        f"{repaired.chunks} chunks re-embedded in {repaired.seconds:.1f} s; the index is whole"
+    )
 
 
 @app.command()
@@ -522,6 +566,7 @@ def chat(
     backend: BackendOption = None,
     model: ModelOption = None,
     model_path: ModelPathOption = None,
+    answer_mode: AnswerOption = None,
     k: KOption = None,
     rewrite: Annotated[
         str | None,
@@ -531,7 +576,14 @@ def chat(
     """Chat with your documents in a terminal UI (also what bare `assistant` opens)."""
     from assistant.conversation import REWRITE_MODES
 
-    cfg = settings(backend=backend, model=model, model_path=model_path, k=k, rewrite=rewrite)
+    cfg = settings(
+        backend=backend,
+        model=model,
+        model_path=model_path,
+        answer_mode=answer_mode,
+        k=k,
+        rewrite=rewrite,
+    )
     if cfg.rewrite not in REWRITE_MODES:
         raise typer.BadParameter(f"use one of {', '.join(REWRITE_MODES)}", param_hint="--rewrite")
     from assistant.tui import run  # Textual loads only for this command
@@ -606,8 +658,8 @@ def mcp() -> None:
     from assistant.serve.mcp_tools import build_mcp
     from assistant.serve.service import Service
 
-    service = Service(settings())
-    service.start()  # loads the embedding model before the first call
+    service = Service(settings(), purpose="mcp")
+    service.start()  # owns the index, loads the embedding model before the first call
     try:
         build_mcp(service, bool(_state.get("debug"))).run("stdio")
     finally:
@@ -621,7 +673,7 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Score retrieval on a BEIR dataset: nDCG@10, Recall@10/100, MRR@10 per mode."""
-    from assistant.eval_run import run_eval
+    from assistant.eval.beir_run import run_eval
 
     results = run_eval(settings(), dataset_dir, split, progress=None if as_json else err)
     if as_json:
@@ -637,7 +689,14 @@ def evaluate(
 
 @app.command(name="eval-qa")
 def evaluate_qa(
-    squad_file: Annotated[Path, typer.Argument(help="A SQuAD 2.0-layout JSON file.")],
+    questions_file: Annotated[
+        Path,
+        typer.Argument(help="A questions file (.jsonl, with --docs) or a SQuAD 2.0 JSON file."),
+    ],
+    docs: Annotated[
+        Path | None,
+        typer.Option("--docs", help="The folder of documents a .jsonl questions file asks of."),
+    ] = None,
     sample: Annotated[
         int | None, typer.Option("--sample", help="Ask N questions drawn at random.")
     ] = None,
@@ -651,9 +710,10 @@ def evaluate_qa(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """Score answers on SQuAD 2.0-layout questions: gold answer found, cited, abstentions."""
+    """Score answers on your own questions about a folder (or on SQuAD 2.0): right, right and
+    cited to the file (and page), wrongly declined, declined where it should, by kind."""
     from assistant import library
-    from assistant.qa_eval_run import run_eval_qa
+    from assistant.eval.qa_run import run_eval_qa
 
     if sample is not None and sample < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--sample")
@@ -661,8 +721,9 @@ def evaluate_qa(
     chosen = library.open_answerer(cfg)
     report = run_eval_qa(
         cfg,
-        squad_file,
+        questions_file,
         chosen,
+        docs=docs,
         sample=sample,
         seed=seed,
         progress=None if as_json else err,
@@ -688,6 +749,8 @@ def _print_qa_report(report: dict[str, Any]) -> None:
     first = f"{report['first_token_ms_p50']:.0f} / {report['first_token_ms_p95']:.0f} ms"
     rows = [
         ("answer contains a gold answer (of answerable)", pct("answer_contains_gold")),
+        ("... and cites the file that answers", pct("right_cited_file")),
+        ("... and its page (where the file gives one)", pct("right_page")),
         ("a cited source holds it (of answered answerable)", pct("cited_source_holds_gold")),
         ("a retrieved passage holds it (of answerable)", pct("retrieved_holds_gold")),
         ("unanswerable questions abstained", pct("abstained_unanswerable")),
@@ -702,6 +765,26 @@ def _print_qa_report(report: dict[str, Any]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         typer.echo(f"  {name:<{width}}  {value}")
+    kinds = report.get("by_kind") or {}
+    if len(kinds) > 1:
+        _print_kinds(kinds)
+
+
+def _print_kinds(kinds: dict[str, dict[str, Any]]) -> None:
+    def pct(value: float | None) -> str:
+        return "" if value is None else f"{value * 100:.1f}%"
+
+    width = max(len("kind"), *(len(k) for k in kinds))
+    typer.echo(
+        f"  {'kind':<{width}} {'asked':>6} {'right':>7} {'+cited':>7} {'+page':>7} "
+        f"{'declined':>9} {'p50 ms':>7}"
+    )
+    for kind, row in kinds.items():
+        typer.echo(
+            f"  {kind:<{width}} {row['questions']:>6} {pct(row['right']):>7} "
+            f"{pct(row['right_cited_file']):>7} {pct(row['right_page']):>7} "
+            f"{pct(row['declined']):>9} {row['latency_ms_p50']:>7.0f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

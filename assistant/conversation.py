@@ -28,8 +28,7 @@ log = logging.getLogger(__name__)
 
 REWRITE_MODES = ("auto", "rule", "model")
 HISTORY_TURNS = 4  # exchanges passed to the prompt; `build_prompt` trims further by tokens
-SHORT_QUESTION_WORDS = 3  # content words at or below which a question leans on the last one
-REFERRING_QUESTION_WORDS = 5  # ...and, with a pronoun, at or below which it points back
+REFERRING_QUESTION_WORDS = 5  # content words at or below which a pronoun points back
 MAX_CARRIED_TERMS = 8
 TITLE_CHARS = 60  # a saved conversation's title: the start of its first question
 REWRITE_MAX_TOKENS = 64  # a search query is one line; a longer reply has run on
@@ -41,7 +40,7 @@ _REFERRING = frozenset(
     + ["these", "he", "she", "him", "her", "his", "hers", "there", "one", "ones", "same"]
     + ["former", "latter", "other", "another", "else"]
 )
-_CONTINUATIONS = ("and ", "also ", "what about", "how about", "and the", "but ", "or ")
+_CONTINUATIONS = ("and ", "also ", "what about", "how about", "and the", "but ", "or ", "so ")
 _WORD = re.compile(r"[\w£$€%-]+", re.UNICODE)
 
 REWRITE_PROMPT = """Rewrite the user's last question as one stand-alone search query that \
@@ -183,7 +182,10 @@ def content_words(text: str) -> list[str]:
 
 
 def is_follow_up(question: str) -> bool:
-    """A question that cannot be searched alone: short, pointing back, or continuing."""
+    """A question that refers back: it continues the last one ("and the return flight?"),
+    points back ("it", "that car", "the other one"), or names no topic at all ("why?").
+    A short question that names its own topic ("Who is the landlord of my flat?") stands
+    alone: padding it with the last topic searches for the wrong thing."""
     lowered = " ".join(question.lower().split())
     if lowered.startswith(_CONTINUATIONS):
         return True
@@ -192,7 +194,7 @@ def is_follow_up(question: str) -> bool:
     # too thin to name its own topic.
     if set(_WORD.findall(lowered)) & _REFERRING and topic <= REFERRING_QUESTION_WORDS:
         return True
-    return topic <= SHORT_QUESTION_WORDS
+    return topic == 0
 
 
 def rewrite_by_rule(question: str, previous_queries: Sequence[str]) -> str:

@@ -11,18 +11,21 @@ import dataclasses
 import functools
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant import examples
 from assistant.answer import AnswerStream, Source, Turn, answer_stream
-from assistant.errors import NothingIndexed
+from assistant.errors import ConfigError, NothingIndexed
 from assistant.evidence.select import CachedEmbed, select_evidence
+from assistant.examples import EXAMPLES
 from assistant.models import backend_plugin, choose_backend
 from assistant.models.base import Backend
 from assistant.models.sizing import is_small_model, small_model_configured
+from assistant.models.ways import auto_has_no_model
 from assistant.reading import PassageText, read_around
 from assistant.retrieve import Passage, PathFilter, RetrievalConfig, Retriever
 from assistant.settings import Settings
@@ -32,6 +35,7 @@ from ingest.errors import IndexBusy, UserError
 from ingest.ocr import OcrOptions
 from ingest.scan import is_under
 from ingest.store import FileRecord, Index, WriterLock, catalog_exists, current_writer
+from ingest.store.repair import Repaired, rebuild_vectors
 from ingest.sync import Syncer, SyncListener, SyncOptions, SyncReport
 from ingest.watch import Watcher
 
@@ -218,6 +222,23 @@ def remove_paths(index: Index, paths: Sequence[Path]) -> int:
     return removed
 
 
+def repair(settings: Settings, progress: Callable[[int, int], None] | None = None) -> Repaired:
+    """Rebuild the embedded vectors from the catalog's chunk text with the index's model
+    (ingest.store.repair); the caller owns the index (assistant.owner.route.owning)."""
+    if settings.chroma_url:
+        raise ConfigError(
+            "repair rebuilds the vectors kept in the data dir; these live on the Chroma "
+            "server: repair that server, or ingest again"
+        )
+    index = open_index(settings, must_exist=True)
+    try:
+        embedder = embedder_for(settings, index)
+        index.check_model(embedder.name, embedder.dimension)
+        return rebuild_vectors(index, embedder.embed, progress)
+    finally:
+        index.close()
+
+
 def embedding_plan(settings: Settings, index: Index | None = None) -> Plan:
     """Which backend, device and precision embed, without loading a model."""
     return embedder_for(settings, index).plan()
@@ -318,6 +339,15 @@ def _plan_fields(settings: Settings) -> dict[str, Any]:
     }
 
 
+def example_questions(settings: Settings, count: int = EXAMPLES) -> list[str]:
+    """A few questions about the user's own files, from the catalog alone ([] when
+    nothing is indexed)."""
+    with existing_index(settings) as index:
+        if index is None:
+            return []
+        return examples.example_questions(index.catalog.file_headings(count * 4), count)
+
+
 def open_retriever(settings: Settings, config: RetrievalConfig | None = None) -> Retriever:
     """Retrieval over the index with the model it was built with; never takes the lock."""
     index = open_index(settings, must_exist=True)
@@ -345,10 +375,14 @@ def answer_mode(settings: Settings, backend: Backend | None) -> str:
 
 def open_answerer(settings: Settings) -> Backend | None:
     """The backend that will write answers, or None when none is needed: extractive
-    answers load no model at all, and `auto` does not load one too small to use."""
+    answers load no model at all, `auto` does not load one too small to use, and `auto`
+    with no model on this install (the default install: no llama.cpp, no Ollama) quotes
+    rather than fail, since quoting is what it would do with the bundled model anyway."""
     if settings.answer_mode == "extractive":
         return None
-    if settings.answer_mode == "auto" and small_model_configured(settings):
+    if settings.answer_mode == "auto" and (
+        small_model_configured(settings) or auto_has_no_model(settings)
+    ):
         return None
     backend = open_backend(settings)
     return None if answer_mode(settings, backend) == "extractive" else backend

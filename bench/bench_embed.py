@@ -56,7 +56,7 @@ def scifact_chunks(docs: int, work: Path) -> list[str]:
 
 
 def scifact_queries() -> list[str]:
-    from assistant.evaluation import load_beir
+    from assistant.eval.beir import load_beir
 
     return list(load_beir(SCIFACT, "train").queries.values())
 

@@ -136,7 +136,7 @@ def machine() -> dict[str, Any]:
 
 def scifact_corpus(folder: Path, docs: int | None, dataset: Path = SCIFACT) -> Path:
     """The first `docs` SciFact (train) documents (all when None) as files in `folder`."""
-    from assistant.evaluation import BeirDataset, load_beir, write_corpus_files
+    from assistant.eval.beir import BeirDataset, load_beir, write_corpus_files
 
     full = load_beir(dataset, "train")
     corpus = list(itertools.islice(full.corpus, docs)) if docs else full.corpus

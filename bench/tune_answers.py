@@ -1,7 +1,9 @@
 """Fit and check the answer layer's constants on SQuAD 2.0-layout tuning data, honestly.
 
     python bench/tune_answers.py collect FILE --data-dir DIR --cache CACHE.json [--threads 1]
+        [--docs FOLDER --sample N]   (FILE a .jsonl questions file about FOLDER)
     python bench/tune_answers.py fit --cache CACHE.json [--report CURVE.json]
+    python bench/tune_answers.py fit-mix --cache HOME.json TATQA.json SQUAD.json
 
 `collect` indexes the file's articles through the real ingest path (as `assistant eval-qa`
 does, into the same eval data dir), retrieves for every question through the real
@@ -36,12 +38,12 @@ from ingest.offline import force_offline
 force_offline()
 
 from assistant import library  # noqa: E402
+from assistant.eval.qa import contains_answer, sample_questions  # noqa: E402
+from assistant.eval.qa_run import prepare_index  # noqa: E402
 from assistant.evidence import abstain  # noqa: E402
 from assistant.evidence.compose import extractive_answer, quote  # noqa: E402
 from assistant.evidence.select import FEATURES, Evidence, select_evidence  # noqa: E402
-from assistant.qa_eval import contains_answer  # noqa: E402
-from assistant.qa_eval_run import prepare_index  # noqa: E402
-from assistant.retrieve import Passage  # noqa: E402
+from assistant.retrieve import Passage, PathFilter  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 
 PASSAGE_FIELDS = (
@@ -55,7 +57,8 @@ def say(message: str) -> None:
 
 def collect(args: argparse.Namespace) -> None:
     settings = load_settings(data_dir=args.data_dir)
-    index_settings, questions = prepare_index(settings, args.file, say)
+    index_settings, questions = prepare_index(settings, args.file, say, args.docs)
+    questions = sample_questions(questions, args.sample, 0)
     retriever = library.open_retriever(index_settings)
     if args.threads:
         import torch
@@ -72,11 +75,14 @@ def collect(args: argparse.Namespace) -> None:
 
     started = time.perf_counter()
     for n, q in enumerate(questions, 1):
-        passages = retriever.search(q.question, index_settings.k).passages
+        within = q.within if q.within is None or args.docs is None else str(args.docs / q.within)
+        passages = retriever.search(q.question, index_settings.k, PathFilter.build(within)).passages
         rows.append(
             {
                 "qid": q.qid,
-                "article": q.article,
+                # What a held-out fit leaves out together: the document (or, for a question
+                # no document answers, its kind).
+                "article": q.article or q.kind,
                 "question": q.question,
                 "answers": list(q.answers),
                 "impossible": q.impossible,
@@ -358,15 +364,19 @@ def held_out_abstention(
     l2: float,
     rate: float,
     names: Sequence[str] = abstain.FEATURES,
+    folds: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each article's abstention scores from the combiner fitted without it, whether each
     question abstains at the threshold that gives `rate` on the other articles, and which
-    are answerable: what documents the fit never saw would get."""
+    are answerable: what documents the fit never saw would get. With `folds`, the articles
+    are dealt into that many groups, each held out whole (hundreds of documents)."""
     scores = np.zeros(len(usable))
     abstained = np.zeros(len(usable), dtype=bool)
-    for article in sorted({r["article"] for r in usable}):
-        train = [r for r in usable if r["article"] != article]
-        idx = [i for i, r in enumerate(usable) if r["article"] == article]
+    articles = sorted({r["article"] for r in usable})
+    group = {a: (i % folds if folds else i) for i, a in enumerate(articles)}
+    for held in sorted(set(group.values())):
+        train = [r for r in usable if group[r["article"]] != held]
+        idx = [i for i, r in enumerate(usable) if group[r["article"]] == held]
         xa, ya = abstain_arrays(train, names)
         w = fit_logistic(xa, ya, l2=l2)
         t = threshold_for(logits(xa, w), ya, rate)
@@ -440,6 +450,42 @@ def fit_abstention(rows: list[dict[str, Any]], l2: float, rate: float) -> dict[s
         print(f'    "{name}": {value:.3f},')
     print(f"  INTERCEPT = {w[-1]:.3f}\n  THRESHOLD = {t:.3f}")
     return {"held_out_curve": points}
+
+
+def fit_mix(args: argparse.Namespace) -> None:
+    """The abstention combiner fitted on several sets at once (personal papers, report
+    tables, prose), held out by document in folds, with each set's own figures: a rule
+    that only suits one kind of paper shows up as a set it fails."""
+    rows: list[dict[str, Any]] = []
+    for path in args.cache:
+        for r in featurize(json.loads(path.read_text())):
+            r["set"] = path.stem
+            r["article"] = f"{path.stem}:{r['article']}"
+            rows.append(r)
+    usable = [r for r in rows if r["abstain"] is not None]
+    scores, abstained, y = held_out_abstention(usable, args.l2, args.answerable_rate, folds=10)
+    print(
+        f"{len(usable)} questions; held out by document in 10 folds, at {args.answerable_rate:.0%}"
+    )
+    sets = [p.stem for p in args.cache]
+    for name in ["all", *sets]:
+        mask = np.asarray([name == "all" or r["set"] == name for r in usable])
+        ys, held = y[mask], abstained[mask]
+        unanswerable = f"{held[ys == 0].mean():.3f}" if (ys == 0).any() else "n/a"
+        area = f"{auc(scores[mask], ys):.3f}" if (ys == 0).any() and (ys == 1).any() else "n/a"
+        print(
+            f"  {name:<12} n={mask.sum():>5}  unanswerable abstained {unanswerable}, "
+            f"answerable abstained {held[ys == 1].mean():.3f}, AUC {area}"
+        )
+        if name != "all" and (ys == 0).any():
+            print_curve(held_out_curve(scores[mask], ys))
+    x = abstain_arrays(usable)[0]
+    w = fit_logistic(x, y, l2=args.l2)
+    t = threshold_for(logits(x, w), y, args.answerable_rate)
+    print("  fitted on all (paste into assistant/evidence/abstain.py):")
+    for name, value in zip(abstain.FEATURES, w[:-1], strict=True):
+        print(f'    "{name}": {value:.3f},')
+    print(f"  INTERCEPT = {w[-1]:.3f}\n  THRESHOLD = {t:.3f}")
 
 
 def fit(args: argparse.Namespace) -> None:
@@ -587,6 +633,12 @@ def main() -> None:
     c.add_argument("--data-dir", type=Path, required=True)
     c.add_argument("--cache", type=Path, required=True)
     c.add_argument("--threads", type=int, help="torch threads (1 on a busy machine).")
+    c.add_argument("--docs", type=Path, help="The folder a .jsonl questions file asks of.")
+    c.add_argument("--sample", type=int, help="Only N questions, drawn at random (seed 0).")
+    m = sub.add_parser("fit-mix")
+    m.add_argument("--cache", type=Path, nargs="+", required=True)
+    m.add_argument("--l2", type=float, default=1.0)
+    m.add_argument("--answerable-rate", type=float, default=0.08)
     f = sub.add_parser("fit")
     f.add_argument("--cache", type=Path, required=True)
     f.add_argument("--l2", type=float, default=1.0)
@@ -611,7 +663,8 @@ def main() -> None:
     k.add_argument("--overlaps", type=float, nargs="+", default=[0.5, 0.6, 0.7, 0.8, 1.01])
     k.add_argument("--cosines", type=float, nargs="+", default=[0.6, 0.7, 0.75, 0.8, 0.9, 1.01])
     args = parser.parse_args()
-    {"collect": collect, "fit": fit, "drafts": drafts, "claims": claims}[args.command](args)
+    commands = {"collect": collect, "fit": fit, "fit-mix": fit_mix, "drafts": drafts}
+    {**commands, "claims": claims}[args.command](args)
 
 
 if __name__ == "__main__":

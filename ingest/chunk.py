@@ -34,6 +34,7 @@ RETOKENIZE_SLACK = 2
 CHARS_PER_TOKEN = 16
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+_LINE_BREAK = re.compile(r"\n+")  # between the rows of a table or the fields of a form
 # A sentence ends at . ! ? (or their CJK forms) followed by space, or at a line break
 # inside a paragraph that looks like a list item or a table row.
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"')\]]*\s+|\n(?=\s*(?:[-*+•|]|\d+[.)])\s)")
@@ -115,21 +116,29 @@ def chunk_document(
     # Runs of consecutive sections under one heading path on one page of one file (an
     # e-mail and each of its attachments are files of their own); chunks never span two
     # runs, so every passage is cited by exactly the page its text is on.
-    runs: list[tuple[tuple[str, ...], str | None, int | None, list[_Piece]]] = []
+    # A table is a run of its own too, cut only between rows and with no overlap (every
+    # row carries its headers); a form's fields are cut only between lines, but pack
+    # with the prose around them.
+    runs: list[tuple[tuple[str, ...], str | None, int | None, str, list[_Piece]]] = []
     offset = 0
     for section in doc.sections:
         heading_limit = int(max_tokens * MAX_HEADING_SHARE)
         headings = _bounded_headings(section.headings, tokens, heading_limit)
-        if not runs or runs[-1][:3] != (headings, section.attachment, section.page):
-            runs.append((headings, section.attachment, section.page, []))
-        budget = max_tokens - _heading_cost(headings, tokens)
-        limit = min(target, budget)
-        runs[-1][3].extend(_pieces(section.text, offset, section.page, tokens, limit, max_chars))
+        kind = "table" if section.kind == "table" else "text"
+        key = (headings, section.attachment, section.page, kind)
+        if not runs or runs[-1][:4] != key:
+            runs.append((*key, []))
+        limit = min(target, max_tokens - _heading_cost(headings, tokens))
+        separator = _PARAGRAPH_BREAK if section.kind == "text" else _LINE_BREAK
+        runs[-1][4].extend(
+            _pieces(section.text, offset, section.page, tokens, limit, max_chars, separator)
+        )
         offset += len(section.text) + len(SECTION_SEPARATOR)
     chunks: list[Chunk] = []
-    for headings, attachment, _page, pieces in runs:
+    for headings, attachment, _page, kind, pieces in runs:
         if pieces:
-            limits = _Limits(max_tokens, target, overlap_tokens, max_chars)
+            overlap = overlap_tokens if kind == "text" else 0
+            limits = _Limits(max_tokens, target, overlap, max_chars)
             packed = _pack(pieces, full, headings, tokens, limits, len(chunks))
             if attachment is not None:
                 packed = [dataclasses.replace(c, attachment=attachment) for c in packed]
@@ -162,10 +171,17 @@ def _heading_cost(headings: tuple[str, ...], tokens: TokenCounter) -> int:
 
 
 def _pieces(
-    text: str, base: int, page: int | None, tokens: TokenCounter, limit: int, max_chars: int
+    text: str,
+    base: int,
+    page: int | None,
+    tokens: TokenCounter,
+    limit: int,
+    max_chars: int,
+    separator: re.Pattern[str] = _PARAGRAPH_BREAK,
 ) -> list[_Piece]:
-    """Paragraphs that fit the limits, else their sentences, else windows of whole words."""
-    paragraphs = _spans(text, _PARAGRAPH_BREAK)
+    """Paragraphs (a table's rows) that fit the limits, else their sentences, else windows
+    of whole words."""
+    paragraphs = _spans(text, separator)
     counts = tokens.count([text[s:e] for s, e in paragraphs]) if paragraphs else []
     out: list[_Piece] = []
     for (start, end), count in zip(paragraphs, counts, strict=True):

@@ -21,12 +21,18 @@ class Section:
     chunk can say where it came from. `attachment` names the file inside the file that
     the text comes from (an e-mail's `report.pdf`; nested ones joined by " › "), whose
     pages `page` then counts.
+
+    `kind` says what the text is: "text" (prose), "table" (one line per row, each cell
+    beside its column header) or "form" (one `Label: value` line per field); the line
+    format, and a parser for it, are in ingest/tables.py. A table's caption is the last
+    of its `headings`.
     """
 
     text: str
     page: int | None = None
     headings: tuple[str, ...] = ()
     attachment: str | None = None
+    kind: str = "text"
 
 
 @dataclass

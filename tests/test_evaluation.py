@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import ConfigError
-from assistant.evaluation import (
+from assistant.eval.beir import (
     BeirDataset,
     CorpusDoc,
     dedupe_ranking,

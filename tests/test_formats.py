@@ -40,36 +40,38 @@ def test_every_new_format_has_a_reader() -> None:
 
 def test_xlsx_one_section_per_sheet_and_each_cell_beside_its_column() -> None:
     doc = read(formatfiles.xlsx_bytes(), "accounts.xlsx")
-    assert [s.headings for s in doc.sections] == [("Invoices",), ("Trees",)]
-    invoices = doc.sections[0].text.split("\n\n")
-    assert invoices == [
-        "Supplier | Amount | Paid on",
-        "Supplier: Quillfeather Cider Press | Amount: 418 | Paid on: 2025-10-09",
-        "Supplier: Harcastle Hives | Amount: 95.5 | Paid on: 2025-11-02",
+    assert [(s.headings, s.kind) for s in doc.sections] == [
+        (("Invoices",), "table"),
+        (("Trees",), "table"),
+    ]
+    assert doc.sections[0].text.splitlines() == [
+        "Quillfeather Cider Press | Amount: 418 | Paid on: 2025-10-09",
+        "Harcastle Hives | Amount: 95.5 | Paid on: 2025-11-02",
     ]
     # A sheet that starts with data has no header: its columns are named by letter.
-    assert doc.sections[1].text.split("\n\n")[0] == "A: 1 | B: Ribston Pippin | C: 1931"
+    assert doc.sections[1].text.splitlines()[0] == "1 | B: Ribston Pippin | C: 1931"
     assert doc.engine == "openpyxl" and doc.metadata["title"] == "Orchard accounts"
 
 
 def test_csv_sniffs_semicolons_and_tsv_uses_tabs() -> None:
     csv = "Supplier;Amount\nQuillfeather Cider Press;418\n\n;\nHarcastle Hives;95,50\n"
     doc = read(csv.encode(), "invoices.csv")
-    assert doc.sections[0].text.split("\n\n") == [
-        "Supplier | Amount",
-        "Supplier: Quillfeather Cider Press | Amount: 418",
-        "Supplier: Harcastle Hives | Amount: 95,50",
+    # One value column: `row label: value`.
+    assert [line for s in doc.sections for line in s.text.splitlines()] == [
+        "Quillfeather Cider Press: 418",
+        "Harcastle Hives: 95,50",
     ]
-    tsv = "Tree\tPlanted\nBramley, the big one\t1950\n"
+    tsv = "Tree\tPlanted\tRow\nBramley, the big one\t1950\t4\n"
     assert (
-        "Tree: Bramley, the big one | Planted: 1950" in read(tsv.encode(), "t.tsv").sections[0].text
+        "Bramley, the big one | Planted: 1950 | Row: 4"
+        in read(tsv.encode(), "t.tsv").sections[0].text
     )
 
 
 def test_ods_sheet_with_repeated_empty_cells_stays_small() -> None:
     doc = read(formatfiles.ods_bytes(), "accounts.ods")
     assert [s.headings for s in doc.sections] == [("Invoices",)]
-    assert where(doc, "Supplier: Quillfeather Cider Press | Amount: 418 | Paid on: 2025-10-09")
+    assert where(doc, "Quillfeather Cider Press | Amount: 418 | Paid on: 2025-10-09")
     assert len(doc.sections[0].text) < 300  # no million empty rows written out
 
 
@@ -78,14 +80,15 @@ def test_ods_sheet_with_repeated_empty_cells_stays_small() -> None:
 
 def test_pptx_one_slide_a_page_with_title_table_and_notes() -> None:
     doc = read(formatfiles.pptx_bytes(), "winter.pptx")
-    assert [(s.page, s.headings) for s in doc.sections] == [
-        (1, ("Pruning plan",)),
-        (2, ("Harvest by variety",)),
+    assert [(s.page, s.headings, s.kind) for s in doc.sections] == [
+        (1, ("Pruning plan",), "text"),
+        (2, ("Harvest by variety",), "text"),
+        (2, ("Harvest by variety",), "table"),
     ]
-    first, second = doc.sections
+    first, _title, table = doc.sections
     assert "Prune the Bramleys in February" in first.text
     assert first.text.endswith("Notes: Remind Oswin to sharpen the long-arm loppers.")
-    assert "Ribston Pippin | 37" in second.text
+    assert table.text == "Ribston Pippin: 37\nBramley: 52\n"
     assert doc.engine == "python-pptx"
 
 
@@ -118,7 +121,10 @@ def test_odt_headings_nest_and_tables_keep_rows() -> None:
     assert where(doc, "260 pounds")[0].headings == ("Tenancy",)
     grazing = where(doc, "six sheep")[0]
     assert grazing.headings == ("Tenancy", "Grazing")
-    assert "Due | Lady Day\nPaid | 25 March" in grazing.text
+    # A two-column table of labels and values is a form, under the same headings.
+    (dates,) = where(doc, "Lady Day")
+    assert (dates.kind, dates.headings) == ("form", ("Tenancy", "Grazing"))
+    assert dates.text == "Due: Lady Day\nPaid: 25 March\n"
 
 
 # --- e-mail -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import ConfigError
-from assistant.qa_eval import (
+from assistant.eval.qa import (
     QaOutcome,
     contains_answer,
     load_squad,

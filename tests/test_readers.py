@@ -224,11 +224,14 @@ def test_markdown_unclosed_front_matter_is_ordinary_text() -> None:
     assert "title: Not front matter" in all_text(doc)
 
 
-def test_markdown_table_text_is_kept() -> None:
+def test_markdown_table_rows_keep_their_headers() -> None:
     doc = read(SAMPLE_DOCS / "varieties.md")
-    [row] = sections_containing(doc, "Ashmead's Kernel")
-    assert row.headings == ("Fruit varieties at Marrowbrook", "Apples")
-    assert "| D " in row.text
+    [table] = sections_containing(doc, "Ashmead's Kernel")
+    assert (table.kind, table.headings) == ("table", ("Fruit varieties at Marrowbrook", "Apples"))
+    assert (
+        "Ashmead's Kernel | Use: dessert | Pollination group: D | Rootstock: MM106 | Trees: 6"
+        " | Picked: October" in table.text.splitlines()
+    )
 
 
 def test_markdown_in_legacy_encoding_is_decoded() -> None:
@@ -282,9 +285,12 @@ def test_text_of_nul_bytes_is_binary_even_though_it_is_valid_utf8() -> None:
         read_bytes(bytes(4096), "zeroed.txt")
 
 
-def test_sample_text_file_is_one_section() -> None:
+def test_sample_text_file_is_prose_with_its_label_value_lines_as_a_form() -> None:
     doc = read(SAMPLE_DOCS / "beekeeping-notes.txt")
-    assert len(doc.sections) == 1 and "41 kg" in doc.sections[0].text
+    [harvest] = sections_containing(doc, "41 kg")
+    [calendar] = sections_containing(doc, "June: the lime trees")
+    assert (harvest.kind, calendar.kind) == ("text", "form")
+    assert "August: take off the honey supers and extract.\n" in calendar.text
 
 
 def test_rst_underlined_titles_become_heading_paths() -> None:
@@ -319,33 +325,34 @@ def test_docx_heading_path_from_title_and_heading_styles() -> None:
 def test_docx_table_rows_in_document_order() -> None:
     doc = read(MINUTES)
     [actions] = sections_containing(doc, "Priya Castellane")
-    assert actions.headings == (MINUTES_TITLE, "Actions")
-    row = "Replace 60 spiral rabbit guards with wire mesh guards | Priya Castellane | 30 April 2026"
-    assert row in actions.text
-    assert actions.text.index("Action | Owner | Due") < actions.text.index(row)
-    assert actions.text.index(row) < actions.text.index("next general meeting")
+    assert (actions.kind, actions.headings) == ("table", (MINUTES_TITLE, "Actions"))
+    row = (
+        "Replace 60 spiral rabbit guards with wire mesh guards | Owner: Priya Castellane"
+        " | Due: 30 April 2026"
+    )
+    assert actions.text.splitlines()[0] == row
+    after = doc.sections[doc.sections.index(actions) + 1]
+    assert "next general meeting" in after.text and after.headings == actions.headings
 
 
 def test_docx_table_between_paragraphs_stays_between_them() -> None:
     document = docx.Document()
     document.add_heading("Harvest", level=1)
     document.add_paragraph("Before the table.")
-    table = document.add_table(rows=2, cols=2)
-    for (r, c), value in {
-        (0, 0): "Variety",
-        (0, 1): "Kg",
-        (1, 0): "Discovery",
-        (1, 1): "310",
-    }.items():
-        table.cell(r, c).text = value
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([("Variety", "Kg", "Trees"), ("Discovery", "310", "4")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
     document.add_paragraph("After the table.")
     buffer = io.BytesIO()
     document.save(buffer)
     doc = read_bytes(buffer.getvalue(), "harvest.docx")
-    assert [s.text for s in doc.sections] == [
-        "Harvest\n\nBefore the table.\n\nVariety | Kg\nDiscovery | 310\n\nAfter the table."
+    assert [(s.kind, s.text) for s in doc.sections] == [
+        ("text", "Harvest\n\nBefore the table."),
+        ("table", "Discovery | Kg: 310 | Trees: 4\n"),
+        ("text", "After the table."),
     ]
-    assert doc.sections[0].headings == ("Harvest",)
+    assert {s.headings for s in doc.sections} == {("Harvest",)}
 
 
 # --- HTML --------------------------------------------------------------------------------
@@ -366,8 +373,8 @@ def test_html_headings_and_title() -> None:
     assert doc.metadata["title"] == "Pests and diseases at Marrowbrook Community Orchard"
     [rot] = sections_containing(doc, "mummies")
     assert rot.headings == ("Pests and diseases", "Diseases", "Brown rot")
-    [table] = sections_containing(doc, "Grease bands | October to March")
-    assert table.headings == ("Pests and diseases", "Diseases", "Canker")
+    [table] = sections_containing(doc, "Grease bands: October to March")
+    assert table.headings == ("Pests and diseases", "Diseases", "Canker", "When to check")
 
 
 def test_html_meta_charset_and_hidden_elements() -> None:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 
 from assistant.evidence.select import Evidence
-from assistant.evidence.text import content_stems, numbers, words
+from assistant.evidence.text import MONTHS, content_stems, numbers, words
 
 FEATURES = (
     "best_score",  # the best sentence's log-odds of holding the answer
@@ -39,6 +39,8 @@ FEATURES = (
     "asks_amount",
     "asks_person",
     "asks_place",
+    "period_missing",  # a month or quarter the question names is absent from the best window
+    "is_record",  # the best evidence is a table row or a form field, not a sentence
 )
 # Fitted by `python bench/tune_answers.py fit` on all eight tuning articles (held-out
 # figures in bench/RESULTS.md); the features overlap, so read no single weight alone.
@@ -65,11 +67,28 @@ WEIGHTS: Mapping[str, float] = {
     "asks_amount": -1.024,
     "asks_person": -0.840,
     "asks_place": -0.368,
+    "period_missing": 0.0,
+    "is_record": 0.0,
 }
 INTERCEPT = -3.135
 # Below this the question is not answered: chosen on the tuning articles so that about 8%
 # of answerable questions are abstained on (bench/RESULTS.md has the curve).
 THRESHOLD = -0.911
+
+_QUARTER = re.compile(
+    r"\b(?:(first|second|third|fourth|1st|2nd|3rd|4th) quarter|q([1-4]))\b", re.IGNORECASE
+)
+_QUARTER_NUMBER = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+
+
+def periods(text: str) -> set[str]:
+    """The months and quarters a text names ("March", "third quarter" = "Q3"): which bill,
+    which statement, which report card a question means."""
+    found = {w.lower() for w in words(text) if w.lower() in MONTHS}
+    for ordinal, number in _QUARTER.findall(text):
+        found.add("q" + (number or _QUARTER_NUMBER.get(ordinal.lower(), ordinal[:1])))
+    return found
+
 
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without|n't)\b|n't\b", re.IGNORECASE)
 
@@ -109,6 +128,8 @@ def features(evidence: Evidence) -> dict[str, float]:
         "asks_amount": float(question.answer_type == "amount"),
         "asks_person": float(question.answer_type == "person"),
         "asks_place": float(question.answer_type == "place"),
+        "period_missing": float(bool(periods(question.text) - periods(window))),
+        "is_record": float(best.sentence.record is not None),
     }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from assistant.evidence.claims import Statement
 from assistant.evidence.select import Candidate, Evidence, leans_back
+from assistant.evidence.structure import cell_text, chosen_cells
 from assistant.retrieve import Passage
 
 ABSTAIN_ANSWER = "The documents do not say."
@@ -30,6 +31,22 @@ def quote(evidence: Evidence, candidate: Candidate) -> str:
     return f'"{text}" [{candidate.source}]'
 
 
+def answer_part(evidence: Evidence, candidate: Candidate) -> tuple[str, str]:
+    """One quoted part of an extractive answer and the words it states: a sentence quoted
+    after its location; a table cell or form field as the value with what identifies it
+    (its row label, column header and the table's caption) before its location, as
+    `Net pay (March 2025): £1,984.20 — payslip-2025-03.pdf, page 1 [1]`."""
+    location = evidence.passages[candidate.source - 1].location()
+    record = candidate.sentence.record
+    if record is None:
+        return f"{location}: {quote(evidence, candidate)}", candidate.text
+    stated = cell_text(record, chosen_cells(record, evidence.question, evidence.rarity))
+    caption = evidence.caption(candidate) if record.kind == "row" else None
+    if caption and caption.lower() not in stated.lower():
+        stated = f"{caption} › {stated}"
+    return f"{stated} — {location} [{candidate.source}]", stated
+
+
 def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     """The best evidence sentence, quoted: exact, and cited by construction. Quoted beside
     it: the runner-up when it scores nearly as well (the system cannot tell which answers),
@@ -49,10 +66,11 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     # Overlapping chunks repeat a sentence in two passages: quote it once.
     chosen = [c for i, c in enumerate(chosen) if all(c.text != o.text for o in chosen[:i])]
     parts = []
+    statements = []
     for candidate in chosen:
-        location = evidence.passages[candidate.source - 1].location()
-        parts.append(f"{location}: {quote(evidence, candidate)}")
-    statements = [Statement(c.text, True, [c.source], [], c.text, "quoted") for c in chosen]
+        part, stated = answer_part(evidence, candidate)
+        parts.append(part)
+        statements.append(Statement(stated, True, [candidate.source], [], candidate.text, "quoted"))
     return " ".join(parts), statements
 
 

@@ -13,10 +13,12 @@ sentences; differences between them are log-odds.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -115,9 +117,17 @@ class Evidence:
         return " ".join(s.text for s in sentences[low : candidate.index + neighbours + 1])
 
     def window_under_headings(self, candidate: Candidate, neighbours: int = 1) -> str:
-        """The window read under the headings it sits under: what the abstention features
-        look for the question's words in."""
-        return f"{self.headings(candidate)} {self.window(candidate, neighbours)}".strip()
+        """The window read under the headings it sits under, and under its file's name
+        ("which month, whose": `payslip-2025-03.pdf` says March 2025): what the abstention
+        features look for the question's words in. A table row or a form field is read
+        alone: the rows beside it are other things, whose labels would answer for it."""
+        passage = self.passages[candidate.source - 1]
+        body = (
+            candidate.text
+            if candidate.sentence.record is not None
+            else self.window(candidate, neighbours)
+        )
+        return f"{file_terms(passage.path)} {self.headings(candidate)} {body}".strip()
 
     def headings(self, candidate: Candidate) -> str:
         """The headings the candidate sits under ("Membership > Fees" is what "The
@@ -125,6 +135,11 @@ class Evidence:
         passage = self.passages[candidate.source - 1]
         sentences = self.sentences[candidate.source - 1]
         return _heading_path(passage, _heading_over(passage, sentences, candidate.index))
+
+    def caption(self, candidate: Candidate) -> str | None:
+        """The heading nearest above the candidate: a table's caption, for a row."""
+        passage = self.passages[candidate.source - 1]
+        return _heading_over(passage, self.sentences[candidate.source - 1], candidate.index)
 
     def context(self, candidate: Candidate) -> str:
         """The sentence as a reader takes it: under its heading, and after the sentence
@@ -230,6 +245,33 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
         candidates.append(Candidate(n, i, sentence, features, score(features)))
     candidates.sort(key=lambda c: -c.score)
     return Evidence(profile, list(passages), sentences, candidates, vectors, weights)
+
+
+_FILE_WORD = re.compile(r"[A-Za-z]+|\d+")
+_YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])(?!\d)")
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def file_terms(path: str) -> str:
+    """A file's name as words, its year-month dates spelt out: `power_gas_bill_2025-02.pdf`
+    is "power gas bill 2025 02 February 2025" (what a question calls it)."""
+    name = Path(path).name
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    dates = [f"{_MONTH_NAMES[int(m) - 1]} {y}" for y, m in _YEAR_MONTH.findall(stem)]
+    return " ".join([*_FILE_WORD.findall(stem), *dates])
 
 
 LEANING = ("it ", "its ", "they ", "their ", "this ", "these ", "he ", "she ", "his ", "her ")

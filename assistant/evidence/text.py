@@ -2,7 +2,9 @@
 
 Extracted PDF text wraps lines mid-sentence and puts headings on a line of their own, so a
 line break is a space unless the line is a short one with no closing punctuation (a
-heading, a title): then it stands alone.
+heading, a title): then it stands alone. A table row or a form field (a line such as
+`Pension | This period: £96.10` or `Policy number: GS-1184`) stands alone too, as one
+unit with its record: it is read by its labels, not as a sentence.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.evidence.records import Record, parse_record
 from assistant.retrieve import STOPWORDS
 
 
@@ -19,6 +22,7 @@ class Sentence:
     start: int  # character offsets in the text it was split from
     end: int
     heading: bool = False  # a title line: context for its neighbours, never an answer
+    record: Record | None = None  # the table row or form field the line holds
 
 
 # A sentence ends at . ! ? (and closing quotes or brackets) before white space and a
@@ -81,6 +85,10 @@ def split_sentences(text: str) -> list[Sentence]:
         if heading:
             _add(found, text, start, end, heading=True)
             continue
+        record = parse_record(text[start:end]) if "\n" not in text[start:end].strip() else None
+        if record is not None:
+            _add(found, text, start, end, record=record)
+            continue
         block = text[start:end]
         cut = 0
         for match in _END.finditer(block):
@@ -106,6 +114,12 @@ def _blocks(text: str) -> list[tuple[int, int, bool]]:
         for s, e in lines:
             line = text[s:e].strip()
             if not line:
+                continue
+            if parse_record(line) is not None:
+                if run_start is not None:
+                    spans.append((run_start, s, False))
+                    run_start = None
+                spans.append((s, e, False))
                 continue
             if line.startswith("#") or _is_heading_line(line, longest):
                 if run_start is not None:
@@ -138,14 +152,21 @@ def _is_abbreviation(block: str, dot: int) -> bool:
     return (len(token) == 1 and token.isupper()) or token.lower() in _ABBREVIATIONS
 
 
-def _add(found: list[Sentence], text: str, start: int, end: int, heading: bool = False) -> None:
+def _add(
+    found: list[Sentence],
+    text: str,
+    start: int,
+    end: int,
+    heading: bool = False,
+    record: Record | None = None,
+) -> None:
     raw = text[start:end]
     flat = " ".join(raw.split())
     if len(flat) < 2 or not any(ch.isalnum() for ch in flat):
         return
     lead = len(raw) - len(raw.lstrip())
     trail = len(raw) - len(raw.rstrip())
-    found.append(Sentence(flat, start + lead, end - trail, heading))
+    found.append(Sentence(flat, start + lead, end - trail, heading, record))
 
 
 # -- words ---------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
-"""Rows of a sheet as text a question can find a cell in: each value beside its column name.
+"""A sheet's rows as a table section: each value beside its column name (ingest/tables.py).
 
-Shared by the spreadsheet readers (CSV/TSV, XLSX, ODS). A row becomes one paragraph,
-`Name: Ada | Amount: 418 | Paid: 2025-10-09`, so the chunker keeps rows whole, and a
-passage about one cell names the column it sits in, which a bare "Ada 418 2025-10-09"
-would not. The leading underscore keeps the registry from taking this for a reader.
+Shared by the spreadsheet readers (CSV/TSV, XLSX, ODS). A row becomes one line,
+`Ada | Amount: 418 | Paid: 2025-10-09`, so the chunker keeps rows whole, and a passage
+about one cell names the column it sits in, which a bare "Ada 418 2025-10-09" would
+not. The leading underscore keeps the registry from taking this for a reader.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import datetime as dt
 import string
 from collections.abc import Iterable, Sequence
 
-ROW_SEPARATOR = "\n\n"  # the chunker's paragraph break: a row is never cut in two
+from ingest.document import Section
+from ingest.tables import is_number, table_section, text_sections
 
 
 def cell_text(value: object) -> str:
@@ -40,39 +41,56 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def rows_text(rows: Iterable[Sequence[object]]) -> str:
-    """The rows as paragraphs of `column: value` pairs.
+def sheet_sections(rows: Iterable[Sequence[object]], headings: Sequence[str] = ()) -> list[Section]:
+    """The sheet's tables under `headings` (the sheet's name).
 
-    The first non-empty row is the header when all its cells are text and none is a
-    number (a sheet that starts with data has no header: its columns are A, B, C...).
+    Blank rows part a sheet into blocks (a key/value block, then a table, then notes);
+    a block's leading one-cell rows are its title, kept as its caption, and a block of
+    one-cell rows only is text (and the title of a table right below it). A block whose
+    first row is all text (no numbers) has that row for its header, or is a key/value
+    form; one that starts with data goes on under the header of the table above it, if
+    as wide, else has none: its columns are named as the spreadsheet shows them (A, B...).
     """
+    sections: list[Section] = []
+    title = None
     header: list[str] | None = None
-    out: list[str] = []
-    for raw in rows:
-        cells = [cell_text(v) for v in raw]
-        while cells and not cells[-1]:
-            cells.pop()
-        if not cells:
+    for block in _blocks(rows):
+        cells = [[cell_text(v) for v in row] for row in block]
+        titles = 0
+        while titles < len(block) and sum(1 for c in cells[titles] if c) == 1:
+            titles += 1
+        lines = [" ".join(c for c in row if c) for row in cells[:titles]]
+        if titles == len(block):  # text, perhaps the title of the table below it
+            sections.extend(text_sections("\n".join(lines), headings))
+            title = lines[-1]
             continue
-        if header is None:
-            if all(_is_label(raw[i]) for i, c in enumerate(cells) if c):
-                header = cells
-                out.append(" | ".join(c for c in cells if c))
-                continue
-            header = []
-        names = [
-            (header[i] if i < len(header) and header[i] else column_letter(i))
-            for i in range(len(cells))
-        ]
-        out.append(" | ".join(f"{n}: {c}" for n, c in zip(names, cells, strict=True) if c))
-    return ROW_SEPARATOR.join(out)
+        caption = lines[-1] if lines else title
+        title = None
+        body = cells[titles:]
+        if all(_is_label(v) for v in block[titles] if cell_text(v)):
+            header = body[0]
+            section = table_section(body, headings, caption=caption)
+        elif header and len(header) == len(body[0]):  # the table above, after a blank row
+            section = table_section([header, *body], headings, header_rows=1, caption=caption)
+        else:
+            letters = [column_letter(i) for i in range(max(len(r) for r in cells))]
+            section = table_section(body, headings, header_rows=0, caption=caption, headers=letters)
+        if section is not None:
+            sections.append(section)
+    return sections
+
+
+def _blocks(rows: Iterable[Sequence[object]]) -> list[list[Sequence[object]]]:
+    """The sheet's rows in runs between blank rows."""
+    blocks: list[list[Sequence[object]]] = [[]]
+    for row in rows:
+        if any(cell_text(v) for v in row):
+            blocks[-1].append(row)
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]
 
 
 def _is_label(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        float(value.replace(",", ""))
-    except ValueError:
-        return True
-    return False
+    """Text that is not a number, an amount or a date written as text ("2024-06-10")."""
+    return isinstance(value, str) and not is_number(value)

@@ -1,4 +1,8 @@
-"""Word (.docx) reader: paragraphs and tables in body order, sections by heading styles."""
+"""Word (.docx) reader: paragraphs and tables in body order, sections by heading styles.
+
+A table is a section of its own (ingest/tables.py: a row a line, each cell beside its
+column header) under the headings above it and its caption; "Label: value" paragraphs
+are forms."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ingest.document import Document, Section, UnreadableFile
 from ingest.readers import ReadOptions, reader, short_reason
+from ingest.tables import table_section, text_sections
 
 if TYPE_CHECKING:
     import docx.document
@@ -23,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
+_CAPTION_WORDS = 12
 
 
 @reader(".docx")
@@ -41,18 +47,23 @@ def read_docx(data: bytes, path: Path, options: ReadOptions) -> Document:
     body: list[str] = []
 
     def flush() -> None:
-        if any(part.strip() for part in body):
-            headings = tuple(title for _, title in stack)
-            sections.append(Section(text="\n\n".join(body).strip(), headings=headings))
+        headings = tuple(title for _, title in stack)
+        sections.extend(text_sections("\n\n".join(body).strip(), headings))
         body.clear()
 
     # iter_inner_content keeps paragraphs and tables interleaved as the author placed
     # them; document.paragraphs and document.tables would tear a table from its context.
+    caption: str | None = None
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            table_text = _table_text(block)
-            if table_text:
-                body.append(table_text)
+            flush()
+            headings = tuple(title for _, title in stack)
+            table = table_section(
+                _grid(block), headings, header_rows=_header_rows(block), caption=caption
+            )
+            if table is not None:
+                sections.append(table)
+            caption = None
             continue
         text = block.text.strip()
         level = _heading_level(block)
@@ -63,8 +74,19 @@ def read_docx(data: bytes, path: Path, options: ReadOptions) -> Document:
             stack.append((level, text))
         if text:
             body.append(text)
+            caption = text if _is_caption(block, text) else None
     flush()
     return Document(sections=sections, metadata=_metadata(document))
+
+
+def _is_caption(paragraph: Paragraph, text: str) -> bool:
+    """A table's title: a paragraph in the Caption style, or a short line that is not a
+    sentence right above the table."""
+    try:
+        style = paragraph.style.name if paragraph.style is not None else ""
+    except (KeyError, ValueError):
+        style = ""
+    return style == "Caption" or (len(text.split()) <= _CAPTION_WORDS and text[-1] not in ".:")
 
 
 def _heading_level(paragraph: Paragraph) -> int | None:
@@ -78,23 +100,48 @@ def _heading_level(paragraph: Paragraph) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _table_text(table: Table) -> str:
-    """One line per row, cells joined with ' | ': the row stays one retrievable unit."""
-    lines = []
+def _grid(table: Table) -> list[list[str | None]]:
+    """The table's cells row by row; None where a merged cell spans from the left."""
+    rows = []
     for row in table.rows:
-        cells: list[str] = []
+        cells: list[str | None] = []
         previous = None
         for cell in row.cells:
             # A merged cell comes back once per grid column it spans; say it once.
-            if previous is not None and cell._tc is previous:
-                continue
+            cells.append(None if cell._tc is previous else cell.text)
             previous = cell._tc
-            cells.append(" ".join(cell.text.split()))
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            lines.append(" | ".join(cells))
-    return "\n".join(lines)
+        rows.append(cells)
+    return rows
+
+
+def _header_rows(table: Table) -> int | None:
+    """The rows Word repeats as a header (w:tblHeader), or a first row all in bold over
+    rows that are not; None to guess from the cells."""
+    from docx.oxml.ns import qn
+
+    marked = 0
+    for row in table.rows:
+        properties = row._tr.trPr
+        if properties is None or properties.find(qn("w:tblHeader")) is None:
+            break
+        marked += 1
+    if marked:
+        return marked
+    rows = list(table.rows)
+    if len(rows) > 1 and _bold(rows[0]) and not _bold(rows[1]):
+        return 1
+    return None
+
+
+def _bold(row: object) -> bool:
+    runs = [
+        run
+        for cell in row.cells  # type: ignore[attr-defined]
+        for paragraph in cell.paragraphs
+        for run in paragraph.runs
+        if run.text.strip()
+    ]
+    return bool(runs) and all(run.bold for run in runs)
 
 
 def _metadata(document: docx.document.Document) -> dict[str, str]:

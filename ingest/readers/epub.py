@@ -6,6 +6,7 @@ inside a chapter nest under the chapter's title from the table of contents.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import posixpath
 import zipfile
@@ -47,7 +48,7 @@ def read_epub(data: bytes, path: Path, options: ReadOptions) -> Document:
             headings = section.headings
             if title and headings[:1] != (title,):
                 headings = (title, *headings)
-            sections.append(Section(text=section.text, headings=headings))
+            sections.append(dataclasses.replace(section, headings=headings))
     return Document(sections=sections, metadata=_metadata(book), engine="ebooklib")
 
 

@@ -1,4 +1,8 @@
-"""HTML reader: the visible text, in sections under h1..h6, with <title> as metadata."""
+"""HTML reader: the visible text, in sections under h1..h6, with <title> as metadata.
+
+A table of data is a section of its own (ingest/tables.py: a row a line, each cell
+beside its column header; <caption> its last heading); a table that lays out the page is
+read as text. "Label: value" lines are forms."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import TYPE_CHECKING
 from ingest.document import Document, Section
 from ingest.readers import ReadOptions, reader
 from ingest.readers._decode import decode_text
+from ingest.tables import table_section, text_sections
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
@@ -81,11 +86,28 @@ class _Walker:
         return self._sections
 
     def _flush(self) -> None:
-        text = _tidy("".join(self._parts))
-        if text:
-            headings = tuple(title for _, title in self._stack)
-            self._sections.append(Section(text=text, headings=headings))
+        headings = tuple(title for _, title in self._stack)
+        self._sections.extend(text_sections(_tidy("".join(self._parts)), headings))
         self._parts.clear()
+
+    def _table(self, table: Tag) -> bool:
+        """A table of data as a section of its own; False for one that lays out a page
+        (one column, or tables inside it), whose text is walked as any other."""
+        grid, header_rows = _grid(table, self._tag_type)
+        if len(grid) < 2 or max(len(r) for r in grid) < 2 or table.find("table") is not None:
+            return False
+        self._flush()
+        caption = table.find("caption")
+        headings = tuple(title for _, title in self._stack)
+        section = table_section(
+            grid,
+            headings,
+            header_rows=header_rows,
+            caption=caption.get_text(" ") if caption is not None else None,
+        )
+        if section is not None:
+            self._sections.append(section)
+        return True
 
     def _walk(self, node: Tag, in_pre: bool) -> None:
         for child in node.children:
@@ -98,6 +120,8 @@ class _Walker:
             name = child.name
             if name in _HEADINGS:
                 self._heading(_HEADINGS[name], " ".join(child.get_text(" ").split()))
+            elif name == "table" and self._table(child):
+                continue
             elif name in ("td", "th"):
                 self._parts.append(" ".join(child.get_text(" ").split()) + " | ")
             elif name in _BLOCKS:
@@ -120,6 +144,48 @@ class _Walker:
             self._stack.pop()
         self._stack.append((level, title))
         self._parts.append(title + "\n\n")
+
+
+def _grid(table: Tag, tag_type: type) -> tuple[list[list[str | None]], int | None]:
+    """The table's rows of cells, None where a colspan or rowspan covers one; and its
+    header rows: those in <thead> or all of <th> at the top, 0 where <th> only start the
+    rows (row labels of a key/value table), None to guess."""
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    grid: list[list[str | None]] = []
+    spans: dict[tuple[int, int], bool] = {}  # (row, column) covered from above or left
+    kinds: list[list[str]] = []
+    for r, tr in enumerate(rows):
+        row: list[str | None] = []
+        names: list[str] = []
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while spans.pop((r, len(row)), False):
+                row.append(None)
+            across = _span(cell.get("colspan"))
+            down = _span(cell.get("rowspan"))
+            for i in range(across):
+                for j in range(down):
+                    if i or j:
+                        spans[(r + j, len(row) + i)] = True
+            row.append(" ".join(cell.get_text(" ").split()))
+            names.append(cell.name)
+            row.extend([None] * (across - 1))
+        while spans.pop((r, len(row)), False):
+            row.append(None)
+        grid.append(row)
+        kinds.append(names)
+    head = sum(1 for tr in rows if tr.find_parent("thead") is not None)
+    top = 0
+    while top < len(kinds) and kinds[top] and all(k == "th" for k in kinds[top]):
+        top += 1
+    labels = any(k[:1] == ["th"] and "td" in k for k in kinds)
+    return grid, head or top or (0 if labels else None)
+
+
+def _span(value: object) -> int:
+    try:
+        return max(1, min(int(str(value)), 100))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _is_hidden(tag: Tag) -> bool:

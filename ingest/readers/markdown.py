@@ -1,4 +1,5 @@
-"""Markdown reader: sections by ATX and setext headings, with front matter as metadata.
+"""Markdown reader: sections by ATX and setext headings, with front matter as metadata;
+pipe tables are table sections (ingest/tables.py), "Label: value" lines forms.
 
 A small line scanner instead of a Markdown library: all we need is where headings are,
 which means knowing which lines sit inside fenced code (a `# comment` in a shell snippet
@@ -13,12 +14,14 @@ from pathlib import Path
 from ingest.document import Document, Section
 from ingest.readers import ReadOptions, reader
 from ingest.readers._decode import decode_text
+from ingest.tables import table_section, text_sections
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # Lines that start their own block, so a `---` under them is not a setext underline.
 _NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-*+>|]|\d+[.)]\s|#)|^ {4}|^\t")
+_DELIMITER_ROW = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w .-]*?)\s*[:=]\s*(.*)$")
 
 
@@ -72,7 +75,7 @@ def split_sections(text: str) -> list[Section]:
     def flush() -> None:
         if "".join(body).strip():
             headings = tuple(title for _, title in stack if title)
-            sections.append(Section(text="\n".join(body).strip("\n"), headings=headings))
+            sections.extend(_blocks(body, headings))
         body.clear()
 
     def open_heading(level: int, title: str) -> None:
@@ -105,6 +108,61 @@ def split_sections(text: str) -> list[Section]:
         body.append(line)
     flush()
     return sections
+
+
+def _blocks(lines: list[str], headings: tuple[str, ...]) -> list[Section]:
+    """A heading's lines as sections: pipe tables (outside fenced code) as tables, runs of
+    "Label: value" lines as forms, the rest as text."""
+    sections: list[Section] = []
+    text: list[str] = []
+    fence: str | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        fence_match = _FENCE.match(line)
+        if fence is not None or fence_match:
+            if fence is None and fence_match:
+                fence = fence_match.group(1)
+            elif fence is not None and _closes_fence(line, fence):
+                fence = None
+            text.append(line)
+            i += 1
+            continue
+        end = _table_end(lines, i)
+        if end == i:
+            text.append(line)
+            i += 1
+            continue
+        sections.extend(_prose(text, headings))
+        text = []
+        grid = [_pipe_cells(row) for row in [lines[i], *lines[i + 2 : end]]]
+        if table := table_section(grid, headings, header_rows=1):
+            sections.append(table)
+        i = end
+    sections.extend(_prose(text, headings))
+    return sections
+
+
+def _prose(lines: list[str], headings: tuple[str, ...]) -> list[Section]:
+    text = "\n".join(lines).strip("\n")
+    return text_sections(text, headings) if text.strip() else []
+
+
+def _table_end(lines: list[str], i: int) -> int:
+    """Where a pipe table starting at line i (a header row, then a `|---|` delimiter
+    row) ends; i itself where none starts."""
+    if "|" not in lines[i] or i + 1 >= len(lines) or not _DELIMITER_ROW.match(lines[i + 1]):
+        return i
+    end = i + 2
+    while end < len(lines) and "|" in lines[end] and lines[end].strip():
+        end += 1
+    return end
+
+
+def _pipe_cells(row: str) -> list[str]:
+    """A pipe table row's cells, without the outer pipes; `\\|` is a pipe inside a cell."""
+    cells = re.split(r"(?<!\\)\|", row.strip().removeprefix("|").removesuffix("|"))
+    return [c.strip().replace("\\|", "|") for c in cells]
 
 
 def _closes_fence(line: str, fence: str) -> bool:

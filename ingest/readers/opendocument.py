@@ -1,5 +1,6 @@
 """OpenDocument readers (odfpy): .odt text by headings, .ods one sheet a section, .odp one
-slide a page with its notes, the same shapes as the Word, Excel and PowerPoint readers."""
+slide a page with its notes, the same shapes as the Word, Excel and PowerPoint readers;
+tables are sections of their own (ingest/tables.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from xml.parsers.expat import ExpatError
 
 from ingest.document import Document, Section, UnreadableFile
 from ingest.readers import ReadOptions, parser, reader, short_reason
-from ingest.readers._table import rows_text
+from ingest.readers._table import sheet_sections
+from ingest.tables import table_section, text_sections
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +72,8 @@ def read_odt(data: bytes, path: Path, options: ReadOptions) -> Document:
     body: list[str] = []
 
     def flush() -> None:
-        if body:
-            headings = tuple(title for _, title in stack)
-            sections.append(Section(text="\n\n".join(body), headings=headings))
+        headings = tuple(title for _, title in stack)
+        sections.extend(text_sections("\n\n".join(body), headings))
         body.clear()
 
     def walk(element: Any) -> None:
@@ -91,9 +92,14 @@ def read_odt(data: bytes, path: Path, options: ReadOptions) -> Document:
                 if line := _text(child):
                     body.append(line)
             elif (namespace, name) == (_TABLE, "table"):
-                rows = [" | ".join(r) for r in _table_rows(child) if any(r)]
-                if rows:
-                    body.append("\n".join(rows))
+                flush()
+                headings = tuple(title for _, title in stack)
+                header_rows = sum(
+                    len(h.getElementsByType(_row_class())) for h in _header_groups(child)
+                )
+                table = table_section(_table_rows(child), headings, header_rows=header_rows or None)
+                if table is not None:
+                    sections.append(table)
             elif (namespace, name) == (_TEXT, "list-item"):
                 items = [t for p in _children(child) if (t := _text(p))]
                 if items:
@@ -112,9 +118,7 @@ def read_ods(data: bytes, path: Path, options: ReadOptions) -> Document:
     sections = []
     for table in doc.spreadsheet.getElementsByType(_table_class()):
         name = _attr(table, _TABLE, "name") or ""
-        text = rows_text(_table_rows(table, typed=True))
-        if text:
-            sections.append(Section(text=text, headings=(name,) if name else ()))
+        sections.extend(sheet_sections(_table_rows(table, typed=True), (name,) if name else ()))
     return Document(sections=sections, metadata=_metadata(doc), engine="odfpy")
 
 
@@ -151,6 +155,17 @@ def _table_class() -> Any:
     return table.Table
 
 
+def _row_class() -> Any:
+    from odf import table
+
+    return table.TableRow
+
+
+def _header_groups(table: Any) -> list[Any]:
+    """The table's <table:table-header-rows>: the rows a writer repeats on every page."""
+    return [c for c in _children(table) if c.qname == (_TABLE, "table-header-rows")]
+
+
 def _p_class() -> Any:
     from odf import text
 
@@ -168,7 +183,10 @@ def _table_rows(table: Any, typed: bool = False) -> list[list[Any]]:
         for cell in _children(row):
             if cell.qname not in ((_TABLE, "table-cell"), (_TABLE, "covered-table-cell")):
                 continue
-            value = _cell_value(cell) if typed else _text(cell)
+            if cell.qname == (_TABLE, "covered-table-cell"):  # under a merged cell
+                value = None
+            else:
+                value = _cell_value(cell) if typed else _text(cell)
             repeat = int(_attr(cell, _TABLE, "number-columns-repeated") or 1)
             cells.extend([value] * (min(repeat, _MAX_REPEAT) if value not in ("", None) else 1))
         repeat = int(_attr(row, _TABLE, "number-rows-repeated") or 1)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from ingest.document import Document, Section, UnreadableFile
 from ingest.readers import ReadOptions, reader, short_reason
+from ingest.readers._pdftables import Part
+from ingest.tables import KIND_FORM, KIND_TEXT, form_line, split_forms
 
 if TYPE_CHECKING:
     import pypdfium2
@@ -33,6 +35,8 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 # Fewer non-blank characters than this on a page is "almost none": a scan whose text
 # layer holds only a page number, a Bates stamp or a scanner's name.
 MIN_PAGE_CHARS = 16
+# Titles that tools write when the author gave none (reportlab's default).
+_PLACEHOLDER_TITLES = frozenset({"(anonymous)", "untitled", "Untitled"})
 _NO_TEXT = "no extractable text: the pages are empty"
 
 
@@ -46,13 +50,14 @@ def read_pdf(data: bytes, path: Path, options: ReadOptions) -> Document:
     failure: UnreadableFile | None = None
     texts: list[str] | None = None
     metadata: dict[str, str] = {}
+    fields: dict[int, list[tuple[str, str]]] = {}
     try:
-        texts, metadata = _read_with_pypdf(data, path)
+        texts, metadata, fields = _read_with_pypdf(data, path)
         engines.append("pypdf")
     except UnreadableFile as exc:
         failure = exc
     if texts is not None and all(_has_text(t) for t in texts):
-        return _document(texts, metadata, engines)
+        return _document(texts, metadata, engines, data=data, fields=fields)
 
     from ingest.readers import _pdfium
 
@@ -61,7 +66,7 @@ def read_pdf(data: bytes, path: Path, options: ReadOptions) -> Document:
         if failure is not None:
             raise failure
         assert texts is not None
-        return _document(texts, metadata, engines, missing=_NO_TEXT)
+        return _document(texts, metadata, engines, missing=_NO_TEXT, data=data, fields=fields)
     try:
         if texts is None:
             texts = [""] * len(pdf)
@@ -83,7 +88,16 @@ def read_pdf(data: bytes, path: Path, options: ReadOptions) -> Document:
         missing = _recognise_scans(pdf, scans, texts, engines, path, options) if scans else None
     finally:
         pdf.close()
-    return _document(texts, metadata, engines, missing=missing or _NO_TEXT)
+    scanned = frozenset(scans) if "tesseract" in engines else frozenset()
+    return _document(
+        texts,
+        metadata,
+        engines,
+        missing=missing or _NO_TEXT,
+        data=data,
+        fields=fields,
+        scanned=scanned,
+    )
 
 
 def _has_text(text: str) -> bool:
@@ -91,17 +105,70 @@ def _has_text(text: str) -> bool:
 
 
 def _document(
-    texts: list[str], metadata: dict[str, str], engines: list[str], missing: str = _NO_TEXT
+    texts: list[str],
+    metadata: dict[str, str],
+    engines: list[str],
+    missing: str = _NO_TEXT,
+    data: bytes = b"",
+    fields: dict[int, list[tuple[str, str]]] | None = None,
+    scanned: frozenset[int] = frozenset(),
 ) -> Document:
-    """The pages that have text; `missing` is the reason when none has."""
-    sections = [
-        Section(text=text, page=number)
-        for number, text in enumerate(texts, start=1)
-        if text.strip()
-    ]
+    """The pages that have text, their tables and form fields as sections of their own;
+    `missing` is the reason when no page has text."""
+    typed = [i for i, text in enumerate(texts) if text.strip() and i not in scanned]
+    tables = _tables(data, typed) if data and typed else {}
+    title = metadata.get("title")
+    sections: list[Section] = []
+    for index, text in enumerate(texts):
+        number = index + 1
+        page_fields = (fields or {}).get(index, [])
+        text = _without_labels(text, [label for label, _ in page_fields])
+        parts = tables.get(index) or ([Part("text", text)] if text.strip() else [])
+        for part in parts:
+            if part.kind == KIND_TEXT:
+                sections.extend(
+                    Section(text=t, page=number, kind=k, headings=_path(title, None, k))
+                    for k, t in split_forms(part.text)
+                )
+            else:
+                headings = _path(title, part.caption, part.kind)
+                sections.append(Section(part.text, number, headings, kind=part.kind))
+        if form := "".join(form_line(label, value) for label, value in page_fields):
+            sections.append(Section(form, number, _path(title, None, KIND_FORM), kind=KIND_FORM))
     if not sections:
         raise UnreadableFile(missing)
+    if tables:
+        engines = [*engines, "pdfplumber"]
     return Document(sections=sections, metadata=metadata, engine="+".join(engines))
+
+
+def _without_labels(text: str, labels: list[str]) -> str:
+    """The page's text without the printed labels of its form fields: each comes back
+    beside its value, and a label alone answers nothing."""
+    if not labels:
+        return text
+    printed = {f"{label}:" for label in labels} | set(labels)
+    return "\n".join(line for line in text.split("\n") if line.strip() not in printed)
+
+
+def _path(title: str | None, caption: str | None, kind: str) -> tuple[str, ...]:
+    """A table's or form's headings: the document's title, then the table's caption; prose
+    keeps none (a PDF's text has no heading structure to read)."""
+    if kind == KIND_TEXT:
+        return ()
+    return tuple(h for h in (title, caption) if h and h not in _PLACEHOLDER_TITLES)
+
+
+def _tables(data: bytes, pages: list[int]) -> dict[int, list[Part]]:
+    """The tables pdfplumber finds on `pages`; none where it cannot open the file (pypdf
+    or PDFium could: the text is read all the same)."""
+    from ingest.readers._pdftables import page_parts
+
+    try:
+        return page_parts(data, pages)
+    except Exception as exc:  # pdfminer's own errors on a file the others repaired
+        log.debug("pdfplumber cannot read the tables: %s", short_reason(exc))
+        return {}
 
 
 def _recognise_scans(
@@ -147,9 +214,11 @@ def _recognise_scans(
     return "no extractable text: no text layer, and OCR recognised none"
 
 
-def _read_with_pypdf(data: bytes, path: Path) -> tuple[list[str], dict[str, str]]:
-    """Each page's text (empty where it has none) and the metadata, or the reason pypdf
-    cannot open the file."""
+def _read_with_pypdf(
+    data: bytes, path: Path
+) -> tuple[list[str], dict[str, str], dict[int, list[tuple[str, str]]]]:
+    """Each page's text (empty where it has none), the metadata and each page's form
+    fields, or the reason pypdf cannot open the file."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
@@ -168,7 +237,8 @@ def _read_with_pypdf(data: bytes, path: Path) -> tuple[list[str], dict[str, str]
     if not pages:
         raise UnreadableFile("corrupt or truncated PDF: no pages found")
     texts = [_page_text(page, number, path) for number, page in enumerate(pages, start=1)]
-    return texts, _metadata(pdf)
+    fields = {i: found for i, page in enumerate(pages) if (found := _form_fields(page))}
+    return texts, _metadata(pdf), fields
 
 
 def _open_encrypted(pdf: PdfReader) -> None:
@@ -199,6 +269,28 @@ def _page_text(page: PageObject, number: int, path: Path) -> str:
     except Exception as exc:  # pypdf raises many kinds on malformed page content
         log.warning("%s: page %d: text extraction failed: %s", path, number, short_reason(exc))
         return ""
+
+
+def _form_fields(page: PageObject) -> list[tuple[str, str]]:
+    """The page's AcroForm fields as (label, value), value "" where blank: the label is
+    the field's tooltip (what the form shows the person filling it in), else its name.
+    A form's text layer holds the labels only; the values live in the fields."""
+    try:
+        fields = []
+        for ref in page.get("/Annots") or []:
+            widget = ref.get_object()
+            if widget.get("/Subtype") != "/Widget":
+                continue
+            field = widget if "/T" in widget else widget.get("/Parent", widget).get_object()
+            label = field.get("/TU") or field.get("/T")
+            if label is None:
+                continue
+            value = str(field.get("/V", widget.get("/V")) or "").lstrip("/")
+            fields.append((str(label).replace("_", " "), "" if value == "Off" else value))
+        return fields
+    except Exception as exc:  # a broken annotation array costs the fields, not the page
+        log.debug("unreadable form fields: %s", exc)
+        return []
 
 
 def _metadata(pdf: PdfReader) -> dict[str, str]:

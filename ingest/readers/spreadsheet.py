@@ -1,7 +1,7 @@
 """Spreadsheet readers: Excel .xlsx/.xlsm (openpyxl) and .csv/.tsv, one section per sheet.
 
-Each sheet is a section under its name, each row a paragraph of `column: value` pairs
-(ingest/readers/_table.py), so "what did the Quillfeather invoice come to" finds the row
+Each sheet is a table section under its name, each row a line of `column: value` pairs
+(ingest/tables.py), so "what did the Quillfeather invoice come to" finds the row
 whose Amount column says it. Formulas give the value Excel last computed and saved.
 """
 
@@ -12,10 +12,10 @@ import io
 import zipfile
 from pathlib import Path
 
-from ingest.document import Document, Section, UnreadableFile
+from ingest.document import Document, UnreadableFile
 from ingest.readers import ReadOptions, parser, reader, short_reason
 from ingest.readers._decode import decode_text
-from ingest.readers._table import rows_text
+from ingest.readers._table import sheet_sections
 
 
 @reader(".xlsx", ".xlsm")
@@ -31,9 +31,9 @@ def read_xlsx(data: bytes, path: Path, options: ReadOptions) -> Document:
         raise UnreadableFile(f"corrupt XLSX: {short_reason(exc)}") from exc
     try:
         sections = [
-            Section(text=text, headings=(sheet.title,))
+            section
             for sheet in book.worksheets
-            if (text := rows_text(sheet.iter_rows(values_only=True)))
+            for section in sheet_sections(sheet.iter_rows(values_only=True), (sheet.title,))
         ]
         metadata = _workbook_metadata(book)
     except Exception as exc:  # the sheets are parsed only now, each part's XML on its own
@@ -57,7 +57,7 @@ def read_csv(data: bytes, path: Path, options: ReadOptions) -> Document:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise UnreadableFile(f"malformed CSV: {short_reason(exc)}") from exc
-    return Document(sections=[Section(text=rows_text(rows))], engine="csv")
+    return Document(sections=sheet_sections(rows), engine="csv")
 
 
 def _sniff_delimiter(text: str) -> str:

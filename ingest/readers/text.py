@@ -8,6 +8,7 @@ from pathlib import Path
 from ingest.document import Document, Section
 from ingest.readers import ReadOptions, reader
 from ingest.readers._decode import decode_text
+from ingest.tables import text_sections
 
 # reST adornment: one punctuation character repeated; the level is set by first use.
 _RST_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:.,_<>!$%&()/;?@\[\]\\{|}])\1{2,}\s*$")
@@ -15,8 +16,9 @@ _RST_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:.,_<>!$%&()/;?@\[\]\\{|}])\1{2,}\s
 
 @reader(".txt", ".text", ".log", ".org", ".adoc")
 def read_text(data: bytes, path: Path, options: ReadOptions) -> Document:
-    """One section per file: the chunker splits on paragraphs, so nothing is gained here."""
-    return Document(sections=[Section(text=decode_text(data))])
+    """One section per file (the chunker splits on paragraphs, so nothing is gained by
+    more), but for its runs of "Label: value" lines, which are forms."""
+    return Document(sections=text_sections(decode_text(data)))
 
 
 @reader(".rst")

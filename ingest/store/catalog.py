@@ -410,6 +410,19 @@ class Catalog:
             from_stored(r[0]) for r in self.db.execute("SELECT path FROM folders ORDER BY path")
         ]
 
+    def file_headings(self, limit: int) -> list[tuple[str, tuple[str, ...]]]:
+        """Up to `limit` indexed files, most recently changed first, each with the heading
+        path of one of its passages (a section's, where it has sections; () for a file
+        with no headings): what a first screen can draw example questions from."""
+        rows = self.db.execute(
+            "SELECT f.path, (SELECT c.headings FROM chunks c WHERE c.doc_id = f.doc_id"
+            " AND c.headings != '[]' ORDER BY json_array_length(c.headings) > 1 DESC, c.idx"
+            " LIMIT 1) AS headings FROM files f WHERE f.state = 'indexed'"
+            " ORDER BY f.updated_at DESC, f.path LIMIT ?",
+            (limit,),
+        )
+        return [(row["path"], tuple(json.loads(row["headings"] or "[]"))) for row in rows]
+
     # -- reads for retrieval ---------------------------------------------------
     def chunks_by_ids(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
         """The committed chunks among `ids` (vectors of uncommitted versions drop out)."""

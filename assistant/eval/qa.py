@@ -1,7 +1,8 @@
-"""Answer-quality evaluation on SQuAD 2.0-layout data: loading it, writing its articles as
-documents, SQuAD's answer normalisation, and the measures of one run.
+"""Answer-quality evaluation: a questions file about a folder of documents (JSON lines, the
+layout of the home set) or a SQuAD 2.0 file, SQuAD's answer normalisation, and the
+measures of one run, overall and by kind of question.
 
-Nothing here touches the index or a model: `assistant eval-qa` (`qa_eval_run`) composes
+Nothing here touches the index or a model: `assistant eval-qa` (`qa_run`) composes
 these with the real ingest and answer paths, so the arithmetic is tested on hand-made data.
 """
 
@@ -23,10 +24,29 @@ from assistant.errors import ConfigError
 @dataclass(frozen=True)
 class QaQuestion:
     qid: str
-    article: str  # the article's title: the document it is asked of
+    article: str  # the article's title (SQuAD) or the file that answers ("" when none)
     question: str
     answers: tuple[str, ...]  # empty for an unanswerable question
     impossible: bool
+    kind: str = ""  # the file's own kind (table, follow-up...); else answerable/unanswerable
+    page: int | None = None  # the page that answers, where the file has pages
+    also: tuple[str, ...] = ()  # other files that answer it as well
+    prev: str | None = None  # the question asked just before (a follow-up leans on it)
+    within: str | None = None  # asked of this file or folder only, as `ask --in` does
+    all_answers: bool = False  # a multi-part answer: it must hold every gold, not one
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The file names a citation may point to for the answer to count as cited."""
+        return tuple(f for f in (self.article, *self.also) if f)
+
+    def held_by(self, text: str) -> bool:
+        """Whether `text` holds the gold answer (every part of it, for a multi-part one)."""
+        if not self.answers:
+            return False
+        if self.all_answers:
+            return all(contains_answer(text, [a]) for a in self.answers)
+        return contains_answer(text, self.answers)
 
 
 @dataclass
@@ -63,14 +83,74 @@ def load_squad(path: Path) -> QaDataset:
                     answers = tuple(dict.fromkeys(str(a["text"]) for a in qa.get("answers", [])))
                     if not impossible and not answers:
                         raise ConfigError(f"{path}: question {qa['id']!r} has no answer")
+                    kind = "unanswerable" if impossible else "answerable"
                     questions.append(
-                        QaQuestion(str(qa["id"]), title, str(qa["question"]), answers, impossible)
+                        QaQuestion(
+                            str(qa["id"]), title, str(qa["question"]), answers, impossible, kind
+                        )
                     )
     except (KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: not the SQuAD layout (missing {exc})") from None
     if not questions:
         raise ConfigError(f"{path}: holds no questions")
     return QaDataset(articles, questions)
+
+
+_QUESTION_KEYS = ("id", "q", "golds")
+
+
+def load_questions(path: Path) -> list[QaQuestion]:
+    """Read a questions file: one JSON object a line, `{"id", "q", "golds"}` and optionally
+    `"file"`, `"page"`, `"kind"`, `"also"`, `"prev"`, `"in"`, `"all"` (docs/eval-qa.md).
+    A question with no golds is one the documents cannot answer. Fails on the first bad
+    line, naming it, so a long ingest never starts on a file that cannot be scored."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file (give a questions file)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not a readable text file ({exc})") from None
+    questions: list[QaQuestion] = []
+    seen: set[str] = set()
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}:{lineno}: not a JSON object ({exc.msg})") from None
+        if not isinstance(raw, dict) or any(k not in raw for k in _QUESTION_KEYS):
+            raise ConfigError(f"{path}:{lineno}: needs the keys id, q and golds")
+        golds = raw["golds"]
+        if not isinstance(golds, list) or not all(isinstance(g, str) for g in golds):
+            raise ConfigError(f"{path}:{lineno}: golds must be a list of strings")
+        qid = str(raw["id"])
+        if qid in seen:
+            raise ConfigError(f"{path}:{lineno}: the id {qid!r} appears twice")
+        seen.add(qid)
+        page = raw.get("page")
+        if page is not None and not isinstance(page, int):
+            raise ConfigError(f"{path}:{lineno}: page must be a whole number or null")
+        impossible = not golds
+        questions.append(
+            QaQuestion(
+                qid=qid,
+                article=str(raw.get("file") or "") if not impossible else "",
+                question=str(raw["q"]),
+                answers=tuple(dict.fromkeys(golds)),
+                impossible=impossible,
+                kind=str(raw.get("kind") or ("unanswerable" if impossible else "answerable")),
+                page=page,
+                also=tuple(str(f) for f in raw.get("also") or ()),
+                prev=str(raw["prev"]) if raw.get("prev") else None,
+                within=str(raw["in"]) if raw.get("in") else None,
+                all_answers=bool(raw.get("all", False)),
+            )
+        )
+    if not questions:
+        raise ConfigError(f"{path}: holds no questions")
+    return questions
 
 
 def sample_questions(questions: Sequence[QaQuestion], n: int | None, seed: int) -> list[QaQuestion]:
@@ -149,6 +229,10 @@ class QaOutcome:
     answer_words: int
     first_token_ms: float = 0.0  # the model's first token (or the quote), from the question
     draft_contains_gold: bool | None = None  # the model's own text, unchecked; None: no model
+    kind: str = ""
+    cited_right_file: bool = False  # a cited source is the file (or an `also` one) that answers
+    cited_right_page: bool | None = None  # ... on the page that answers; None: no page given
+    query: str = ""  # what retrieval searched for, when a follow-up was rewritten
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -169,11 +253,46 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+def _right_and_cited(o: QaOutcome) -> bool:
+    return o.contains_gold and o.cited_right_file
+
+
+def by_kind(outcomes: Sequence[QaOutcome]) -> dict[str, dict[str, Any]]:
+    """The main measures for each kind of question, in first-seen order: right, right and
+    cited to the right file (and page), declined. For an unanswerable kind only 'declined'
+    means anything."""
+    kinds: dict[str, list[QaOutcome]] = {}
+    for o in outcomes:
+        kinds.setdefault(o.kind or ("unanswerable" if o.impossible else "answerable"), []).append(o)
+    table: dict[str, dict[str, Any]] = {}
+    for kind, group in kinds.items():
+        paged = [o for o in group if o.cited_right_page is not None]
+        answerable = not group[0].impossible
+        table[kind] = {
+            "questions": len(group),
+            "right": _share(sum(o.contains_gold for o in group), len(group))
+            if answerable
+            else None,
+            "right_cited_file": _share(sum(map(_right_and_cited, group)), len(group))
+            if answerable
+            else None,
+            "right_page": _share(
+                sum(_right_and_cited(o) and bool(o.cited_right_page) for o in paged), len(paged)
+            ),
+            "declined": _share(sum(o.abstained for o in group), len(group)),
+            "latency_ms_p50": round(percentile([o.latency_ms for o in group], 50), 1),
+        }
+    return table
+
+
 def summarize(outcomes: Sequence[QaOutcome]) -> dict[str, Any]:
     """The issue's measures over a run. Shares of answerable questions count an abstention
     as a miss; 'cited holds gold' is over the answerable questions that were answered
-    (an unanswerable question has no gold answer to hold)."""
+    (an unanswerable question has no gold answer to hold). 'Right and cited' needs the
+    answer to hold the gold and a citation to point to the file that answers (and, where
+    the questions file names a page, 'right page' that the citation covers it)."""
     answerable = [o for o in outcomes if not o.impossible]
+    paged = [o for o in answerable if o.cited_right_page is not None]
     unanswerable = [o for o in outcomes if o.impossible]
     answered = [o for o in answerable if not o.abstained]
     drafted = [o for o in answerable if o.draft_contains_gold is not None]
@@ -185,6 +304,10 @@ def summarize(outcomes: Sequence[QaOutcome]) -> dict[str, Any]:
         "answerable": len(answerable),
         "unanswerable": len(unanswerable),
         "answer_contains_gold": _share(sum(o.contains_gold for o in answerable), len(answerable)),
+        "right_cited_file": _share(sum(map(_right_and_cited, answerable)), len(answerable)),
+        "right_page": _share(
+            sum(_right_and_cited(o) and bool(o.cited_right_page) for o in paged), len(paged)
+        ),
         "cited_source_holds_gold": _share(sum(o.cited_holds_gold for o in answered), len(answered)),
         "retrieved_holds_gold": _share(
             sum(o.retrieved_holds_gold for o in answerable), len(answerable)
@@ -203,4 +326,5 @@ def summarize(outcomes: Sequence[QaOutcome]) -> dict[str, Any]:
         "latency_ms_p95": round(percentile(latencies, 95), 1),
         "first_token_ms_p50": round(percentile(first_tokens, 50), 1),
         "first_token_ms_p95": round(percentile(first_tokens, 95), 1),
+        "by_kind": by_kind(outcomes),
     }

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant import library
-from assistant.evaluation import dedupe_ranking, evaluate_run, load_beir, write_corpus_files
+from assistant.eval.beir import dedupe_ranking, evaluate_run, load_beir, write_corpus_files
 from assistant.retrieve import RetrievalConfig
 from assistant.settings import Settings
 

@@ -1,0 +1,84 @@
+"""Choosing the cell of a table row (or the value of a form field) that a question asks for,
+and quoting it with what identifies it: "what did the pension cost this period" is the
+cell whose row says Pension and whose column says This period.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from assistant.evidence.question import QuestionProfile
+from assistant.evidence.records import CELL_SEPARATOR, Cell, Record
+from assistant.evidence.text import content_stems, has_date, has_number, numbers, without_dates
+
+# A question that compares cells ("which year was higher?") is answered by showing them.
+_COMPARES = re.compile(
+    r"\b(?:which|what) (?:year|month|quarter|period|one)\b|\bcompare[ds]?\b|\bversus\b|\bvs\.?\b"
+    r"|\b(?:higher|lower|more|less|larger|smaller|greater|bigger|increase[ds]?|decrease[ds]?)\b",
+    re.IGNORECASE,
+)
+
+
+def _fits_type(profile: QuestionProfile, value: str) -> bool:
+    if profile.answer_type == "date":
+        return has_date(value)
+    if profile.answer_type == "amount":
+        return has_number(without_dates(value))
+    return False
+
+
+def cell_scores(
+    record: Record, profile: QuestionProfile, weights: Mapping[str, float]
+) -> list[float]:
+    """How well each cell's header (with the row's label) matches what the question names:
+    its words (weighted by rarity), its figures ("in 2019" picks the 2019 column), and
+    whether the value is the kind of thing asked for and not already in the question."""
+    asked = set(profile.stems)
+    scores = []
+    for cell in record.cells:
+        header = set(content_stems(cell.header))
+        score = sum(weights.get(t, 1.0) for t in asked & header)
+        score += 2.0 * len(profile.numbers & numbers(cell.header))
+        score += 0.5 * _fits_type(profile, cell.value)
+        if numbers(cell.value) and numbers(cell.value) <= profile.numbers:
+            score -= 2.0  # the question already says it: the answer is another cell
+        scores.append(score)
+    return scores
+
+
+def compares(question: str) -> bool:
+    return bool(_COMPARES.search(question))
+
+
+def chosen_cells(
+    record: Record, profile: QuestionProfile, weights: Mapping[str, float]
+) -> list[Cell]:
+    """The cell(s) that answer: the best-matching one; every tied one, or the whole row
+    when the question compares (its cells side by side are the answer)."""
+    if len(record.cells) == 1:
+        return list(record.cells)
+    if compares(profile.text):
+        return list(record.cells)
+    scores = cell_scores(record, profile, weights)
+    top = max(scores)
+    return [c for c, s in zip(record.cells, scores, strict=True) if s == top]
+
+
+def _shown(cells: Sequence[Cell]) -> str:
+    return CELL_SEPARATOR.join(f"{c.header}: {c.value}" if c.header else c.value for c in cells)
+
+
+def cell_text(record: Record, cells: Sequence[Cell]) -> str:
+    """`Net pay (March 2025): £1,984.20`: the cell with what identifies it; several cells
+    of one row side by side as `Total sales: 2019: $1,496.5 | 2018: $1,202.9`. A row with
+    no label (a sheet's) is named by its first cell, shown beside the one asked for."""
+    if not record.label:
+        first = record.cells[0]
+        rest = [c for c in cells if c != first] or list(record.cells[1:2])
+        return _shown([first, *rest])
+    if record.kind == "field" or (len(cells) == 1 and not cells[0].header):
+        return f"{record.label}: {cells[0].value}"
+    if len(cells) == 1:
+        return f"{record.label} ({cells[0].header}): {cells[0].value}"
+    return f"{record.label}: {_shown(cells)}"

@@ -1,0 +1,325 @@
+"""Tables and forms as text: the one line format every reader writes and evidence reads back.
+
+A person asks "what was the allowed amount for the ankle X-ray?"; the answer is a cell, and
+the cell means nothing without its row label and its column header. So every reader turns
+a table into a section (`Section.kind == KIND_TABLE`) whose text is one line per row:
+
+    ROW LABEL | HEADER A: value | HEADER B: value
+
+- the row label (the first column's cell; where a row has none, its first non-blank
+  cell) comes first, then a `header: value` pair for each other column, joined by " | ";
+- blank cells are left out; a table with a single value column gives `ROW LABEL: value`;
+- a row that holds only a label (a group like "Operating expenses") is the label alone;
+- a table without a header row names its columns `Column 2`, `Column 3`... (1-based);
+- merged cells: a header spanning columns names each of them, stacked header rows are
+  joined ("2019 $"), a row label spanning rows labels each of them;
+- the table's caption or title, when there is one, is the last entry of the section's
+  `headings` (document headings first), never a line of the text;
+- every line ends with "\\n".
+
+A form (`Section.kind == KIND_FORM`) is one line per field, `Label: value`: "Label: value"
+lines of a letter or statement, two-column key/value tables and PDF form fields. A label
+whose value is blank is left out: a label alone answers nothing.
+
+Labels and headers never contain ": " or " | " and values never contain " | " (they are
+rewritten to " - " and " / "), so `parse_line` reads any such line back unambiguously.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ingest.document import Section
+
+KIND_TEXT = "text"
+KIND_TABLE = "table"
+KIND_FORM = "form"
+CELL_SEPARATOR = " | "
+PAIR_SEPARATOR = ": "
+UNNAMED_COLUMN = "Column {}"  # 1-based column number, for tables without a header row
+
+# Amounts, counts, percentages and dates: what a header row does not hold and a body does.
+_NUMBER = re.compile(
+    r"^[(\-−+]?\s*[$£€¥]?\s*\d[\d,.\s]*%?\)?$|^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$|^[-—–]$"
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+# "Statement date: 02/07/2025": a short label, a colon, the value on the same line.
+_LABEL_VALUE = re.compile(r"^([A-Z][\w '&/().,#%-]{0,48}?[\w).#%]):[ \t]+(\S.*)$")
+_FORM_LABEL_WORDS = 8
+# A label column's header names the table where no caption does, unless it is as short
+# as "No." or "#".
+_CORNER_LETTERS = 4
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line read back: the row label (a form's label) and its (header, value) pairs;
+    `ROW LABEL: value` reads as the label with one pair whose header is ""."""
+
+    label: str
+    cells: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class TableText:
+    """A table rendered to lines: `kind` is KIND_TABLE or KIND_FORM (a key/value table),
+    `headers` the names of its columns (for a continuation on the next page)."""
+
+    kind: str
+    text: str
+    headers: tuple[str, ...]
+    corner: str | None = None  # the label column's header: what the rows are ("Deduction")
+
+
+def parse_line(line: str) -> Row:
+    """A table or form line back into its label and pairs (the inverse of the writers)."""
+    parts = line.rstrip("\n").split(CELL_SEPARATOR)
+    if len(parts) == 1:
+        label, sep, value = parts[0].partition(PAIR_SEPARATOR)
+        return Row(label.strip(), (("", value.strip()),) if sep else ())
+    pairs = []
+    for part in parts[1:]:
+        header, _, value = part.partition(PAIR_SEPARATOR)
+        pairs.append((header.strip(), value.strip()))
+    return Row(parts[0].strip(), tuple(pairs))
+
+
+def clean_cell(value: object) -> str:
+    """A cell's text on one line, without the separator the format uses."""
+    if value is None:
+        return ""
+    return " ".join(str(value).split()).replace("|", "/")
+
+
+def _name(text: str) -> str:
+    """A label or header: no ": " inside (it would end the label early) nor at its end."""
+    return text.rstrip(":").rstrip().replace(": ", " - ")
+
+
+def row_line(label: str, pairs: Iterable[tuple[str, str]]) -> str:
+    """One table row in the format above (pairs with a blank value are left out)."""
+    kept = [(_name(h), v) for h, v in pairs if v]
+    label = _name(label)
+    if len(kept) == 1 and not kept[0][0]:
+        return f"{label}{PAIR_SEPARATOR}{kept[0][1]}\n"
+    cells = [f"{h}{PAIR_SEPARATOR}{v}" for h, v in kept]
+    return CELL_SEPARATOR.join([label, *cells]) + "\n"
+
+
+def form_line(label: str, value: str) -> str:
+    """One form field, or "" when the value is blank (a label alone answers nothing)."""
+    label, value = _name(clean_cell(label)), clean_cell(value)
+    return f"{label}{PAIR_SEPARATOR}{value}\n" if label and value else ""
+
+
+def is_field(text: str) -> bool:
+    """A "Label: value" line whose value is a number: a form field, never a caption."""
+    match = _LABEL_VALUE.match(text.strip())
+    return match is not None and is_number(match.group(2))
+
+
+def is_number(text: str) -> bool:
+    """An amount, count, percentage or date: a body cell, not a header."""
+    return bool(_NUMBER.match(text.strip()))
+
+
+def render_table(
+    grid: Sequence[Sequence[object]],
+    header_rows: int | None = None,
+    headers: Sequence[str] | None = None,
+) -> TableText | None:
+    """The lines of a table given as rows of cells (None: covered by a merged cell).
+
+    `header_rows` is how many rows at the top are headers when the source says so (HTML
+    <th>, a bold first row in a PDF); None guesses from the cells. `headers` continues a
+    table from the previous page: every row is then a body row under those names. A table
+    with no header whose first column holds labels (and every other column values) is a
+    key/value form. None when nothing is left (a table of blank cells).
+    """
+    rows, kept = _trimmed([[None if c is None else clean_cell(c) for c in row] for row in grid])
+    if not rows:
+        return None
+    width = len(kept)
+    if headers is not None and len(headers) > width:  # named before blank columns went
+        headers = [headers[i] for i in kept] if len(headers) > max(kept) else None
+    if headers is not None and len(headers) == width:
+        names = list(headers)
+        body = rows
+    else:
+        count = _guess_header_rows(rows) if header_rows is None else header_rows
+        count = min(count, len(rows) - 1) if len(rows) > 1 else 0
+        if count == 0 and _is_form(rows):
+            text = "".join(_form_lines(rows))
+            return TableText(KIND_FORM, text, ()) if text else None
+        names = _header_names(rows[:count], width)
+        body = rows[count:]
+    lines = []
+    labels = []
+    above: list[str | None] = [None] * width
+    for row in body:
+        # A cell covered by a merged one above it takes its text in the label column
+        # (a label spanning rows labels each), and is blank elsewhere.
+        cells = [(above[i] or "") if c is None and i == 0 else (c or "") for i, c in enumerate(row)]
+        above = [c if c else above[i] for i, c in enumerate(cells)]
+        first = next((i for i, c in enumerate(cells) if c), None)
+        if first is None:
+            continue
+        label_at = 0 if cells[0] else first
+        pairs = [(names[i], c) for i, c in enumerate(cells) if i != label_at and c]
+        if width == 2 and pairs:
+            pairs = [("", pairs[0][1])]
+        lines.append(row_line(cells[label_at], pairs))
+        labels.append(cells[label_at])
+    if not lines:
+        return None
+    # The label column's header names the rows ("Deduction") where they are labels,
+    # not where they are dates or numbers.
+    named = sum(ch.isalpha() for ch in names[0]) >= _CORNER_LETTERS
+    corner = names[0] if named and sum(map(_is_label, labels)) * 2 > len(labels) else None
+    return TableText(KIND_TABLE, "".join(lines), tuple(names), corner)
+
+
+def _trimmed(rows: list[list[str | None]]) -> tuple[list[list[str | None]], list[int]]:
+    """Without rows and columns that are blank throughout, all rows as wide as the
+    widest; and the indices of the columns kept."""
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        return [], []
+    width = max(len(r) for r in rows)
+    keep = [i for i in range(width) if any(i < len(r) and r[i] for r in rows)]
+    return [[r[i] if i < len(r) else "" for i in keep] for r in rows], keep
+
+
+def _is_label(text: str | None) -> bool:
+    return bool(text) and not is_number(text or "")
+
+
+def _guess_header_rows(rows: list[list[str | None]]) -> int:
+    """Header rows at the top: a first row of labels (years count as labels) over a body
+    that holds numbers, then further rows while their first cell is blank (a stacked
+    header: "Year ended", then "2019 | 2018", then "$ | $")."""
+    if len(rows) < 2:
+        return 0
+    first = rows[0]
+    if not all(_is_label(c) or _YEAR.match(c or "") for c in first if c):
+        return 0
+    if len(first) == 2 and first[0]:
+        # A two-column table is a header and one value column only where the values
+        # below are numbers and the first row's is not; otherwise it is key/value pairs.
+        values = [r[1] for r in rows[1:] if r[1]]
+        numeric = sum(is_number(v) for v in values)
+        if not (_is_label(first[1]) and values and numeric * 2 >= len(values)):
+            return 0
+    count = 1
+    while count < len(rows) - 1 and not rows[count][0] and any(rows[count][1:]):
+        if any(is_number(c or "") and not _YEAR.match(c or "") for c in rows[count]):
+            break
+        count += 1
+    return count
+
+
+def _is_form(rows: list[list[str | None]]) -> bool:
+    """Key/value pairs: two or four columns, every even column a short text label."""
+    width = len(rows[0])
+    if width not in (2, 4):
+        return False
+    for row in rows:
+        for i in range(0, width, 2):
+            label = row[i]
+            if label and (not _is_label(label) or len(label.split()) > _FORM_LABEL_WORDS):
+                return False
+    return True
+
+
+def _form_lines(rows: list[list[str | None]]) -> list[str]:
+    return [
+        line
+        for row in rows
+        for i in range(0, len(row), 2)
+        if (line := form_line(row[i] or "", row[i + 1] or ""))
+    ]
+
+
+def _header_names(header: list[list[str | None]], width: int) -> list[str]:
+    """One name per column: a cell covered by a merged header takes the text to its
+    left; stacked header rows are joined; a column with no name gets `Column N`."""
+    parts: list[list[str]] = [[] for _ in range(width)]
+    for row in header:
+        left = ""
+        for i, cell in enumerate(row):
+            text = left if cell is None else cell
+            left = text
+            if text and text not in parts[i]:
+                parts[i].append(text)
+    return [" ".join(p) or UNNAMED_COLUMN.format(i + 1) for i, p in enumerate(parts)]
+
+
+def table_section(
+    grid: Sequence[Sequence[object]],
+    headings: Sequence[str] = (),
+    *,
+    page: int | None = None,
+    header_rows: int | None = None,
+    caption: str | None = None,
+    headers: Sequence[str] | None = None,
+) -> Section | None:
+    """A table as a section under `headings`, its caption last among them; a key/value
+    table comes back as a form."""
+    rendered = render_table(grid, header_rows, headers)
+    if rendered is None:
+        return None
+    title = clean_cell(caption)
+    path = tuple(headings)
+    if title and title not in path[-1:]:
+        path = (*path, title)
+    return Section(rendered.text, page, path, kind=rendered.kind)
+
+
+def text_sections(
+    text: str, headings: Sequence[str] = (), page: int | None = None
+) -> list[Section]:
+    """Prose as sections, its runs of "Label: value" lines as forms of their own."""
+    return [Section(t, page, tuple(headings), kind=k) for k, t in split_forms(text)]
+
+
+def split_forms(text: str) -> list[tuple[str, str]]:
+    """Prose cut into (kind, text) runs: two or more "Label: value" lines in a row (blank
+    lines between them allowed) are a form, one field a line; the rest stays text, in
+    its order."""
+    lines = text.split("\n")
+    runs: list[tuple[str, str]] = []
+    prose: list[str] = []
+    i = 0
+    while i < len(lines):
+        fields, end = _form_run(lines, i)
+        if len(fields) >= 2:
+            if "\n".join(prose).strip():
+                runs.append((KIND_TEXT, "\n".join(prose).strip()))
+            prose = []
+            runs.append((KIND_FORM, "".join(fields)))
+            i = end
+        else:
+            prose.append(lines[i])
+            i += 1
+    if "\n".join(prose).strip():
+        runs.append((KIND_TEXT, "\n".join(prose).strip()))
+    return runs
+
+
+def _form_run(lines: list[str], start: int) -> tuple[list[str], int]:
+    """The form lines from `start` on (blank lines skipped) and where they end."""
+    fields: list[str] = []
+    end = start
+    i = start
+    while i < len(lines):
+        line = lines[i].strip()
+        match = _LABEL_VALUE.match(line)
+        if match:
+            fields.append(form_line(match.group(1), match.group(2)))
+            end = i + 1
+        elif line:
+            break
+        i += 1
+    return fields, end

@@ -1,0 +1,181 @@
+"""Real files with tables and forms, written by the libraries people's software uses
+(reportlab for PDFs, python-docx, openpyxl...), for test_tables.py: each table holds
+facts a test can look for in the row line the reader must write.
+"""
+
+from __future__ import annotations
+
+import io
+
+# A payslip's deductions: the row label, then Current and Year to date.
+DEDUCTIONS = [
+    ("Deduction", "Current", "Year to date"),
+    ("Income tax", "£312.40", "£3,436.40"),
+    ("National Insurance", "£118.22", "£1,300.42"),
+    ("Pension", "£96.10", "£1,057.10"),
+]
+# Household costs by month, for the unruled table.
+COSTS = [
+    ("Month", "Rent", "Water", "Electricity"),
+    ("January", "£950.00", "£31.20", "£88.10"),
+    ("February", "£950.00", "£29.75", "£92.40"),
+    ("March", "£975.00", "£30.05", "£79.95"),
+]
+# A meter-reading log long enough to run over a page break.
+READINGS = [("Date", "Meter", "Reading")] + [
+    (f"2025-{1 + i // 28:02d}-{1 + i % 28:02d}", f"M-{100 + i}", f"{4100 + 7 * i} kWh")
+    for i in range(70)
+]
+
+
+def _pdf(story: list, title: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, title=title, invariant=1).build(story)
+    return out.getvalue()
+
+
+def _styles() -> dict:
+    from reportlab.lib.styles import getSampleStyleSheet
+
+    return getSampleStyleSheet()
+
+
+def ruled_pdf() -> bytes:
+    """A payslip: "Label: value" lines, then a drawn grid under a "Deductions" heading."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    styles = _styles()
+    grid = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+            ("FONT", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ]
+    )
+    story = [
+        Paragraph("Payslip March 2025", styles["Heading1"]),
+        Paragraph("Employee: Ada Quillfeather", styles["BodyText"]),
+        Paragraph("Pay date: 28/03/2025", styles["BodyText"]),
+        Paragraph("Net pay: £1,984.20", styles["BodyText"]),
+        Spacer(1, 12),
+        Paragraph("Deductions", styles["Heading2"]),
+        Table(DEDUCTIONS, style=grid),
+        Spacer(1, 12),
+        Paragraph("Pay is made by bank transfer on the last working day.", styles["BodyText"]),
+    ]
+    return _pdf(story, "Payslip March 2025")
+
+
+def unruled_pdf() -> bytes:
+    """Prose, then a table with no lines at all (a bold header row), then prose."""
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    styles = _styles()
+    story = [
+        Paragraph("Flat accounts 2025", styles["Heading1"]),
+        Paragraph(
+            "The landlord, Mr Ashdown, raised the rent in March as the lease allowed. "
+            "Everything else was paid by direct debit from the joint account.",
+            styles["BodyText"],
+        ),
+        Spacer(1, 12),
+        Paragraph("Household costs", styles["Heading2"]),
+        Table(COSTS, style=TableStyle([("FONT", (0, 0), (-1, 0), "Helvetica-Bold")])),
+        Spacer(1, 12),
+        Paragraph(
+            "Notes follow in a paragraph of ordinary prose that runs over more than one "
+            "line of the page, so that its words could be mistaken for columns.",
+            styles["BodyText"],
+        ),
+    ]
+    return _pdf(story, "Flat accounts 2025")
+
+
+def long_table_pdf(repeat_header: bool) -> bytes:
+    """READINGS drawn as one ruled table that runs onto page 2, with its header row
+    repeated there (what most tools do) or not (the reader must carry it over)."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    styles = _styles()
+    style = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+            ("FONT", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ]
+    )
+    table = Table(READINGS, style=style, repeatRows=1 if repeat_header else 0)
+    return _pdf([Paragraph("Meter readings", styles["Heading1"]), table], "Meter log")
+
+
+def acroform_pdf() -> bytes:
+    """A filled-in PDF form: the page shows the labels, the values live in the fields."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
+    pdf.drawString(72, 800, "Parking permit application")
+    fields = [
+        ("Registration number", "registration", "KX19 ORC"),
+        ("Permit zone", "zone", "Zone D (Marrowbrook)"),
+        ("Applicant", "applicant", ""),
+    ]
+    for row, (label, name, value) in enumerate(fields):
+        y = 760 - 40 * row
+        pdf.drawString(72, y, f"{label}:")
+        pdf.acroForm.textfield(
+            name=name, tooltip=label, value=value, x=220, y=y - 6, width=200, height=20
+        )
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def docx_bytes() -> bytes:
+    """An employment contract: "Label: value" paragraphs, then a captioned table with a
+    bold header row and a cell merged across two columns."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Employment contract", level=1)
+    document.add_paragraph("Employer: Quillfeather Ltd")
+    document.add_paragraph("Start date: 1 March 2025")
+    document.add_heading("Benefits", level=2)
+    document.add_paragraph("Table 2: Pension and probation")
+    table = document.add_table(rows=3, cols=3)
+    rows = [("Benefit", "Employee", "Employer"), ("Pension", "5%", "3%"), ("Probation", "", "")]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            run = table.cell(r, c).paragraphs[0].add_run(value)
+            run.bold = r == 0
+    merged = table.cell(2, 1).merge(table.cell(2, 2))
+    merged.paragraphs[0].add_run("6 months")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def html_bytes() -> bytes:
+    """Two header rows joined by a colspan and a rowspan, and a key/value table whose
+    rows start with <th>."""
+    return b"""<html><head><title>Savings</title></head><body>
+<h1>Family savings</h1>
+<table>
+  <caption>Balances at year end</caption>
+  <thead>
+    <tr><th rowspan="2">Account</th><th colspan="2">Balance</th></tr>
+    <tr><th>2024</th><th>2025</th></tr>
+  </thead>
+  <tr><td>Easy saver</td><td>\xc2\xa31,200</td><td>\xc2\xa31,450</td></tr>
+  <tr><td>Junior ISA</td><td>\xc2\xa3640</td><td></td></tr>
+</table>
+<h2>Account details</h2>
+<table>
+  <tr><th>Sort code</th><td>40-11-62</td></tr>
+  <tr><th>Account number</th><td>81234567</td></tr>
+</table>
+</body></html>"""

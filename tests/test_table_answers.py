@@ -1,0 +1,143 @@
+"""Tables and forms as evidence: a row is read by its labels and a field by its label, and
+the extractive answer quotes the one cell asked for with what identifies it.
+
+The text is written here in the readers' layout (one line per row, `Row label | Header:
+value`; a field `Label: value`); the embedding model is the real one."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.evidence.abstain import features, periods
+from assistant.evidence.compose import extractive_answer
+from assistant.evidence.question import QuestionProfile
+from assistant.evidence.records import Cell, Record, parse_record
+from assistant.evidence.select import file_terms, select_evidence
+from assistant.evidence.structure import cell_text, chosen_cells
+from assistant.evidence.text import split_sentences
+from assistant.retrieve import Passage
+
+PAYSLIP = """Payslip March 2025
+Employee: Dana Whitfield
+Pay date: 31 March 2025
+
+Deductions
+Income tax | This period: £289.60 | Year to date: £868.80
+Pension | This period: £96.10 | Year to date: £288.30
+Net pay | This period: £1,984.20 | Year to date: £5,952.60
+
+Your pension is paid into the Harbour Workplace scheme at the end of each month.
+"""
+
+LEASE = """The lease on 14 Elm Street, Flat 2, begins on 1 March 2025 and ends on 28 February
+2026. The rent is due on the first day of each month and is paid by standing order.
+"""
+
+
+def passage(text: str, path: str = "/docs/payslip-2025-03.pdf", page: int | None = 1) -> Passage:
+    return Passage(
+        path=path,
+        doc_id=1,
+        first=0,
+        last=0,
+        page_start=page,
+        page_end=page,
+        headings=("Payslip March 2025",),
+        text=text,
+        char_start=0,
+        char_end=len(text),
+        score=0.5,
+        fused=0.1,
+    )
+
+
+def test_a_row_and_a_field_are_parsed_and_prose_is_not() -> None:
+    row = parse_record("Pension | This period: £96.10 | Year to date: £288.30")
+    assert row == Record(
+        "row", "Pension", (Cell("This period", "£96.10"), Cell("Year to date", "£288.30"))
+    )
+    sheet = parse_record("Date: 2025-03-01 | Amount: 418 | Paid: yes")
+    assert sheet is not None and sheet.label == "" and len(sheet.cells) == 3
+    assert parse_record("Policy number: GS-1184-22") == Record(
+        "field", "Policy number", (Cell("", "GS-1184-22"),)
+    )
+    assert parse_record("We arrive at 6:15 PM for the concert.") is None
+    assert parse_record("the following items: flour, butter and eggs") is None
+    assert parse_record("Name | Amount | Paid") is None, "a header row has no values"
+
+
+def test_rows_and_fields_stand_alone_as_units_beside_sentences() -> None:
+    units = split_sentences(PAYSLIP)
+    kinds = [(u.text, u.heading, u.record.kind if u.record else None) for u in units]
+    assert ("Payslip March 2025", True, None) in kinds
+    assert ("Employee: Dana Whitfield", False, "field") in kinds
+    assert ("Pension | This period: £96.10 | Year to date: £288.30", False, "row") in kinds
+    assert kinds[-1][2] is None and kinds[-1][0].startswith("Your pension")
+
+
+def test_the_cell_asked_for_is_chosen_by_its_header() -> None:
+    row = parse_record("Pension | This period: £96.10 | Year to date: £288.30")
+    assert row is not None
+    profile = QuestionProfile.of("How much pension has been paid year to date?")
+    assert chosen_cells(row, profile, {}) == [Cell("Year to date", "£288.30")]
+    yearly = parse_record("Total sales | 2019: $1,496.5 | 2018: $1,202.9 | 2017: $1,107.7")
+    assert yearly is not None
+    in_2018 = chosen_cells(yearly, QuestionProfile.of("What were total sales in 2018?"), {})
+    assert cell_text(yearly, in_2018) == "Total sales (2018): $1,202.9"
+    compared = chosen_cells(yearly, QuestionProfile.of("In which year were sales highest?"), {})
+    assert len(compared) == 3, "a comparison shows the cells side by side"
+
+
+def test_the_extractive_answer_is_the_cell_with_what_identifies_it(embedder) -> None:  # type: ignore[no-untyped-def]
+    evidence = select_evidence(
+        "How much was deducted for the pension this period?", [passage(PAYSLIP)], embedder.embed
+    )
+    text, statements = extractive_answer(evidence)
+    assert text.startswith(
+        "Deductions › Pension (This period): £96.10 — payslip-2025-03.pdf, page 1 [1]"
+    )
+    assert statements[0].supported and statements[0].citations == [1]
+    assert statements[0].evidence.startswith("Pension | This period")
+
+
+def test_a_form_field_is_quoted_with_its_value_never_its_label_alone(embedder) -> None:  # type: ignore[no-untyped-def]
+    evidence = select_evidence("Who is the employee?", [passage(PAYSLIP)], embedder.embed)
+    text, _ = extractive_answer(evidence)
+    assert text.startswith("Employee: Dana Whitfield — payslip-2025-03.pdf, page 1 [1]")
+
+
+def test_prose_is_still_quoted_as_a_sentence(embedder) -> None:  # type: ignore[no-untyped-def]
+    evidence = select_evidence(
+        "When does the lease on Elm Street end?",
+        [passage(LEASE, "/docs/lease.txt", None)],
+        embedder.embed,
+    )
+    text, _ = extractive_answer(evidence)
+    assert text.startswith('lease.txt: "The lease on 14 Elm Street') and "28 February" in text
+
+
+def test_a_files_name_says_which_month_and_whose() -> None:
+    assert file_terms("/x/power_gas_bill_2025-02.pdf") == "power gas bill 2025 02 February 2025"
+    assert "harold" in file_terms("/x/cgrmc_statement_harold_2025-03-06.pdf")
+
+
+@pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        ("What did we use on the March 2025 bill?", {"march"}),
+        ("What was Nora's science grade for the third quarter?", {"q3"}),
+        ("What was the Q2 total?", {"q2"}),
+        ("How much is the pension?", set()),
+    ],
+)
+def test_the_period_a_question_names(question: str, found: set[str]) -> None:
+    assert periods(question) == found
+
+
+def test_a_month_the_evidence_and_its_file_lack_is_a_near_miss(embedder) -> None:  # type: ignore[no-untyped-def]
+    passages = [passage(PAYSLIP)]
+    asked = select_evidence("What was the net pay in March?", passages, embedder.embed)
+    other = select_evidence("What was the net pay in April?", passages, embedder.embed)
+    assert features(asked)["period_missing"] == 0.0
+    assert features(other)["period_missing"] == 1.0
+    assert features(asked)["is_record"] == 1.0

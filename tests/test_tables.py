@@ -1,0 +1,269 @@
+"""Tables and forms survive reading: every reader writes a row as one line that carries
+its column headers and row label (ingest/tables.py), on real files made by the libraries
+people's software uses (tests/tablefiles.py)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import tablefiles
+
+from ingest.chunk import TokenCounter, chunk_document
+from ingest.document import Document, Section
+from ingest.readers import read_document
+from ingest.tables import (
+    KIND_FORM,
+    KIND_TABLE,
+    Row,
+    parse_line,
+    render_table,
+    split_forms,
+)
+
+
+def _sections(doc: Document, kind: str) -> list[Section]:
+    return [s for s in doc.sections if s.kind == kind]
+
+
+def _lines(doc: Document, kind: str) -> list[str]:
+    return [line for s in _sections(doc, kind) for line in s.text.splitlines()]
+
+
+# --- the line format itself -------------------------------------------------------------
+
+
+def test_row_line_has_label_first_then_header_value_pairs_without_blank_cells() -> None:
+    table = render_table(
+        [
+            ["Service", "Code", "Billed", "Allowed"],
+            ["X-ray, ankle", "73610", "$212.00", "$96.15"],
+            ["Claim total", "", "$497.00", "$264.55"],
+        ]
+    )
+    assert table is not None and table.kind == KIND_TABLE
+    assert table.text == (
+        "X-ray, ankle | Code: 73610 | Billed: $212.00 | Allowed: $96.15\n"
+        "Claim total | Billed: $497.00 | Allowed: $264.55\n"
+    )
+    assert parse_line(table.text.splitlines()[1]) == Row(
+        "Claim total", (("Billed", "$497.00"), ("Allowed", "$264.55"))
+    )
+
+
+def test_one_value_column_gives_label_colon_value() -> None:
+    table = render_table([["Item", "Price"], ["Rye flour", "$3.10"], ["Spelt", "$4.00"]])
+    assert table is not None
+    assert table.text == "Rye flour: $3.10\nSpelt: $4.00\n"
+    assert parse_line("Rye flour: $3.10") == Row("Rye flour", (("", "$3.10"),))
+
+
+def test_merged_cells_span_their_columns_and_rows() -> None:
+    # None: a cell covered by a merged one (a header over two years, a label over two rows).
+    table = render_table(
+        [
+            ["", "Year ended", None],
+            ["", "2019", "2018"],
+            ["Revenue", "$1,000", "$900"],
+            [None, "$5", ""],
+            ["Operating expenses", "", ""],
+        ]
+    )
+    assert table is not None
+    assert table.text.splitlines() == [
+        "Revenue | Year ended 2019: $1,000 | Year ended 2018: $900",
+        "Revenue | Year ended 2019: $5",
+        "Operating expenses",
+    ]
+
+
+def test_table_without_header_row_names_its_columns() -> None:
+    table = render_table([["1", "Ribston Pippin", "1931"], ["2", "Bramley", "1950"]])
+    assert table is not None
+    assert table.text.splitlines()[0] == "1 | Column 2: Ribston Pippin | Column 3: 1931"
+
+
+def test_key_value_table_is_a_form_and_a_blank_value_is_left_out() -> None:
+    table = render_table(
+        [
+            ["Employee", "Ada Quillfeather", "Pay date", "28/03/2025"],
+            ["Employee ID", "0001", "Tax code", ""],
+        ]
+    )
+    assert table is not None and table.kind == KIND_FORM
+    assert table.text == "Employee: Ada Quillfeather\nPay date: 28/03/2025\nEmployee ID: 0001\n"
+
+
+def test_separators_inside_cells_cannot_break_a_line_apart() -> None:
+    table = render_table([["Note: kind", "Amount"], ["a | b", "1 | 2"], ["c", "3"]])
+    assert table is not None
+    row = parse_line(table.text.splitlines()[0])
+    assert row == Row("a / b", (("", "1 / 2"),))
+
+
+def test_label_value_lines_become_a_form_beside_the_prose() -> None:
+    runs = split_forms("Tenancy\nLandlord: Mr Ashdown\n\nRent: £950 a month\nIt ends in May.")
+    assert runs == [
+        ("text", "Tenancy"),
+        ("form", "Landlord: Mr Ashdown\nRent: £950 a month\n"),
+        ("text", "It ends in May."),
+    ]
+
+
+# --- PDFs -------------------------------------------------------------------------------
+
+
+def test_ruled_pdf_table_rows_carry_headers_under_the_caption() -> None:
+    doc = read_document(tablefiles.ruled_pdf(), Path("payslip.pdf"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.page == 1
+    assert table.headings == ("Payslip March 2025", "Deductions")
+    assert "Pension | Current: £96.10 | Year to date: £1,057.10" in table.text.splitlines()
+    assert "pdfplumber" in doc.engine
+
+
+def test_pdf_label_value_lines_are_form_fields() -> None:
+    doc = read_document(tablefiles.ruled_pdf(), Path("payslip.pdf"))
+    assert "Net pay: £1,984.20" in _lines(doc, KIND_FORM)
+    assert "Employee: Ada Quillfeather" in _lines(doc, KIND_FORM)
+
+
+def test_unruled_pdf_table_is_found_and_prose_is_not_a_table() -> None:
+    doc = read_document(tablefiles.unruled_pdf(), Path("accounts.pdf"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.headings[-1] == "Household costs"
+    assert table.text.splitlines() == [
+        "January | Rent: £950.00 | Water: £31.20 | Electricity: £88.10",
+        "February | Rent: £950.00 | Water: £29.75 | Electricity: £92.40",
+        "March | Rent: £975.00 | Water: £30.05 | Electricity: £79.95",
+    ]
+    prose = " ".join(s.text for s in _sections(doc, "text"))
+    assert "mistaken for columns" in prose and "raised the rent" in prose
+
+
+@pytest.mark.parametrize("repeat_header", [True, False], ids=["repeated", "not-repeated"])
+def test_table_across_two_pages_keeps_its_header_on_both(repeat_header: bool) -> None:
+    doc = read_document(tablefiles.long_table_pdf(repeat_header), Path("meters.pdf"))
+    tables = _sections(doc, KIND_TABLE)
+    assert [t.page for t in tables] == [1, 2]
+    rows = [line for t in tables for line in t.text.splitlines()]
+    expected = [f"{d} | Meter: {m} | Reading: {r}" for d, m, r in tablefiles.READINGS[1:]]
+    assert rows == expected
+    assert tables[1].headings == tables[0].headings == ("Meter log", "Meter readings")
+
+
+def test_acroform_fields_come_back_as_label_value_never_a_label_alone() -> None:
+    doc = read_document(tablefiles.acroform_pdf(), Path("permit.pdf"))
+    assert _lines(doc, KIND_FORM) == [
+        "Registration number: KX19 ORC",
+        "Permit zone: Zone D (Marrowbrook)",
+    ]
+    text = "\n".join(s.text for s in doc.sections)
+    assert "Applicant" not in text  # blank field: its label alone answers nothing
+    assert "Registration number:\n" not in text
+
+
+# --- chunks -----------------------------------------------------------------------------
+
+
+def test_table_chunks_hold_whole_rows_under_the_tables_heading_path(embedder) -> None:  # type: ignore[no-untyped-def]
+    doc = read_document(tablefiles.long_table_pdf(False), Path("meters.pdf"))
+    counter = TokenCounter(embedder.count_tokens, embedder.token_spans)
+    chunks = chunk_document(doc, counter, embedder.max_seq_length)
+    rows = {f"{d} | Meter: {m} | Reading: {r}" for d, m, r in tablefiles.READINGS[1:]}
+    table_chunks = [c for c in chunks if c.headings == ("Meter log", "Meter readings")]
+    assert len(table_chunks) > 2  # the table is long enough to be cut
+    seen = []
+    for chunk in table_chunks:
+        lines = chunk.text.splitlines()
+        assert set(lines) <= rows, chunk.text  # never half a row, never a prose line
+        assert chunk.embedding_text.startswith("Meter log > Meter readings\n")
+        seen += lines
+    assert seen == sorted(seen) and set(seen) == rows  # every row once: no overlap
+
+
+# --- documents, web pages, sheets, slides -----------------------------------------------
+
+
+def test_docx_table_rows_carry_headers_merged_cell_and_caption() -> None:
+    doc = read_document(tablefiles.docx_bytes(), Path("contract.docx"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.headings == ("Employment contract", "Benefits", "Table 2: Pension and probation")
+    assert table.text.splitlines() == [
+        "Pension | Employee: 5% | Employer: 3%",
+        "Probation | Employee: 6 months",
+    ]
+    assert _lines(doc, KIND_FORM) == ["Employer: Quillfeather Ltd", "Start date: 1 March 2025"]
+
+
+def test_html_table_spans_join_headers_and_th_labels_make_a_form() -> None:
+    doc = read_document(tablefiles.html_bytes(), Path("savings.html"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.headings == ("Family savings", "Balances at year end")
+    assert table.text.splitlines() == [
+        "Easy saver | Balance 2024: £1,200 | Balance 2025: £1,450",
+        "Junior ISA | Balance 2024: £640",
+    ]
+    (form,) = _sections(doc, KIND_FORM)
+    assert form.headings == ("Family savings", "Account details")
+    assert form.text == "Sort code: 40-11-62\nAccount number: 81234567\n"
+
+
+def test_sheet_title_rows_become_the_caption_and_a_key_value_block_a_form(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Vet"
+    for row in [
+        ("Cedar Glen Animal Hospital",),
+        ("Patient", "Biscuit"),
+        ("Owner", "Evan Whitaker"),
+        (),
+        ("Vaccine", "Date given", "Next due"),
+        ("Rabies", "2023-06-02", "2026-06-02"),
+        (),
+        ("Leptospirosis", "2024-06-10", "2025-06-10"),
+    ]:
+        sheet.append(row)
+    path = tmp_path / "vet.xlsx"
+    book.save(path)
+    doc = read_document(path.read_bytes(), path)
+    assert [(s.kind, s.headings) for s in doc.sections] == [
+        (KIND_FORM, ("Vet", "Cedar Glen Animal Hospital")),
+        (KIND_TABLE, ("Vet",)),
+        (KIND_TABLE, ("Vet",)),
+    ]
+    assert doc.sections[0].text == "Patient: Biscuit\nOwner: Evan Whitaker\n"
+    # After a blank row the table goes on under its header.
+    assert _lines(doc, KIND_TABLE) == [
+        "Rabies | Date given: 2023-06-02 | Next due: 2026-06-02",
+        "Leptospirosis | Date given: 2024-06-10 | Next due: 2025-06-10",
+    ]
+
+
+def test_epub_chapter_tables_stay_tables() -> None:
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_title("Recipes")
+    chapter = epub.EpubHtml(title="Bread", file_name="bread.xhtml")
+    chapter.content = (
+        "<h1>Bread</h1><table><tr><th>Flour</th><th>Grams</th><th>Share</th></tr>"
+        "<tr><td>Rye</td><td>300</td><td>60%</td></tr>"
+        "<tr><td>Spelt</td><td>200</td><td>40%</td></tr></table>"
+    )
+    book.add_item(chapter)
+    book.toc = [chapter]
+    book.spine = [chapter]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    buffer = io.BytesIO()
+    epub.write_epub(buffer, book)
+    doc = read_document(buffer.getvalue(), Path("recipes.epub"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.headings == ("Bread",)
+    assert table.text.splitlines()[0] == "Rye | Grams: 300 | Share: 60%"
