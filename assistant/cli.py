@@ -6,9 +6,7 @@ appears only with --debug.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import sys
 import time
 from pathlib import Path
@@ -20,7 +18,7 @@ from assistant.models import AUTO, backend_names
 from assistant.settings import Settings, load_settings
 from assistant.text import snippet
 from ingest.errors import IndexBusy, UserError
-from ingest.pathnames import shown
+from ingest.pathnames import json_text, shown
 from ingest.sync import Change, SyncListener
 
 app = typer.Typer(
@@ -47,13 +45,7 @@ def settings(**flags: Any) -> Settings:
 
 
 def emit_json(data: Any) -> None:
-    """A file name that is not UTF-8 holds lone surrogates (PEP 383), which no output can
-    encode: they are written as JSON escapes, which read back as the same name."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    sys.stdout.write(_LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+    sys.stdout.write(json_text(data, indent=2) + "\n")
 
 
 def err(message: str) -> None:
