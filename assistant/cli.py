@@ -6,9 +6,7 @@ appears only with --debug.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import sys
 import time
 from pathlib import Path
@@ -20,7 +18,7 @@ from assistant.models import AUTO, backend_names
 from assistant.settings import Settings, load_settings
 from assistant.text import snippet
 from ingest.errors import IndexBusy, UserError
-from ingest.pathnames import shown
+from ingest.pathnames import json_text, shown
 from ingest.sync import Change, SyncListener
 
 app = typer.Typer(
@@ -47,13 +45,7 @@ def settings(**flags: Any) -> Settings:
 
 
 def emit_json(data: Any) -> None:
-    """A file name that is not UTF-8 holds lone surrogates (PEP 383), which no output can
-    encode: they are written as JSON escapes, which read back as the same name."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    sys.stdout.write(_LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+    sys.stdout.write(json_text(data, indent=2) + "\n")
 
 
 def err(message: str) -> None:
@@ -663,10 +655,17 @@ def serve(
 def mcp() -> None:
     """An MCP server over stdio for a local agent: search_documents, ask_documents,
     read_passage and index_status."""
+    from assistant.owner.client import find_owner
+    from assistant.owner.remote import OwnerService
     from assistant.serve.mcp_tools import build_mcp
     from assistant.serve.service import Service
 
-    service = Service(settings(), purpose="mcp")
+    cfg = settings()
+    found = None if cfg.chroma_url else find_owner(cfg.data_dir)
+    if found is not None:  # a watch, serve or chat owns the index: its tools ask it
+        build_mcp(OwnerService(found), bool(_state.get("debug"))).run("stdio")
+        return
+    service = Service(cfg, purpose="mcp")
     service.start()  # owns the index, loads the embedding model before the first call
     try:
         build_mcp(service, bool(_state.get("debug"))).run("stdio")

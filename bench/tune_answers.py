@@ -113,8 +113,11 @@ def cached_evidence(cache: dict[str, Any], q: dict[str, Any]) -> Evidence:
     """The question's evidence as the current `select_evidence` picks it from the stored
     passages and sentence vectors: no model loaded."""
     vectors = cache["vectors"]
+    zero = [0.0] * len(next(iter(vectors.values())))
+    # Only what select_evidence embeds is stored; a table's headers (what the quote picks
+    # its cell by) are not, and read as unrelated.
     return select_evidence(
-        q["question"], cached_passages(q), lambda texts: [vectors[t] for t in texts]
+        q["question"], cached_passages(q), lambda texts: [vectors.get(t, zero) for t in texts]
     )
 
 

@@ -10,19 +10,23 @@ files by prefix). A name that really holds one of those private-use characters i
 lossless by an escape character of its own.
 
 A name can also hold newlines and terminal escape sequences; `shown` writes any path (or
-a line holding one) so that it prints as one line of plain characters.
+a line holding one) so that it prints as one line of plain characters, and `json_text`
+writes JSON that any output can encode and that reads back as the same names.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from typing import Any
 
 _SURROGATES = (0xD800, 0xDFFF)
 _STORED_BASE = 0x10F800  # U+10F800-U+10FFFF stand for the 2,048 surrogates, in order
 _ESCAPE = chr(_STORED_BASE - 1)  # before a real character of that range, or of itself
 _NEEDS_STORING = re.compile(f"[\ud800-\udfff{_ESCAPE}-\U0010ffff]")
 _NEEDS_READING = re.compile(f"[{_ESCAPE}-\U0010ffff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _C0_NAMES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Characters that reorder what a terminal shows (a name can hide its real extension).
 _BIDI_CONTROLS = frozenset(
@@ -58,6 +62,27 @@ def from_stored(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def json_text(data: Any, **options: Any) -> str:
+    """`json.dumps(data, ensure_ascii=False, **options)`, except that a lone surrogate (a
+    byte of a name that is not UTF-8) is written as a JSON escape: the text encodes as
+    UTF-8, and a JSON reader gets the very same name back."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def encodable(data: Any) -> Any:
+    """`data` (JSON-like: dicts, lists, strings) with every string that holds a lone
+    surrogate in its `stored` form, for a serializer that refuses them and cannot be told
+    to escape them (the MCP SDK's): valid Unicode, and `from_stored` turns it back."""
+    if isinstance(data, str):
+        return stored(data) if _LONE_SURROGATE.search(data) else data
+    if isinstance(data, dict):
+        return {key: encodable(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [encodable(value) for value in data]
+    return data
 
 
 def shown(text: str) -> str:

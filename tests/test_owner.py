@@ -7,6 +7,7 @@ lock) on a real data dir indexed with the real model; the socket is a Unix one i
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -261,3 +262,23 @@ def test_repair_after_the_vector_folder_was_deleted(indexed, data_dir) -> None: 
     assert run_cli("repair").returncode == 0
     assert index_check()["ok"], index_check()
     assert "handbook" in run_cli("search", "membership fees", "--mode", "vector").stdout.lower()
+
+
+def test_a_file_name_that_is_not_utf8_travels_to_and_from_the_owner(
+    cli, data_dir: Path, tmp_path: Path, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    """The owner's answer is JSON over the socket: such a name could not be encoded."""
+    folder = tmp_path / "latin1"
+    folder.mkdir()
+    (folder / "plain.md").write_text("# Plain\n\nThe cooper mends the cider barrels.\n")
+    odd = os.fsdecode(os.path.join(os.fsencode(folder), b"r\xe9sum\xe9.md"))
+    with open(odd, "w", encoding="utf-8") as out:
+        out.write("# Wheelwright\n\nThe wheelwright's ledger is kept in the loft.\n")
+    assert cli("ingest", str(folder)).exit_code == 0
+    with watcher(folder, data_dir, tmp_path / "watch.log") as watching:
+        found = run_cli("search", "wheelwright ledger", "--json")
+        assert found.returncode == 0, found.stderr
+        assert json.loads(found.stdout)[0]["path"] == odd
+        shown = run_cli("search", "wheelwright ledger")
+        assert "r\\xe9sum\\xe9.md" in shown.stdout
+        assert watching.poll() is None

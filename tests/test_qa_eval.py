@@ -11,7 +11,9 @@ import pytest
 from assistant.errors import ConfigError
 from assistant.eval.qa import (
     QaOutcome,
+    QaQuestion,
     contains_answer,
+    load_questions,
     load_squad,
     normalize_answer,
     percentile,
@@ -172,3 +174,76 @@ def test_eval_qa_end_to_end_without_a_model(cli, tmp_path: Path) -> None:  # typ
     assert len(rows) == 2 and {"qid", "answer", "abstained", "contains_gold"} <= set(rows[0])
     status = cli("status", "--json")
     assert json.loads(status.stdout)["files"] == 0, "the user's own index stays empty"
+
+
+def test_a_questions_file_is_read_and_a_bad_line_named(tmp_path: Path) -> None:
+    good = tmp_path / "q.jsonl"
+    good.write_text(
+        '{"id": "a", "q": "How much?", "golds": ["£5"], "file": "x.pdf", "page": 2, '
+        '"kind": "table", "also": ["y.pdf"]}\n\n'
+        '{"id": "b", "q": "And then?", "golds": [], "prev": "How much?", "in": "x.pdf"}\n',
+        encoding="utf-8",
+    )
+    first, second = load_questions(good)
+    assert first.files == ("x.pdf", "y.pdf") and first.page == 2 and first.kind == "table"
+    assert second.impossible and second.kind == "unanswerable" and second.prev == "How much?"
+    assert second.within == "x.pdf" and second.files == ()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "q": "How much?", "golds": ["5"]}\n{"id": "b"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bad.jsonl:2: needs the keys"):
+        load_questions(bad)
+
+
+def test_a_multi_part_answer_must_hold_every_part() -> None:
+    both = QaQuestion("m", "", "Which two?", ("fixed-price", "cost-plus"), False, all_answers=True)
+    assert both.held_by("Fixed-price and cost-plus contracts")
+    assert not both.held_by("Fixed-price contracts")
+
+
+LEASE = """# Lease of 14 Elm Street, Flat 2
+
+The lease begins on 1 March 2025 and ends on 28 February 2026. The landlord is Fenwick
+Lettings Ltd, who hold the deposit in the Tenancy Deposit Scheme.
+"""
+PAYSLIP = """# Payslip March 2025
+
+| Item | This period | Year to date |
+| --- | --- | --- |
+| Pension | £96.10 | £288.30 |
+| Net pay | £1,984.20 | £5,952.60 |
+"""
+
+
+def test_eval_qa_on_a_folder_and_a_questions_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Right, cited to the right file, by kind, and a follow-up asked after its `prev`."""
+    docs = tmp_path / "papers"
+    docs.mkdir()
+    (docs / "lease-elm-street.md").write_text(LEASE, encoding="utf-8")
+    (docs / "payslip-2025-03.md").write_text(PAYSLIP, encoding="utf-8")
+    lines = [
+        {"id": "1", "q": "When does the lease on Elm Street end?", "golds": ["28 February 2026"],
+         "file": "lease-elm-street.md", "kind": "text"},
+        {"id": "2", "q": "What was the net pay this period?", "golds": ["£1,984.20"],
+         "file": "payslip-2025-03.md", "kind": "table"},
+        {"id": "3", "q": "And who is the landlord?", "golds": ["Fenwick Lettings"],
+         "file": "lease-elm-street.md", "kind": "follow-up",
+         "prev": "When does the lease on Elm Street end?"},
+    ]  # fmt: skip
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    missing = cli("eval-qa", str(questions), "--answer", "extractive")
+    assert missing.exit_code != 0 and "needs --docs" in missing.stderr
+    details = tmp_path / "details.jsonl"
+    result = cli(
+        "eval-qa", str(questions), "--docs", str(docs), "--answer", "extractive", "--json",
+        "--details", str(details),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["questions"] == 3 and report["right_cited_file"] >= 2 / 3
+    assert report["by_kind"]["table"]["right_cited_file"] == 1.0
+    rows = {r["qid"]: r for r in map(json.loads, details.read_text().splitlines())}
+    assert "Net pay (This period): £1,984.20" in rows["2"]["answer"]
+    assert rows["3"]["query"].startswith("And who is the landlord?"), "rewritten: it refers back"
+    printed = cli("eval-qa", str(questions), "--docs", str(docs), "--answer", "extractive")
+    assert "and cites the file that answers" in printed.stdout and "follow-up" in printed.stdout

@@ -245,3 +245,18 @@ def test_a_server_keeps_to_its_folders_even_when_links_out_are_followed(
     settings = Settings(data_dir=tmp_path / "data", follow_symlinks_outside=True)
     report = Service(settings, folders=[served_folder]).ingest(str(served_folder))
     assert (report["added"], len(report["outside"])) == (1, 1)
+
+
+def test_a_file_name_that_is_not_utf8_is_served_as_json_that_reads_back(guarded: Served) -> None:
+    """Its search result was a 500: the JSON response could not encode the name."""
+    folder = guarded.root / "extra" / "latin1"
+    folder.mkdir()
+    odd = os.fsdecode(os.path.join(os.fsencode(folder), b"r\xe9sum\xe9.txt"))
+    with open(odd, "w", encoding="utf-8") as out:
+        out.write("The wheelwright's ledger is kept in the loft.\n")
+    with guarded.client() as client:
+        report = client.post("/v1/ingest", json={"path": str(folder)})
+        assert report.status_code == 200 and report.json()["added"] == 1
+        found = client.post("/v1/search", json={"query": "wheelwright", "mode": "keyword"})
+        assert found.status_code == 200
+        assert [r["path"] for r in found.json()["results"]] == [odd]

@@ -154,7 +154,8 @@ _OPPOSITES = [
     ("allowed", "forbidden"), ("accept", "reject"), ("accepted", "rejected"), ("old", "new"),
     ("oldest", "newest"), ("strong", "weak"), ("success", "failure"), ("public", "private"),
 ]  # fmt: skip
-# Both ways round; also what bench/probe_cross_encoder.py turns a question into its opposite by.
+# Both ways round; also what bench/probes/probe_cross_encoder.py turns a question into
+# its opposite by.
 OPPOSITE = {a: b for a, b in _OPPOSITES} | {b: a for a, b in _OPPOSITES}
 
 

@@ -40,7 +40,13 @@ def answer_part(evidence: Evidence, candidate: Candidate) -> tuple[str, str]:
     record = candidate.sentence.record
     if record is None:
         return f"{location}: {quote(evidence, candidate)}", candidate.text
-    stated = cell_text(record, chosen_cells(record, evidence.question, evidence.rarity))
+    closeness = (
+        evidence.closeness([c.header or c.value for c in record.cells])
+        if record.kind == "row"
+        else None
+    )
+    cells = chosen_cells(record, evidence.question, evidence.rarity, closeness)
+    stated = cell_text(record, cells)
     caption = evidence.caption(candidate) if record.kind == "row" else None
     if caption and caption.lower() not in stated.lower():
         stated = f"{caption} › {stated}"

@@ -1,4 +1,5 @@
-"""Table rows and form fields: parsing the lines readers write for them.
+"""Table rows and form fields: recognising the lines readers write for them (the format is
+ingest/tables.py's) in a passage's text, where they sit among lines of prose.
 
 Readers keep a table as one line per row, `Row label | Header A: value | Header B: value`
 (blank cells left out; a one-column table `Row label: value`; a sheet's row names its
@@ -13,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CELL_SEPARATOR = " | "
+from ingest.tables import CELL_SEPARATOR
+
 MAX_LABEL_WORDS = 8  # "Total amount you may owe the provider" is a label; a clause is not
 MAX_LABEL_CHARS = 60
 MAX_FIELD_CHARS = 200  # a longer "Label: text" line is prose with a colon in it

@@ -87,6 +87,15 @@ class Evidence:
     candidates: list[Candidate]  # best first
     vectors: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
     rarity: dict[str, float] = field(default_factory=dict)  # of each question word
+    embed: Embed | None = None  # the model the sentences were scored with
+    query: np.ndarray | None = None  # the question's vector
+
+    def closeness(self, texts: Sequence[str]) -> list[float]:
+        """The embedding cosine of the question to each text (a table's column headers:
+        "actually paid" is the column "Plan paid"); zeros without a model."""
+        if self.embed is None or self.query is None or not texts:
+            return [0.0] * len(texts)
+        return [float(v) for v in np.asarray(self.embed(texts), dtype=np.float32) @ self.query]
 
     @property
     def best(self) -> Candidate | None:
@@ -244,7 +253,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
         }
         candidates.append(Candidate(n, i, sentence, features, score(features)))
     candidates.sort(key=lambda c: -c.score)
-    return Evidence(profile, list(passages), sentences, candidates, vectors, weights)
+    return Evidence(profile, list(passages), sentences, candidates, vectors, weights, embed, query)
 
 
 _FILE_WORD = re.compile(r"[A-Za-z]+|\d+")

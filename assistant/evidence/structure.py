@@ -9,8 +9,9 @@ import re
 from collections.abc import Mapping, Sequence
 
 from assistant.evidence.question import QuestionProfile
-from assistant.evidence.records import CELL_SEPARATOR, Cell, Record
+from assistant.evidence.records import Cell, Record
 from assistant.evidence.text import content_stems, has_date, has_number, numbers, without_dates
+from ingest.tables import CELL_SEPARATOR
 
 # A question that compares cells ("which year was higher?") is answered by showing them.
 _COMPARES = re.compile(
@@ -20,27 +21,45 @@ _COMPARES = re.compile(
 )
 
 
-def _fits_type(profile: QuestionProfile, value: str) -> bool:
+_MONEY = re.compile(r"[$£€¥]\s?\d|\d\s?%|\b\d+\.\d\d\b")
+# "25-0118-44721", "GS-1184", "****4471": an identifier holds figures but is no amount.
+_IDENTIFIER = re.compile(r"\b\d+(?:-\d+){2,}\b|\b[A-Za-z]{1,5}-\d|\*{2,}\d")
+HEADER_COSINE_WEIGHT = 3.0  # a header as close as 0.5 by meaning counts as 1.5 shared words
+
+
+def type_fit(profile: QuestionProfile, value: str) -> float:
+    """How well a cell's value is the kind of thing asked for: for "how much", a sum of
+    money or a share most, a plain figure less, an identifier not at all."""
     if profile.answer_type == "date":
-        return has_date(value)
+        return float(has_date(value))
     if profile.answer_type == "amount":
-        return has_number(without_dates(value))
-    return False
+        if _MONEY.search(value):
+            return 1.0
+        if _IDENTIFIER.search(value):
+            return 0.0
+        return 0.5 * has_number(without_dates(value))
+    return 0.0
 
 
 def cell_scores(
-    record: Record, profile: QuestionProfile, weights: Mapping[str, float]
+    record: Record,
+    profile: QuestionProfile,
+    weights: Mapping[str, float],
+    closeness: Sequence[float] | None = None,
 ) -> list[float]:
-    """How well each cell's header (with the row's label) matches what the question names:
-    its words (weighted by rarity), its figures ("in 2019" picks the 2019 column), and
-    whether the value is the kind of thing asked for and not already in the question."""
+    """How well each cell's header matches what the question names: its words (weighted by
+    rarity), its figures ("in 2019" picks the 2019 column), its meaning (`closeness`, the
+    question's cosine to each header), and whether the value is the kind of thing asked
+    for and not already in the question."""
     asked = set(profile.stems)
     scores = []
-    for cell in record.cells:
+    for n, cell in enumerate(record.cells):
         header = set(content_stems(cell.header))
         score = sum(weights.get(t, 1.0) for t in asked & header)
         score += 2.0 * len(profile.numbers & numbers(cell.header))
-        score += 0.5 * _fits_type(profile, cell.value)
+        score += type_fit(profile, cell.value)
+        if closeness is not None:
+            score += HEADER_COSINE_WEIGHT * closeness[n]
         if numbers(cell.value) and numbers(cell.value) <= profile.numbers:
             score -= 2.0  # the question already says it: the answer is another cell
         scores.append(score)
@@ -52,7 +71,10 @@ def compares(question: str) -> bool:
 
 
 def chosen_cells(
-    record: Record, profile: QuestionProfile, weights: Mapping[str, float]
+    record: Record,
+    profile: QuestionProfile,
+    weights: Mapping[str, float],
+    closeness: Sequence[float] | None = None,
 ) -> list[Cell]:
     """The cell(s) that answer: the best-matching one; every tied one, or the whole row
     when the question compares (its cells side by side are the answer)."""
@@ -60,7 +82,7 @@ def chosen_cells(
         return list(record.cells)
     if compares(profile.text):
         return list(record.cells)
-    scores = cell_scores(record, profile, weights)
+    scores = cell_scores(record, profile, weights, closeness)
     top = max(scores)
     return [c for c, s in zip(record.cells, scores, strict=True) if s == top]
 

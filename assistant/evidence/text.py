@@ -183,10 +183,19 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+_MONTH_SHORT = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
+    "jul": "july", "aug": "august", "sep": "september", "sept": "september",
+    "oct": "october", "nov": "november", "dec": "december",
+}  # fmt: skip
+
+
 def stem(word: str) -> str:
     """A light suffix stripper: 'costs', 'costing' and 'cost' meet; 'bought' and 'buy' do
-    not (the embedding model sees those)."""
+    not (the embedding model sees those). A month's short name is its name: a table's
+    "Jul 2024" row is what "July 2024" asks for."""
     w = word.lower().replace("’", "'")
+    w = _MONTH_SHORT.get(w, w)
     if w.endswith("'s"):
         w = w[:-2]
     if w[:1].isdigit():

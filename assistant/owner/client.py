@@ -59,6 +59,8 @@ def find_owner(data_dir: Path) -> Owner | None:
     """The owner listening for `data_dir`, or None: no socket, or a stale one that a
     killed owner left (nobody accepts on it)."""
     path = socket_path(data_dir)
+    if not path.exists():
+        return None
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(str(path))

@@ -1,7 +1,8 @@
 """The one-shot commands' work, asked of the owner where one runs, else done here.
 
 Each returns what the command prints, the same either way: the CLI does not know (or
-care) which process did the work.
+care) which process did the work. What only the local path needs (the index, retrieval,
+numpy) is imported there: a search the owner answers imports none of it.
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant import library
-from assistant.answer import Answer, Source
-from assistant.evidence.claims import Statement
 from assistant.owner.client import Owner
 from assistant.owner.route import Say, asking
-from assistant.retrieve import Passage, PathFilter
 from assistant.settings import Settings
-from ingest.sync import Change, SyncListener, SyncReport
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
+    from assistant.library import IndexStatus
+    from ingest.sync import SyncListener, SyncReport
 
 Started = Callable[[tuple[str, str] | None], None]  # (backend, model), or None: quoting
 
@@ -33,6 +34,9 @@ def search(
     mode: str = "hybrid",
 ) -> list[dict[str, Any]]:
     def local() -> list[dict[str, Any]]:
+        from assistant import library
+        from assistant.retrieve import PathFilter
+
         retriever = library.open_retriever(settings)
         try:
             return library.search(settings, retriever, query, PathFilter.build(within, types), mode)
@@ -57,6 +61,9 @@ def ask(
     `on_token` each token a model writes."""
 
     def local() -> Answer:
+        from assistant import library
+        from assistant.retrieve import PathFilter
+
         cfg = settings.replace(**answer_flags)
         retriever = library.open_retriever(cfg)
         try:
@@ -92,8 +99,10 @@ def ask(
     return asking(settings, "ask", say, remote, local)
 
 
-def status(settings: Settings, say: Say) -> library.IndexStatus:
+def status(settings: Settings, say: Say) -> IndexStatus:
     """From the owner when one runs (warm); else from the catalog, taking no lock."""
+    from assistant import library
+
     return asking(
         settings,
         "status",
@@ -130,6 +139,8 @@ def ingest(
 
 
 def forget(settings: Settings, say: Say, paths: Sequence[Path]) -> int:
+    from assistant import library
+
     folders = [os.path.abspath(p) for p in paths]
     return asking(
         settings,
@@ -150,6 +161,8 @@ def _holder(settings: Settings) -> str:
 def _replay(listener: SyncListener) -> Callable[[str, Any], None]:
     """The owner's progress events, played into this command's own listener."""
 
+    from ingest.sync import Change
+
     def event(name: str, data: Any) -> None:
         if name == "planned":
             listener.planned(int(data))
@@ -165,13 +178,17 @@ def _replay(listener: SyncListener) -> Callable[[str, Any], None]:
 
 # -- what came over the socket, as the objects the CLI prints --------------------------
 def report_from_dict(data: dict[str, Any]) -> SyncReport:
+    from ingest.sync import SyncReport
+
     fields = {f.name for f in dataclasses.fields(SyncReport)}
     report = SyncReport(**{k: v for k, v in data.items() if k in fields and k != "failed"})
     report.failed = [(f["path"], f["reason"]) for f in data.get("failed", [])]
     return report
 
 
-def status_from_dict(data: dict[str, Any]) -> library.IndexStatus:
+def status_from_dict(data: dict[str, Any]) -> IndexStatus:
+    from assistant import library
+
     fields = {f.name for f in dataclasses.fields(library.IndexStatus)}
     values = {k: v for k, v in data.items() if k in fields}
     values["failed"] = [library.FailedFile(**f) for f in data.get("failed", [])]
@@ -182,6 +199,10 @@ def status_from_dict(data: dict[str, Any]) -> library.IndexStatus:
 
 def answer_from_dict(data: dict[str, Any]) -> Answer:
     """`Answer.as_dict` read back: what `print_answer` shows is all there."""
+    from assistant.answer import Answer, Source
+    from assistant.evidence.claims import Statement
+    from assistant.retrieve import Passage
+
     sources = [
         Source(
             s["n"],

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import UserError
+from ingest.pathnames import json_text
 
 SOCKET_NAME = "owner.sock"
 # sun_path holds 108 bytes on Linux (104 on macOS); a longer data dir path gets its
@@ -46,7 +47,9 @@ class OwnerGone(UserError):
 
 
 def encode(message: dict[str, Any]) -> bytes:
-    return (json.dumps(message, ensure_ascii=False) + "\n").encode()
+    """One line of JSON; a file name that is not UTF-8 travels as a JSON escape, so
+    `decode` gives the very same name back."""
+    return (json_text(message) + "\n").encode()
 
 
 def decode(line: bytes) -> dict[str, Any]:

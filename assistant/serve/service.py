@@ -240,6 +240,20 @@ class Service:
                 settings, retriever, backend, question, path_filter, history=history, query=query
             )
 
+    def answer(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        within: str | None = None,
+        types: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """The whole checked answer at once, as `ask --json` prints it (an MCP tool's)."""
+        stream = self.ask(question, k=k, within=within, types=types)
+        for _token in stream:
+            pass
+        return (stream.result or stream.finish()).as_dict()
+
     def standalone_query(self, question: str, conversation: Conversation) -> str:
         """The follow-up rewritten for retrieval, as the chat does it."""
         return standalone_query(question, conversation, self.backend, self.settings.rewrite)

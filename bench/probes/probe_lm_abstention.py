@@ -1,7 +1,7 @@
 """Does a language model's surprise at the question help say "the documents do not say"?
 
-    python bench/probe_lm_abstention.py --cache CACHE.json --scores OUT.json [--model-path GGUF]
-        [--limit N]
+    python bench/probes/probe_lm_abstention.py --cache CACHE.json --scores OUT.json
+        [--model-path GGUF] [--limit N]
 
 SQuAD 2.0's unanswerable questions change one word, name or condition of an answerable
 one. A language model that reads the best evidence window and then the question should be
@@ -27,9 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import tune_answers
 
-from assistant.models.llamacpp_backend import gguf_file, safe_model_params
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: tune_answers
+import tune_answers  # noqa: E402
+
+from assistant.models.llamacpp_backend import gguf_file, safe_model_params  # noqa: E402
 
 WINDOW_CHARS = 1500  # the end of the evidence window, to keep a prompt under 512 tokens
 SURPRISED = -8.0  # log-probability (nats) below which a question token is a surprise

@@ -1,8 +1,8 @@
 """Could a cross-encoder fine-tuned on the tuning file say "the documents do not say"?
 
-    python bench/probe_cross_encoder.py --cache CACHE.json [--hold-out ARTICLE ...]
+    python bench/probes/probe_cross_encoder.py --cache CACHE.json [--hold-out ARTICLE ...]
         [--labels windows|question] [--epochs N]
-    python bench/probe_cross_encoder.py --cache CACHE.json --labels synthetic
+    python bench/probes/probe_cross_encoder.py --cache CACHE.json --labels synthetic
         --corpus CORPUS.jsonl [--pairs N] [--epochs N]
 
 No packaged model reads a question and a sentence together (FACTS.md), and the lexical,
@@ -32,19 +32,22 @@ import argparse
 import json
 import random
 import re
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import tune_answers
-from tune_answers import auc
 
-from assistant.evidence import abstain
-from assistant.evidence.abstain import OPPOSITE
-from assistant.evidence.text import split_sentences
-from assistant.retrieve import STOPWORDS
-from ingest.embed.model_dir import default_model_path
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: tune_answers
+import tune_answers  # noqa: E402
+from tune_answers import auc  # noqa: E402
+
+from assistant.evidence import abstain  # noqa: E402
+from assistant.evidence.abstain import OPPOSITE  # noqa: E402
+from assistant.evidence.text import split_sentences  # noqa: E402
+from assistant.retrieve import STOPWORDS  # noqa: E402
+from ingest.embed.model_dir import default_model_path  # noqa: E402
 
 WINDOWS = 3  # the best distinct evidence windows scored per question
 ANSWERABLE_RATE = 0.088  # the shipped operating point, held out (bench/RESULTS.md)

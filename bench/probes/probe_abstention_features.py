@@ -1,7 +1,7 @@
 """Do cheap word-level features, or a soft alignment of the question to the evidence, help
 say "the documents do not say"?
 
-    python bench/probe_abstention_features.py --cache CACHE.json [--answerable-rate 0.08]
+    python bench/probes/probe_abstention_features.py --cache CACHE.json [--answerable-rate 0.08]
 
 On the tuning file a word of the question is missing from the best evidence window about
 as often for answerable questions (a paraphrase) as for unanswerable ones (a changed
@@ -26,18 +26,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import tune_answers
 
-from assistant.evidence import abstain
-from assistant.evidence.select import Evidence
-from assistant.evidence.text import content_stems, numbers, words
-from assistant.retrieve import STOPWORDS
-from ingest.embed.model_dir import default_model_path
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: tune_answers
+import tune_answers  # noqa: E402
+
+from assistant.evidence import abstain  # noqa: E402
+from assistant.evidence.select import Evidence  # noqa: E402
+from assistant.evidence.text import content_stems, numbers, words  # noqa: E402
+from assistant.retrieve import STOPWORDS  # noqa: E402
+from ingest.embed.model_dir import default_model_path  # noqa: E402
 
 _NUMBER_WORDS = {
     w: str(n)

@@ -1,0 +1,40 @@
+"""The home set end to end: a fictional household's 38 documents (generated here by the set's
+own `make_docs.py`, shipped in tests/fixtures/home) and its 200 questions, through `assistant
+eval-qa` on the default install (extractive answers, the real readers, index and model).
+
+A floor, not the target: it fails when a change makes answers on personal papers clearly
+worse than measured (bench/RESULTS.md, "Issue 23"). Slow: it ingests 38 files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HOME = Path(__file__).parent / "fixtures" / "home"
+# Measured 2026-12-06 (bench/RESULTS.md) minus a margin for the noise of small changes.
+FLOORS = {
+    "right_cited_file": 0.45,  # answerable: holds the gold and cites the file
+    "abstained_unanswerable": 0.40,
+}
+MAX_WRONGLY_DECLINED = 0.35
+
+
+@pytest.mark.slow
+def test_the_home_set_stays_above_its_floor(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    docs = tmp_path / "home"
+    subprocess.run([sys.executable, str(HOME / "make_docs.py"), str(docs)], check=True)
+    result = cli(
+        "eval-qa", str(HOME / "questions.jsonl"), "--docs", str(docs), "--answer", "extractive",
+        "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["questions"] == 200 and report["answerable"] == 150
+    for key, floor in FLOORS.items():
+        assert report[key] >= floor, f"{key} {report[key]} fell below {floor}"
+    assert report["abstained_answerable"] <= MAX_WRONGLY_DECLINED
+    assert set(report["by_kind"]) >= {"table", "text", "follow-up", "unanswerable-absent"}
