@@ -6,7 +6,6 @@ appears only with --debug.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import time
@@ -19,6 +18,7 @@ from assistant.models import AUTO, backend_names
 from assistant.settings import Settings, load_settings
 from assistant.text import snippet
 from ingest.errors import IndexBusy, UserError
+from ingest.pathnames import json_text, shown
 from ingest.sync import Change, SyncListener
 
 app = typer.Typer(
@@ -45,7 +45,7 @@ def settings(**flags: Any) -> Settings:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(data, indent=2) + "\n")
 
 
 def err(message: str) -> None:
@@ -88,11 +88,26 @@ def main_options(
         # than sit silent. Not in the terminal UI, whose screen a log line would tear.
         logging.getLogger("ingest.embed.onnx_export").setLevel(logging.INFO)
     _state["settings"] = load_settings(config_file=config, data_dir=data_dir, chroma_url=chroma_url)
+    if ctx.invoked_subcommand == "ask":
+        _describe_ways_of_answering(ctx, _state["settings"])
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty() and "chat" in _commands():
             ctx.invoke(_commands()["chat"])
         else:
             typer.echo(ctx.get_help())
+
+
+def _describe_ways_of_answering(ctx: typer.Context, cfg: Settings) -> None:
+    """`ask --help` ends with the ways this install can answer (quotes, the embedded
+    model) and how to get the others: known only once the settings are, so set here, in
+    the callback click runs before it parses the command's own options."""
+    from rich.markup import escape
+
+    from assistant.models.ways import help_text
+
+    command = getattr(ctx.command, "commands", {}).get("ask")
+    if command is not None:
+        command.epilog = escape(help_text(cfg)).replace("\n", "\n\n")
 
 
 def _commands() -> dict[str, Any]:
@@ -108,18 +123,30 @@ class LinePrinter(SyncListener):
     def file_done(self, change: Change | None) -> None:
         if change is None:
             return
-        if change.kind == "failed":
-            err(f"{change.path}: failed: {change.detail}")
-        elif not self.quiet:
+        if change.kind in ALWAYS_SHOWN or not self.quiet:
             err(describe_change(change))
 
 
+# Printed even with --quiet and under the progress bar.
+ALWAYS_SHOWN = ("failed", "outside")
+
+
 def describe_change(change: Change) -> str:
-    if change.kind == "moved":
-        return f"moved    {change.detail} -> {change.path}"
-    if change.kind in ("added", "updated"):
-        return f"{change.kind:<8} {change.path} ({change.chunks} chunks, {change.seconds:.1f} s)"
-    return f"{change.kind:<8} {change.path}"
+    """One line; a file name's control characters are escaped, never sent to the terminal."""
+    if change.kind == "failed":
+        line = f"{change.path}: failed: {change.detail}"
+    elif change.kind == "outside":
+        line = (
+            f"{change.path}: not followed: a symlink to {change.detail}, outside the folders "
+            "given (follow_symlinks_outside = true follows it)"
+        )
+    elif change.kind == "moved":
+        line = f"moved    {change.detail} -> {change.path}"
+    elif change.kind in ("added", "updated"):
+        line = f"{change.kind:<8} {change.path} ({change.chunks} chunks, {change.seconds:.1f} s)"
+    else:
+        line = f"{change.kind:<8} {change.path}"
+    return shown(line)
 
 
 class ProgressBar(LinePrinter):
@@ -152,10 +179,8 @@ class ProgressBar(LinePrinter):
         self.progress.update(self.task, total=files)
 
     def file_done(self, change: Change | None) -> None:
-        if change is not None and change.kind == "failed":
-            self.progress.console.print(
-                f"{change.path}: failed: {change.detail}", markup=False, highlight=False
-            )
+        if change is not None and change.kind in ALWAYS_SHOWN:
+            self.progress.console.print(describe_change(change), markup=False, highlight=False)
         self.progress.advance(self.task)
 
     def chunks_embedded(self, count: int) -> None:
@@ -165,7 +190,7 @@ class ProgressBar(LinePrinter):
 
     def file_progress(self, path: str, done: int, total: int) -> None:
         """OCR takes seconds a page: say which file and page, or the bar looks stuck."""
-        inside = f"OCR {Path(path).name} {done}/{total} pages" if done < total else ""
+        inside = f"OCR {shown(Path(path).name)} {done}/{total} pages" if done < total else ""
         self.progress.update(self.task, inside=inside)
 
 
@@ -181,6 +206,7 @@ def ingest(
 ) -> None:
     """Index folders of documents (only what changed since the last run)."""
     from assistant import library
+    from assistant.owner import oneshot
 
     cfg = settings(device=device, embedding_model=embedding_model)
     interactive = sys.stderr.isatty() and not as_json and not quiet
@@ -188,13 +214,13 @@ def ingest(
     try:
         if isinstance(listener, ProgressBar):
             with listener.progress:
-                report = library.ingest(cfg, paths, listener)
+                report = oneshot.ingest(cfg, err, paths, listener)
         else:
-            report = library.ingest(cfg, paths, listener)
+            report = oneshot.ingest(cfg, err, paths, listener)
     except IndexBusy as exc:
         if library.watcher_covers(cfg, exc, paths):
             err(
-                f"the watcher (process {exc.pid}) is indexing {', '.join(exc.folders)}: "
+                f"the watcher (process {exc.pid}) is indexing {shown(', '.join(exc.folders))}: "
                 "it picks up these changes itself"
             )
             raise typer.Exit(0) from None
@@ -214,15 +240,16 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """What is indexed: folders, files, chunks, failures, model, size, watcher."""
-    from assistant import library
+    from assistant.owner import oneshot
 
-    info = library.status(settings())
+    info = oneshot.status(settings(), err)
     if as_json:
         emit_json(info.as_dict())
         return
-    typer.echo(f"data dir:        {info.data_dir}")
-    typer.echo(f"folders:         {', '.join(info.folders) or '(none)'}")
-    typer.echo(f"files:           {info.files} indexed, {len(info.failed)} failed")
+    typer.echo(f"data dir:        {shown(info.data_dir)}")
+    typer.echo(f"folders:         {shown(', '.join(info.folders)) or '(none)'}")
+    empty = f", {info.empty} empty (skipped)" if info.empty else ""
+    typer.echo(f"files:           {info.files} indexed, {len(info.failed)} failed{empty}")
     if info.engines:
         engines = ", ".join(f"{name} {count}" for name, count in info.engines.items())
         typer.echo(f"read by:         {engines}")
@@ -246,7 +273,7 @@ def status(
     else:
         typer.echo("watcher:         not running")
     for failure in info.failed:
-        typer.echo(f"  {failure.path}: failed: {failure.reason}")
+        typer.echo(shown(f"  {failure.path}: failed: {failure.reason}"))
 
 
 @app.command()
@@ -254,9 +281,9 @@ def forget(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to drop from the index.")],
 ) -> None:
     """Remove files or whole folders from the index (the files on disk are untouched)."""
-    from assistant import library
+    from assistant.owner import oneshot
 
-    removed = library.forget(settings(), paths)
+    removed = oneshot.forget(settings(), err, paths)
     typer.echo(f"{removed} files removed from the index")
 
 
@@ -264,10 +291,10 @@ class WatchPrinter(LinePrinter):
     """LinePrinter with the time of day: a watcher's lines end up in a log."""
 
     def file_done(self, change: Change | None) -> None:
-        if change is None or (self.quiet and change.kind != "failed"):
+        if change is None or (self.quiet and change.kind not in ALWAYS_SHOWN):
             return
         line = (
-            f"failed   {change.path}: {change.detail}"
+            shown(f"failed   {change.path}: {change.detail}")
             if change.kind == "failed"
             else describe_change(change)
         )
@@ -288,12 +315,21 @@ def watch(
 ) -> None:
     """Catch up, then keep the index current as files come, change, move and go."""
     from assistant import library
+    from assistant.owner.route import answering, owning
+    from assistant.serve.service import Service
     from ingest.watch import run_until_signalled
 
     cfg = settings(debounce_seconds=debounce, device=device)
-    with library.watching(cfg, paths, WatchPrinter(quiet), poll=poll) as watcher:
+    service = Service(cfg, purpose="watch")  # answers the other commands while it watches
+    with (
+        owning(cfg, "watch", err),
+        library.watching(cfg, paths, WatchPrinter(quiet), poll=poll) as watcher,
+        answering(service),
+    ):
+        service.adopt(watcher)
+        service.warm_up()  # the model and the store, before the first question
         if not quiet:
-            err(f"watching {', '.join(watcher.folders)} (Ctrl-C to stop)")
+            err(f"watching {shown(', '.join(watcher.folders))} (Ctrl-C to stop)")
         if not run_until_signalled(watcher):
             # Stuck in an embedding call: end now; the next start's reconcile drops
             # whatever the interrupted batch half wrote.
@@ -333,12 +369,6 @@ ModelPathOption = Annotated[
 ]
 
 
-def _path_filter(within: str | None, types: list[str] | None):  # type: ignore[no-untyped-def]
-    from assistant.retrieve import PathFilter
-
-    return PathFilter.build(within, types or ())
-
-
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],
@@ -349,14 +379,12 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Find passages, no model: ranked passages with file, page and score."""
-    from assistant import library
+    from assistant.owner import oneshot
     from assistant.retrieve import MODES, file_location
 
     if mode not in MODES:
         raise typer.BadParameter(f"use one of {', '.join(MODES)}", param_hint="--mode")
-    cfg = settings(k=k)
-    retriever = library.open_retriever(cfg)
-    sources = library.search(cfg, retriever, query, _path_filter(within, types), mode=mode)
+    sources = oneshot.search(settings(k=k), err, query, within, types or (), mode)
     if as_json:
         emit_json(sources)
         return
@@ -396,30 +424,32 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Answer a question from your documents, every statement checked and cited."""
-    from assistant import library
+    from assistant.owner import oneshot
 
-    cfg = settings(
-        backend=backend, model=model, model_path=model_path, k=k, answer_mode=answer_mode
-    )
-    retriever = library.open_retriever(cfg)
-    path_filter = _path_filter(within, types)
-    retriever.check_filter(path_filter)  # before a model loads for nothing
-    chosen = library.open_answerer(cfg)
-    if not as_json:
-        err(
-            f"answering with {chosen.name} ({chosen.model}); every statement is checked"
-            if chosen is not None
-            else "answering with quotes from the documents (extractive: no model)"
-        )
-    stream = library.ask(cfg, retriever, chosen, question, path_filter)
-    progress = sys.stderr.isatty() and not as_json and stream.mode == "generative"
-    for _n, _token in enumerate(stream, 1):
+    flags = {"backend": backend, "model": model, "model_path": model_path}
+    flags = {k: v for k, v in {**flags, "answer_mode": answer_mode}.items() if v is not None}
+
+    def started(chosen: tuple[str, str] | None) -> None:
+        if not as_json:
+            err(
+                f"answering with {chosen[0]} ({chosen[1]}); every statement is checked"
+                if chosen is not None
+                else "answering with quotes from the documents (extractive: no model)"
+            )
+
+    progress = sys.stderr.isatty() and not as_json
+    written = 0
+
+    def token(_token: str) -> None:
+        nonlocal written
+        written += 1
         if progress:
-            sys.stderr.write(f"\rwriting … {_n} tokens")
+            sys.stderr.write(f"\rwriting … {written} tokens")
             sys.stderr.flush()
-    if progress:
+
+    answer = oneshot.ask(settings(k=k), err, question, flags, within, types or (), started, token)
+    if progress and written:
         sys.stderr.write("\r\033[K")
-    answer = stream.result or stream.finish()
     if as_json:
         emit_json(answer.as_dict())
         return
@@ -492,17 +522,43 @@ def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Check this install: model, device, index, backend, endpoints, privacy, disk."""
-    from assistant.doctor import all_passed, run_checks
+    from assistant.doctor import all_passed, iter_checks
 
-    checks = run_checks(settings())
-    if as_json:
-        emit_json({"checks": [c.as_dict() for c in checks]})
-    else:
-        for check in checks:
-            typer.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+    checks = []
+    for check in iter_checks(settings(), err):  # each line as soon as its check is done
+        checks.append(check)
+        if not as_json:
+            typer.echo(shown(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}"))
             if not check.ok and check.fix:
                 typer.echo(f"      fix: {check.fix}")
+    if as_json:
+        emit_json({"checks": [c.as_dict() for c in checks]})
     raise typer.Exit(0 if all_passed(checks) else 1)
+
+
+@app.command()
+def repair() -> None:
+    """Rebuild the vectors from the catalog's own text when the vector store is damaged
+    or incomplete (`doctor` says when): no file is read again, nothing is lost."""
+    from assistant import library
+    from assistant.owner.route import owning
+
+    cfg = settings()
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if interactive:
+            sys.stderr.write(f"\rre-embedding {done}/{total} chunks")
+            sys.stderr.flush()
+
+    with owning(cfg, "repair", err):
+        err(f"rebuilding the vectors in {cfg.data_dir} from the catalog's text")
+        repaired = library.repair(cfg, progress)
+    if interactive:
+        sys.stderr.write("\r\033[K")
+    typer.echo(
+        f"{repaired.chunks} chunks re-embedded in {repaired.seconds:.1f} s; the index is whole"
+    )
 
 
 @app.command()
@@ -510,6 +566,7 @@ def chat(
     backend: BackendOption = None,
     model: ModelOption = None,
     model_path: ModelPathOption = None,
+    answer_mode: AnswerOption = None,
     k: KOption = None,
     rewrite: Annotated[
         str | None,
@@ -519,7 +576,14 @@ def chat(
     """Chat with your documents in a terminal UI (also what bare `assistant` opens)."""
     from assistant.conversation import REWRITE_MODES
 
-    cfg = settings(backend=backend, model=model, model_path=model_path, k=k, rewrite=rewrite)
+    cfg = settings(
+        backend=backend,
+        model=model,
+        model_path=model_path,
+        answer_mode=answer_mode,
+        k=k,
+        rewrite=rewrite,
+    )
     if cfg.rewrite not in REWRITE_MODES:
         raise typer.BadParameter(f"use one of {', '.join(REWRITE_MODES)}", param_hint="--rewrite")
     from assistant.tui import run  # Textual loads only for this command
@@ -576,13 +640,13 @@ def serve(
     )
     service = Service(cfg, folders=folder or [], watch=watch or [], poll=poll)
     where = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
-    err(f"serving {cfg.data_dir} at {where}/v1 (OpenAI: {where}/v1, MCP: {where}/mcp)")
+    err(f"serving {shown(str(cfg.data_dir))} at {where}/v1 (OpenAI: {where}/v1, MCP: {where}/mcp)")
     if token is not None and token.created:
         err(f"token (shown once, kept in {token.path}): {token.value}")
     elif token is not None:
         err(f"clients must send the token in {token.path}")
     if service.watched:
-        err(f"watching {', '.join(map(str, service.watched))}")
+        err(f"watching {shown(', '.join(map(str, service.watched)))}")
     logging.getLogger("assistant.serve").setLevel(logging.INFO)
     run_server(service, options)
 
@@ -591,11 +655,18 @@ def serve(
 def mcp() -> None:
     """An MCP server over stdio for a local agent: search_documents, ask_documents,
     read_passage and index_status."""
+    from assistant.owner.client import find_owner
+    from assistant.owner.remote import OwnerService
     from assistant.serve.mcp_tools import build_mcp
     from assistant.serve.service import Service
 
-    service = Service(settings())
-    service.start()  # loads the embedding model before the first call
+    cfg = settings()
+    found = None if cfg.chroma_url else find_owner(cfg.data_dir)
+    if found is not None:  # a watch, serve or chat owns the index: its tools ask it
+        build_mcp(OwnerService(found), bool(_state.get("debug"))).run("stdio")
+        return
+    service = Service(cfg, purpose="mcp")
+    service.start()  # owns the index, loads the embedding model before the first call
     try:
         build_mcp(service, bool(_state.get("debug"))).run("stdio")
     finally:
@@ -736,7 +807,7 @@ def main(argv: list[str] | None = None) -> None:
     except UserError as exc:
         if _state.get("debug"):
             raise
-        err(f"error: {exc}")
+        err(f"error: {shown(str(exc))}")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err("interrupted")

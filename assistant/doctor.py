@@ -38,8 +38,9 @@ class Check:
 class _Context:
     """What later checks reuse from earlier ones: the model is loaded once, not per check."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, say: Callable[[str], None]) -> None:
         self.settings = settings
+        self.say = say  # a line while a check waits (for the index's owner)
         self.embedder: Any = None
 
 
@@ -47,21 +48,25 @@ CheckFn = Callable[[_Context], Check]
 
 
 def run_checks(settings: Settings) -> list[Check]:
-    """All checks, in an order where each can lean on the ones before it.
+    return list(iter_checks(settings))
+
+
+def iter_checks(settings: Settings, say: Callable[[str], None] = log.warning) -> Iterator[Check]:
+    """All checks, in an order where each can lean on the ones before it, each as soon
+    as it is done (the first run makes the int8 model: the lines before it show).
 
     A check that raises becomes a failed check carrying the error's own message: a
     doctor that crashes on the very fault it should report is no use.
     """
-    context = _Context(settings)
-    results: list[Check] = []
+    context = _Context(settings, say)
     for name, fn in _CHECKS:
         try:
             outcome = fn(context)
-            results.extend([outcome] if isinstance(outcome, Check) else list(outcome))
+            results = [outcome] if isinstance(outcome, Check) else list(outcome)
         except Exception as exc:  # each failure is reported, never raised
             log.debug("check %s raised", name, exc_info=True)
-            results.append(Check(name, False, _one_line(exc), _fix_for(exc)))
-    return results
+            results = [Check(name, False, _one_line(exc), _fix_for(exc))]
+        yield from results
 
 
 def all_passed(checks: list[Check]) -> bool:
@@ -232,20 +237,23 @@ def check_device(context: _Context) -> Check:
 
 
 def check_index(context: _Context) -> Check:
-    """Opens the vectors too: with a Chroma server this is the check that it answers."""
+    """Counts the vectors too: with a Chroma server this is the check that it answers;
+    the embedded store is opened in a child process (or counted by its owner), so a
+    store that crashes the vector library is reported, not suffered."""
     from assistant import library
-    from assistant.errors import NothingIndexed
+    from ingest.store import catalog_exists
 
     settings = context.settings
-    try:
-        index = library.open_index(settings, must_exist=True)
-    except NothingIndexed:
+    if not catalog_exists(settings.data_dir):
         return Check(
             "index",
-            False,
-            f"nothing indexed in {settings.data_dir}",
-            "run `assistant ingest PATH` on a folder of your documents",
+            True,
+            f"nothing indexed yet in {settings.data_dir}: "
+            "`assistant ingest PATH` on a folder of your documents starts it",
         )
+    if not settings.chroma_url:
+        return _check_embedded_index(context)
+    index = library.open_index(settings, must_exist=True)
     try:
         counts = index.catalog.counts()
         vectors = index.vectors.count()
@@ -269,18 +277,75 @@ def check_index(context: _Context) -> Check:
         index.close()
 
 
+def _check_embedded_index(context: _Context) -> Check:
+    from assistant import library
+    from assistant.owner.route import reach
+    from ingest.store.probe import probe_store
+
+    settings = context.settings
+    with library.existing_index(settings) as index:
+        assert index is not None
+        counts = index.catalog.counts()
+        recorded = index.model
+        if context.embedder is not None and recorded is not None:
+            index.check_model(context.embedder.name, context.embedder.dimension)
+    with reach(settings, "doctor", context.say) as found:
+        if found is not None:
+            vectors: int | None = int(found.call("vectors", {}))
+            problem = ""
+        else:
+            probe = probe_store(settings.data_dir)
+            vectors, problem = probe.vectors, probe.detail
+    detail = f"{counts['files']} files, {counts['chunks']} chunks"
+    if problem:
+        return Check(
+            "index",
+            False,
+            f"{detail}; the vector store does not open: {problem}",
+            "run `assistant repair`: it rebuilds the vectors from the catalog (nothing is lost)",
+        )
+    detail += f", {vectors} vectors at {settings.data_dir}" + (
+        f"; built with {recorded[0]}" if recorded else ""
+    )
+    if vectors != counts["chunks"]:
+        return Check(
+            "index",
+            False,
+            detail + ": vectors and catalog disagree",
+            "run `assistant repair`: it rebuilds the vectors from the catalog (nothing is lost)",
+        )
+    return Check("index", True, detail)
+
+
 def check_backend(context: _Context) -> Check:
     """For `auto`, says which backend would answer and why, since that is what users ask."""
     from assistant import library
     from assistant.models import backend_plugin, choose_backend
+    from assistant.models.ways import auto_has_no_model
 
     settings = context.settings
+    if settings.answer_mode == "extractive":
+        return Check("backend", True, "none needed: answer_mode = extractive quotes the documents")
+    missing = auto_has_no_model(settings)
+    if missing:
+        detail = f"auto: no model on this install, so answers quote the documents ({missing})"
+        return Check("backend", True, detail)
     chosen = choose_backend(settings)
     how = f"auto chose {chosen.name} ({chosen.reason})" if chosen.reason else chosen.name
     backend = library.open_backend(settings)
     backend.check()
     where = backend_plugin(chosen.name).location(settings)
     return Check("backend", True, f"{how}: model {backend.model} answers {where}")
+
+
+def check_ways_of_answering(context: _Context) -> Iterator[Check]:
+    """Every way this install can answer, and how to get the others: informational, so
+    each passes; `backend` above says which one answers now."""
+    from assistant.models.ways import installed_ways, server_ways
+
+    for way in installed_ways(context.settings) + server_ways(context.settings):
+        detail = ("here: " if way.here else "not here: ") + way.detail
+        yield Check(f"answer by {way.name}", True, detail + (f"; {way.how}" if way.how else ""))
 
 
 def check_ocr(context: _Context) -> Check:
@@ -341,6 +406,7 @@ _CHECKS: list[tuple[str, Callable[[_Context], Any]]] = [
     ("device", check_device),
     ("index", check_index),
     ("backend", check_backend),
+    ("ways of answering", check_ways_of_answering),
     ("ocr", check_ocr),
     ("formats", check_formats),
 ]

@@ -11,18 +11,21 @@ import dataclasses
 import functools
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant import examples
 from assistant.answer import AnswerStream, Source, Turn, answer_stream
-from assistant.errors import NothingIndexed
+from assistant.errors import ConfigError, NothingIndexed
 from assistant.evidence.select import CachedEmbed, select_evidence
+from assistant.examples import EXAMPLES
 from assistant.models import backend_plugin, choose_backend
 from assistant.models.base import Backend
 from assistant.models.sizing import is_small_model, small_model_configured
+from assistant.models.ways import auto_has_no_model
 from assistant.reading import PassageText, read_around
 from assistant.retrieve import Passage, PathFilter, RetrievalConfig, Retriever
 from assistant.settings import Settings
@@ -32,6 +35,7 @@ from ingest.errors import IndexBusy, UserError
 from ingest.ocr import OcrOptions
 from ingest.scan import is_under
 from ingest.store import FileRecord, Index, WriterLock, catalog_exists, current_writer
+from ingest.store.repair import Repaired, rebuild_vectors
 from ingest.sync import Syncer, SyncListener, SyncOptions, SyncReport
 from ingest.watch import Watcher
 
@@ -104,11 +108,15 @@ def sentence_vectors(embedder: Embedder) -> CachedEmbed:
     return CachedEmbed(embedder.embed)
 
 
-def sync_options(settings: Settings) -> SyncOptions:
+def sync_options(settings: Settings, fence: Sequence[Path] = ()) -> SyncOptions:
+    """`fence`: folders no walked file may really lie outside of (a server's folders)."""
     return SyncOptions(
+        follow_outside=settings.follow_symlinks_outside,
+        fence=tuple(fence),
         chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
-        max_file_bytes=int(settings.max_file_mb * 1024 * 1024),
+        max_file_bytes=int(settings.max_file_mb * 2**20),
+        max_text_chars=settings.max_text_chars or None,
         ignore=tuple(settings.ignore),
         exclude=(settings.data_dir,),
         ocr=OcrOptions(
@@ -139,17 +147,26 @@ def writer(
         lock.release()
 
 
-def syncer(settings: Settings, index: Index, listener: SyncListener | None = None) -> Syncer:
+def syncer(
+    settings: Settings,
+    index: Index,
+    listener: SyncListener | None = None,
+    fence: Sequence[Path] = (),
+) -> Syncer:
     """A Syncer for an index the caller holds the writer lock on."""
-    return Syncer(index, embedder_for(settings, index), sync_options(settings), listener)
+    options = sync_options(settings, fence)
+    return Syncer(index, embedder_for(settings, index), options, listener)
 
 
 def ingest(
-    settings: Settings, paths: Sequence[Path], listener: SyncListener | None = None
+    settings: Settings,
+    paths: Sequence[Path],
+    listener: SyncListener | None = None,
+    fence: Sequence[Path] = (),
 ) -> SyncReport:
     folders = [str(Path(os.path.abspath(p))) for p in paths]
     with writer(settings, "ingest", folders) as (index, _lock):
-        return syncer(settings, index, listener).sync(paths)
+        return syncer(settings, index, listener, fence).sync(paths)
 
 
 def watcher_covers(settings: Settings, busy: IndexBusy, paths: Sequence[Path]) -> bool:
@@ -168,6 +185,7 @@ def watching(
     listener: SyncListener | None = None,
     *,
     poll: bool = False,
+    fence: Sequence[Path] = (),
 ) -> Iterator[Watcher]:
     """A Watcher over `paths` that holds the one-writer lock until the block ends; the
     caller runs it (`run()` on a thread, or `run_until_signalled`)."""
@@ -177,7 +195,7 @@ def watching(
             index,
             embedder_for(settings, index),
             [Path(f) for f in folders],
-            sync_options(settings),
+            sync_options(settings, fence),
             listener,
             debounce=settings.debounce_seconds,
             poll=poll,
@@ -202,6 +220,23 @@ def remove_paths(index: Index, paths: Sequence[Path]) -> int:
         index.catalog.remove_folder(target)
         removed += len(records)
     return removed
+
+
+def repair(settings: Settings, progress: Callable[[int, int], None] | None = None) -> Repaired:
+    """Rebuild the embedded vectors from the catalog's chunk text with the index's model
+    (ingest.store.repair); the caller owns the index (assistant.owner.route.owning)."""
+    if settings.chroma_url:
+        raise ConfigError(
+            "repair rebuilds the vectors kept in the data dir; these live on the Chroma "
+            "server: repair that server, or ingest again"
+        )
+    index = open_index(settings, must_exist=True)
+    try:
+        embedder = embedder_for(settings, index)
+        index.check_model(embedder.name, embedder.dimension)
+        return rebuild_vectors(index, embedder.embed, progress)
+    finally:
+        index.close()
 
 
 def embedding_plan(settings: Settings, index: Index | None = None) -> Plan:
@@ -231,7 +266,8 @@ class IndexStatus:
 
     data_dir: str
     folders: list[str] = field(default_factory=list)
-    files: int = 0  # indexed files, failed ones not counted
+    files: int = 0  # indexed files, failed and empty ones not counted
+    empty: int = 0  # files of 0 bytes: skipped, not failed
     chunks: int = 0
     failed: list[FailedFile] = field(default_factory=list)
     engines: dict[str, int] = field(default_factory=dict)  # indexed files by what read them
@@ -274,7 +310,8 @@ def status(settings: Settings) -> IndexStatus:
         return dataclasses.replace(
             found,
             folders=index.catalog.folders(),
-            files=counts["files"] - counts["failed"],
+            files=counts["files"] - counts["failed"] - counts["empty"],
+            empty=counts["empty"],
             chunks=counts["chunks"],
             failed=[FailedFile(r.path, r.reason) for r in index.catalog.failed()],
             engines=index.catalog.engines(),
@@ -300,6 +337,15 @@ def _plan_fields(settings: Settings) -> dict[str, Any]:
         "precision": plan.precision,
         "embedding_note": plan.note or None,
     }
+
+
+def example_questions(settings: Settings, count: int = EXAMPLES) -> list[str]:
+    """A few questions about the user's own files, from the catalog alone ([] when
+    nothing is indexed)."""
+    with existing_index(settings) as index:
+        if index is None:
+            return []
+        return examples.example_questions(index.catalog.file_headings(count * 4), count)
 
 
 def open_retriever(settings: Settings, config: RetrievalConfig | None = None) -> Retriever:
@@ -329,10 +375,14 @@ def answer_mode(settings: Settings, backend: Backend | None) -> str:
 
 def open_answerer(settings: Settings) -> Backend | None:
     """The backend that will write answers, or None when none is needed: extractive
-    answers load no model at all, and `auto` does not load one too small to use."""
+    answers load no model at all, `auto` does not load one too small to use, and `auto`
+    with no model on this install (the default install: no llama.cpp, no Ollama) quotes
+    rather than fail, since quoting is what it would do with the bundled model anyway."""
     if settings.answer_mode == "extractive":
         return None
-    if settings.answer_mode == "auto" and small_model_configured(settings):
+    if settings.answer_mode == "auto" and (
+        small_model_configured(settings) or auto_has_no_model(settings)
+    ):
         return None
     backend = open_backend(settings)
     return None if answer_mode(settings, backend) == "extractive" else backend

@@ -49,12 +49,17 @@ class Settings:
     model_cache_dir: Path | None = None
     chunk_tokens: int = 200
     chunk_overlap: int = 32
-    max_file_mb: float = 100.0
+    max_file_mb: float = 100.0  # MiB (2**20 bytes), as every size the program shows
+    # Characters of text one file may yield (a small PDF can expand to megabytes); 0: any
+    max_text_chars: int = 2_000_000
     # Reading files: worker processes (None: one per core), and each file's limits
     ingest_workers: int | None = None
     file_timeout_seconds: float = 120.0  # without progress (OCR reports each page)
     max_file_memory_mb: float = 2048.0  # memory a reader may use for one file; 0: no limit
     ignore: list[str] = field(default_factory=list)
+    # Follow symlinks that lead outside the folders given to ingest/watch (a server never
+    # follows one outside its own folders)
+    follow_symlinks_outside: bool = False
     # OCR of scanned PDF pages and images (Tesseract): off, or at most N pages a file
     # (0: every page; a scanned book takes about 3-4 s a page on a laptop core)
     ocr: bool = True
@@ -92,6 +97,7 @@ class Settings:
             "max_answer_tokens": 1,
             "ocr_max_pages": 0,
             "evidence_sentences": 0,
+            "max_text_chars": 0,
         }
         for name, lowest in at_least.items():
             if getattr(self, name) < lowest:

@@ -24,6 +24,7 @@ from assistant.evidence.select import Candidate, Embed, Evidence, select_evidenc
 from assistant.models.base import Backend
 from assistant.retrieve import Passage
 from assistant.retrieve.passages import passage_of
+from ingest.pathnames import shown
 from ingest.store import Index, StoredChunk
 from ingest.store.catalog import vector_ids
 
@@ -187,7 +188,7 @@ def summary_text(summary: Summary) -> str:
     sentences, each with the page it rests on; a sentence the file does not support is
     marked."""
     passages = summary.passages
-    lines = [f"Summary of {Path(summary.path).name}"]
+    lines = [f"Summary of {shown(Path(summary.path).name)}"]
     if summary.overview:
         lines += ["", *(statement_line(s, passages) for s in summary.overview)]
     for section in summary.sections:

@@ -1,11 +1,14 @@
 """The chunker: cuts a Document into passages that fit the embedding model, structure first.
 
 Sections (a heading's text, a PDF page) split into paragraphs, paragraphs into sentences,
-and only a sentence longer than the budget is cut by the model's own tokens. Pieces are
+and only a sentence longer than the budget is cut, between words (a word is cut only when
+it alone is longer than the budget), so every word is whole in some chunk. Pieces are
 then packed greedily up to the target size, with a small overlap of whole sentences, and
 never across a change of heading path (a chunk about two headings retrieves badly).
 Every chunk is counted with the model's tokenizer, so none exceeds `max_seq_length`
-(sentence-transformers would silently truncate it).
+(sentence-transformers would silently truncate it), and none is longer than
+`CHARS_PER_TOKEN` characters a token of the window: a tokenizer makes one [UNK] token of a
+"word" of any length, so a 30 MB text without spaces was one 31-million-character chunk.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ MAX_HEADING_SHARE = 0.5
 HEADING_JOIN_TOKENS = 2
 # A word cut mid-way where a sentence is split by tokens can re-tokenize a little longer.
 RETOKENIZE_SLACK = 2
+# The most characters a chunk holds, per token of the model's window: prose runs 4 to 6
+# characters a token, so only text the tokenizer cannot read (one [UNK] for a megabyte
+# without spaces) reaches this.
+CHARS_PER_TOKEN = 16
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 _LINE_BREAK = re.compile(r"\n+")  # between the rows of a table or the fields of a form
@@ -104,6 +111,7 @@ def chunk_document(
     end of one chunk (in whole sentences) starts the next within a section.
     """
     target = min(target_tokens, max_tokens)
+    max_chars = max_tokens * CHARS_PER_TOKEN
     full = extracted_text(doc)
     # Runs of consecutive sections under one heading path on one page of one file (an
     # e-mail and each of its attachments are files of their own); chunks never span two
@@ -122,13 +130,16 @@ def chunk_document(
             runs.append((*key, []))
         limit = min(target, max_tokens - _heading_cost(headings, tokens))
         separator = _PARAGRAPH_BREAK if section.kind == "text" else _LINE_BREAK
-        runs[-1][4].extend(_pieces(section.text, offset, section.page, tokens, limit, separator))
+        runs[-1][4].extend(
+            _pieces(section.text, offset, section.page, tokens, limit, max_chars, separator)
+        )
         offset += len(section.text) + len(SECTION_SEPARATOR)
     chunks: list[Chunk] = []
     for headings, attachment, _page, kind, pieces in runs:
         if pieces:
             overlap = overlap_tokens if kind == "text" else 0
-            packed = _pack(pieces, full, headings, tokens, max_tokens, target, overlap, len(chunks))
+            limits = _Limits(max_tokens, target, overlap, max_chars)
+            packed = _pack(pieces, full, headings, tokens, limits, len(chunks))
             if attachment is not None:
                 packed = [dataclasses.replace(c, attachment=attachment) for c in packed]
             chunks.extend(packed)
@@ -165,22 +176,24 @@ def _pieces(
     page: int | None,
     tokens: TokenCounter,
     limit: int,
+    max_chars: int,
     separator: re.Pattern[str] = _PARAGRAPH_BREAK,
 ) -> list[_Piece]:
-    """Paragraphs (a table's rows) that fit the limit, else their sentences, else token
-    windows."""
+    """Paragraphs (a table's rows) that fit the limits, else their sentences, else windows
+    of whole words."""
     paragraphs = _spans(text, separator)
     counts = tokens.count([text[s:e] for s, e in paragraphs]) if paragraphs else []
     out: list[_Piece] = []
     for (start, end), count in zip(paragraphs, counts, strict=True):
-        if count <= limit:
+        if count <= limit and end - start <= max_chars:
             out.append(_Piece(base + start, base + end, count, page, True))
             continue
         sentences = [(start + s, start + e) for s, e in _spans(text[start:end], _SENTENCE_END)]
         sentence_counts = tokens.count([text[s:e] for s, e in sentences])
         first = True
         for (s, e), n in zip(sentences, sentence_counts, strict=True):
-            windows = [(s, e, n)] if n <= limit else _token_windows(text, s, e, tokens, limit)
+            fits = n <= limit and e - s <= max_chars
+            windows = [(s, e, n)] if fits else _word_windows(text, s, e, tokens, limit, max_chars)
             for ws, we, wn in windows:
                 out.append(_Piece(base + ws, base + we, wn, page, first))
                 first = False
@@ -203,17 +216,51 @@ def _spans(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _token_windows(
-    text: str, start: int, end: int, tokens: TokenCounter, limit: int
+def _word_windows(
+    text: str, start: int, end: int, tokens: TokenCounter, limit: int, max_chars: int
 ) -> list[tuple[int, int, int]]:
-    """Cut one over-long sentence at token boundaries (a table or a URL dump, usually)."""
+    """Cut one over-long sentence (a table, a list of codes, a URL dump) into windows that
+    end where a word ends: a cut inside a word left it whole in no chunk, so keyword search
+    could not find it. A word longer than a window is cut by tokens, a token longer than
+    `max_chars` by characters."""
     spans = tokens.spans(text[start:end])
     usable = max(1, limit - tokens.special - RETOKENIZE_SLACK)
-    windows = []
-    for i in range(0, len(spans), usable):
-        group = spans[i : i + usable]
-        windows.append((start + group[0][0], start + group[-1][1], len(group) + tokens.special))
+    windows: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(spans):
+        j = min(len(spans), i + usable)  # the window is spans[i:j]
+        while j > i + 1 and spans[j - 1][1] - spans[i][0] > max_chars:
+            j -= 1
+        # A token ends a word where whitespace (or the sentence's end) follows it.
+        word_end = j
+        while i < word_end < len(spans) and spans[word_end][0] == spans[word_end - 1][1]:
+            word_end -= 1
+        j = word_end if word_end > i else j
+        window_start, window_end = start + spans[i][0], start + spans[j - 1][1]
+        if window_end - window_start <= max_chars:
+            windows.append((window_start, window_end, j - i + tokens.special))
+        else:
+            windows.extend(_char_windows(text, window_start, window_end, tokens, max_chars))
+        i = j
     return windows
+
+
+def _char_windows(
+    text: str, start: int, end: int, tokens: TokenCounter, max_chars: int
+) -> list[tuple[int, int, int]]:
+    """One token longer than `max_chars` (an [UNK] for a run of unreadable characters),
+    cut into `max_chars` pieces: nothing in it can be searched as a word anyway."""
+    cuts = [(s, min(s + max_chars, end)) for s in range(start, end, max_chars)]
+    counts = tokens.count([text[s:e] for s, e in cuts])
+    return [(s, e, n) for (s, e), n in zip(cuts, counts, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Limits:
+    max_tokens: int  # the model's window
+    target: int  # tokens a chunk is packed up to
+    overlap: int  # tokens of whole sentences repeated from one chunk to the next
+    max_chars: int  # characters a chunk may hold
 
 
 def _pack(
@@ -221,12 +268,10 @@ def _pack(
     full: str,
     headings: tuple[str, ...],
     tokens: TokenCounter,
-    max_tokens: int,
-    target: int,
-    overlap: int,
+    limits: _Limits,
     first_index: int,
 ) -> list[Chunk]:
-    """Greedily join pieces up to `target`, then verify each chunk with the tokenizer."""
+    """Greedily join pieces up to the target, then verify each chunk with the tokenizer."""
     groups: list[list[_Piece]] = []
     current: list[_Piece] = []
     size = 0
@@ -234,9 +279,13 @@ def _pack(
     for piece in pieces:
         # Joining pieces costs about their sum minus the special tokens counted in each.
         cost = piece.tokens - special if current else piece.tokens
-        if current and size + cost > target:
+        if current and (
+            size + cost > limits.target or piece.end - current[0].start > limits.max_chars
+        ):
             groups.append(current)
-            current = _overlap_tail(current, overlap, special)
+            current = _overlap_tail(current, limits.overlap, special)
+            if current and piece.end - current[0].start > limits.max_chars:
+                current = []
             size = sum(p.tokens - special for p in current) + (special if current else 0)
             cost = piece.tokens - special if current else piece.tokens
         current.append(piece)
@@ -246,7 +295,7 @@ def _pack(
 
     chunks: list[Chunk] = []
     for group in groups:
-        for part in _fit(group, full, headings, tokens, max_tokens):
+        for part in _fit(group, full, headings, tokens, limits.max_tokens):
             chunks.append(_make_chunk(part, full, headings, first_index + len(chunks)))
     return chunks
 

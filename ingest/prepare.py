@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.chunk import Chunk, TokenCounter, chunk_document
-from ingest.document import UnreadableFile
+from ingest.document import Document, UnreadableFile
 from ingest.embed import Embedder
 from ingest.ocr import OcrOptions
 from ingest.readers import ReadOptions, read_document, reader_reference, register_reference
@@ -94,6 +94,9 @@ class ChunkSetup:
     chunk_tokens: int
     chunk_overlap: int
     ocr: OcrOptions = field(default_factory=OcrOptions)
+    # Characters of extracted text a file may have (None: no limit): a 10 KB PDF that
+    # expanded to 1.2 MB of text took 102 s to embed.
+    max_text_chars: int | None = None
 
 
 class FilePreparer:
@@ -137,6 +140,10 @@ class FilePreparer:
         try:
             options = ReadOptions(ocr=self.setup.ocr, on_progress=progress)
             document = read_document(data, Path(path), options)
+            too_long = self._text_over_limit(document)
+            if too_long:
+                # No hash: a raised limit takes effect at the next sync, unchanged file or not.
+                return Failure(path, st, None, too_long)
             chunks = chunk_document(
                 document,
                 self.tokens,
@@ -147,6 +154,17 @@ class FilePreparer:
         except UnreadableFile as exc:
             return Failure(path, st, digest, str(exc))
         return Prepared(path, st, digest, chunks, document.engine)
+
+    def _text_over_limit(self, document: Document) -> str | None:
+        """Why the document's text is too long to index, or None when it is not."""
+        limit = self.setup.max_text_chars
+        length = sum(len(s.text) for s in document.sections)
+        if limit is None or length <= limit:
+            return None
+        return (
+            f"its text is {length:,} characters, over the limit of {limit:,} "
+            "(max_text_chars: raise it to index this file)"
+        )
 
     @staticmethod
     def _ensure_reader(path: str, reference: tuple[str, str] | None) -> None:

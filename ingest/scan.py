@@ -6,6 +6,9 @@ it is not in an excluded folder (the index's own data dir, when it sits inside a
 Excluded goes by real path: a symlink into the data dir, or a data dir reached through a
 symlink, is excluded exactly like the folder itself, so the index never reads its own
 files and the watcher never wakes up on its own writes.
+
+A `Fence` keeps a walk inside the folders it was given, by real path too: a symlink in a
+served folder that leads to /etc/passwd was ingested and then served to any client.
 """
 
 from __future__ import annotations
@@ -54,6 +57,42 @@ class Excluded:
         return any(is_under(real, f) for f in self.real)
 
 
+class Fence:
+    """The folders every walked file must really lie in (after resolving symlinks), and
+    the links found leading out of them, which are not followed. `Fence(None)` lets
+    everything through."""
+
+    def __init__(self, folders: Iterable[Path | str] | None) -> None:
+        self.real = None if folders is None else sorted({os.path.realpath(f) for f in folders})
+        self.outside: dict[str, str] = {}  # link -> where it leads
+
+    def _inside(self, real: str) -> bool:
+        return self.real is None or any(is_under(real, f) for f in self.real)
+
+    def admits_folder(self, folder: str) -> bool:
+        """Once per folder: a folder reached through a link out is left whole."""
+        if self.real is None:
+            return True
+        real = os.path.realpath(folder)
+        if self._inside(real):
+            return True
+        self.outside[folder] = real
+        return False
+
+    def admits_file(self, path: str) -> bool:
+        """A file in an admitted folder is outside only when it is a link itself."""
+        if self.real is None or not os.path.islink(path):
+            return True
+        real = os.path.realpath(path)
+        if self._inside(real) or not os.path.exists(real):  # dangling: the scan drops it
+            return True
+        self.outside[path] = real
+        return False
+
+
+NO_FENCE = Fence(None)
+
+
 class Root:
     """One folder (or file) to index, and the ignore rules that apply inside it."""
 
@@ -80,12 +119,20 @@ class Root:
         return self.rules.ignored(path, is_dir=is_dir)
 
 
-def walk(root: Root, excluded: Excluded, folder: Path | None = None) -> Iterator[Path]:
+def walk(
+    root: Root, excluded: Excluded, folder: Path | None = None, fence: Fence = NO_FENCE
+) -> Iterator[Path]:
     """The files to index under `folder` (a folder inside the root; the whole root when
-    None), by the root's ignore rules. Symlinked files and folders are followed; a folder
-    is entered once (by device and inode), so a link back up the tree cannot loop."""
+    None), by the root's ignore rules. Symlinked files and folders are followed as far as
+    the fence allows; a folder is entered once (by device and inode), so a link back up
+    the tree cannot loop."""
     if root.rules is None:  # a file root
-        if folder is None and is_supported(root.path) and not excluded(root.text):
+        if (
+            folder is None
+            and is_supported(root.path)
+            and not excluded(root.text)
+            and fence.admits_file(root.text)
+        ):
             yield root.path
         return
     seen: set[tuple[int, int]] = set()
@@ -97,23 +144,23 @@ def walk(root: Root, excluded: Excluded, folder: Path | None = None) -> Iterator
             dirs[:] = []
             continue
         key = (st.st_dev, st.st_ino)
-        if key in seen or excluded(here_text):
+        if key in seen or excluded(here_text) or not fence.admits_folder(here_text):
             dirs[:] = []
             continue
         seen.add(key)
         dirs[:] = sorted(d for d in dirs if not root.rules.ignored(here / d, is_dir=True))
         for name in files:
             path = here / name
-            if is_supported(path) and not root.rules.ignored(path):
+            if is_supported(path) and not root.rules.ignored(path) and fence.admits_file(str(path)):
                 yield path
 
 
-def scan(roots: Iterable[Root], excluded: Excluded) -> dict[str, FileStat]:
+def scan(roots: Iterable[Root], excluded: Excluded, fence: Fence = NO_FENCE) -> dict[str, FileStat]:
     """Every file `walk` finds under `roots`, with its size and mtime: regular files only
     (a dangling link, or a file gone since its folder was listed, is left out)."""
     found: dict[str, FileStat] = {}
     for root in roots:
-        for path in walk(root, excluded):
+        for path in walk(root, excluded, fence=fence):
             try:
                 st = path.stat()
             except OSError:

@@ -30,7 +30,7 @@ from ingest.embed.device import cpu_threads
 from ingest.errors import UserError
 from ingest.ocr import OcrOptions
 from ingest.prepare import ChunkSetup, Failure, Hashed, Prepared, Task, Touch
-from ingest.scan import Excluded, FileStat, Root, absolute, scan
+from ingest.scan import Excluded, Fence, FileStat, Root, absolute, scan
 from ingest.store import FileRecord, FileVersion, Index
 from ingest.workers import Finished, Limits, Progress, ReaderPool, shared_pool
 
@@ -41,9 +41,14 @@ log = logging.getLogger(__name__)
 class SyncOptions:
     chunk_tokens: int = 200
     chunk_overlap: int = 32
-    max_file_bytes: int = 100 * 1024 * 1024
+    max_file_bytes: int = 100 * 2**20
+    max_text_chars: int | None = 2_000_000  # characters of text a file may yield; None: any
     ignore: Sequence[str] = ()
     exclude: Sequence[Path] = ()  # folders never scanned (the data dir, when it sits inside)
+    # Symlinks that lead outside the folders given are not followed unless this is set...
+    follow_outside: bool = False
+    # ...and never outside these, when given (a server's folders), whatever it says.
+    fence: tuple[Path, ...] = ()
     # Texts per encode call (the encoder sorts them by length inside); None: the
     # embedder's own choice, several of its batches (256 on a CPU, thousands on a GPU)
     embed_batch: int | None = None
@@ -61,7 +66,9 @@ WRITES_AHEAD = 2  # embedded batches waiting for the writer, at most
 class Change:
     """One line of what a sync did, for the CLI and the watcher to show."""
 
-    kind: str  # added, updated, moved, removed, failed
+    # added, updated, moved, removed, failed, empty (0 bytes: nothing to index), outside
+    # (a symlink leading out of the folders given: not followed; `detail` says where to)
+    kind: str
     path: str
     detail: str = ""  # the failure reason, or the old path of a move
     chunks: int = 0
@@ -75,13 +82,17 @@ class SyncReport:
     moved: int = 0
     removed: int = 0
     unchanged: int = 0
+    empty: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    outside: list[tuple[str, str]] = field(default_factory=list)  # (link, where it leads)
     chunks_embedded: int = 0
     seconds: float = 0.0
 
     def count(self, change: Change) -> None:
         if change.kind == "failed":
             self.failed.append((change.path, change.detail))
+        elif change.kind == "outside":
+            self.outside.append((change.path, change.detail))
         else:
             setattr(self, change.kind, getattr(self, change.kind) + 1)
         self.chunks_embedded += change.chunks if change.kind in ("added", "updated") else 0
@@ -93,7 +104,9 @@ class SyncReport:
             "moved": self.moved,
             "removed": self.removed,
             "unchanged": self.unchanged,
+            "empty": self.empty,
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "outside": [{"path": p, "target": t} for p, t in self.outside],
             "chunks_embedded": self.chunks_embedded,
             "seconds": round(self.seconds, 3),
         }
@@ -135,7 +148,11 @@ class Syncer:
         """The process's warm readers for this chunk setup (started at the first file)."""
         options = self.options
         setup = ChunkSetup(
-            self.embedder.name, options.chunk_tokens, options.chunk_overlap, options.ocr
+            self.embedder.name,
+            options.chunk_tokens,
+            options.chunk_overlap,
+            options.ocr,
+            options.max_text_chars,
         )
         limits = Limits(options.file_timeout, options.file_memory_bytes)
         return shared_pool(setup, options.workers or cpu_threads(), limits)
@@ -151,12 +168,13 @@ class Syncer:
                 raise UserError(f"{root}: inside the index's own data dir, which is never indexed")
         start = time.monotonic()
         self.index.reconcile()
-        on_disk = scan([Root(r, self.options.ignore) for r in roots], self.excluded)
+        fence = self._fence(roots)
+        on_disk = scan([Root(r, self.options.ignore) for r in roots], self.excluded, fence)
         known: dict[str, FileRecord] = {}
         for root in roots:
             known.update((r.path, r) for r in self.index.catalog.files(str(root)))
         self.index.catalog.add_folders(str(r) for r in roots if r.is_dir())
-        report = self._apply(on_disk, known)
+        report = self._apply(on_disk, known, fence)
         report.seconds = time.monotonic() - start
         return report
 
@@ -165,16 +183,27 @@ class Syncer:
         start = time.monotonic()
         on_disk: dict[str, FileStat] = {}
         known: dict[str, FileRecord] = {}
-        for path in {absolute(p) for p in paths}:
+        unique = {absolute(p) for p in paths}
+        fence = self._fence(sorted(unique))
+        for path in unique:
             if path.exists():
-                on_disk.update(scan([Root(path, self.options.ignore)], self.excluded))
+                on_disk.update(scan([Root(path, self.options.ignore)], self.excluded, fence))
             known.update((r.path, r) for r in self.index.catalog.files(str(path)))
-        report = self._apply(on_disk, known)
+        report = self._apply(on_disk, known, fence)
         report.seconds = time.monotonic() - start
         return report
 
+    def _fence(self, given: Sequence[Path]) -> Fence:
+        """Where this sync's walk may lead: the server's folders when it has some, else
+        the folders given unless links out are to be followed."""
+        if self.options.fence:
+            return Fence(self.options.fence)
+        return Fence(None if self.options.follow_outside else given)
+
     # -- the work ---------------------------------------------------------------------
-    def _apply(self, on_disk: dict[str, FileStat], known: dict[str, FileRecord]) -> SyncReport:
+    def _apply(
+        self, on_disk: dict[str, FileStat], known: dict[str, FileRecord], fence: Fence
+    ) -> SyncReport:
         report = SyncReport()
         candidates = []
         for path, st in on_disk.items():
@@ -188,16 +217,22 @@ class Syncer:
             else:
                 candidates.append(path)
         vanished = {p: r for p, r in known.items() if p not in on_disk}
-        self.listener.planned(len(candidates) + len(vanished))
+        self.listener.planned(len(candidates) + len(vanished) + len(fence.outside))
+        for link, target in sorted(fence.outside.items()):
+            change = Change("outside", link, target)
+            report.count(change)
+            log.info("not followed: %s leads outside the folders given, to %s", link, target)
+            self.listener.file_done(change)
         moved_from = {r.hash: p for p, r in vanished.items() if r.hash}
         with _Writes(self.index, report, self.listener) as writes:
             tasks = []
             for path in candidates:
                 st, record = on_disk[path], known.get(path)
+                if st.size == 0:
+                    writes.empty(path, st)
+                    continue
                 if st.size > self.options.max_file_bytes:
-                    limit = self.options.max_file_bytes / 1e6
-                    reason = f"too large ({st.size / 1e6:.0f} MB, the limit is {limit:.0f} MB)"
-                    writes.failure(Failure(path, st, None, reason))
+                    writes.failure(Failure(path, st, None, _too_large(st.size, self.options)))
                     continue
                 known_hash = record.hash if record is not None else None
                 may_move = record is None and bool(moved_from)
@@ -408,12 +443,25 @@ class _Writes:
 
         self._submit(job)
 
+    def empty(self, path: str, st: FileStat) -> None:
+        def job() -> list[Change | None]:
+            self.index.record_empty(path, st.mtime_ns)
+            return [Change("empty", path)]
+
+        self._submit(job)
+
     def remove(self, path: str) -> None:
         def job() -> list[Change | None]:
             self.index.remove_file(path)
             return [Change("removed", path)]
 
         self._submit(job)
+
+
+def _too_large(size: int, options: SyncOptions) -> str:
+    """In MiB, as `max_file_mb` counts: "100 MB" in decimal units read as 105 MB."""
+    limit = options.max_file_bytes / 2**20
+    return f"too large ({size / 2**20:.1f} MiB, the limit is {limit:g} MiB: max_file_mb)"
 
 
 def _failed_unread(record: FileRecord) -> bool:

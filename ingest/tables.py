@@ -198,8 +198,8 @@ def _is_label(text: str | None) -> bool:
 
 def _guess_header_rows(rows: list[list[str | None]]) -> int:
     """Header rows at the top: a first row of labels (years count as labels) over a body
-    that holds numbers, then further rows while their first cell is blank (a stacked
-    header: "Year ended", then "2019 | 2018", then "$ | $")."""
+    that holds numbers, then further rows of labels while their first cell is blank or
+    the rest are years (a stacked header: "Year ended", then "2019 | 2018", "$ | $")."""
     if len(rows) < 2:
         return 0
     first = rows[0]
@@ -213,8 +213,13 @@ def _guess_header_rows(rows: list[list[str | None]]) -> int:
         if not (_is_label(first[1]) and values and numeric * 2 >= len(values)):
             return 0
     count = 1
-    while count < len(rows) - 1 and not rows[count][0] and any(rows[count][1:]):
-        if any(is_number(c or "") and not _YEAR.match(c or "") for c in rows[count]):
+    while count < len(rows) - 1 and any(rows[count][1:]):
+        cells = rows[count]
+        if any(is_number(c or "") and not _YEAR.match(c or "") for c in cells):
+            break
+        # Another header row: its first cell blank, or years across it (a units line
+        # such as "($ in millions)" may sit above "For the year ended | 2019 | 2018").
+        if cells[0] and not any(_YEAR.match(c or "") for c in cells[1:]):
             break
         count += 1
     return count

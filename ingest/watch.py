@@ -12,6 +12,7 @@ land in the same batch into a move that re-embeds nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import logging
 import os
@@ -27,7 +28,7 @@ from ingest.embed import Embedder
 from ingest.errors import UserError
 from ingest.ignore import IGNORE_FILE
 from ingest.readers import is_supported
-from ingest.scan import Excluded, Root, walk
+from ingest.scan import Excluded, Root, absolute, walk
 from ingest.store import Index
 from ingest.sync import Change, Syncer, SyncListener, SyncOptions
 
@@ -88,6 +89,11 @@ class Watcher:
         write_lock: threading.Lock | None = None,
     ) -> None:
         self.options = options or SyncOptions()
+        if not self.options.follow_outside and not self.options.fence:
+            # A batch syncs paths inside the roots; the folders the watcher was given are
+            # the roots themselves.
+            fence = tuple(absolute(r) for r in roots)
+            self.options = dataclasses.replace(self.options, fence=fence)
         self.syncer = Syncer(
             index, embedder, self.options, _Listener(listener or SyncListener(), self)
         )

@@ -55,7 +55,7 @@ class Limits:
 
     def memory_reason(self) -> str:
         megabytes = (self.memory_bytes or 0) / 2**20
-        return f"needed more than {megabytes:.0f} MB of memory (max_file_memory_mb)"
+        return f"needed more than {megabytes:.0f} MiB of memory (max_file_memory_mb)"
 
 
 @dataclass(frozen=True)

@@ -148,3 +148,45 @@ def multipage_tiff(images: Sequence[Image.Image], path: Path, fax: bool = False)
         dpi=(DPI, DPI),
     )
     return path
+
+
+def render_table_page(
+    title: str,
+    rows: Sequence[Sequence[str]],
+    *,
+    angle: float = 1.5,
+    noise: float = 0.01,
+    seed: int = 0,
+    points: float = 12,
+    ruled: bool = True,
+) -> Image.Image:
+    """A scanned page with a title line and a table of `rows` (the first its header),
+    each column as wide as its longest cell, drawn with or without grid lines."""
+    page = Image.new("L", A4_PIXELS, 255)
+    draw = ImageDraw.Draw(page)
+    face = font(points)
+    pad = face.size
+    widths = [
+        max(round(draw.textlength(row[c], font=face)) for row in rows) + 2 * pad
+        for c in range(len(rows[0]))
+    ]
+    height = round(face.size * 1.9)
+    draw.text((MARGIN, MARGIN), title, font=font(points * 1.4), fill=20)
+    top = MARGIN + 3 * height
+    for r, row in enumerate(rows):
+        x = MARGIN
+        for c, cell in enumerate(row):
+            draw.text((x + pad, top + r * height + face.size // 3), cell, font=face, fill=20)
+            x += widths[c]
+    if ruled:
+        right = MARGIN + sum(widths)
+        for r in range(len(rows) + 1):
+            y = top + r * height
+            draw.line([(MARGIN, y), (right, y)], fill=40, width=3)
+        x = MARGIN
+        for width in [0, *widths]:
+            x += width
+            draw.line([(x, top), (x, top + len(rows) * height)], fill=40, width=3)
+    page = page.filter(ImageFilter.GaussianBlur(0.8))
+    page = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    return speckle(page, noise, seed)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sample_questions import SAMPLE_DOCS
 
-from ingest.chunk import Chunk, TokenCounter, chunk_document, extracted_text
+from ingest.chunk import CHARS_PER_TOKEN, Chunk, TokenCounter, chunk_document, extracted_text
 from ingest.document import Document, Section
 from ingest.readers import read_document
 
@@ -195,3 +195,29 @@ def test_a_heading_longer_than_the_model_window_is_cut_not_overflowed(embedder) 
     assert_offsets(doc, chunks)
     assert len(chunks) <= 10  # ~600 tokens of text in chunks of a sensible size
     assert all(heading.startswith(c.headings[0]) for c in chunks)
+
+
+def test_a_sentence_longer_than_the_window_is_cut_between_words(embedder) -> None:  # type: ignore[no-untyped-def]
+    """400 invoice codes in one sentence: every code is whole in some chunk, so keyword
+    search finds each one (cut by tokens, 15 of them were in no chunk whole)."""
+    codes = [f"INV-2026-{n:05d}" for n in range(17, 417)]
+    doc = Document(sections=[Section("Invoices outstanding: " + ", ".join(codes))])
+    chunks = chunks_of(doc, embedder)
+    assert len(chunks) > 3
+    assert_fits(chunks, embedder)
+    assert_offsets(doc, chunks)
+    missing = [code for code in codes if not any(code in c.text for c in chunks)]
+    assert not missing, f"{len(missing)} codes in no chunk whole: {missing[:5]}"
+
+
+def test_text_without_spaces_is_cut_to_a_bounded_chunk_size(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A megabyte with no spaces is one [UNK] token to the tokenizer: the chunks are cut by
+    characters too, never one chunk of the whole file."""
+    text = "x" * (2**20)
+    doc = Document(sections=[Section(text)])
+    chunks = chunks_of(doc, embedder)
+    limit = embedder.max_seq_length * CHARS_PER_TOKEN
+    assert max(len(c.text) for c in chunks) <= limit
+    assert sum(len(c.text) for c in chunks) == len(text)
+    assert_fits(chunks, embedder)
+    assert_offsets(doc, chunks)

@@ -14,7 +14,9 @@ INGEST_KEYS = {
     "moved",
     "removed",
     "unchanged",
+    "empty",
     "failed",
+    "outside",
     "chunks_embedded",
     "seconds",
 }

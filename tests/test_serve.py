@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import threading
 import time
@@ -348,3 +349,39 @@ def test_a_client_that_leaves_mid_answer_frees_the_model(http: httpx.Client) -> 
                 break
     after = http.post("/v1/ask", json={"question": "Who keeps the bees?"}, timeout=120)
     assert after.status_code == 200 and after.json()["answer"]
+
+
+def test_mcp_names_a_file_that_is_not_utf8_in_a_form_read_passage_takes_back(
+    http: httpx.Client, server: Served
+) -> None:
+    """The SDK cannot encode such a name (search_documents failed whole): it goes out in
+    its stored form, valid Unicode, and read_passage opens the file by it."""
+    from mcp import Client
+
+    from ingest.pathnames import stored
+
+    folder = server.root / "extra" / "latin1"
+    folder.mkdir()
+    odd = os.fsdecode(os.path.join(os.fsencode(folder), b"r\xe9sum\xe9.md"))
+    with open(odd, "w", encoding="utf-8") as out:
+        out.write("# Wheelwright\n\nThe wheelwright's ledger is kept in the loft.\n")
+    assert http.post("/v1/ingest", json={"path": str(folder)}).json()["added"] == 1
+
+    async def session() -> None:
+        async with Client(server.url + "/mcp") as client:
+            found = await client.call_tool(
+                "search_documents", {"query": "wheelwright", "mode": "keyword"}
+            )
+            assert not found.is_error, found.content
+            hit = found.structured_content["results"][0]
+            assert hit["path"] == stored(odd)
+            opened = await client.call_tool(
+                "read_passage", {"path": hit["path"], "chunk": hit["chunk"]}
+            )
+            assert not opened.is_error, opened.content
+            assert "wheelwright's ledger" in opened.structured_content["text"]
+
+    try:
+        asyncio.run(session())
+    finally:
+        http.post("/v1/forget", json={"path": str(folder)})

@@ -206,3 +206,57 @@ def test_writable_roots_resolve_dots_and_symlinks(tmp_path: Path) -> None:
             roots.check(str(bad))
     with pytest.raises(PathRefused, match="started without folders"):
         WritableRoots([]).check(str(root))
+
+
+def test_a_symlink_inside_a_served_folder_cannot_lead_out(guarded: Served) -> None:
+    """The request path was checked, then the walk followed a link in the folder to
+    /etc/passwd, which was indexed and served by /v1/passage and MCP read_passage."""
+    extra = guarded.root / "extra"
+    (guarded.root / "private").mkdir()
+    secret = guarded.root / "private" / "passwd.txt"
+    secret.write_text("root:x:0:0:the keeper of the quernstone:/root:/bin/sh\n")
+    (extra / "passwd.txt").symlink_to(secret)
+    (extra / "own.md").write_text("# Own\n\nThe mill pond is drained in March.\n")
+    with guarded.client() as client:
+        report = client.post("/v1/ingest", json={"path": str(extra)}).json()
+        # (the folder link an earlier test made in extra/ is named too)
+        assert {"path": str(extra / "passwd.txt"), "target": str(secret)} in report["outside"]
+        assert report["added"] == 1
+        opened = client.get("/v1/passage", params={"path": str(extra / "passwd.txt")})
+        assert opened.status_code == 404
+        found = client.post("/v1/search", json={"query": "quernstone", "mode": "keyword"})
+        assert found.json()["results"] == []
+
+
+def test_a_server_keeps_to_its_folders_even_when_links_out_are_followed(
+    tmp_path: Path, embedder: object
+) -> None:
+    """follow_symlinks_outside is for the folders a user gives the CLI; a server's
+    folders are a security boundary (the real Service, ingesting in this process)."""
+    from assistant.serve.service import Service
+    from assistant.settings import Settings
+
+    served_folder, private = tmp_path / "served", tmp_path / "private"
+    served_folder.mkdir()
+    private.mkdir()
+    (private / "passwd.txt").write_text("root:x:0:0:the quernstone keeper:/root:/bin/sh\n")
+    (served_folder / "passwd.txt").symlink_to(private / "passwd.txt")
+    (served_folder / "own.md").write_text("# Own\n\nThe mill pond is drained in March.\n")
+    settings = Settings(data_dir=tmp_path / "data", follow_symlinks_outside=True)
+    report = Service(settings, folders=[served_folder]).ingest(str(served_folder))
+    assert (report["added"], len(report["outside"])) == (1, 1)
+
+
+def test_a_file_name_that_is_not_utf8_is_served_as_json_that_reads_back(guarded: Served) -> None:
+    """Its search result was a 500: the JSON response could not encode the name."""
+    folder = guarded.root / "extra" / "latin1"
+    folder.mkdir()
+    odd = os.fsdecode(os.path.join(os.fsencode(folder), b"r\xe9sum\xe9.txt"))
+    with open(odd, "w", encoding="utf-8") as out:
+        out.write("The wheelwright's ledger is kept in the loft.\n")
+    with guarded.client() as client:
+        report = client.post("/v1/ingest", json={"path": str(folder)})
+        assert report.status_code == 200 and report.json()["added"] == 1
+        found = client.post("/v1/search", json={"query": "wheelwright", "mode": "keyword"})
+        assert found.status_code == 200
+        assert [r["path"] for r in found.json()["results"]] == [odd]

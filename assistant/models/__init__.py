@@ -9,10 +9,12 @@ used, so its dependencies cost nothing to the commands that never answer.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 import pkgutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.errors import ConfigError
 from assistant.models.base import Backend, BackendPlugin, Message, rewrites_well
@@ -87,8 +89,22 @@ def choose_backend(settings: Settings) -> BackendChoice:
 
 
 def list_models(settings: Settings, name: str) -> list[str]:
-    """What backend `name` could answer with ([] for `auto`, which depends on what runs)."""
-    return [] if name == AUTO else backend_plugin(name).list_models(settings)
+    """What backend `name` could answer with; for `auto`, what the backend it chooses now
+    lists (the bundled SmolLM2 where no Ollama answers), not nothing."""
+    if name == AUTO:
+        name = choose_backend(settings).name
+    return backend_plugin(name).list_models(settings)
+
+
+def with_model(settings: Settings, backend: str, model: str | None) -> Settings:
+    """The settings once `backend` and `model` are chosen (the chat's model screen): the
+    model goes to the setting its backend reads. Under `auto` a model file (the bundled
+    SmolLM2 it lists) is a `model_path`, which `auto` then loads; a name is a `model`."""
+    if backend == AUTO and model and (model.endswith(".gguf") or Path(model).is_file()):
+        field = "model_path"
+    else:
+        field = model_setting(backend)
+    return dataclasses.replace(settings, backend=backend, **{field: model})
 
 
 def model_setting(name: str) -> str:
@@ -119,4 +135,5 @@ __all__ = [
     "choose_backend",
     "list_models",
     "model_setting",
+    "with_model",
 ]

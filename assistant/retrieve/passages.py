@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.pathnames import shown
 from ingest.store import StoredChunk
 
 MAX_MERGED_CHUNKS = 3  # a passage grows to at most this many chunks, to stay citable
@@ -17,9 +18,9 @@ def file_location(
 ) -> str:
     """How a source is named to the user and the model: "report.pdf, pages 3-4", or
     "mail.eml › invoice.pdf, page 2" for a passage of a file attached to another."""
-    name = Path(path).name
+    name = shown(Path(path).name)
     if attachment:
-        name = f"{name} › {attachment}"
+        name = f"{name} › {shown(attachment)}"
     if page_start is None:
         return name
     if page_end and page_end != page_start:

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from assistant.serve import api, openai_routes
 from assistant.serve.mcp_tools import build_mcp
 from assistant.serve.security import Guard, allowed_hosts
 from assistant.serve.service import Service
 from ingest.errors import UserError
+from ingest.pathnames import json_text
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ def build_app(service: Service, options: ServeOptions) -> Any:
         openapi_url="/v1/openapi.json",
         docs_url="/v1/docs",
         redoc_url=None,
+        default_response_class=NameSafeJSON,
     )
     app.state.service = service
     app.include_router(api.router, tags=["documents"])
@@ -84,6 +87,14 @@ def build_app(service: Service, options: ServeOptions) -> Any:
             allow_headers=["authorization", "content-type", "mcp-protocol-version"],
         )
     return guarded
+
+
+class NameSafeJSON(JSONResponse):
+    """A result naming a file whose name is not UTF-8 is sent with that byte escaped (the
+    default response failed to encode it: a 500 for the whole search)."""
+
+    def render(self, content: Any) -> bytes:
+        return json_text(content, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def _version() -> str:

@@ -2,7 +2,9 @@
 
 The same four tools over stdio (`assistant mcp`) and over streamable HTTP (`/mcp` under
 `assistant serve`, behind the same token). Each returns the JSON the HTTP API returns, so
-an agent's citation (`path`, `page`, `chunk`) opens with `read_passage`.
+an agent's citation (`path`, `page`, `chunk`) opens with `read_passage`. A file name
+that is not UTF-8 goes out in its stored form (ingest/pathnames.py), which the SDK can
+encode, and `read_passage` takes it back.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
+from assistant.owner.remote import OwnerService
 from assistant.serve.service import Service
 from ingest.errors import UserError
+from ingest.pathnames import encodable, from_stored
 
 INSTRUCTIONS = """Tools over the user's own indexed documents (files on their machine).
 search_documents finds passages (no model); ask_documents answers with cited sources;
@@ -23,7 +27,9 @@ read_passage opens a cited file's text around a source's `chunk` (or a `page`);
 index_status says what is indexed. Cite sources by file and page."""
 
 
-def build_mcp(service: Service, debug: bool = False) -> MCPServer:
+def build_mcp(service: Service | OwnerService, debug: bool = False) -> MCPServer:
+    """The tools over `service`: this process's own, or the index's owner's in another
+    process (`assistant mcp` beside a running `watch` or `serve`)."""
     mcp: MCPServer = MCPServer(
         "local-doc-assistant", instructions=INSTRUCTIONS, log_level="DEBUG" if debug else "WARNING"
     )
@@ -41,7 +47,7 @@ def build_mcp(service: Service, debug: bool = False) -> MCPServer:
         as ["pdf", "md"]."""
         with _as_tool_error():
             results = service.search(query, k=k, within=within, types=types or (), mode=mode)
-        return {"query": query, "results": results}
+        return encodable({"query": query, "results": results})
 
     @mcp.tool()
     def ask_documents(
@@ -53,10 +59,7 @@ def build_mcp(service: Service, debug: bool = False) -> MCPServer:
         """An answer from the user's documents by the local model, with the passages it
         cites (`sources`, each `cited` or not); as `assistant ask --json` prints it."""
         with _as_tool_error():
-            stream = service.ask(question, k=k, within=within, types=types or ())
-            for _token in stream:
-                pass
-            return (stream.result or stream.finish()).as_dict()
+            return encodable(service.answer(question, k=k, within=within, types=types or ()))
 
     @mcp.tool()
     def read_passage(
@@ -65,13 +68,13 @@ def build_mcp(service: Service, debug: bool = False) -> MCPServer:
         """The indexed text of `path` around a source's `chunk` (or all of a `page`), with
         `around` neighbouring chunks on each side (at most 10)."""
         with _as_tool_error():
-            return service.read_passage(path, chunk, page, around)
+            return encodable(service.read_passage(from_stored(path), chunk, page, around))
 
     @mcp.tool()
     def index_status() -> dict[str, Any]:
         """What is indexed: folders, file and chunk counts, failures, model, watcher."""
         with _as_tool_error():
-            return service.status()
+            return encodable(service.status())
 
     return mcp
 

@@ -16,7 +16,7 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +30,12 @@ from assistant.settings import Settings
 from ingest.errors import UserError
 from ingest.scan import is_under
 from ingest.store import Index
-from ingest.sync import Change, SyncListener
+from ingest.sync import Change, SyncListener, SyncReport
 from ingest.watch import Watcher
 
 log = logging.getLogger(__name__)
 
-FILE_STATES = ("indexed", "failed")
+FILE_STATES = ("indexed", "failed", "empty")
 
 
 class BadRequest(UserError):
@@ -62,9 +62,12 @@ class Service:
         watch: Sequence[Path] = (),
         poll: bool = False,
         backend: Backend | None = None,
+        purpose: str = "serve",
     ) -> None:
-        """`backend` is opened from the settings at the first question unless given."""
+        """`backend` is opened from the settings at the first question unless given;
+        `purpose` is what this process says it owns the index for (docs/owner.md)."""
         self.settings = settings
+        self.purpose = purpose
         self.watched = [Path(os.path.abspath(p)) for p in watch]
         self.roots = WritableRoots([*folders, *watch])
         self.poll = poll
@@ -73,6 +76,7 @@ class Service:
         self._backend = backend
         self._backend_opened = backend is not None
         self._backend_lock = threading.Lock()
+        self._answerers: dict[tuple[tuple[str, Any], ...], Backend | None] = {}
         self._stack = contextlib.ExitStack()
         self._index: Index | None = None  # the writer's, while this process watches
         self.watcher: Watcher | None = None
@@ -81,16 +85,23 @@ class Service:
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
-        """Take the writer lock and start the watcher, when there are folders to watch;
-        load the embedding model now, not at the first search."""
-        self._warm_up()
+        """Own the index (answering other processes on its socket), take the writer lock
+        and start the watcher when there are folders to watch; load the embedding model
+        now, not at the first search."""
+        from assistant.owner.route import answering, owning
+
+        self._stack.enter_context(owning(self.settings, self.purpose, log.warning))
+        self._stack.enter_context(answering(self))
+        self.warm_up()
         if not self.watched:
             return
         for path in self.watched:
             if not path.exists():
                 raise UserError(f"{path}: no such file or folder")
         self.watcher = self._stack.enter_context(
-            library.watching(self.settings, self.watched, WatchLog(), poll=self.poll)
+            library.watching(
+                self.settings, self.watched, WatchLog(), poll=self.poll, fence=self.roots.folders
+            )
         )
         # Every write in this process goes through the watcher's index, in turn with it.
         self._index = self.watcher.index
@@ -98,7 +109,14 @@ class Service:
         self._thread = threading.Thread(target=self._watch, name="watcher", daemon=True)
         self._thread.start()
 
-    def _warm_up(self) -> None:
+    def adopt(self, watcher: Watcher) -> None:
+        """Write through a watcher this process runs itself (`assistant watch`): in turn
+        with its batches, on its index."""
+        self.watcher = watcher
+        self._index = watcher.index
+        self.write_lock = watcher.write_lock
+
+    def warm_up(self) -> None:
         try:
             with self.retriever() as retriever:
                 retriever.warm_up()
@@ -142,6 +160,16 @@ class Service:
         finally:
             self._idle.put(retriever)
 
+    def vector_count(self) -> int:
+        """How many vectors the store holds (doctor compares it with the catalog)."""
+        if self._index is not None:
+            return self._index.vectors.count()
+        index = library.open_index(self.settings, must_exist=True)
+        try:
+            return index.vectors.count()
+        finally:
+            index.close()
+
     @property
     def backend(self) -> Backend | None:
         """The one backend every answer uses, opened at the first question; None when
@@ -151,6 +179,17 @@ class Service:
                 self._backend = library.open_answerer(self.settings)
                 self._backend_opened = True
             return self._backend
+
+    def answerer(self, answer: dict[str, Any]) -> Backend | None:
+        """The backend for answers made as `answer` says (a client's --backend, --model,
+        --answer), opened once per combination; the server's own when it says nothing."""
+        if not answer:
+            return self.backend
+        key = tuple(sorted(answer.items()))
+        with self._backend_lock:
+            if key not in self._answerers:
+                self._answerers[key] = library.open_answerer(self.settings.replace(**answer))
+            return self._answerers[key]
 
     def search(
         self,
@@ -178,22 +217,42 @@ class Service:
         query: str | None = None,
         max_tokens: int | None = None,
         temperature: float | None = None,
+        answer: dict[str, Any] | None = None,
+        started: Callable[[Backend | None], None] | None = None,
     ) -> AnswerStream:
         """Retrieve now and return the answer's stream; the retriever is free again
-        before the first token, so a slow model holds no reader."""
+        before the first token, so a slow model holds no reader. `answer` overrides how
+        it is made (see `answerer`); `started` hears which backend writes it."""
         limit = self.settings.max_answer_tokens
         settings = self.settings.replace(
             k=k,
             max_answer_tokens=None if max_tokens is None else max(1, min(max_tokens, limit)),
             temperature=temperature,
+            **(answer or {}),
         )
         path_filter = PathFilter.build(within, types)
-        backend = self.backend
         with self.retriever() as retriever:
-            retriever.check_filter(path_filter)
+            retriever.check_filter(path_filter)  # before a model loads for nothing
+            backend = self.answerer(answer or {})
+            if started is not None:
+                started(backend)
             return library.ask(
                 settings, retriever, backend, question, path_filter, history=history, query=query
             )
+
+    def answer(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        within: str | None = None,
+        types: Sequence[str] = (),
+    ) -> dict[str, Any]:
+        """The whole checked answer at once, as `ask --json` prints it (an MCP tool's)."""
+        stream = self.ask(question, k=k, within=within, types=types)
+        for _token in stream:
+            pass
+        return (stream.result or stream.finish()).as_dict()
 
     def standalone_query(self, question: str, conversation: Conversation) -> str:
         """The follow-up rewritten for retrieval, as the chat does it."""
@@ -234,12 +293,21 @@ class Service:
         path = self.roots.check(raw_path)
         if not path.exists():
             raise BadRequest(f"{path}: no such file or folder on the server")
+        # The walk stays inside the server's folders: a symlink in one must not lead a
+        # client to /etc.
+        report = self.ingest_paths([path], WatchLog(), fence=self.roots.folders)
+        return {"path": str(path), **report.as_dict()}
+
+    def ingest_paths(
+        self, paths: Sequence[Path], listener: SyncListener, fence: Sequence[Path] = ()
+    ) -> SyncReport:
+        """Index these paths in turn with every other write of this process: the owner
+        doing another command's ingest (any path: its socket reaches only this user), or
+        a server's client's (`fence`: its folders)."""
         with self.write_lock:
             if self._index is not None:
-                report = library.syncer(self.settings, self._index, WatchLog()).sync([path])
-            else:
-                report = library.ingest(self.settings, [path], WatchLog())
-        return {"path": str(path), **report.as_dict()}
+                return library.syncer(self.settings, self._index, listener, fence).sync(paths)
+            return library.ingest(self.settings, paths, listener, fence)
 
     def forget(self, raw_path: str) -> dict[str, Any]:
         """Drop a file or folder from the index (not from the disk)."""
@@ -251,9 +319,11 @@ class Service:
                 f"{path} is watched ({watched[0]}): the watcher would index it again at its "
                 "next change; move it out of the folder or list it in an .assistantignore"
             )
+        return {"path": str(path), "removed": self.forget_paths([path])}
+
+    def forget_paths(self, paths: Sequence[Path]) -> int:
+        """Drop these paths from the index in turn with every other write of this process."""
         with self.write_lock:
             if self._index is not None:
-                removed = library.remove_paths(self._index, [path])
-            else:
-                removed = library.forget(self.settings, [path])
-        return {"path": str(path), "removed": removed}
+                return library.remove_paths(self._index, paths)
+            return library.forget(self.settings, paths)

@@ -7,13 +7,13 @@ lock while it generates, and the next question must not wait for an answer nobod
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anyio
 
 from assistant.answer import AnswerStream
+from ingest.pathnames import json_text
 
 _END = object()
 
@@ -39,5 +39,5 @@ def _close(tokens: Iterator[str]) -> None:
 
 def sse(data: Any, event: str | None = None) -> str:
     """One server-sent event: `data` as JSON (or as it is, when a string)."""
-    payload = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
+    payload = data if isinstance(data, str) else json_text(data)
     return (f"event: {event}\n" if event else "") + f"data: {payload}\n\n"

@@ -9,6 +9,18 @@ if TYPE_CHECKING:
 
 
 def run(settings: Settings, rewrite: str = "auto") -> None:
+    """The chat owns the index while it runs and answers the other commands (see
+    assistant/owner): its searches, its watcher and theirs share one open store."""
+    import sys
+
+    from assistant.owner.route import answering, owning
+    from assistant.serve.service import Service
     from assistant.tui.app import AssistantApp
 
-    AssistantApp(settings, rewrite=rewrite).run()
+    service = Service(settings, purpose="chat")
+    say = lambda line: sys.stderr.write(line + "\n")  # noqa: E731
+    with owning(settings, "chat", say), answering(service):
+        try:
+            AssistantApp(settings, rewrite=rewrite).run()
+        finally:
+            service.stop()

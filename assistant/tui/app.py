@@ -6,7 +6,6 @@ runs in a thread worker, and every user error becomes a notification with its fi
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import subprocess
 import threading
@@ -36,6 +35,7 @@ from assistant.models.base import Backend
 from assistant.retrieve import PathFilter, Retriever
 from assistant.settings import Settings
 from assistant.summary import summary_text
+from assistant.tui.commands import AppCommands
 from assistant.tui.opener import line_of, open_command
 from assistant.tui.screens.conversations import ConversationsScreen
 from assistant.tui.screens.folder import FolderScreen
@@ -45,6 +45,7 @@ from assistant.tui.screens.passage import PassageScreen
 from assistant.tui.widgets.conversation import AnswerBox, ConversationView
 from assistant.tui.widgets.sources import SourceList, SourcesPanel
 from assistant.tui.widgets.status import StatusBar
+from assistant.tui.widgets.welcome import Welcome
 from ingest.errors import UserError
 from ingest.sync import Change, SyncListener
 from ingest.watch import Watcher
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 BackendFactory = Callable[[Settings], Backend | None]  # None: extractive, no model
 RetrieverFactory = Callable[[Settings], Retriever]
 StatusSource = Callable[[Settings], IndexStatus]
+ExamplesSource = Callable[[Settings], list[str]]
 SUMMARIZE = "/summarize"  # typed in the question box: summarise a whole file
 STATUS_SECONDS = 5.0
 WATCH_STOP_GRACE = 4.0
@@ -86,6 +88,7 @@ class AssistantApp(App[None]):
     TITLE = "assistant"
     SUB_TITLE = "chat with your documents"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    COMMANDS = App.COMMANDS | {AppCommands}
     BINDINGS = [
         Binding("escape", "stop", "Stop", tooltip="Stop the answer being written"),
         Binding("ctrl+n", "new_chat", "New chat"),
@@ -109,6 +112,7 @@ class AssistantApp(App[None]):
         ("Ctrl+G", "start or stop a watcher that keeps the indexed folders current"),
         ("Ctrl+Y", "copy the selected answer (with its sources) to the clipboard"),
         ("Ctrl+S", "go to the sources of the selected answer"),
+        ("Ctrl+P", "every command of the app, searchable"),
         ("F1", "this help"),
         ("Ctrl+Q", "quit"),
     ]
@@ -121,6 +125,7 @@ class AssistantApp(App[None]):
         backend_factory: BackendFactory = library.open_answerer,
         retriever_factory: RetrieverFactory = library.open_retriever,
         status_source: StatusSource = library.status,
+        examples_source: ExamplesSource = library.example_questions,
         model_lister: Callable[[Settings, str], list[str]] = models.list_models,
         status_interval: float = STATUS_SECONDS,
         cursor_blink: bool = True,
@@ -131,6 +136,7 @@ class AssistantApp(App[None]):
         self.backend_factory = backend_factory
         self.retriever_factory = retriever_factory
         self.status_source = status_source
+        self.examples_source = examples_source
         self.model_lister = model_lister
         self.status_interval = status_interval
         self.cursor_blink = cursor_blink
@@ -154,6 +160,7 @@ class AssistantApp(App[None]):
         yield Header(icon="?")
         with Horizontal(id="main"):
             with Vertical(id="chat"):
+                yield Welcome(id="welcome")
                 yield ConversationView(id="conversation")
                 yield Input(placeholder="Ask your documents…  (F1: help)", id="question")
             yield SourcesPanel(id="sources")
@@ -175,6 +182,10 @@ class AssistantApp(App[None]):
     def status_bar(self) -> StatusBar:
         return self.query_one(StatusBar)
 
+    @property
+    def welcome(self) -> Welcome:
+        return self.query_one(Welcome)
+
     def fail(self, exc: BaseException, what: str) -> None:
         """A notification that says what to do; never a traceback on the screen."""
         if isinstance(exc, UserError):
@@ -194,15 +205,18 @@ class AssistantApp(App[None]):
     def refresh_status(self) -> None:
         try:
             info = self.status_source(self.settings)
+            examples = self.examples_source(self.settings) if self.welcome.display else []
         except Exception as exc:
             log.warning("status failed: %s", exc)
             return
-        self.call_from_thread(self._show_status, info)
+        self.call_from_thread(self._show_status, info, examples)
 
-    def _show_status(self, info: IndexStatus) -> None:
+    def _show_status(self, info: IndexStatus, examples: list[str]) -> None:
         first = self.status_bar.info is None
         self.status_bar.info = info
         self.status_bar.watcher = self._watcher_state(info)
+        if self.welcome.display:
+            self.welcome.show(info, examples)
         if first and not info.chunks:
             self.notify(
                 "nothing is indexed yet: run `assistant ingest PATH`, then ask",
@@ -296,9 +310,7 @@ class AssistantApp(App[None]):
     def _model_chosen(self, choice: tuple[str, str | None] | None) -> None:
         if choice is None:
             return
-        backend, model = choice
-        field = models.model_setting(backend)
-        self.open_model(dataclasses.replace(self.settings, backend=backend, **{field: model}))
+        self.open_model(models.with_model(self.settings, *choice))
 
     # -- asking ------------------------------------------------------------------------
     @on(Input.Submitted, "#question")
@@ -312,6 +324,7 @@ class AssistantApp(App[None]):
         if command == SUMMARIZE and not argument.strip():
             self.notify(f"usage: {SUMMARIZE} FILE (an indexed file)", severity="warning")
             return
+        self.welcome.display = False
         box = await self.query_one(ConversationView).add_question(question)
         self._select(box)
         if command == SUMMARIZE:
@@ -396,6 +409,19 @@ class AssistantApp(App[None]):
             self.call_from_thread(self._answer_failed, box, exc)
         except RuntimeError:  # the app is closing
             log.info("%s failed while closing: %s", what, exc)
+
+    @on(Welcome.Asked)
+    async def _example_asked(self, event: Welcome.Asked) -> None:
+        question = self.query_one("#question", Input)
+        question.value = event.question
+        await question.action_submit()
+
+    def action_summarize_prompt(self) -> None:
+        """From the palette: start the command in the question box, for the file's path."""
+        question = self.query_one("#question", Input)
+        question.value = SUMMARIZE + " "
+        question.cursor_position = len(question.value)
+        question.focus()
 
     def _retrieved(self, box: AnswerBox, pending: Exchange, model: str) -> None:
         box.pending = pending
@@ -510,6 +536,8 @@ class AssistantApp(App[None]):
         self.selected = None
         await self.query_one(ConversationView).show([])
         self.query_one(SourcesPanel).show(None)
+        self.welcome.display = True
+        self.refresh_status()
         self.query_one("#question", Input).focus()
 
     def action_conversations(self) -> None:
@@ -528,6 +556,7 @@ class AssistantApp(App[None]):
         self.conversation = conversation
         self.sub_title = conversation.title
         last = await self.query_one(ConversationView).show(conversation.exchanges)
+        self.welcome.display = not conversation.exchanges
         if last is not None:
             self._select(last)
         else:

@@ -11,8 +11,9 @@ import io
 import logging
 from pathlib import Path
 
-from ingest.document import Document, Section, UnreadableFile
-from ingest.ocr import check_available, recognise
+from ingest.document import Document, UnreadableFile
+from ingest.layout import part_sections
+from ingest.ocr import check_available, recognise_parts
 from ingest.readers import ReadOptions, reader, short_reason
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,8 @@ def read_image(data: bytes, path: Path, options: ReadOptions) -> Document:
                 break
             # A phone photo is stored sideways with an EXIF note saying which way is up.
             upright = ImageOps.exif_transpose(frame) if frames == 1 else frame
-            text = recognise(upright, options.ocr)
-            if text.strip():
-                sections.append(Section(text=text, page=number))
+            for part in recognise_parts(upright, options.ocr):
+                sections.extend(part_sections(part, page=number))
             options.progress(number, allowed)
     except (Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         if not sections:

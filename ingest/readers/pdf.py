@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.document import Document, Section, UnreadableFile
+from ingest.layout import Part, part_sections
 from ingest.readers import ReadOptions, reader, short_reason
-from ingest.readers._pdftables import Part
-from ingest.tables import KIND_FORM, KIND_TEXT, form_line, split_forms
+from ingest.tables import KIND_FORM, form_line
 
 if TYPE_CHECKING:
     import pypdfium2
@@ -85,10 +85,14 @@ def read_pdf(data: bytes, path: Path, options: ReadOptions) -> Document:
                     engines.append("pypdfium2")
             if not _has_text(texts[index]) and _pdfium.has_marks(pdf, index):
                 scans.append(index)
-        missing = _recognise_scans(pdf, scans, texts, engines, path, options) if scans else None
+        recognised: dict[int, list[Part]] = {}
+        missing = (
+            _recognise_scans(pdf, scans, texts, recognised, engines, path, options)
+            if scans
+            else None
+        )
     finally:
         pdf.close()
-    scanned = frozenset(scans) if "tesseract" in engines else frozenset()
     return _document(
         texts,
         metadata,
@@ -96,7 +100,7 @@ def read_pdf(data: bytes, path: Path, options: ReadOptions) -> Document:
         missing=missing or _NO_TEXT,
         data=data,
         fields=fields,
-        scanned=scanned,
+        recognised=recognised,
     )
 
 
@@ -111,13 +115,17 @@ def _document(
     missing: str = _NO_TEXT,
     data: bytes = b"",
     fields: dict[int, list[tuple[str, str]]] | None = None,
-    scanned: frozenset[int] = frozenset(),
+    recognised: dict[int, list[Part]] | None = None,
 ) -> Document:
     """The pages that have text, their tables and form fields as sections of their own;
-    `missing` is the reason when no page has text."""
-    typed = [i for i, text in enumerate(texts) if text.strip() and i not in scanned]
-    tables = _tables(data, typed) if data and typed else {}
+    `recognised` holds the parts OCR read on scanned pages; `missing` is the reason when
+    no page has text."""
+    recognised = recognised or {}
+    typed = [i for i, text in enumerate(texts) if text.strip() and i not in recognised]
+    found = _tables(data, typed) if data and typed else {}
+    tables = {**found, **recognised}
     title = metadata.get("title")
+    headings = (title,) if title and title not in _PLACEHOLDER_TITLES else ()
     sections: list[Section] = []
     for index, text in enumerate(texts):
         number = index + 1
@@ -125,19 +133,12 @@ def _document(
         text = _without_labels(text, [label for label, _ in page_fields])
         parts = tables.get(index) or ([Part("text", text)] if text.strip() else [])
         for part in parts:
-            if part.kind == KIND_TEXT:
-                sections.extend(
-                    Section(text=t, page=number, kind=k, headings=_path(title, None, k))
-                    for k, t in split_forms(part.text)
-                )
-            else:
-                headings = _path(title, part.caption, part.kind)
-                sections.append(Section(part.text, number, headings, kind=part.kind))
+            sections.extend(part_sections(part, number, headings))
         if form := "".join(form_line(label, value) for label, value in page_fields):
-            sections.append(Section(form, number, _path(title, None, KIND_FORM), kind=KIND_FORM))
+            sections.append(Section(form, number, headings, kind=KIND_FORM))
     if not sections:
         raise UnreadableFile(missing)
-    if tables:
+    if found:
         engines = [*engines, "pdfplumber"]
     return Document(sections=sections, metadata=metadata, engine="+".join(engines))
 
@@ -149,14 +150,6 @@ def _without_labels(text: str, labels: list[str]) -> str:
         return text
     printed = {f"{label}:" for label in labels} | set(labels)
     return "\n".join(line for line in text.split("\n") if line.strip() not in printed)
-
-
-def _path(title: str | None, caption: str | None, kind: str) -> tuple[str, ...]:
-    """A table's or form's headings: the document's title, then the table's caption; prose
-    keeps none (a PDF's text has no heading structure to read)."""
-    if kind == KIND_TEXT:
-        return ()
-    return tuple(h for h in (title, caption) if h and h not in _PLACEHOLDER_TITLES)
 
 
 def _tables(data: bytes, pages: list[int]) -> dict[int, list[Part]]:
@@ -175,13 +168,15 @@ def _recognise_scans(
     pdf: pypdfium2.PdfDocument,
     scans: list[int],
     texts: list[str],
+    recognised: dict[int, list[Part]],
     engines: list[str],
     path: Path,
     options: ReadOptions,
 ) -> str:
-    """OCR the pages `scans` (0-based) into `texts`, within the file's page allowance;
-    returns the reason to give if the file ends up with no text at all."""
-    from ingest.ocr import OcrUnavailable, check_available, recognise
+    """OCR the pages `scans` (0-based) into `texts` and their parts (text and tables)
+    into `recognised`, within the file's page allowance; returns the reason to give if
+    the file ends up with no text at all."""
+    from ingest.ocr import OcrUnavailable, check_available, recognise_parts
     from ingest.readers import _pdfium
 
     if not options.ocr.enabled:
@@ -204,12 +199,13 @@ def _recognise_scans(
     options.progress(0, len(allowed))
     for done, index in enumerate(allowed, start=1):
         try:
-            recognised = recognise(_pdfium.render(pdf, index, options.ocr.dpi), options.ocr)
+            parts = recognise_parts(_pdfium.render(pdf, index, options.ocr.dpi), options.ocr)
         except UnreadableFile as exc:  # one page that OCR fails on costs that page only
             log.warning("%s: page %d: %s", path, index + 1, exc)
-            recognised = ""
-        if recognised.strip():
-            texts[index] = recognised
+            parts = []
+        if text := "\n\n".join(part.text for part in parts).strip():
+            texts[index] = text
+            recognised[index] = parts
         options.progress(done, len(allowed))
     return "no extractable text: no text layer, and OCR recognised none"
 

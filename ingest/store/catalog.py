@@ -2,6 +2,8 @@
 
 It is the source of truth for what is indexed: a vector counts only when a committed
 file row owns it. WAL mode lets readers (ask, the TUI) query while one writer commits.
+Paths go in through `stored` and come out through `from_stored`: a file name that is not
+UTF-8 is kept exactly (ingest/pathnames.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.chunk import Chunk
+from ingest.pathnames import from_stored, stored
 
 SCHEMA_VERSION = 2
 
@@ -37,7 +40,7 @@ CREATE TABLE IF NOT EXISTS files (
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     hash TEXT,
-    state TEXT NOT NULL,           -- 'indexed' or 'failed'
+    state TEXT NOT NULL,           -- 'indexed', 'failed' or 'empty' (0 bytes: skipped)
     reason TEXT,
     chunks INTEGER NOT NULL DEFAULT 0,
     updated_at REAL NOT NULL,
@@ -188,28 +191,34 @@ class Catalog:
         if under is None:
             rows = self.db.execute("SELECT * FROM files ORDER BY path")
         else:
-            prefix = under.rstrip("/") + "/"
+            prefix = stored(under.rstrip("/") + "/")
             rows = self.db.execute(
                 "SELECT * FROM files WHERE path = ? OR substr(path, 1, ?) = ? ORDER BY path",
-                (under, len(prefix), prefix),
+                (stored(under), len(prefix), prefix),
             )
         for row in rows:
-            yield FileRecord(**dict(row))
+            yield _record(row)
 
     def failed(self) -> list[FileRecord]:
         rows = self.db.execute("SELECT * FROM files WHERE state = 'failed' ORDER BY path")
-        return [FileRecord(**dict(row)) for row in rows]
+        return [_record(row) for row in rows]
 
     def file(self, path: str) -> FileRecord | None:
-        row = self.db.execute("SELECT * FROM files WHERE path = ?", (path,)).fetchone()
-        return None if row is None else FileRecord(**dict(row))
+        row = self.db.execute("SELECT * FROM files WHERE path = ?", (stored(path),)).fetchone()
+        return None if row is None else _record(row)
 
     def counts(self) -> dict[str, int]:
         row = self.db.execute(
             "SELECT count(*) AS files, coalesce(sum(chunks), 0) AS chunks, "
-            "coalesce(sum(state = 'failed'), 0) AS failed FROM files"
+            "coalesce(sum(state = 'failed'), 0) AS failed,"
+            " coalesce(sum(state = 'empty'), 0) AS empty FROM files"
         ).fetchone()
-        return {"files": row["files"], "chunks": row["chunks"], "failed": row["failed"]}
+        return {
+            "files": row["files"],
+            "chunks": row["chunks"],
+            "failed": row["failed"],
+            "empty": row["empty"],
+        }
 
     def engines(self) -> dict[str, int]:
         """How many indexed files each engine read ("pypdf", "pypdf+tesseract", ...);
@@ -293,11 +302,27 @@ class Catalog:
         self, path: str, size: int, mtime_ns: int, content_hash: str | None, reason: str
     ) -> FileRecord | None:
         """A failed file keeps no chunks: its old text would no longer match the file."""
+        return self._record_unindexed(path, size, mtime_ns, content_hash, "failed", reason)
+
+    def record_empty(self, path: str, mtime_ns: int) -> FileRecord | None:
+        """An empty file is no failure (a placeholder, a `touch`): it is remembered, so
+        `status` can count it and the next sync skips it until it gains content."""
+        return self._record_unindexed(path, 0, mtime_ns, None, "empty", None)
+
+    def _record_unindexed(
+        self,
+        path: str,
+        size: int,
+        mtime_ns: int,
+        content_hash: str | None,
+        state: str,
+        reason: str | None,
+    ) -> FileRecord | None:
         with self.db:
             old = self.file(path)
             if old is not None and old.doc_id is not None:
                 self._drop_chunks(old)
-            self._upsert_file(path, None, size, mtime_ns, content_hash, "failed", reason, 0)
+            self._upsert_file(path, None, size, mtime_ns, content_hash, state, reason, 0)
         return old
 
     def touch_file(self, path: str, size: int, mtime_ns: int) -> None:
@@ -305,14 +330,15 @@ class Catalog:
         skips the file without reading it."""
         with self.db:
             self.db.execute(
-                "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path)
+                "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+                (size, mtime_ns, stored(path)),
             )
 
     def move_file(self, old_path: str, new_path: str, size: int, mtime_ns: int) -> None:
         with self.db:
             self.db.execute(
                 "UPDATE files SET path = ?, size = ?, mtime_ns = ?, updated_at = ? WHERE path = ?",
-                (new_path, size, mtime_ns, time.time(), old_path),
+                (stored(new_path), size, mtime_ns, time.time(), stored(old_path)),
             )
 
     def remove_file(self, path: str) -> FileRecord | None:
@@ -322,7 +348,7 @@ class Catalog:
                 return None
             if old.doc_id is not None:
                 self._drop_chunks(old)
-            self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+            self.db.execute("DELETE FROM files WHERE path = ?", (stored(path),))
         return old
 
     def pending(self) -> list[tuple[int, int]]:
@@ -363,8 +389,8 @@ class Catalog:
             " mtime_ns = excluded.mtime_ns, hash = excluded.hash, state = excluded.state,"
             " reason = excluded.reason, chunks = excluded.chunks,"
             " updated_at = excluded.updated_at, engine = excluded.engine",
-            (path, doc_id, size, mtime_ns, content_hash, state, reason, chunks, time.time())
-            + (engine,),
+            (stored(path), doc_id, size, mtime_ns, content_hash, state, reason, chunks)
+            + (time.time(), engine),
         )
 
     # -- folders -------------------------------------------------------------
@@ -372,15 +398,30 @@ class Catalog:
         with self.db:
             self.db.executemany(
                 "INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)",
-                [(f, time.time()) for f in folders],
+                [(stored(f), time.time()) for f in folders],
             )
 
     def remove_folder(self, folder: str) -> None:
         with self.db:
-            self.db.execute("DELETE FROM folders WHERE path = ?", (folder,))
+            self.db.execute("DELETE FROM folders WHERE path = ?", (stored(folder),))
 
     def folders(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT path FROM folders ORDER BY path")]
+        return [
+            from_stored(r[0]) for r in self.db.execute("SELECT path FROM folders ORDER BY path")
+        ]
+
+    def file_headings(self, limit: int) -> list[tuple[str, tuple[str, ...]]]:
+        """Up to `limit` indexed files, most recently changed first, each with the heading
+        path of one of its passages (a section's, where it has sections; () for a file
+        with no headings): what a first screen can draw example questions from."""
+        rows = self.db.execute(
+            "SELECT f.path, (SELECT c.headings FROM chunks c WHERE c.doc_id = f.doc_id"
+            " AND c.headings != '[]' ORDER BY json_array_length(c.headings) > 1 DESC, c.idx"
+            " LIMIT 1) AS headings FROM files f WHERE f.state = 'indexed'"
+            " ORDER BY f.updated_at DESC, f.path LIMIT ?",
+            (limit,),
+        )
+        return [(row["path"], tuple(json.loads(row["headings"] or "[]"))) for row in rows]
 
     # -- reads for retrieval ---------------------------------------------------
     def chunks_by_ids(self, ids: Sequence[str]) -> dict[str, StoredChunk]:
@@ -398,7 +439,9 @@ class Catalog:
 
     def doc_chunk_counts(self, path_filter: Callable[[str], bool]) -> dict[int, int]:
         """Indexed content versions (and their chunk counts) whose path passes the filter."""
-        self.db.create_function("path_ok", 1, path_filter, deterministic=True)
+        self.db.create_function(
+            "path_ok", 1, lambda path: path_filter(from_stored(path)), deterministic=True
+        )
         rows = self.db.execute(
             "SELECT doc_id, chunks FROM files WHERE doc_id IS NOT NULL AND path_ok(path)"
         )
@@ -423,10 +466,14 @@ def chunks_where(ids: Sequence[str]) -> Iterator[tuple[str, list[int]]]:
         )
 
 
+def _record(row: sqlite3.Row) -> FileRecord:
+    return FileRecord(**{**dict(row), "path": from_stored(row["path"])})
+
+
 def stored_chunk(row: sqlite3.Row) -> StoredChunk:
     return StoredChunk(
         chunk_id=chunk_id(row["doc_id"], row["idx"]),
-        path=row["path"],
+        path=from_stored(row["path"]),
         doc_id=row["doc_id"],
         index=row["idx"],
         page_start=row["page_start"],

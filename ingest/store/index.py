@@ -19,9 +19,19 @@ from typing import Any
 
 from ingest.chunk import Chunk
 from ingest.errors import ModelMismatch, UserError
+from ingest.pathnames import stored
+from ingest.store import owner
 from ingest.store.catalog import Catalog, FileRecord, parse_chunk_id, vector_ids
 from ingest.store.fts import KeywordIndex
-from ingest.store.vectors import COLLECTION, VectorStore, import_chromadb, open_client
+from ingest.store.probe import probe_store
+from ingest.store.vectors import (
+    COLLECTION,
+    VectorStore,
+    close_client,
+    import_chromadb,
+    is_open,
+    open_client,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +41,18 @@ CHROMA_DIR = "chroma"
 
 class VectorsElsewhere(UserError):
     exit_code = 2
+
+
+class StoreDamaged(UserError):
+    """The embedded vector store does not open (found by a probe in a child process)."""
+
+    exit_code = 8
+
+    def __init__(self, data_dir: Path, detail: str) -> None:
+        super().__init__(
+            f"the vector store in {data_dir / CHROMA_DIR} does not open ({detail}); the "
+            "catalog is intact: run `assistant repair` to rebuild the vectors from it"
+        )
 
 
 @dataclass(frozen=True)
@@ -62,6 +84,7 @@ class Index:
         self._vectors: VectorStore | None = None
         self._vectors_lock = threading.Lock()
         self._preload: threading.Thread | None = None
+        self._claimed = False  # this Index's count on the owner lock
 
     @property
     def vectors(self) -> VectorStore:
@@ -76,9 +99,33 @@ class Index:
         with self._vectors_lock:
             if self._vectors is None:
                 name = self._collection_name()  # before connecting: a mismatch needs no server
-                client = open_client(self.data_dir / CHROMA_DIR, self._chroma_url)
+                if self._chroma_url:
+                    client = open_client(url=self._chroma_url)
+                else:
+                    client = self._open_embedded()
                 self._vectors = VectorStore(client, name)
             return self._vectors
+
+    def _open_embedded(self) -> Any:
+        """The embedded client, under the owner lock (see ingest.store.owner): claimed
+        here unless the caller already holds it; another process holding it is refused."""
+        if not self._claimed:
+            if not owner.try_claim(self.data_dir, "index"):
+                raise owner.StoreOwned(self.data_dir, owner.holder(self.data_dir))
+            self._claimed = True
+        persist = self.data_dir / CHROMA_DIR
+        if not is_open(persist):
+            if not owner.stopped_cleanly(self.data_dir):
+                probe = probe_store(self.data_dir)
+                if not probe.ok:
+                    raise StoreDamaged(self.data_dir, probe.detail)
+            owner.mark_in_use(self.data_dir)
+            owner.on_last_release(self.data_dir, lambda: self._close_embedded(persist))
+        return open_client(persist)
+
+    def _close_embedded(self, persist: Path) -> None:
+        close_client(persist)
+        owner.mark_clean(self.data_dir)
 
     def preload_vectors(self) -> None:
         """Import Chroma (and open the embedded store) on a thread now, while the caller
@@ -87,12 +134,12 @@ class Index:
         for it (the import lock) instead of starting over."""
         if self._vectors is not None or self._preload is not None:
             return
-        persist = None if self._chroma_url else self.data_dir / CHROMA_DIR
+        embedded = not self._chroma_url and (self.data_dir / CHROMA_DIR).is_dir()
 
         def load() -> None:
             try:
-                if persist is not None and persist.is_dir():
-                    open_client(persist)
+                if embedded and owner.owns(self.data_dir):
+                    self.open_vectors()
                 else:
                     import_chromadb()
             except Exception:  # `vectors` meets it again on the caller's thread
@@ -137,6 +184,9 @@ class Index:
     def close(self) -> None:
         self.keywords.close()
         self.catalog.close()
+        if self._claimed:
+            self._claimed = False
+            owner.release(self.data_dir)
 
     # -- the embedding model this index is built with --------------------------------
     @property
@@ -227,6 +277,9 @@ class Index:
     ) -> None:
         self._drop_version(self.catalog.record_failure(path, size, mtime_ns, content_hash, reason))
 
+    def record_empty(self, path: str, mtime_ns: int) -> None:
+        self._drop_version(self.catalog.record_empty(path, mtime_ns))
+
     def move_file(self, old_path: str, new_path: str, size: int, mtime_ns: int) -> None:
         """A move keeps the vectors: only the path changes, in the catalog and in the
         vectors' metadata."""
@@ -235,7 +288,7 @@ class Index:
             self.remove_file(new_path)  # moved over another indexed file
         self.catalog.move_file(old_path, new_path, size, mtime_ns)
         if record is not None and record.doc_id is not None and record.chunks:
-            self.vectors.set_path(vector_ids(record.doc_id, record.chunks), new_path)
+            self.vectors.set_path(vector_ids(record.doc_id, record.chunks), stored(new_path))
 
     def remove_file(self, path: str) -> None:
         self._drop_version(self.catalog.remove_file(path))
@@ -268,7 +321,7 @@ class Index:
 
 
 def _metadata(doc_id: int, path: str, chunk: Chunk) -> dict[str, Any]:
-    meta: dict[str, Any] = {"doc": doc_id, "idx": chunk.index, "path": path}
+    meta: dict[str, Any] = {"doc": doc_id, "idx": chunk.index, "path": stored(path)}
     if chunk.page_start is not None:
         meta["page"] = chunk.page_start
     return meta

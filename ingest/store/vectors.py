@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ingest.offline import force_offline
+from ingest.store import owner
 
 log = logging.getLogger(__name__)
 
@@ -113,12 +114,35 @@ def open_client(persist_dir: Path | None = None, url: str | None = None) -> Any:
                 settings=chroma_settings(),
             )
     assert persist_dir is not None
+    if not owner.owns(persist_dir.parent):
+        raise owner.NotOwner(f"{persist_dir} opened without the owner lock of its data dir")
     persist_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = str(persist_dir.resolve())
     with _CLIENT_LOCK:
         if key not in _CLIENTS:
-            _CLIENTS[key] = chromadb.PersistentClient(path=key, settings=chroma_settings())
+            _CLIENTS[key] = persistent_client(persist_dir)
         return _CLIENTS[key]
+
+
+def persistent_client(persist_dir: Path) -> Any:
+    """An embedded client with no ownership check: only for `open_client` and for a child
+    process the owner starts to probe its store (ingest.store.probe)."""
+    chromadb = import_chromadb()
+    return chromadb.PersistentClient(path=str(persist_dir.resolve()), settings=chroma_settings())
+
+
+def is_open(persist_dir: Path) -> bool:
+    with _CLIENT_LOCK:
+        return str(persist_dir.resolve()) in _CLIENTS
+
+
+def close_client(persist_dir: Path) -> None:
+    """Stop this process's embedded client on `persist_dir` (its files closed, its
+    background work done) before the owner lock goes to another process."""
+    with _CLIENT_LOCK:
+        client = _CLIENTS.pop(str(persist_dir.resolve()), None)
+    if client is not None:
+        client.close()
 
 
 class VectorStore:

@@ -1,0 +1,95 @@
+"""The requests an owner answers, each a call on its Service (the one `serve` uses)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant import library
+from assistant.owner.server import Emit, Op
+from ingest.sync import Change, SyncListener
+
+if TYPE_CHECKING:
+    from assistant.serve.service import Service
+
+# What `ask` may override per request: how the answer is made, not where the index is.
+ANSWER_FLAGS = ("backend", "model", "model_path", "answer_mode")
+
+
+class Forward(SyncListener):
+    """An ingest's progress, sent to the client that asked for it as events."""
+
+    def __init__(self, emit: Emit) -> None:
+        self.emit = emit
+
+    def planned(self, files: int) -> None:
+        self.emit("planned", files)
+
+    def file_done(self, change: Change | None) -> None:
+        self.emit("file_done", None if change is None else dataclasses.asdict(change))
+
+    def chunks_embedded(self, count: int) -> None:
+        self.emit("chunks_embedded", count)
+
+    def file_progress(self, path: str, done: int, total: int) -> None:
+        self.emit("file_progress", [path, done, total])
+
+
+def service_ops(service: Service) -> dict[str, Op]:
+    def search(args: dict[str, Any], _emit: Emit) -> Any:
+        return service.search(
+            args["query"],
+            k=args.get("k"),
+            within=args.get("within"),
+            types=args.get("types") or (),
+            mode=args.get("mode", "hybrid"),
+        )
+
+    def ask(args: dict[str, Any], emit: Emit) -> Any:
+        answer = {k: args[k] for k in ANSWER_FLAGS if args.get(k) is not None}
+        stream = service.ask(
+            args["question"],
+            k=args.get("k"),
+            within=args.get("within"),
+            types=args.get("types") or (),
+            answer=answer,
+            started=lambda backend: emit(
+                "answering", None if backend is None else [backend.name, backend.model]
+            ),
+        )
+        for token in stream:
+            emit("token", token)
+        return (stream.result or stream.finish()).as_dict()
+
+    def status(_args: dict[str, Any], _emit: Emit) -> Any:
+        return library.status(service.settings).as_dict()
+
+    def files(args: dict[str, Any], _emit: Emit) -> Any:
+        return service.files(args.get("under"), args.get("state"))
+
+    def read_passage(args: dict[str, Any], _emit: Emit) -> Any:
+        return service.read_passage(
+            args["path"], args.get("chunk"), args.get("page"), args.get("around", 1)
+        )
+
+    def vectors(_args: dict[str, Any], _emit: Emit) -> Any:
+        return service.vector_count()
+
+    def ingest(args: dict[str, Any], emit: Emit) -> Any:
+        paths = [Path(p) for p in args["paths"]]
+        return service.ingest_paths(paths, Forward(emit)).as_dict()
+
+    def forget(args: dict[str, Any], _emit: Emit) -> Any:
+        return service.forget_paths([Path(p) for p in args["paths"]])
+
+    return {
+        "search": search,
+        "ask": ask,
+        "status": status,
+        "files": files,
+        "read_passage": read_passage,
+        "vectors": vectors,
+        "ingest": ingest,
+        "forget": forget,
+    }

@@ -1,0 +1,108 @@
+"""What an owner runs: a Unix socket server in the data dir answering the others.
+
+Each connection carries one request and runs on a thread of its own; the work is the
+Service's (assistant/serve/service.py), the same object `serve` answers HTTP with: reads
+borrow retrievers of their own, writes go one at a time through its write lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socketserver
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from assistant.owner.protocol import decode, encode, error_reply, socket_path
+from ingest.store import owner
+
+log = logging.getLogger(__name__)
+
+Emit = Callable[[str, Any], None]
+Op = Callable[[dict[str, Any], Emit], Any]
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    server: _Server
+
+    def handle(self) -> None:
+        def emit(name: str, data: Any) -> None:
+            self.wfile.write(encode({"event": name, "data": data}))
+            self.wfile.flush()
+
+        try:
+            line = self.rfile.readline()
+            if not line:
+                return
+            request = decode(line)
+            op = self.server.ops.get(str(request.get("op")))
+            if op is None:
+                raise ValueError(f"unknown request {request.get('op')!r}")
+            reply: dict[str, Any] = {"result": op(dict(request.get("args") or {}), emit)}
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the client went away (Ctrl-C): nothing to answer
+        except Exception as exc:  # every failure is the client's answer, never the owner's end
+            log.debug("request failed", exc_info=True)
+            reply = error_reply(exc)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(encode(reply))
+
+
+class _Server(socketserver.ThreadingUnixStreamServer):
+    daemon_threads = True
+    ops: Mapping[str, Op]
+
+
+class OwnerServer:
+    """Listens on the data dir's socket while this process holds the owner lock."""
+
+    def __init__(self, data_dir: Path, ops: Mapping[str, Op]) -> None:
+        self.data_dir = data_dir
+        self.path = socket_path(data_dir)
+        self.ops = ops
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if not owner.owns(self.data_dir):
+            raise owner.NotOwner("only the owner of a data dir listens on its socket")
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # We hold the lock, so a socket file left here is a killed owner's: stale.
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        old = os.umask(0o177)
+        try:
+            server = _Server(str(self.path), _Handler)
+        finally:
+            os.umask(old)
+        os.chmod(self.path, 0o600)
+        server.ops = self.ops
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="owner", daemon=True
+        )
+        self._thread.start()
+        owner.publish(self.data_dir, listening=True)
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        owner.publish(self.data_dir, listening=False)
+        self._server.shutdown()
+        self._server.server_close()
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        self._server = None
+
+
+@contextlib.contextmanager
+def listening(data_dir: Path, ops: Mapping[str, Op]) -> Iterator[OwnerServer]:
+    server = OwnerServer(data_dir, ops)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

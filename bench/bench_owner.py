@@ -1,0 +1,270 @@
+"""Benchmark of one owner per data dir (docs/owner.md): readers beside writers, one-shot
+latency with and without an owner, and `assistant repair`.
+
+Run by hand, never in tests (tests/test_owner_stress.py is the short version):
+
+    python bench/bench_owner.py stress [--calls 1000] [--rounds 20] [--files 300]
+        [--edits 150] [--lanes 3]
+    python bench/bench_owner.py latency [--samples 10]
+    python bench/bench_owner.py repair [--chunks 10000]
+
+1. stress: reader lanes (one `search`, `ask` or `status` process after another) beside
+   `ingest` rounds that each rewrite `--edits` files, until both `--calls` reader calls
+   and `--rounds` rounds are done; then the same beside `assistant watch` with files
+   changing, killing the watcher with -9 half-way (and starting a new one). Counts failed
+   reader calls, then checks catalog, keyword index and vectors agree and doctor's index
+   check passes ("corruptions": any of these that does not hold).
+2. latency: a one-shot `assistant search` as a whole process, with `assistant watch`
+   running (the owner answers) and without any owner (it opens the index itself).
+3. repair: an index of about `--chunks` chunks; its vector folder deleted, then (second
+   run) its files truncated; `assistant repair` timed against an ingest's embedding time,
+   and the catalog and a search compared before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from owner_stress import (  # noqa: E402
+    agrees,
+    consistency,
+    doctor_index,
+    edit_round,
+    make_corpus,
+    readers,
+    run,
+    wait_indexed,
+    watching,
+)
+
+
+def environment(root: Path) -> dict[str, str]:
+    home = root / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        ASSISTANT_DATA_DIR=str(root / "data"),
+        ASSISTANT_CONFIG=str(root / "config.toml"),
+        ASSISTANT_OWNER_WAIT="600",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def load() -> str:
+    return " ".join(os.getloadavg().__repr__().strip("()").split(", ")[:3])
+
+
+def whole(env: dict[str, str], data_dir: Path) -> dict[str, object]:
+    counts = consistency(env, data_dir)
+    index = doctor_index(env)
+    return {"counts": counts, "agree": agrees(counts), "doctor_index_ok": index["ok"]}
+
+
+def stress(args: argparse.Namespace) -> None:
+    root = Path(tempfile.mkdtemp(prefix="bench-owner-"))
+    env = environment(root)
+    data_dir, folder = root / "data", root / "notes"
+    make_corpus(folder, args.files)
+    started = time.monotonic()
+    assert run(env, "ingest", str(folder), "--quiet").returncode == 0
+    print(f"corpus: {args.files} files indexed in {time.monotonic() - started:.0f} s")
+
+    # 1. beside ingest rounds
+    started = time.monotonic()
+    rounds, failures = 0, []
+    with readers(env, args.lanes) as tally:
+        while rounds < args.rounds or tally.calls < args.calls:
+            rounds += 1
+            edit_round(folder, rounds, args.files, args.edits)
+            done = run(env, "ingest", str(folder), "--quiet")
+            if done.returncode != 0:
+                failures.append(done.stderr[-300:])
+    result = whole(env, data_dir)
+    print(
+        json.dumps(
+            {
+                "beside": "ingest rounds",
+                "rounds": rounds,
+                "writer_failures": failures,
+                "reader_calls": tally.calls,
+                "reader_failed": len(tally.failed),
+                "failed_examples": tally.failed[:5],
+                "reader_mean_s": round(tally.seconds / max(tally.calls, 1), 2),
+                "minutes": round((time.monotonic() - started) / 60, 1),
+                **result,
+            }
+        )
+    )
+
+    # 2. beside a watcher, killed with -9 half-way
+    started = time.monotonic()
+    rounds, missed, killed = 0, 0, False
+    log = root / "watch.log"
+    with readers(env, args.lanes) as tally:
+        while rounds < args.rounds or tally.calls < args.calls:
+            with watching(env, folder, data_dir, log) as watcher:
+                while rounds < args.rounds or tally.calls < args.calls:
+                    rounds += 1
+                    edit_round(folder, rounds + 1000, args.files, args.edits)
+                    if not wait_indexed(env, folder, rounds + 1000, args.files, args.edits, 300):
+                        missed += 1
+                    if not killed and rounds >= args.rounds // 2:
+                        edit_round(folder, rounds + 2000, args.files, args.edits)
+                        time.sleep(random.uniform(0.5, 2.0))  # inside its batch, maybe
+                        watcher.kill()
+                        watcher.wait(timeout=30)
+                        killed = True
+                        break
+    run(env, "ingest", str(folder), "--quiet")
+    result = whole(env, data_dir)
+    print(
+        json.dumps(
+            {
+                "beside": "watch (killed -9 once, restarted)",
+                "rounds": rounds,
+                "rounds_not_seen_in_300_s": missed,
+                "reader_calls": tally.calls,
+                "reader_failed": len(tally.failed),
+                "failed_examples": tally.failed[:5],
+                "reader_mean_s": round(tally.seconds / max(tally.calls, 1), 2),
+                "minutes": round((time.monotonic() - started) / 60, 1),
+                **result,
+            }
+        )
+    )
+    print(f"load average at the end: {load()}")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def timed(env: dict[str, str], *args: str) -> float:
+    started = time.monotonic()
+    done = run(env, *args)
+    took = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    return took
+
+
+def latency(args: argparse.Namespace) -> None:
+    root = Path(tempfile.mkdtemp(prefix="bench-owner-"))
+    env = environment(root)
+    data_dir, folder = root / "data", root / "notes"
+    make_corpus(folder, 200)
+    assert run(env, "ingest", str(folder), "--quiet").returncode == 0
+    query = ("search", "baskets of the quince tree", "--json")
+    timed(env, *query)  # the page cache warm for both
+    alone = [timed(env, *query) for _ in range(args.samples)]
+    with watching(env, folder, data_dir, root / "watch.log"):
+        timed(env, *query)
+        owned = [timed(env, *query) for _ in range(args.samples)]
+    for name, values in (("with an owner (watch)", owned), ("without an owner", alone)):
+        print(
+            f"one-shot search, {name}: median {statistics.median(values):.2f} s, "
+            f"min {min(values):.2f} s, max {max(values):.2f} s ({len(values)} runs)"
+        )
+    print(f"load average: {load()}")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def repair(args: argparse.Namespace) -> None:
+    root = Path(tempfile.mkdtemp(prefix="bench-owner-"))
+    env = environment(root)
+    data_dir, folder = root / "data", root / "notes"
+    folder.mkdir()
+    rng = random.Random(7)
+    words = [f"w{n}" for n in range(5000)]
+    # ~40 chunks a file of ~1,000 characters each.
+    files = max(1, args.chunks // 40)
+    for n in range(files):
+        paragraphs = [
+            " ".join(rng.choice(words) for _ in range(150)) + f" marker{n}x{p}." for p in range(40)
+        ]
+        (folder / f"doc-{n:04d}.txt").write_text("\n\n".join(paragraphs))
+    started = time.monotonic()
+    done = run(env, "ingest", str(folder), "--json", timeout=7200)
+    assert done.returncode == 0, done.stderr
+    ingest_s = time.monotonic() - started
+    chunks = consistency(env, data_dir)["chunks"]
+    print(f"index: {files} files, {chunks} chunks; ingest {ingest_s:.0f} s (read + embed)")
+    query = ("search", "marker7x3", "--json", "--mode", "vector")
+    before = json.loads(run(env, *query).stdout)
+    catalog = data_dir / "catalog.sqlite3"
+    for damage in ("deleted", "truncated"):
+        catalog_before = _catalog_rows(catalog)
+        if damage == "deleted":
+            shutil.rmtree(data_dir / "chroma")
+        else:
+            for path in (data_dir / "chroma").rglob("*"):
+                if path.is_file():
+                    with path.open("r+b") as f:
+                        f.truncate(path.stat().st_size // 3)
+            (data_dir / "chroma.clean").unlink(missing_ok=True)
+        broken = doctor_index(env)
+        started = time.monotonic()
+        repaired = run(env, "repair", timeout=7200)
+        repair_s = time.monotonic() - started
+        after = json.loads(run(env, *query).stdout)
+        result = whole(env, data_dir)
+        print(
+            json.dumps(
+                {
+                    "vector folder": damage,
+                    "doctor_before": broken["detail"],
+                    "repair_rc": repaired.returncode,
+                    "repair_s": round(repair_s, 1),
+                    "repair_says": repaired.stdout.strip(),
+                    "catalog_unchanged": _catalog_rows(catalog) == catalog_before,
+                    "same_search": [s["path"] for s in after] == [s["path"] for s in before],
+                    **result,
+                }
+            )
+        )
+    print(f"load average: {load()}")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _catalog_rows(catalog: Path) -> tuple[int, int, int]:
+    import sqlite3
+
+    with sqlite3.connect(catalog) as db:
+        return (
+            db.execute("SELECT count(*) FROM files").fetchone()[0],
+            db.execute("SELECT count(*) FROM chunks").fetchone()[0],
+            db.execute("SELECT coalesce(sum(length(text)), 0) FROM chunks").fetchone()[0],
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    s = sub.add_parser("stress")
+    s.add_argument("--calls", type=int, default=1000)
+    s.add_argument("--rounds", type=int, default=20)
+    s.add_argument("--files", type=int, default=300)
+    s.add_argument("--edits", type=int, default=150)
+    s.add_argument("--lanes", type=int, default=3)
+    lat = sub.add_parser("latency")
+    lat.add_argument("--samples", type=int, default=10)
+    r = sub.add_parser("repair")
+    r.add_argument("--chunks", type=int, default=10000)
+    args = parser.parse_args()
+    {"stress": stress, "latency": latency, "repair": repair}[args.what](args)
+
+
+if __name__ == "__main__":
+    main()

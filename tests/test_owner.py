@@ -1,0 +1,284 @@
+"""One owner per data dir: only the process holding the owner lock opens the embedded
+vector store; the others ask it over its socket, wait for it, or become it for one run.
+
+Every test runs real processes (the CLI as a user runs it, or a short Python holding the
+lock) on a real data dir indexed with the real model; the socket is a Unix one in it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from ingest.store import Index, owner
+from ingest.store.owner import NotOwner, StoreOwned
+from ingest.store.vectors import open_client
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "ASSISTANT_OWNER_WAIT": "60"}
+
+
+def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env(),
+        cwd=ROOT,
+    )
+
+
+@contextmanager
+def process(code: str) -> Iterator[subprocess.Popen[str]]:
+    """A Python process running `code` that prints "held" once it holds what it holds,
+    then waits for its stdin to close; ended by its own pid."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env(),
+        cwd=ROOT,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+        yield proc
+    finally:
+        if proc.poll() is None:
+            assert proc.stdin is not None
+            proc.stdin.close()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+@contextmanager
+def watcher(folder: Path, data_dir: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`assistant watch FOLDER` as a background process, once it answers on its socket."""
+    from assistant.owner.client import find_owner
+
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "watch", str(folder)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env(),
+            cwd=ROOT,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while (found := find_owner(data_dir)) is None:
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the watcher never answered"
+            time.sleep(0.2)
+        found.close()
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+@pytest.fixture
+def indexed(cli, docs: Path, data_dir: Path, embedder) -> Path:  # type: ignore[no-untyped-def]
+    assert cli("ingest", str(docs)).exit_code == 0
+    assert not owner.owns(data_dir)  # the ingest let go of the store when it ended
+    return docs
+
+
+HOLD_INDEX = """
+    import sys
+    from pathlib import Path
+    from ingest.store import Index
+    index = Index(Path({data_dir!r}))
+    index.vectors.count()
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_a_second_process_cannot_open_the_embedded_store(indexed, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    with process(HOLD_INDEX.format(data_dir=str(data_dir))) as holder:
+        index = Index(data_dir)
+        try:
+            with pytest.raises(StoreOwned, match=f"process {holder.pid}"):
+                index.vectors.count()
+        finally:
+            index.close()
+        with pytest.raises(NotOwner):
+            open_client(data_dir / "chroma")
+        assert owner.holder(data_dir)["pid"] == holder.pid
+    # Freed when the holder ends; and a holder killed with -9 frees it too (the kernel).
+    with process(HOLD_INDEX.format(data_dir=str(data_dir))) as holder:
+        holder.kill()
+        holder.wait(timeout=30)
+    index = Index(data_dir)
+    try:
+        assert index.vectors.count() == index.catalog.counts()["chunks"] > 0
+    finally:
+        index.close()
+    assert not owner.owns(data_dir)
+
+
+def test_a_one_shot_waits_for_another_one_shot_saying_for_what(cli, indexed, data_dir) -> None:  # type: ignore[no-untyped-def]
+    code = f"""
+        import time
+        from pathlib import Path
+        from ingest.store import owner
+        owner.claim(Path({str(data_dir)!r}), "search")
+        print("held", flush=True)
+        time.sleep(2)
+    """
+    with process(code) as holder:
+        result = cli("search", "membership fees", "--json")
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.count("waiting for process") == 1
+        assert f"process {holder.pid} (search)" in result.stderr
+        assert '"path"' in result.stdout
+
+
+def test_readers_and_a_second_writer_ask_a_running_watcher(
+    indexed: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "owls.md").write_text("# Owls\n\nThe barn owl hunts voles at night by sound.\n")
+    with watcher(indexed, data_dir, tmp_path / "watch.log") as watching:
+        # The one-shot imports no vector library and loads no model: the owner answers.
+        probe = (
+            "import sys; from assistant.cli import main\n"
+            "try:\n    main(['search', 'membership fees', '--json'])\n"
+            "finally:\n"
+            "    print('LOADED', [m for m in ('chromadb', 'onnxruntime', 'torch') "
+            "if m in sys.modules], file=sys.stderr)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env(), cwd=ROOT
+        )
+        assert done.returncode == 0, done.stderr
+        assert "LOADED []" in done.stderr
+        assert "handbook" in done.stdout.lower() or '"path"' in done.stdout
+
+        asked = run_cli("ask", "How many membership fees?", "--json")
+        assert asked.returncode == 0, asked.stderr
+        assert '"sources"' in asked.stdout
+
+        ingested = run_cli("ingest", str(more))
+        assert ingested.returncode == 0, ingested.stderr
+        assert "the index's owner" in ingested.stderr
+        assert "1 added" in ingested.stdout
+
+        status = run_cli("status", "--json")
+        assert status.returncode == 0 and str(more) in status.stdout
+        found = run_cli("search", "barn owl voles", "--json")
+        assert "owls.md" in found.stdout
+        assert watching.poll() is None
+
+
+def test_a_killed_owner_leaves_a_stale_socket_that_the_next_run_cleans(
+    indexed: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    from assistant.owner.protocol import socket_path
+
+    with watcher(indexed, data_dir, tmp_path / "watch.log") as watching:
+        assert run_cli("search", "membership fees").returncode == 0  # the store is open
+        watching.kill()
+        watching.wait(timeout=30)
+    assert socket_path(data_dir).exists()  # left behind by kill -9
+    assert not owner.stopped_cleanly(data_dir)
+    result = run_cli("search", "membership fees", "--json")
+    assert result.returncode == 0, result.stderr
+    assert '"path"' in result.stdout
+    assert owner.stopped_cleanly(data_dir)  # probed, used, closed cleanly
+    with watcher(indexed, data_dir, tmp_path / "watch2.log"):
+        assert run_cli("status").returncode == 0
+
+
+def index_check() -> dict[str, object]:
+    """doctor's index check, run as a user runs it."""
+    import json
+
+    checks = json.loads(run_cli("doctor", "--json").stdout)["checks"]
+    return next(c for c in checks if c["name"] == "index")
+
+
+def _garble_store(data_dir: Path) -> None:
+    """Overwrite the middle of every file of the vector store: what a crash mid-write or
+    a second writer (the defect this guards against) leaves."""
+    for path in (data_dir / "chroma").rglob("*"):
+        if path.is_file() and path.stat().st_size:
+            with path.open("r+b") as f:
+                size = path.stat().st_size
+                f.seek(0 if size < 64 else size // 4)
+                f.write(os.urandom(min(4096, max(16, size // 2))))
+
+
+def test_doctor_finds_an_unopenable_store_and_repair_rebuilds_it(indexed, data_dir, cli) -> None:  # type: ignore[no-untyped-def]
+    before = run_cli("search", "membership fees", "--json", "--mode", "vector").stdout
+    _garble_store(data_dir)
+    (data_dir / owner.CLEAN_MARK).unlink(missing_ok=True)
+    doctor = run_cli("doctor", "--json")
+    assert doctor.returncode == 1, doctor.stderr
+    assert "assistant repair" in doctor.stdout
+    assert not index_check()["ok"]
+    # A command never dies of it with a bare signal: it says what happened and what to run.
+    search = run_cli("search", "membership fees")
+    assert search.returncode == 8, (search.returncode, search.stderr)
+    assert "run `assistant repair`" in search.stderr
+    chunks = Index(data_dir).catalog.counts()["chunks"]
+    repaired = run_cli("repair")
+    assert repaired.returncode == 0, repaired.stderr
+    assert f"{chunks} chunks re-embedded" in repaired.stdout
+    assert index_check()["ok"], index_check()
+    after = run_cli("search", "membership fees", "--json", "--mode", "vector").stdout
+    assert after == before
+
+
+def test_repair_after_the_vector_folder_was_deleted(indexed, data_dir) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    shutil.rmtree(data_dir / "chroma")
+    broken = index_check()
+    assert not broken["ok"] and "disagree" in broken["detail"]
+    assert run_cli("repair").returncode == 0
+    assert index_check()["ok"], index_check()
+    assert "handbook" in run_cli("search", "membership fees", "--mode", "vector").stdout.lower()
+
+
+def test_a_file_name_that_is_not_utf8_travels_to_and_from_the_owner(
+    cli, data_dir: Path, tmp_path: Path, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    """The owner's answer is JSON over the socket: such a name could not be encoded."""
+    folder = tmp_path / "latin1"
+    folder.mkdir()
+    (folder / "plain.md").write_text("# Plain\n\nThe cooper mends the cider barrels.\n")
+    odd = os.fsdecode(os.path.join(os.fsencode(folder), b"r\xe9sum\xe9.md"))
+    with open(odd, "w", encoding="utf-8") as out:
+        out.write("# Wheelwright\n\nThe wheelwright's ledger is kept in the loft.\n")
+    assert cli("ingest", str(folder)).exit_code == 0
+    with watcher(folder, data_dir, tmp_path / "watch.log") as watching:
+        found = run_cli("search", "wheelwright ledger", "--json")
+        assert found.returncode == 0, found.stderr
+        assert json.loads(found.stdout)[0]["path"] == odd
+        shown = run_cli("search", "wheelwright ledger")
+        assert "r\\xe9sum\\xe9.md" in shown.stdout
+        assert watching.poll() is None
