@@ -403,7 +403,7 @@ def ask(
     started = time.perf_counter()
     result = retriever.search(query or question, settings.k, path_filter)
     embed = sentence_vectors(retriever.embedder)
-    evidence = select_evidence(query or question, result.passages, embed, result.unknown_terms)
+    evidence = select_evidence(query or question, result.passages, embed)
     retrieve_ms = (time.perf_counter() - started) * 1000
     mode = answer_mode(settings, backend)
     return answer_stream(

@@ -76,8 +76,7 @@ def collect(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     for n, q in enumerate(questions, 1):
         within = q.within if q.within is None or args.docs is None else str(args.docs / q.within)
-        result = retriever.search(q.question, index_settings.k, PathFilter.build(within))
-        passages = result.passages
+        passages = retriever.search(q.question, index_settings.k, PathFilter.build(within)).passages
         rows.append(
             {
                 "qid": q.qid,
@@ -88,7 +87,6 @@ def collect(args: argparse.Namespace) -> None:
                 "answers": list(q.answers),
                 "impossible": q.impossible,
                 "passages": [{f: getattr(p, f) for f in PASSAGE_FIELDS} for p in passages],
-                "unknown": list(result.unknown_terms),
             }
         )
         select_evidence(q.question, passages, recorder)  # learns what the scorer embeds
@@ -122,7 +120,6 @@ def cached_evidence(cache: dict[str, Any], q: dict[str, Any]) -> Evidence:
         q["question"],
         cached_passages(q),
         lambda texts: [vectors.get(t, zero) for t in texts],
-        q.get("unknown", ()),
     )
 
 

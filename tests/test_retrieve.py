@@ -242,10 +242,3 @@ def test_a_small_keyword_budget_drops_common_words_from_the_query(retriever: Ret
         retriever.config = original
     assert passages and "Priya Castellane" in passages[0].text
     assert all("Castellane" in p.text or "Priya" in p.text for p in passages)
-
-
-def test_the_words_nothing_in_the_index_holds_are_reported(retriever: Retriever) -> None:
-    """What the abstention reads: "keypad" asked of papers that never say it."""
-    result = retriever.search("What is the code for the garage keypad of the orchard?", 5)
-    assert "keypad" in result.unknown_terms
-    assert "orchard" not in result.unknown_terms

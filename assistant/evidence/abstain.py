@@ -41,7 +41,6 @@ FEATURES = (
     "asks_amount",
     "asks_person",
     "asks_place",
-    "unknown_words",  # question words that nothing in the whole index holds
 )
 # Fitted by `python bench/tune_answers.py fit-mix --shares 0.25 0.15 0.6 --pin squad
 # --answerable-rate 0.09` on the home set, 300 TAT-QA span questions and 700 SQuAD tuning
@@ -70,7 +69,6 @@ WEIGHTS: Mapping[str, float] = {
     "asks_amount": -0.406,
     "asks_person": -0.582,
     "asks_place": -0.558,
-    "unknown_words": 0.0,
 }
 INTERCEPT = -1.139
 # Below this the question is not answered: chosen so that 9% of the SQuAD tuning file's
@@ -115,7 +113,6 @@ def features(evidence: Evidence) -> dict[str, float]:
         "asks_amount": float(question.answer_type == "amount"),
         "asks_person": float(question.answer_type == "person"),
         "asks_place": float(question.answer_type == "place"),
-        "unknown_words": float(len(evidence.unknown)),
     }
 
 

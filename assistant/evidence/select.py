@@ -89,7 +89,6 @@ class Evidence:
     rarity: dict[str, float] = field(default_factory=dict)  # of each question word
     embed: Embed | None = None  # the model the sentences were scored with
     query: np.ndarray | None = None  # the question's vector
-    unknown: tuple[str, ...] = ()  # the question's words no indexed chunk holds
 
     def closeness(self, texts: Sequence[str]) -> list[float]:
         """The embedding cosine of the question to each text (a table's column headers:
@@ -193,17 +192,14 @@ class CachedEmbed:
         return [known[t] for t in texts]
 
 
-def select_evidence(
-    question: str, passages: Sequence[Passage], embed: Embed, unknown: Sequence[str] = ()
-) -> Evidence:
+def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) -> Evidence:
     """Score every sentence of `passages` for `question`, best first (headings are
-    context for the sentences under them, never candidates); `unknown` are the question's
-    words that nothing in the index holds (retrieval knows them)."""
+    context for the sentences under them, never candidates)."""
     profile = QuestionProfile.of(question)
     sentences = [split_sentences(p.text) for p in passages]
     flat = [(n, i, s) for n, group in enumerate(sentences, 1) for i, s in enumerate(group)]
     if not any(not s.heading for _, _, s in flat):
-        return Evidence(profile, list(passages), sentences, [], unknown=tuple(unknown))
+        return Evidence(profile, list(passages), sentences, [])
     headings = [_heading_over(passages[n - 1], sentences[n - 1], i) for n, i, _ in flat]
     # Each distinct text once: merged passages share sentences, and headings repeat.
     texts = list(dict.fromkeys([question, *(s.text for _, _, s in flat), *filter(None, headings)]))
@@ -257,10 +253,7 @@ def select_evidence(
         }
         candidates.append(Candidate(n, i, sentence, features, score(features)))
     candidates.sort(key=lambda c: -c.score)
-    return Evidence(
-        profile, list(passages), sentences, candidates, vectors, weights, embed, query,
-        tuple(unknown),
-    )  # fmt: skip
+    return Evidence(profile, list(passages), sentences, candidates, vectors, weights, embed, query)
 
 
 _FILE_WORD = re.compile(r"[A-Za-z]+|\d+")

@@ -68,9 +68,6 @@ class FilterMatchesNothing(AssistantError):
 class RetrievalResult:
     passages: list[Passage]
     below_floor: bool = False  # candidates existed, but none looked relevant
-    # The query's words that no indexed chunk holds: "keypad" asked of papers that never
-    # say it names something they do not cover (the abstention reads this).
-    unknown_terms: tuple[str, ...] = ()
 
 
 class Retriever:
@@ -121,7 +118,7 @@ class Retriever:
             self.embedder.import_runtime()
             self.index.preload_vectors()
         self.check_filter(path_filter)
-        terms, unknown = self._keyword_terms(query) if mode in ("hybrid", "keyword") else ([], ())
+        terms = self._keyword_terms(query) if mode in ("hybrid", "keyword") else []
         keyword_hits = self._keyword_search(terms, path_filter)
         query_vector = self.embedder.embed([query])[0] if mode in ("hybrid", "vector") else None
         vector_hits: list[tuple[str, float]] = []
@@ -136,7 +133,7 @@ class Retriever:
             weights=[1.0, cfg.keyword_weight],
         )
         if not fused:
-            return RetrievalResult([], unknown_terms=unknown)
+            return RetrievalResult([])
         # Enough chunks to fill k passages even when neighbours merge.
         top = fused[: max(k * 3, k + 10)]
         chunks = self.index.catalog.chunks_by_ids([i for i, _ in top])
@@ -153,8 +150,8 @@ class Retriever:
         holding_all = self.index.keywords.matching(fts_expression(terms, "AND"), doubtful)
         relevant = [r for r in ranked if r[2] >= floor or r[0].chunk_id in holding_all]
         if ranked and not relevant:
-            return RetrievalResult([], below_floor=True, unknown_terms=unknown)
-        return RetrievalResult(merge_neighbours(relevant, k), unknown_terms=unknown)
+            return RetrievalResult([], below_floor=True)
+        return RetrievalResult(merge_neighbours(relevant, k))
 
     def check_filter(self, path_filter: PathFilter | None) -> None:
         """Refuse a filter that leaves no indexed file: a mistyped folder or type is not
@@ -179,13 +176,11 @@ class Retriever:
             self._allowed_cache = cached
         return cached[1]
 
-    def _keyword_terms(self, query: str) -> tuple[list[str], tuple[str, ...]]:
-        """The words of `query` the keyword side searches for (the rarest, within budget),
-        and those no chunk holds."""
+    def _keyword_terms(self, query: str) -> list[str]:
+        """The words of `query` the keyword side searches for: the rarest, within budget."""
         terms = keyword_terms(query)
         postings = self.index.keywords.term_postings(terms)
-        unknown = tuple(t for t in terms if not postings.get(t))
-        return affordable_terms(terms, postings, self.config.keyword_postings), unknown
+        return affordable_terms(terms, postings, self.config.keyword_postings)
 
     def _keyword_search(
         self, terms: Sequence[str], path_filter: PathFilter | None
