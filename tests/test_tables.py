@@ -79,6 +79,20 @@ def test_merged_cells_span_their_columns_and_rows() -> None:
     ]
 
 
+def test_row_without_a_label_keeps_every_value_under_its_header() -> None:
+    table = render_table(
+        [["", "2019", "2018"], ["Federal", "$1,139", "$1,294"], ["", "1,568", "1,717"]]
+    )
+    assert table is not None
+    assert table.text.splitlines() == [
+        "Federal | 2019: $1,139 | 2018: $1,294",
+        "2019: 1,568 | 2018: 1,717",
+    ]
+    assert parse_line("2019: 1,568 | 2018: 1,717") == Row(
+        "", (("2019", "1,568"), ("2018", "1,717"))
+    )
+
+
 def test_table_without_header_row_names_its_columns() -> None:
     table = render_table([["1", "Ribston Pippin", "1931"], ["2", "Bramley", "1950"]])
     assert table is not None
