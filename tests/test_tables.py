@@ -307,3 +307,25 @@ def test_epub_chapter_tables_stay_tables() -> None:
     (table,) = _sections(doc, KIND_TABLE)
     assert table.headings == ("Bread",)
     assert table.text.splitlines()[0] == "Rye | Grams: 300 | Share: 60%"
+
+
+def test_html_email_body_keeps_its_table_under_the_subject() -> None:
+    from email.message import EmailMessage
+
+    mail = EmailMessage()
+    mail["From"] = "Whispering Pines <stay@pines.example>"
+    mail["To"] = "Evan <evan@example.com>"
+    mail["Subject"] = "Your booking"
+    mail.set_content(  # HTML only: the reader prefers a plain part where there is one
+        "<p>Thank you for booking.</p><table><tr><th>Item</th><th>Nights</th><th>Amount</th>"
+        "</tr><tr><td>Cabin 7</td><td>3</td><td>$867.00</td></tr>"
+        "<tr><td>Cleaning fee</td><td></td><td>$95.00</td></tr></table><p>See you soon.</p>",
+        subtype="html",
+    )
+    doc = read_document(mail.as_bytes(), Path("booking.eml"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.headings == ("Your booking",)
+    assert table.text == "Cabin 7 | Nights: 3 | Amount: $867.00\nCleaning fee | Amount: $95.00\n"
+    assert doc.sections[0].text.startswith("From: Whispering Pines")
+    assert "Thank you for booking." in doc.sections[0].text
+    assert "See you soon." in doc.sections[-1].text
