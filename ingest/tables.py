@@ -11,7 +11,8 @@ a table into a section (`Section.kind == KIND_TABLE`) whose text is one line per
   group) is its pairs alone, `2019: 1,568,428 | 2018: 1,717,462`;
 - blank cells are left out; a table with a single value column gives `ROW LABEL: value`;
 - a row that holds only a label (a group like "Operating expenses") is the label alone;
-- a table without a header row names its columns `Column 2`, `Column 3`... (1-based);
+- a table without a header row names its columns `Column 2`, `Column 3`... (1-based;
+  a spreadsheet's by its letters, `B`, `C`..., as the spreadsheet shows them);
 - merged cells: a header spanning columns names each of them, stacked header rows are
   joined ("2019 $"), a row label spanning rows labels each of them;
 - the table's caption or title, when there is one, is the last entry of the section's
