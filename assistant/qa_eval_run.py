@@ -29,6 +29,7 @@ from assistant.qa_eval import (
 )
 from assistant.retrieve import Passage, Retriever
 from assistant.settings import Settings
+from assistant.text import plural
 
 
 def prepare_index(
@@ -107,7 +108,7 @@ def run_eval_qa(
             if out is not None:
                 out.write(json.dumps(outcome.as_dict(), ensure_ascii=False) + "\n")
             if n % 25 == 0 or n == len(chosen):
-                say(f"{n}/{len(chosen)} questions asked")
+                say(f"{n}/{plural(len(chosen), 'question')} asked")
     finally:
         retriever.index.close()
         if out is not None:

@@ -256,4 +256,4 @@ class Service:
                 removed = library.remove_paths(self._index, [path])
             else:
                 removed = library.forget(self.settings, [path])
-        return {"path": str(path), "removed": removed}
+        return {"path": str(path), "removed": len(removed)}
