@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, write
 
-from assistant.text import plural
 from ingest.sync import Change, SyncListener
 
 
@@ -125,6 +124,8 @@ def test_search_prints_the_score_that_ranked_it(cli, docs: Path) -> None:  # typ
 
 
 def test_plural_agrees_with_its_count() -> None:
+    from assistant.text import plural
+
     assert plural(1, "chunk") == "1 chunk"
     assert plural(0, "chunk") == "0 chunks"
     assert plural(2, "file") == "2 files"
