@@ -65,6 +65,12 @@ class _Listener(SyncListener):
     def chunks_embedded(self, count: int) -> None:
         self.inner.chunks_embedded(count)
 
+    def model_step(self, what: str) -> None:
+        self.inner.model_step(what)
+
+    def model_ready(self, what: str, seconds: float) -> None:
+        self.inner.model_ready(what, seconds)
+
 
 class Watcher:
     """Keeps one index current for some folders until `stop()` is called.

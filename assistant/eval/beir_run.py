@@ -17,6 +17,7 @@ from assistant import library
 from assistant.eval.beir import dedupe_ranking, evaluate_run, load_beir, write_corpus_files
 from assistant.retrieve import RetrievalConfig
 from assistant.settings import Settings
+from assistant.text import plural
 
 # Each side alone, then fused: the order the results are printed in.
 MODES = ("vector", "keyword", "hybrid")
@@ -39,7 +40,7 @@ def index_eval_corpus(
     )
     report = library.ingest(index_settings, [corpus])
     say(
-        f"indexed: {report.added} added, {report.chunks_embedded} chunks embedded, "
+        f"indexed: {report.added} added, {plural(report.chunks_embedded, 'chunk')} embedded, "
         f"{len(report.failed)} failed, in {report.seconds:.0f} s"
     )
     return index_settings

@@ -11,6 +11,7 @@ from textual.widgets._markdown import MarkdownStream
 
 from assistant.conversation import Exchange
 from assistant.evidence.compose import UNSUPPORTED_MARK
+from assistant.text import plural
 
 
 def answer_markdown(exchange: Exchange) -> str:
@@ -110,9 +111,9 @@ class AnswerBox(Vertical, can_focus=True):
             parts.append("no evidence answers this")
         if exchange.sources:
             parts.append(
-                f"{cited} of {len(exchange.sources)} passages cited"
+                f"{cited} of {plural(len(exchange.sources), 'passage')} cited"
                 if cited
-                else f"{len(exchange.sources)} passages, none cited"
+                else f"{plural(len(exchange.sources), 'passage')}, none cited"
             )
         if exchange.query and exchange.query != exchange.question:
             parts.append(f"searched: {exchange.query}")
