@@ -6,10 +6,13 @@ a few lines of SSE parsing keep the `openai` package (and its defaults) out of t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
-from collections.abc import Iterator, Sequence
+import socket
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -43,10 +46,12 @@ class OpenAIBackend:
         self.base_url = base_url.strip().rstrip("/")
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else None
         self._http = checked_http_client(
-            self.base_url + "/", allowed_hosts, timeout=TIMEOUT, headers=headers
+            self.base_url + "/", allowed_hosts, timeout=TIMEOUT, headers=headers, keep_alive=False
         )
         self._context_tokens = context_tokens
         self._served: list[dict[str, Any]] | None = None
+        self._streaming: dict[threading.Event, socket.socket | None] = {}  # stop: socket
+        self._streaming_lock = threading.Lock()
         self.model = model or self._first_model()
 
     @property
@@ -70,11 +75,17 @@ class OpenAIBackend:
             "max_tokens": max_tokens,
             "temperature": temperature,
         }
-        with self._errors(), self._http.stream("POST", "chat/completions", json=body) as reply:
+        answered = finished = False
+        with (
+            self._errors(),
+            self._cancellable() as (stopped, trace),
+            self._http.stream(
+                "POST", "chat/completions", json=body, extensions={"trace": trace}
+            ) as reply,
+        ):
             if reply.is_error:
                 reply.read()
                 self._raise_for(reply)
-            answered = finished = False
             for line in reply.iter_lines():
                 text = _sse_text(line)
                 if text is None:
@@ -83,6 +94,8 @@ class OpenAIBackend:
                 if text:
                     answered = True
                     yield text
+        if stopped.is_set():
+            return
         if not finished and not answered:
             # llama-cpp-python's server answers 200 and then closes an empty stream when the
             # prompt does not fit its window; the reason is only in the server's own log.
@@ -95,6 +108,46 @@ class OpenAIBackend:
             log.warning(
                 "the stream from %s ended without [DONE]: the answer may be cut", self.base_url
             )
+
+    def cancel(self) -> None:
+        """Cut every stream open now, even one still waiting for the server's first byte
+        (a server reading a long prompt): the reading thread wakes at once and the server
+        sees the connection close. Closing the response could not do it: it does not
+        exist until the headers arrive, and a closed socket does not wake a blocked read."""
+        with self._streaming_lock:
+            streams = list(self._streaming.items())
+        for stop, sock in streams:
+            stop.set()
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    @contextlib.contextmanager
+    def _cancellable(self) -> Iterator[tuple[threading.Event, Callable[[str, Any], None]]]:
+        """A stream's stop flag, and the httpcore trace hook that records its connection's
+        socket for `cancel` (each request has a connection of its own: no keep-alive). A
+        transport error after a cancel is the cut connection: the stream ends quietly."""
+        stop = threading.Event()
+        with self._streaming_lock:
+            self._streaming[stop] = None
+
+        def trace(event: str, info: dict[str, Any]) -> None:
+            if event == "connection.connect_tcp.complete":
+                sock = info["return_value"].get_extra_info("socket")
+                with self._streaming_lock:
+                    self._streaming[stop] = sock
+                if stop.is_set():  # cancelled while connecting
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+
+        try:
+            yield stop, trace
+        except httpx.HTTPError:
+            if not stop.is_set():
+                raise
+        finally:
+            with self._streaming_lock:
+                self._streaming.pop(stop, None)
 
     def list_models(self) -> list[str]:
         return [str(m["id"]) for m in self._models() if "id" in m]
