@@ -145,6 +145,6 @@ def checked_http_client(
         trust_env=False,
         follow_redirects=False,
         # Without keep-alive every request opens its own connection, whose socket a
-        # stream's cancel can reach (see OpenAIBackend.cancel).
+        # stream's cancel can reach (assistant/models/cutting.py).
         limits=httpx.Limits() if keep_alive else httpx.Limits(max_keepalive_connections=0),
     )

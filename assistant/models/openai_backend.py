@@ -6,13 +6,10 @@ a few lines of SSE parsing keep the `openai` package (and its defaults) out of t
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import math
-import socket
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -20,6 +17,7 @@ import httpx
 from assistant.egress import checked_http_client
 from assistant.errors import BackendError
 from assistant.models.base import Message, rewrites_well, served_by_name
+from assistant.models.cutting import StreamCutter
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,8 +48,7 @@ class OpenAIBackend:
         )
         self._context_tokens = context_tokens
         self._served: list[dict[str, Any]] | None = None
-        self._streaming: dict[threading.Event, socket.socket | None] = {}  # stop: socket
-        self._streaming_lock = threading.Lock()
+        self._cutter = StreamCutter()
         self.model = model or self._first_model()
 
     @property
@@ -78,7 +75,7 @@ class OpenAIBackend:
         answered = finished = False
         with (
             self._errors(),
-            self._cancellable() as (stopped, trace),
+            self._cutter.stream() as (stopped, trace),
             self._http.stream(
                 "POST", "chat/completions", json=body, extensions={"trace": trace}
             ) as reply,
@@ -111,43 +108,8 @@ class OpenAIBackend:
 
     def cancel(self) -> None:
         """Cut every stream open now, even one still waiting for the server's first byte
-        (a server reading a long prompt): the reading thread wakes at once and the server
-        sees the connection close. Closing the response could not do it: it does not
-        exist until the headers arrive, and a closed socket does not wake a blocked read."""
-        with self._streaming_lock:
-            streams = list(self._streaming.items())
-        for stop, sock in streams:
-            stop.set()
-            if sock is not None:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-    @contextlib.contextmanager
-    def _cancellable(self) -> Iterator[tuple[threading.Event, Callable[[str, Any], None]]]:
-        """A stream's stop flag, and the httpcore trace hook that records its connection's
-        socket for `cancel` (each request has a connection of its own: no keep-alive). A
-        transport error after a cancel is the cut connection: the stream ends quietly."""
-        stop = threading.Event()
-        with self._streaming_lock:
-            self._streaming[stop] = None
-
-        def trace(event: str, info: dict[str, Any]) -> None:
-            if event == "connection.connect_tcp.complete":
-                sock = info["return_value"].get_extra_info("socket")
-                with self._streaming_lock:
-                    self._streaming[stop] = sock
-                if stop.is_set():  # cancelled while connecting
-                    with contextlib.suppress(OSError):
-                        sock.shutdown(socket.SHUT_RDWR)
-
-        try:
-            yield stop, trace
-        except httpx.HTTPError:
-            if not stop.is_set():
-                raise
-        finally:
-            with self._streaming_lock:
-                self._streaming.pop(stop, None)
+        (a server reading a long prompt): see `cutting`."""
+        self._cutter.cut()
 
     def list_models(self) -> list[str]:
         return [str(m["id"]) for m in self._models() if "id" in m]
