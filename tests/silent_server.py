@@ -10,6 +10,7 @@ from __future__ import annotations
 import select
 import socket
 import threading
+from typing import Any
 
 from conftest import StubHandler, StubServer
 
@@ -42,3 +43,26 @@ class SilentServer(StubServer):
 
         super().__init__(Handler)
         self.url += "/v1"
+
+
+def assert_cut_before_the_first_byte(backend: Any, server: SilentServer) -> None:
+    """`backend.cancel()` from another thread, while its stream waits for the first byte,
+    ends the stream at once and quietly, and the server sees the connection close before
+    it sent anything."""
+    from assistant.models.base import Cancellable, Message
+
+    assert isinstance(backend, Cancellable)
+    got: list[list[str]] = []
+    prompt = [Message("user", "q")]
+    reader = threading.Thread(
+        target=lambda: got.append(list(backend.stream_chat(prompt, max_tokens=8, temperature=0)))
+    )
+    reader.start()
+    assert server.asked.wait(10)
+    backend.cancel()
+    reader.join(timeout=10)
+    alive = reader.is_alive()
+    hung_up = server.hung_up.wait(10)
+    server.release.set()  # frees the handler either way
+    assert not alive and got == [[]]
+    assert hung_up and not server.sent

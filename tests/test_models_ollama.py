@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import StubHandler, StubServer, free_port
+from silent_server import SilentServer, assert_cut_before_the_first_byte
 
 from assistant.errors import BackendError, ConfigError, EgressRefused
 from assistant.library import open_backend
@@ -218,29 +219,7 @@ def test_cancel_cuts_a_stream_still_waiting_for_its_first_token():
     """Ollama reading a long prompt sends nothing for a while: cancel() from another thread
     ends the stream at once, quietly, and Ollama sees the connection close (which stops
     its generation). Over the wire to a server that stays silent (silent_server)."""
-    import threading
-
-    from silent_server import SilentServer
-
-    from assistant.models.base import Cancellable
-
     with SilentServer() as server:
-        host = server.url.removesuffix("/v1")
-        backend = OllamaBackend(host, "big-7b", context_tokens=4096)
-        assert isinstance(backend, Cancellable)
-        got: list[object] = []
-        prompt = [Message("user", "q")]
-        reader = threading.Thread(
-            target=lambda: got.append(
-                list(backend.stream_chat(prompt, max_tokens=8, temperature=0))
-            )
+        assert_cut_before_the_first_byte(
+            OllamaBackend(server.url.removesuffix("/v1"), "big-7b", context_tokens=4096), server
         )
-        reader.start()
-        assert server.asked.wait(10)
-        backend.cancel()
-        reader.join(timeout=10)
-        alive = reader.is_alive()
-        hung_up = server.hung_up.wait(10)
-        server.release.set()  # frees the handler either way
-        assert not alive and got == [[]]
-        assert hung_up and not server.sent

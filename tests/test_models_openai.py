@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import StubHandler, StubServer, assert_streams_a_reply, free_port
-from silent_server import SilentServer
+from silent_server import SilentServer, assert_cut_before_the_first_byte
 
 from assistant.errors import BackendError, EgressRefused
 from assistant.models.base import Message
@@ -129,25 +129,5 @@ def test_real_server_prompt_too_long_is_a_clear_error(llama_server):
 def test_cancel_cuts_a_stream_still_waiting_for_its_first_token():
     """cancel() from another thread wakes the reader blocked before the first byte: the
     stream ends quietly and the server sees the connection close, before it sent anything."""
-    import threading
-
-    from assistant.models.base import Cancellable
-
     with SilentServer() as server:
-        backend = OpenAIBackend(server.url, "big-7b")
-        assert isinstance(backend, Cancellable)
-        got: list[object] = []
-        reader = threading.Thread(
-            target=lambda: got.append(
-                list(backend.stream_chat([Message("user", "q")], max_tokens=8, temperature=0))
-            )
-        )
-        reader.start()
-        assert server.asked.wait(10)
-        backend.cancel()
-        reader.join(timeout=10)
-        alive = reader.is_alive()
-        hung_up = server.hung_up.wait(10)
-        server.release.set()  # frees the handler either way
-        assert not alive and got == [[]]
-        assert hung_up and not server.sent
+        assert_cut_before_the_first_byte(OpenAIBackend(server.url, "big-7b"), server)
