@@ -535,10 +535,10 @@ def test_sigterm_mid_batch_exits_0_within_5_s_then_restart_is_consistent(
     (folder / "first.md").write_text(page("chestnut"))
     proc, lines = start_cli_watcher(data_dir, folder)
     try:
-        # While it watches, `ingest` of the same folder asks it (the owner) to do it.
+        # While it watches, `ingest` of the same folder leaves the work to it.
         result = cli("ingest", str(folder))
         assert result.exit_code == 0
-        assert f"the index's owner (process {proc.pid}, watch) indexes" in result.stderr
+        assert f"the watcher (process {proc.pid}) is indexing" in result.stderr
         drop_files(folder / "batch", 40, "walnut")
         wait_for(lambda: current_writer(data_dir).get("pending", 0) > 0, what="a batch")
         time.sleep(1.0)  # well inside the batch: 40 pages take seconds to embed
@@ -604,21 +604,9 @@ print(json.dumps({"found": sorted(found), "errors": errors, "searches": searches
 def test_search_from_another_process_while_the_watcher_writes(
     tmp_path: Path, data_dir: Path, embedder: Any, docs: Path
 ) -> None:
-    from assistant.owner.route import answering
-    from assistant.serve.service import Service
-    from assistant.settings import Settings
-    from ingest.store import owner
-
     words = [f"zorbleberry{n}" for n in range(8)]
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
-    # The watcher owns the store and answers the reader's searches, as `assistant watch` does.
-    service = Service(Settings(data_dir=data_dir), purpose="watch")
-    with (
-        owner.claimed(data_dir, "watch"),
-        running(data_dir, [docs], embedder) as (watcher, rec, _index),
-        answering(service),
-    ):
-        service.adopt(watcher)
+    with running(data_dir, [docs], embedder) as (watcher, rec, _index):
         reader = subprocess.Popen(
             [sys.executable, "-c", READER, *words],
             cwd=ROOT,
