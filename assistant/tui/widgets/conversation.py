@@ -118,7 +118,11 @@ class AnswerBox(Vertical, can_focus=True):
         if exchange.query and exchange.query != exchange.question:
             parts.append(f"searched: {exchange.query}")
         if exchange.stopped:
-            parts.append("stopped")
+            parts.append(
+                "stopped part-way: what was written is checked above"
+                if exchange.answer
+                else "stopped before the model wrote anything: the passages found are listed"
+            )
         return " · ".join(parts)
 
     def on_focus(self, _event: events.Focus) -> None:
