@@ -18,9 +18,10 @@ import typer
 from assistant.errors import SOME_FILES_FAILED, UsageError
 from assistant.models import AUTO, backend_names
 from assistant.settings import Settings, load_settings
-from assistant.text import plural, snippet
+from assistant.text import snippet
 from ingest.errors import IndexBusy, UserError
 from ingest.sync import Change, SyncListener
+from ingest.words import plural
 
 app = typer.Typer(
     name="assistant",
@@ -483,7 +484,7 @@ def ask(
     progress = sys.stderr.isatty() and not as_json and stream.mode == "generative"
     for _n, _token in enumerate(stream, 1):
         if progress:
-            sys.stderr.write(f"\rwriting … {_n} tokens")
+            sys.stderr.write(f"\rwriting … {plural(_n, 'token')}")
             sys.stderr.flush()
     if progress:
         sys.stderr.write("\r\033[K")

@@ -29,7 +29,7 @@ from assistant.qa_eval import (
 )
 from assistant.retrieve import Passage, Retriever
 from assistant.settings import Settings
-from assistant.text import plural
+from ingest.words import plural
 
 
 def prepare_index(
@@ -41,7 +41,7 @@ def prepare_index(
     library.prepare_data_dir(home)
     corpus = home / "articles"
     write_articles(dataset, corpus)
-    say(f"indexing {len(dataset.articles)} articles (only changes after the first run)")
+    say(f"indexing {plural(len(dataset.articles), 'article')} (only changes after the first run)")
     return index_eval_corpus(settings, home, corpus, say), dataset.questions
 
 

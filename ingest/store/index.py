@@ -22,6 +22,7 @@ from ingest.errors import ModelMismatch, UserError
 from ingest.store.catalog import Catalog, FileRecord, parse_chunk_id, vector_ids
 from ingest.store.fts import KeywordIndex
 from ingest.store.vectors import COLLECTION, VectorStore, import_chromadb, open_client
+from ingest.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,7 @@ class Index:
     def _drop_unowned(self, owned: set[int]) -> int:
         stray = [i for i in self.vectors.all_ids() if parse_chunk_id(i)[0] not in owned]
         if stray:
-            log.warning("dropping %d vectors that no indexed file owns", len(stray))
+            log.warning("dropping %s that no indexed file owns", plural(len(stray), "vector"))
             self.vectors.delete(stray)
         return len(stray)
 
