@@ -17,10 +17,11 @@ import typer
 from assistant.errors import SOME_FILES_FAILED, UsageError
 from assistant.models import AUTO, backend_names
 from assistant.settings import Settings, load_settings
-from assistant.text import plural, snippet
+from assistant.text import snippet
 from ingest.errors import IndexBusy, UserError
 from ingest.pathnames import json_text, shown
 from ingest.sync import Change, SyncListener
+from ingest.words import plural
 
 app = typer.Typer(
     name="assistant",
@@ -514,7 +515,7 @@ def ask(
         nonlocal written
         written += 1
         if progress:
-            sys.stderr.write(f"\rwriting … {written} tokens")
+            sys.stderr.write(f"\rwriting … {plural(written, 'token')}")
             sys.stderr.flush()
 
     answer = oneshot.ask(settings(k=k), err, question, flags, within, types or (), started, token)

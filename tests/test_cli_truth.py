@@ -124,7 +124,7 @@ def test_search_prints_the_score_that_ranked_it(cli, docs: Path) -> None:  # typ
 
 
 def test_plural_agrees_with_its_count() -> None:
-    from assistant.text import plural
+    from ingest.words import plural
 
     assert plural(1, "chunk") == "1 chunk"
     assert plural(0, "chunk") == "0 chunks"

@@ -33,7 +33,7 @@ from assistant.eval.qa import (
 from assistant.models.base import Backend
 from assistant.retrieve import Passage, PathFilter, Retriever
 from assistant.settings import Settings
-from assistant.text import plural
+from ingest.words import plural
 
 
 def is_questions_file(path: Path) -> bool:

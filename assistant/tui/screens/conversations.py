@@ -13,7 +13,7 @@ from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from assistant.conversation import ConversationInfo, ConversationStore
-from assistant.text import plural
+from ingest.words import plural
 
 
 class ConversationsScreen(ModalScreen[str | None]):

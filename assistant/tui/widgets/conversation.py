@@ -11,7 +11,7 @@ from textual.widgets._markdown import MarkdownStream
 
 from assistant.conversation import Exchange
 from assistant.evidence.compose import UNSUPPORTED_MARK
-from assistant.text import plural
+from ingest.words import plural
 
 
 def answer_markdown(exchange: Exchange) -> str:
@@ -104,7 +104,7 @@ class AnswerBox(Vertical, can_focus=True):
             parts.append("quoted from the documents")
         elif exchange.statements:
             checked = len(exchange.statements) - len(exchange.unsupported)
-            parts.append(f"{checked} of {len(exchange.statements)} statements supported")
+            parts.append(f"{checked} of {plural(len(exchange.statements), 'statement')} supported")
         if exchange.fallback:
             parts.append("the model's answer did not hold up: quoting the evidence")
         if exchange.abstained:

@@ -8,7 +8,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from assistant.library import IndexStatus
-from assistant.text import plural
+from ingest.words import plural
 
 
 def describe_status(
