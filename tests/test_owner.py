@@ -242,7 +242,7 @@ def test_doctor_finds_an_unopenable_store_and_repair_rebuilds_it(indexed, data_d
     assert not index_check()["ok"]
     # A command never dies of it with a bare signal: it says what happened and what to run.
     search = run_cli("search", "membership fees")
-    assert search.returncode == 8, (search.returncode, search.stderr)
+    assert search.returncode == 9, (search.returncode, search.stderr)
     assert "run `assistant repair`" in search.stderr
     chunks = Index(data_dir).catalog.counts()["chunks"]
     repaired = run_cli("repair")

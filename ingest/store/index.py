@@ -32,6 +32,7 @@ from ingest.store.vectors import (
     is_open,
     open_client,
 )
+from ingest.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class VectorsElsewhere(UserError):
 class StoreDamaged(UserError):
     """The embedded vector store does not open (found by a probe in a child process)."""
 
-    exit_code = 8
+    exit_code = 9
 
     def __init__(self, data_dir: Path, detail: str) -> None:
         super().__init__(
@@ -236,7 +237,7 @@ class Index:
     def _drop_unowned(self, owned: set[int]) -> int:
         stray = [i for i in self.vectors.all_ids() if parse_chunk_id(i)[0] not in owned]
         if stray:
-            log.warning("dropping %d vectors that no indexed file owns", len(stray))
+            log.warning("dropping %s that no indexed file owns", plural(len(stray), "vector"))
             self.vectors.delete(stray)
         return len(stray)
 
