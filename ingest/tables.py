@@ -310,8 +310,6 @@ def split_forms(text: str) -> list[tuple[str, str]]:
         else:
             prose.append(lines[i])
             i += 1
-    if not any(kind == KIND_FORM for kind, _ in runs):
-        return [(KIND_TEXT, text)] if text.strip() else []  # as it came: no form in it
     if "\n".join(prose).strip():
         runs.append((KIND_TEXT, "\n".join(prose).strip()))
     return runs
