@@ -81,11 +81,10 @@ def watcher(folder: Path, data_dir: Path, log: Path) -> Iterator[subprocess.Pope
         )
     try:
         deadline = time.monotonic() + 120
-        while (found := find_owner(data_dir)) is None:
+        while find_owner(data_dir) is None:
             assert proc.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "the watcher never answered"
             time.sleep(0.2)
-        found.close()
         yield proc
     finally:
         if proc.poll() is None:
