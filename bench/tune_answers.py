@@ -117,7 +117,9 @@ def cached_evidence(cache: dict[str, Any], q: dict[str, Any]) -> Evidence:
     # Only what select_evidence embeds is stored; a table's headers (what the quote picks
     # its cell by) are not, and read as unrelated.
     return select_evidence(
-        q["question"], cached_passages(q), lambda texts: [vectors.get(t, zero) for t in texts]
+        q["question"],
+        cached_passages(q),
+        lambda texts: [vectors.get(t, zero) for t in texts],
     )
 
 
@@ -169,16 +171,24 @@ def featurize(
 # -- logistic regression ------------------------------------------------------------------
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> np.ndarray:
-    """Weights (intercept last) by Newton's method with an L2 penalty on the weights."""
+def fit_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    l2: float = 1.0,
+    steps: int = 50,
+    sample_weight: np.ndarray | None = None,
+) -> np.ndarray:
+    """Weights (intercept last) by Newton's method with an L2 penalty on the weights;
+    `sample_weight` counts some rows more (a small set as much as a large one)."""
     xb = np.hstack([x, np.ones((len(x), 1))])
     w = np.zeros(xb.shape[1])
     penalty = np.eye(xb.shape[1]) * l2
     penalty[-1, -1] = 0.0
+    c = np.ones(len(x)) if sample_weight is None else sample_weight
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(xb @ w)))
-        gradient = xb.T @ (p - y) + penalty @ w
-        hessian = (xb * (p * (1 - p))[:, None]).T @ xb + penalty
+        gradient = xb.T @ (c * (p - y)) + penalty @ w
+        hessian = (xb * (c * p * (1 - p))[:, None]).T @ xb + penalty
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if np.abs(step).max() < 1e-6:
@@ -368,6 +378,7 @@ def held_out_abstention(
     rate: float,
     names: Sequence[str] = abstain.FEATURES,
     folds: int | None = None,
+    balanced: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each article's abstention scores from the combiner fitted without it, whether each
     question abstains at the threshold that gives `rate` on the other articles, and which
@@ -381,8 +392,12 @@ def held_out_abstention(
         train = [r for r in usable if group[r["article"]] != held]
         idx = [i for i, r in enumerate(usable) if group[r["article"]] == held]
         xa, ya = abstain_arrays(train, names)
-        w = fit_logistic(xa, ya, l2=l2)
-        t = threshold_for(logits(xa, w), ya, rate)
+        w = fit_logistic(xa, ya, l2=l2, sample_weight=set_weights(train) if balanced else None)
+        t = (
+            pinned_threshold(train, logits(xa, w), rate)
+            if balanced
+            else threshold_for(logits(xa, w), ya, rate)
+        )
         scores[idx] = logits(abstain_arrays([usable[i] for i in idx], names)[0], w)
         abstained[idx] = scores[idx] < t
     return scores, abstained, abstain_arrays(usable, names)[1]
@@ -455,10 +470,35 @@ def fit_abstention(rows: list[dict[str, Any]], l2: float, rate: float) -> dict[s
     return {"held_out_curve": points}
 
 
+SHARES: dict[str, float] = {}  # fit-mix --shares: each set's share of the fit's weight
+PINNED: list[str] = []  # fit-mix --pin: the set whose answerable rate sets the threshold
+
+
+def set_weights(rows: list[dict[str, Any]]) -> np.ndarray:
+    """Each row's weight so that each set (the `set` of fit-mix) counts for its share of
+    the whole (equal shares by default), whatever its size."""
+    sizes: dict[str, int] = {}
+    for r in rows:
+        sizes[r.get("set", "")] = sizes.get(r.get("set", ""), 0) + 1
+    share = {k: SHARES.get(k, 1 / len(sizes)) for k in sizes}
+    total = sum(share.values())
+    return np.asarray([len(rows) * share[r["set"]] / total / sizes[r["set"]] for r in rows])
+
+
+def pinned_threshold(rows: list[dict[str, Any]], scores: np.ndarray, rate: float) -> float:
+    """The threshold that abstains on `rate` of the answerable questions of the pinned set
+    (of all, when none is pinned)."""
+    mask = np.asarray([not PINNED or r.get("set") == PINNED[0] for r in rows])
+    answerable = np.asarray([0.0 if r["impossible"] else 1.0 for r in rows])
+    return threshold_for(scores[mask], answerable[mask], rate)
+
+
 def fit_mix(args: argparse.Namespace) -> None:
     """The abstention combiner fitted on several sets at once (personal papers, report
     tables, prose), held out by document in folds, with each set's own figures: a rule
     that only suits one kind of paper shows up as a set it fails."""
+    SHARES.update(zip((p.stem for p in args.cache), args.shares or [], strict=False))
+    PINNED[:] = [args.pin] if args.pin else []
     rows: list[dict[str, Any]] = []
     for path in args.cache:
         for r in featurize(json.loads(path.read_text())):
@@ -466,9 +506,12 @@ def fit_mix(args: argparse.Namespace) -> None:
             r["article"] = f"{path.stem}:{r['article']}"
             rows.append(r)
     usable = [r for r in rows if r["abstain"] is not None]
-    scores, abstained, y = held_out_abstention(usable, args.l2, args.answerable_rate, folds=10)
+    scores, abstained, y = held_out_abstention(
+        usable, args.l2, args.answerable_rate, folds=10, balanced=True
+    )
     print(
-        f"{len(usable)} questions; held out by document in 10 folds, at {args.answerable_rate:.0%}"
+        f"{len(usable)} questions; held out by document in 10 folds; threshold at "
+        f"{args.answerable_rate:.1%} of {args.pin or 'all'} answerable abstained"
     )
     sets = [p.stem for p in args.cache]
     for name in ["all", *sets]:
@@ -483,8 +526,16 @@ def fit_mix(args: argparse.Namespace) -> None:
         if name != "all" and (ys == 0).any():
             print_curve(held_out_curve(scores[mask], ys))
     x = abstain_arrays(usable)[0]
-    w = fit_logistic(x, y, l2=args.l2)
-    t = threshold_for(logits(x, w), y, args.answerable_rate)
+    w = fit_logistic(x, y, l2=args.l2, sample_weight=set_weights(usable))
+    t = pinned_threshold(usable, logits(x, w), args.answerable_rate)
+    inside = logits(x, w) < t
+    for name in sets:
+        mask = np.asarray([r["set"] == name for r in usable])
+        unanswerable = inside[mask & (y == 0)].mean() if (mask & (y == 0)).any() else float("nan")
+        print(
+            f"  in-sample {name:<8} unanswerable abstained {unanswerable:.3f}, "
+            f"answerable abstained {inside[mask & (y == 1)].mean():.3f}"
+        )
     print("  fitted on all (paste into assistant/evidence/abstain.py):")
     for name, value in zip(abstain.FEATURES, w[:-1], strict=True):
         print(f'    "{name}": {value:.3f},')
@@ -642,6 +693,8 @@ def main() -> None:
     m.add_argument("--cache", type=Path, nargs="+", required=True)
     m.add_argument("--l2", type=float, default=1.0)
     m.add_argument("--answerable-rate", type=float, default=0.08)
+    m.add_argument("--shares", type=float, nargs="*", help="each cache's share of the fit")
+    m.add_argument("--pin", help="the set (cache file stem) the answerable rate is held on")
     f = sub.add_parser("fit")
     f.add_argument("--cache", type=Path, required=True)
     f.add_argument("--l2", type=float, default=1.0)

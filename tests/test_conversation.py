@@ -55,7 +55,17 @@ def talk(*questions: str) -> Conversation:
 
 @pytest.mark.parametrize(
     "question",
-    ["and the second one?", "What about pears?", "Who looks after them?", "why?", "and its price"],
+    [
+        "and the second one?",
+        "What about pears?",
+        "Who looks after them?",
+        "why?",
+        "and its price",
+        "What about the comprehensive deductible on that car?",
+        "So how much is left for us to pay on that bill, and by when?",
+        "What percentile is that?",
+        "what about the other one?",
+    ],
 )
 def test_follow_ups_are_recognised(question: str) -> None:
     assert is_follow_up(question)
@@ -66,6 +76,8 @@ def test_follow_ups_are_recognised(question: str) -> None:
     [
         "When is the right time to prune the plum and cherry trees?",
         "How much does it cost an adult to join the orchard each year?",
+        "Who is the landlord of my flat?",
+        "What is the rent?",
     ],
 )
 def test_stand_alone_questions_are_not_follow_ups(question: str) -> None:
@@ -81,6 +93,14 @@ def test_the_rule_leaves_a_stand_alone_question_alone() -> None:
     question = "When is the right time to prune the plum and cherry trees?"
     assert rewrite_by_rule(question, ["Which apple varieties grow here?"]) == question
     assert rewrite_by_rule("and pears?", []) == "and pears?"
+
+
+def test_a_short_stand_alone_question_is_never_padded_with_the_last_topic() -> None:
+    """Issue 23: "Who is the landlord of my flat?" after the flights was searched as
+    "... landlord of my flat? return flight time lisbon leave"."""
+    question = "Who is the landlord of my flat?"
+    conversation = talk("What time does the return flight from Lisbon leave?")
+    assert standalone_query(question, conversation, mode="rule") == question
 
 
 def test_the_rule_carries_a_topic_across_a_chain_of_follow_ups() -> None:

@@ -159,6 +159,7 @@ def test_eval_qa_end_to_end_without_a_model(cli, tmp_path: Path) -> None:  # typ
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["questions"] == 4 and report["answerable"] == 3
+    assert report["right_cited_file"] == report["answer_contains_gold"], "cited as Orchard.md"
     assert report["answer_mode"] == "extractive" and report["backend"] is None
     assert report["answer_contains_gold"] >= 2 / 3
     assert report["retrieved_holds_gold"] == 1.0

@@ -86,7 +86,14 @@ def load_squad(path: Path) -> QaDataset:
                     kind = "unanswerable" if impossible else "answerable"
                     questions.append(
                         QaQuestion(
-                            str(qa["id"]), title, str(qa["question"]), answers, impossible, kind
+                            str(qa["id"]),
+                            title,
+                            str(qa["question"]),
+                            answers,
+                            impossible,
+                            kind,
+                            # the article is cited as the file it is written to
+                            also=() if impossible else (article_file_name(title),),
                         )
                     )
     except (KeyError, TypeError) as exc:

@@ -115,7 +115,7 @@ def check_statement(
         lacking = (facts_numbers - numbers(candidate.text)) | (
             facts_names - {w.lower() for w in words(candidate.text)}
         )
-        if not lacking:
+        if not lacking and cells_agree(candidate, facts_numbers, stems):
             holding.append(candidate)
         elif len(lacking) < len(missing):
             missing = lacking
@@ -131,6 +131,21 @@ def check_statement(
         ):
             return _supported(text, marks, candidate, evidence)
     return Statement(text, False, [], list(marks), "", "no evidence sentence says this")
+
+
+def cells_agree(candidate: Candidate, figures: set[str], stems: set[str]) -> bool:
+    """A figure read from a table row must sit in the cell the statement names: "£288.30
+    year to date" is not "£288.30 this period". A statement that names another column of
+    the row, and not the one its figure is in, does not hold (a sentence always agrees)."""
+    record = candidate.sentence.record
+    if record is None or len(record.cells) < 2:
+        return True
+    for figure in figures:
+        holding = [c for c in record.cells if figure in numbers(c.value)]
+        named = [c for c in record.cells if stems & set(content_stems(c.header))]
+        if holding and named and not any(c in named for c in holding):
+            return False
+    return True
 
 
 def leans_on_question(text: str, stems: set[str]) -> bool:

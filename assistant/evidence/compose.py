@@ -83,7 +83,9 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
 def compact_passages(evidence: Evidence, count: int) -> tuple[list[Passage], list[int]]:
     """The passages cut down to their best `count` sentences and neighbours (in reading
     order, a gap marked '…', a heading on a line of its own so that it reads as one and not
-    as the first words of the sentence under it), and the source number of each."""
+    as the first words of the sentence under it, and so is each table row and form field,
+    with its headers: a model reads a row, not a run of numbers), and the source number of
+    each."""
     kept: list[Passage] = []
     sources: list[int] = []
     for source, indexes in evidence.selected(count).items():
@@ -92,7 +94,7 @@ def compact_passages(evidence: Evidence, count: int) -> tuple[list[Passage], lis
         for position, i in enumerate(indexes):
             if position and i != indexes[position - 1] + 1:
                 lines[-1].append("…")
-            if sentences[i].heading:
+            if sentences[i].heading or sentences[i].record is not None:
                 lines += [[sentences[i].text], []]
             else:
                 lines[-1].append(sentences[i].text)

@@ -29,15 +29,15 @@ HEADER_COSINE_WEIGHT = 3.0  # a header as close as 0.5 by meaning counts as 1.5 
 
 def type_fit(profile: QuestionProfile, value: str) -> float:
     """How well a cell's value is the kind of thing asked for: for "how much", a sum of
-    money or a share most, a plain figure less, an identifier not at all."""
+    money or a share most, a plain figure less, an identifier or a word not at all."""
     if profile.answer_type == "date":
-        return float(has_date(value))
+        return 1.0 if has_date(value) else -0.5
     if profile.answer_type == "amount":
         if _MONEY.search(value):
             return 1.0
-        if _IDENTIFIER.search(value):
-            return 0.0
-        return 0.5 * has_number(without_dates(value))
+        if _IDENTIFIER.search(value) or not has_number(without_dates(value)):
+            return -1.0  # a claim number or a name answers no "how much"
+        return 0.5
     return 0.0
 
 
@@ -82,6 +82,10 @@ def chosen_cells(
         return list(record.cells)
     if compares(profile.text):
         return list(record.cells)
+    # "in 2019 and 2018", "at the end of Q1 and Q2": each column the question names.
+    named = [c for c in record.cells if profile.numbers & numbers(c.header)]
+    if len(named) > 1 and len({frozenset(profile.numbers & numbers(c.header)) for c in named}) > 1:
+        return named
     scores = cell_scores(record, profile, weights, closeness)
     top = max(scores)
     return [c for c, s in zip(record.cells, scores, strict=True) if s == top]

@@ -188,14 +188,17 @@ _MONTH_SHORT = {
     "jul": "july", "aug": "august", "sep": "september", "sept": "september",
     "oct": "october", "nov": "november", "dec": "december",
 }  # fmt: skip
+# The irregular past of the verbs papers state money with: "what did the plan pay" is the
+# column "Plan paid".
+_IRREGULAR = {"paid": "pay", "spent": "spend", "sold": "sell", "bought": "buy"}
 
 
 def stem(word: str) -> str:
     """A light suffix stripper: 'costs', 'costing' and 'cost' meet; 'bought' and 'buy' do
-    not (the embedding model sees those). A month's short name is its name: a table's
-    "Jul 2024" row is what "July 2024" asks for."""
+    not (the embedding model sees those), but 'paid' and 'pay' do. A month's short name
+    is its name: a table's "Jul 2024" row is what "July 2024" asks for."""
     w = word.lower().replace("’", "'")
-    w = _MONTH_SHORT.get(w, w)
+    w = _MONTH_SHORT.get(w) or _IRREGULAR.get(w, w)
     if w.endswith("'s"):
         w = w[:-2]
     if w[:1].isdigit():

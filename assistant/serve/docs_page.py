@@ -65,7 +65,7 @@ function example(node) {
       for (const name of node.required || []) out[name] = example(node.properties[name]);
       return out;
     }
-    case "array": return [];
+    case "array": return node.items ? [example(node.items)] : [];
     case "integer": case "number": return 1;
     case "boolean": return false;
     case "string": return "";

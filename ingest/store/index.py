@@ -74,7 +74,8 @@ def catalog_exists(data_dir: Path) -> bool:
 
 
 class Index:
-    """Catalog plus vectors for one data dir. Writers hold a WriterLock around it."""
+    """Catalog plus vectors for one data dir. Writers hold a WriterLock around it; the
+    embedded vectors open only under the owner lock (ingest.store.owner)."""
 
     def __init__(self, data_dir: Path, chroma_url: str | None = None) -> None:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
