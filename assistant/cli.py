@@ -14,12 +14,14 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant.errors import SOME_FILES_FAILED, UsageError
 from assistant.models import AUTO, backend_names
 from assistant.settings import Settings, load_settings
 from assistant.text import snippet
 from ingest.errors import IndexBusy, UserError
 from ingest.pathnames import json_text, shown
 from ingest.sync import Change, SyncListener
+from ingest.words import plural
 
 app = typer.Typer(
     name="assistant",
@@ -83,9 +85,10 @@ def main_options(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    if not debug and ctx.invoked_subcommand not in (None, "chat"):
+    if not debug and ctx.invoked_subcommand not in (None, "chat", "ingest", "watch"):
         # The first command on a CPU makes the int8 model (about 10 s, once): say so rather
-        # than sit silent. Not in the terminal UI, whose screen a log line would tear.
+        # than sit silent. Not in the terminal UI, whose screen a log line would tear, nor
+        # where the sync's listener says it (ingest, watch: a line of their own).
         logging.getLogger("ingest.embed.onnx_export").setLevel(logging.INFO)
     _state["settings"] = load_settings(config_file=config, data_dir=data_dir, chroma_url=chroma_url)
     if ctx.invoked_subcommand == "ask":
@@ -115,10 +118,20 @@ def _commands() -> dict[str, Any]:
 
 
 class LinePrinter(SyncListener):
-    """One line per change: what happened, to which file, how long it took."""
+    """One line per change: what happened, to which file, how long it took; and the
+    one-time model step (even when quiet: it is why the first run takes longer)."""
 
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
+
+    def say(self, line: str) -> None:
+        err(line)
+
+    def model_step(self, what: str) -> None:
+        self.say(f"making {what}, once (about 10 s) …")
+
+    def model_ready(self, what: str, seconds: float) -> None:
+        self.say(f"made {what} in {seconds:.1f} s")
 
     def file_done(self, change: Change | None) -> None:
         if change is None:
@@ -143,50 +156,84 @@ def describe_change(change: Change) -> str:
     elif change.kind == "moved":
         line = f"moved    {change.detail} -> {change.path}"
     elif change.kind in ("added", "updated"):
-        line = f"{change.kind:<8} {change.path} ({change.chunks} chunks, {change.seconds:.1f} s)"
+        chunks = plural(change.chunks or 0, "chunk")
+        line = f"{change.kind:<8} {change.path} ({chunks}, {change.seconds:.1f} s)"
     else:
         line = f"{change.kind:<8} {change.path}"
     return shown(line)
 
 
 class ProgressBar(LinePrinter):
-    """A rich progress bar (files, chunks, chunks/s, ETA) for a terminal."""
+    """A rich progress bar for a terminal. It moves as each file is read (so it is not
+    stuck while the first batch is embedded or the model is made), counts the chunks as
+    each batch is embedded, and gives an ETA once files are being finished; the one-time
+    model step is a line of its own above it, and its seconds are left out of the rates."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Any = None) -> None:
         super().__init__(quiet=True)
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.progress = Progress(
             TextColumn("[bold]indexing"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("files · {task.fields[chunks]} chunks · {task.fields[rate]:.1f} chunks/s"),
-            TimeRemainingColumn(),
+            TextColumn("files · {task.fields[chunks]} embedded{task.fields[rate]}"),
+            TextColumn("{task.fields[eta]}"),
             TextColumn("{task.fields[inside]}"),
             transient=True,
+            console=console,
         )
-        self.task = self.progress.add_task("files", total=None, chunks=0, rate=0.0, inside="")
+        self.task = self.progress.add_task(
+            "files", total=None, chunks=plural(0, "chunk"), rate="", eta="", inside=""
+        )
+        self.total: int | None = None
+        self.read: set[str] = set()
+        self.done = 0
         self.chunks = 0
         self.started = time.monotonic()
+        self.model_seconds = 0.0
+
+    def say(self, line: str) -> None:
+        self.progress.console.print(line, markup=False, highlight=False)
 
     def planned(self, files: int) -> None:
+        self.total = files
         self.progress.update(self.task, total=files)
+
+    def file_read(self, path: str) -> None:
+        if path not in self.read:  # a file read twice (a move that lost its claim) counts once
+            self.read.add(path)
+            self.progress.advance(self.task)
+
+    def model_ready(self, what: str, seconds: float) -> None:
+        self.model_seconds += seconds
+        super().model_ready(what, seconds)
 
     def file_done(self, change: Change | None) -> None:
         if change is not None and change.kind in ALWAYS_SHOWN:
-            self.progress.console.print(describe_change(change), markup=False, highlight=False)
-        self.progress.advance(self.task)
+            self.say(describe_change(change))
+        if change is not None and change.path not in self.read:  # removed, or never readable
+            self.read.add(change.path)
+            self.progress.advance(self.task)
+        self.done += 1
+        self.progress.update(self.task, eta=self.eta())
 
     def chunks_embedded(self, count: int) -> None:
         self.chunks += count
-        rate = self.chunks / max(time.monotonic() - self.started, 1e-6)
-        self.progress.update(self.task, chunks=self.chunks, rate=rate)
+        rate = f" · {self.chunks / self.working_seconds():.1f} chunks/s"
+        self.progress.update(self.task, chunks=plural(self.chunks, "chunk"), rate=rate)
+
+    def working_seconds(self) -> float:
+        """Seconds since the start, less the one-time model step."""
+        return max(time.monotonic() - self.started - self.model_seconds, 1e-6)
+
+    def eta(self) -> str:
+        """The time left at the rate files have been finished so far; nothing until one is."""
+        if not self.done or self.total is None:
+            return ""
+        left = max(self.total - self.done, 0) * self.working_seconds() / self.done
+        minutes, seconds = divmod(round(left), 60)
+        return f"· ETA {minutes}:{seconds:02d}"
 
     def file_progress(self, path: str, done: int, total: int) -> None:
         """OCR takes seconds a page: say which file and page, or the bar looks stuck."""
@@ -204,7 +251,10 @@ def ingest(
         str | None, typer.Option(help="A local sentence-transformers model folder.")
     ] = None,
 ) -> None:
-    """Index folders of documents (only what changed since the last run)."""
+    """Index folders of documents (only what changed since the last run).
+
+    Exits 0 when every file was indexed, 8 when some could not be read (each named on
+    stderr; `assistant status` lists them)."""
     from assistant import library
     from assistant.owner import oneshot
 
@@ -227,12 +277,15 @@ def ingest(
         raise
     if as_json:
         emit_json(report.as_dict())
-        return
-    typer.echo(
-        f"{report.added} added, {report.updated} updated, {report.moved} moved, "
-        f"{report.removed} removed, {report.unchanged} unchanged, {len(report.failed)} failed; "
-        f"{report.chunks_embedded} chunks embedded in {report.seconds:.1f} s"
-    )
+    else:
+        typer.echo(
+            f"{report.added} added, {report.updated} updated, {report.moved} moved, "
+            f"{report.removed} removed, {report.unchanged} unchanged, "
+            f"{len(report.failed)} failed; {plural(report.chunks_embedded, 'chunk')} embedded "
+            f"in {report.seconds:.1f} s"
+        )
+    if report.failed:
+        raise typer.Exit(SOME_FILES_FAILED)
 
 
 @app.command()
@@ -280,25 +333,36 @@ def status(
 def forget(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to drop from the index.")],
 ) -> None:
-    """Remove files or whole folders from the index (the files on disk are untouched)."""
+    """Remove files or whole folders from the index (the files on disk are untouched).
+
+    A later `ingest` of their folder (or the watcher) indexes them again: to keep a file
+    out for good, list it in the `ignore` setting or in an .assistantignore file."""
     from assistant.owner import oneshot
 
     removed = oneshot.forget(settings(), err, paths)
-    typer.echo(f"{removed} files removed from the index")
+    typer.echo(f"{plural(len(removed), 'file')} removed from the index")
+    if any(Path(p).exists() for p in removed):
+        err(
+            "note: a later `assistant ingest` of their folder indexes them again; to keep "
+            "them out for good, add them to `ignore` in the config file or to an "
+            ".assistantignore file in their folder"
+        )
 
 
 class WatchPrinter(LinePrinter):
     """LinePrinter with the time of day: a watcher's lines end up in a log."""
 
+    def say(self, line: str) -> None:
+        err(f"{time.strftime('%H:%M:%S')} {line}")
+
     def file_done(self, change: Change | None) -> None:
         if change is None or (self.quiet and change.kind not in ALWAYS_SHOWN):
             return
-        line = (
+        self.say(
             shown(f"failed   {change.path}: {change.detail}")
             if change.kind == "failed"
             else describe_change(change)
         )
-        err(f"{time.strftime('%H:%M:%S')} {line}")
 
 
 @app.command()
@@ -378,7 +442,12 @@ def search(
     mode: Annotated[str, typer.Option(help="hybrid, vector or keyword.")] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """Find passages, no model: ranked passages with file, page and score."""
+    """Find passages, no model: ranked passages with file, page and rank score.
+
+    The rank score is what ordered them: reciprocal rank fusion of the vector and keyword
+    rankings (the sum of 1/(60 + rank) over the rankings that found the passage; higher
+    ranks first, at most about 0.033). --json also gives each passage's `score`, its cosine
+    similarity to the query, which need not fall in rank order."""
     from assistant.owner import oneshot
     from assistant.retrieve import MODES, file_location
 
@@ -395,7 +464,7 @@ def search(
         where = file_location(
             source["path"], source["page"], source["page_end"], source["attachment"]
         )
-        typer.echo(f"[{source['n']}] {where}  (score {source['score']:.2f})")
+        typer.echo(f"[{source['n']}] {where}  (rank score {source['rank_score']:.4f})")
         if source["heading"]:
             typer.echo(f"    {source['heading']}")
         typer.echo("    " + snippet(source["text"], SEARCH_SNIPPET_CHARS))
@@ -426,6 +495,8 @@ def ask(
     """Answer a question from your documents, every statement checked and cited."""
     from assistant.owner import oneshot
 
+    if not question.strip():
+        raise UsageError('give a question: assistant ask "When does the lease end?"')
     flags = {"backend": backend, "model": model, "model_path": model_path}
     flags = {k: v for k, v in {**flags, "answer_mode": answer_mode}.items() if v is not None}
 
@@ -444,7 +515,7 @@ def ask(
         nonlocal written
         written += 1
         if progress:
-            sys.stderr.write(f"\rwriting … {written} tokens")
+            sys.stderr.write(f"\rwriting … {plural(written, 'token')}")
             sys.stderr.flush()
 
     answer = oneshot.ask(settings(k=k), err, question, flags, within, types or (), started, token)
@@ -623,6 +694,9 @@ def serve(
 ) -> None:
     """Serve the index to other tools: an HTTP API (/v1), an OpenAI-compatible chat
     endpoint (/v1/chat/completions) and MCP (/mcp), optionally watching folders."""
+    from assistant.serve import require_serve_extra
+
+    require_serve_extra("serve")
     from assistant.serve.app import ServeOptions
     from assistant.serve.app import serve as run_server
     from assistant.serve.security import load_token
@@ -655,6 +729,9 @@ def serve(
 def mcp() -> None:
     """An MCP server over stdio for a local agent: search_documents, ask_documents,
     read_passage and index_status."""
+    from assistant.serve import require_serve_extra
+
+    require_serve_extra("mcp")
     from assistant.owner.client import find_owner
     from assistant.owner.remote import OwnerService
     from assistant.serve.mcp_tools import build_mcp
@@ -748,7 +825,7 @@ def _print_qa_report(report: dict[str, Any]) -> None:
         return "n/a" if value is None else f"{value * 100:.1f}%"
 
     typer.echo(
-        f"{report['questions']} questions ({report['answerable']} answerable, "
+        f"{plural(report['questions'], 'question')} ({report['answerable']} answerable, "
         f"{report['unanswerable']} unanswerable); answers: {report['answer_mode']}"
         + (f" by {report['backend']} ({report['model']})" if report["backend"] else "")
     )

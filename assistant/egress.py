@@ -127,6 +127,7 @@ def checked_http_client(
     *,
     timeout: float | httpx.Timeout = 30.0,
     headers: dict[str, str] | None = None,
+    keep_alive: bool = True,
 ) -> httpx.Client:
     """An httpx client for `base_url`, built only after the URL passed the policy.
 
@@ -143,4 +144,7 @@ def checked_http_client(
         headers=headers,
         trust_env=False,
         follow_redirects=False,
+        # Without keep-alive every request opens its own connection, whose socket a
+        # stream's cancel can reach (assistant/models/cutting.py).
+        limits=httpx.Limits() if keep_alive else httpx.Limits(max_keepalive_connections=0),
     )

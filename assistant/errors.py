@@ -16,6 +16,19 @@ class ConfigError(AssistantError):
     exit_code = 2
 
 
+class UsageError(AssistantError):
+    """A command given something it cannot use (an empty question, a path that is not
+    indexed): the same code as click's own usage errors, in one line."""
+
+    exit_code = 2
+
+
+# Not an error: `ingest` did its work, but some files could not be read (each one named on
+# stderr, and listed by `assistant status`). A script can tell this from success (0) and
+# from nothing done at all.
+SOME_FILES_FAILED = 8
+
+
 class NothingIndexed(AssistantError):
     exit_code = 3
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant import examples
 from assistant.answer import AnswerStream, Source, Turn, answer_stream
-from assistant.errors import ConfigError, NothingIndexed
+from assistant.errors import ConfigError, NothingIndexed, UsageError
 from assistant.evidence.select import CachedEmbed, select_evidence
 from assistant.examples import EXAMPLES
 from assistant.models import backend_plugin, choose_backend
@@ -203,23 +203,39 @@ def watching(
         )
 
 
-def forget(settings: Settings, paths: Sequence[Path]) -> int:
-    """Remove files or whole folders from the index; returns how many files went."""
+class NotIndexed(UsageError):
+    """`forget` of a path under which nothing is indexed: a typo, most likely, which
+    "0 files removed" would pass over in silence."""
+
+    http_status = 404  # what the server's /v1/forget answers
+
+
+def forget(settings: Settings, paths: Sequence[Path]) -> list[str]:
+    """Remove files or whole folders from the index; returns the paths of the files that went."""
     with writer(settings, "forget") as (index, _lock):
         return remove_paths(index, paths)
 
 
-def remove_paths(index: Index, paths: Sequence[Path]) -> int:
-    """Drop these files or folders from an index the caller writes; how many files went."""
-    removed = 0
-    for path in paths:
-        target = os.path.abspath(path)
-        records = list(index.catalog.files(target))
-        for record in records:
-            index.remove_file(record.path)
+def remove_paths(index: Index, paths: Sequence[Path]) -> list[str]:
+    """Drop these files or folders from an index the caller writes; the paths of the files
+    that went. A path with nothing indexed at or under it is refused before any goes."""
+    targets = [os.path.abspath(p) for p in paths]
+    folders = set(index.catalog.folders())
+    records = {t: list(index.catalog.files(t)) for t in targets}
+    for target in targets:
+        if not records[target] and target not in folders:
+            raise NotIndexed(
+                f"{target}: nothing in the index is at or under this path "
+                "(`assistant status` lists the indexed folders)"
+            )
+    removed: dict[str, None] = {}  # a file given twice (itself and its folder) goes once
+    for target in targets:
+        for record in records[target]:
+            if record.path not in removed:
+                index.remove_file(record.path)
+                removed[record.path] = None
         index.catalog.remove_folder(target)
-        removed += len(records)
-    return removed
+    return list(removed)
 
 
 def repair(settings: Settings, progress: Callable[[int, int], None] | None = None) -> Repaired:
@@ -438,9 +454,11 @@ def passage_dicts(passages: Sequence[Passage]) -> list[dict[str, Any]]:
     """Passages numbered from 1, as `search --json` prints them (and a streamed answer
     sends before its first token)."""
     found = [Source(n, p, False).as_dict() for n, p in enumerate(passages, 1)]
-    for source in found:
+    for source, passage in zip(found, passages, strict=True):
         for answer_only in ("cited", "statements", "quotes"):
             source.pop(answer_only)
+        # What ranked it (`score` is its cosine to the query, which need not fall in order).
+        source["rank_score"] = round(passage.fused, 6)
     return found
 
 

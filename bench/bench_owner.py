@@ -29,6 +29,7 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -160,6 +161,23 @@ def timed(env: dict[str, str], *args: str) -> float:
     return took
 
 
+def timed_python(env: dict[str, str], code: str) -> float:
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    return time.monotonic() - started
+
+
+def _ask_owner(data_dir: Path, query: str) -> float:
+    sys.path.insert(0, str(ROOT))
+    from assistant.owner.client import find_owner
+
+    started = time.monotonic()
+    found = find_owner(data_dir)
+    assert found is not None
+    found.call("search", {"query": query, "k": None, "mode": "hybrid"})
+    return time.monotonic() - started
+
+
 def latency(args: argparse.Namespace) -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-owner-"))
     env = environment(root)
@@ -172,7 +190,16 @@ def latency(args: argparse.Namespace) -> None:
     with watching(env, folder, data_dir, root / "watch.log"):
         timed(env, *query)
         owned = [timed(env, *query) for _ in range(args.samples)]
-    for name, values in (("with an owner (watch)", owned), ("without an owner", alone)):
+        asked = [_ask_owner(data_dir, query[1]) for _ in range(args.samples)]
+        bare = [timed_python(env, "pass") for _ in range(args.samples)]
+        imports = [timed_python(env, "import assistant.cli") for _ in range(args.samples)]
+    for name, values in (
+        ("with an owner (watch)", owned),
+        ("without an owner", alone),
+        ("of which: the owner's answer over the socket", asked),
+        ("of which: python starting (python -c pass)", bare),
+        ("of which: python + importing the CLI", imports),
+    ):
         print(
             f"one-shot search, {name}: median {statistics.median(values):.2f} s, "
             f"min {min(values):.2f} s, max {max(values):.2f} s ({len(values)} runs)"

@@ -117,6 +117,16 @@ class SyncListener:
 
     def planned(self, files: int) -> None: ...
 
+    def file_read(self, path: str) -> None:
+        """A worker has read a file (or found it unreadable), before its vectors: progress
+        while the embedder is busy or still loading. Called from the sync's reading thread."""
+
+    def model_step(self, what: str) -> None:
+        """A one-time step before the first embedding: `what` (the int8 copy of the model)
+        is being made. No file's time includes it."""
+
+    def model_ready(self, what: str, seconds: float) -> None: ...
+
     def file_done(self, change: Change | None) -> None: ...
 
     def chunks_embedded(self, count: int) -> None: ...
@@ -262,13 +272,14 @@ class Syncer:
         unclaimed: list[Task] = []
         pending: list[tuple[Prepared, Task, float]] = []
         texts = 0
-        for finished in self._read_ahead(tasks, frozenset(moved_from)):
+        per_call = 0
+        for finished, read_seconds in self._read_ahead(tasks, frozenset(moved_from)):
             outcome = finished.outcome
             if isinstance(outcome, Prepared):
-                self.embedder.load_in_background()
-                pending.append((outcome, finished.task, finished.started))
+                per_call = per_call or self._load_model()
+                pending.append((outcome, finished.task, read_seconds))
                 texts += len(outcome.chunks)
-                if texts >= (self.options.embed_batch or self.embedder.texts_per_call):
+                if texts >= per_call:
                     self._embed(pending, writes)
                     pending, texts = [], 0
             elif isinstance(outcome, Hashed):
@@ -286,9 +297,26 @@ class Syncer:
         self._embed(pending, writes)
         return unclaimed
 
-    def _read_ahead(self, tasks: list[Task], moved_hashes: frozenset[str]) -> Iterator[Finished]:
-        """The pool's results, gathered by a thread of their own so the workers keep
-        reading while this thread embeds; progress reports go straight to the listener."""
+    def _load_model(self) -> int:
+        """Load the encoder (at the first file with text; the workers read on meanwhile),
+        telling the listener when that means making the int8 model, and return how many
+        texts one embed call takes."""
+        step = self.embedder.first_load_step()
+        if step is not None:
+            self.listener.model_step(step)
+        started = time.monotonic()
+        per_call = self.options.embed_batch or self.embedder.texts_per_call
+        self.embedder.encoder  # noqa: B018 - the property loads it, here rather than mid-batch
+        if step is not None:
+            self.listener.model_ready(step, time.monotonic() - started)
+        return per_call
+
+    def _read_ahead(
+        self, tasks: list[Task], moved_hashes: frozenset[str]
+    ) -> Iterator[tuple[Finished, float]]:
+        """The pool's results, each with the seconds its reading took, gathered by a thread
+        of their own so the workers keep reading while this thread embeds (or waits for the
+        model); progress reports go straight to the listener."""
         if not tasks:
             return
         out: queue.Queue[object] = queue.Queue(maxsize=READ_AHEAD_FILES)
@@ -301,9 +329,11 @@ class Syncer:
                     if isinstance(event, Progress):
                         self.listener.file_progress(event.path, event.done, event.total)
                         continue
+                    read = (event, time.monotonic() - event.started)
+                    self.listener.file_read(event.task.path)
                     while not stop.is_set():
                         with contextlib.suppress(queue.Full):
-                            out.put(event, timeout=0.2)
+                            out.put(read, timeout=0.2)
                             break
             except BaseException as exc:  # surface it in the caller's thread
                 out.put(exc)
@@ -324,16 +354,21 @@ class Syncer:
             thread.join()
 
     def _embed(self, pending: list[tuple[Prepared, Task, float]], writes: _Writes) -> None:
+        """Embed a batch; each file's time is its reading plus its share of the batch's
+        embedding (by chunks), not the time it waited for the batch or for the model."""
         if not pending:
             return
         texts = [c.embedding_text for p, _, _ in pending for c in p.chunks]
+        started = time.monotonic()
         vectors = self.embedder.embed(texts) if texts else []
+        per_text = (time.monotonic() - started) / max(len(texts), 1)
         self.listener.chunks_embedded(len(texts))
         offset = 0
         for prepared, _, _ in pending:
             prepared.vectors = vectors[offset : offset + len(prepared.chunks)]
             offset += len(prepared.chunks)
-        writes.files(self.embedder.name, [(p, s, t.existed) for p, t, s in pending])
+        timed = [(p, read + per_text * len(p.chunks), t.existed) for p, t, read in pending]
+        writes.files(self.embedder.name, timed)
 
 
 class _Writes:
@@ -400,15 +435,9 @@ class _Writes:
                     for p, _, _ in prepared
                 ]
             )
-            now = time.monotonic()
             return [
-                Change(
-                    "updated" if existed else "added",
-                    p.path,
-                    chunks=len(p.chunks),
-                    seconds=now - started,
-                )
-                for p, started, existed in prepared
+                Change("updated" if existed else "added", p.path, chunks=len(p.chunks), seconds=s)
+                for p, s, existed in prepared
             ]
 
         self._submit(job, batch=True)

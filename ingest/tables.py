@@ -6,11 +6,13 @@ a table into a section (`Section.kind == KIND_TABLE`) whose text is one line per
 
     ROW LABEL | HEADER A: value | HEADER B: value
 
-- the row label (the first column's cell; where a row has none, its first non-blank
-  cell) comes first, then a `header: value` pair for each other column, joined by " | ";
+- the row label (the first column's cell) comes first, then a `header: value` pair for
+  each other column, joined by " | "; a row whose label cell is blank (a total under a
+  group) is its pairs alone, `2019: 1,568,428 | 2018: 1,717,462`;
 - blank cells are left out; a table with a single value column gives `ROW LABEL: value`;
 - a row that holds only a label (a group like "Operating expenses") is the label alone;
-- a table without a header row names its columns `Column 2`, `Column 3`... (1-based);
+- a table without a header row names its columns `Column 2`, `Column 3`... (1-based;
+  a spreadsheet's by its letters, `B`, `C`..., as the spreadsheet shows them);
 - merged cells: a header spanning columns names each of them, stacked header rows are
   joined ("2019 $"), a row label spanning rows labels each of them;
 - the table's caption or title, when there is one, is the last entry of the section's
@@ -79,11 +81,13 @@ def parse_line(line: str) -> Row:
     if len(parts) == 1:
         label, sep, value = parts[0].partition(PAIR_SEPARATOR)
         return Row(label.strip(), (("", value.strip()),) if sep else ())
+    # A label never holds ": ", so a first part that does is the row's first pair.
+    label = "" if PAIR_SEPARATOR in parts[0] else parts.pop(0).strip()
     pairs = []
-    for part in parts[1:]:
+    for part in parts:
         header, _, value = part.partition(PAIR_SEPARATOR)
         pairs.append((header.strip(), value.strip()))
-    return Row(parts[0].strip(), tuple(pairs))
+    return Row(label, tuple(pairs))
 
 
 def clean_cell(value: object) -> str:
@@ -105,7 +109,7 @@ def row_line(label: str, pairs: Iterable[tuple[str, str]]) -> str:
     if len(kept) == 1 and not kept[0][0]:
         return f"{label}{PAIR_SEPARATOR}{kept[0][1]}\n"
     cells = [f"{h}{PAIR_SEPARATOR}{v}" for h, v in kept]
-    return CELL_SEPARATOR.join([label, *cells]) + "\n"
+    return CELL_SEPARATOR.join([label, *cells] if label else cells) + "\n"
 
 
 def form_line(label: str, value: str) -> str:
@@ -163,15 +167,13 @@ def render_table(
         # (a label spanning rows labels each), and is blank elsewhere.
         cells = [(above[i] or "") if c is None and i == 0 else (c or "") for i, c in enumerate(row)]
         above = [c if c else above[i] for i, c in enumerate(cells)]
-        first = next((i for i, c in enumerate(cells) if c), None)
-        if first is None:
+        if not any(cells):
             continue
-        label_at = 0 if cells[0] else first
-        pairs = [(names[i], c) for i, c in enumerate(cells) if i != label_at and c]
-        if width == 2 and pairs:
+        pairs = [(names[i], c) for i, c in enumerate(cells[1:], start=1) if c]
+        if width == 2 and pairs and cells[0]:
             pairs = [("", pairs[0][1])]
-        lines.append(row_line(cells[label_at], pairs))
-        labels.append(cells[label_at])
+        lines.append(row_line(cells[0], pairs))
+        labels.append(cells[0])
     if not lines:
         return None
     # The label column's header names the rows ("Deduction") where they are labels,

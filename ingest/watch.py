@@ -31,6 +31,7 @@ from ingest.readers import is_supported
 from ingest.scan import Excluded, Root, absolute, walk
 from ingest.store import Index
 from ingest.sync import Change, Syncer, SyncListener, SyncOptions
+from ingest.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,12 @@ class _Listener(SyncListener):
 
     def chunks_embedded(self, count: int) -> None:
         self.inner.chunks_embedded(count)
+
+    def model_step(self, what: str) -> None:
+        self.inner.model_step(what)
+
+    def model_ready(self, what: str, seconds: float) -> None:
+        self.inner.model_ready(what, seconds)
 
 
 class Watcher:
@@ -338,10 +345,9 @@ class Watcher:
                     if not missing:
                         continue
                     log.warning(
-                        "%s: %d folders could not be watched (%s); watching this folder by "
-                        "polling instead",
+                        "%s: %s could not be watched (%s); watching this folder by polling instead",
                         root.text,
-                        missing,
+                        plural(missing, "folder"),
                         _inotify_advice(None),
                     )
                     _unschedule(native, target)

@@ -141,11 +141,10 @@ def watching(
         )
     try:
         deadline = time.monotonic() + 180
-        while (found := find_owner(data_dir)) is None:
+        while find_owner(data_dir) is None:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the watcher did not start:\n{log.read_text()[-2000:]}")
             time.sleep(0.2)
-        found.close()
         yield proc
     finally:
         if proc.poll() is None:

@@ -89,12 +89,15 @@ def build_index(root: Path, embedder: object) -> Path:
 
 
 @contextmanager
-def served(root: Path, docs: Path, args: list[str], token: str | None = None) -> Iterator[Served]:
+def served(
+    root: Path, docs: Path, args: list[str], token: str | None = None, host: str = "127.0.0.1"
+) -> Iterator[Served]:
     port = free_port()
     env = server_env(root)
     headers = {"authorization": f"Bearer {token}"} if token else {}
-    cmd = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), *args]
-    url = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "assistant.cli", "serve", "--host", host, "--port", str(port)]
+    cmd += args
+    url = f"http://{host}:{port}"
     log = root / "serve.log"
     with loopback_server(cmd, url + "/v1/health", log, "assistant serve", env, headers):
         yield Served(url, root, docs, root / "data", log, env, headers)

@@ -83,7 +83,7 @@ def test_search_plain_output_names_file_page_and_score(cli, indexed: Path) -> No
     result = cli("search", "district council grant", "--k", "2")
     assert result.exit_code == 0
     assert "annual-report-2025.pdf, page 3" in result.stdout
-    assert "(score 0." in result.stdout
+    assert "(rank score 0." in result.stdout
 
 
 def test_unrelated_question_is_answered_without_a_model(cli, indexed: Path) -> None:  # type: ignore[no-untyped-def]

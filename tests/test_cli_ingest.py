@@ -68,7 +68,7 @@ def test_ingest_plain_output_is_one_summary_line(cli, small: Path) -> None:  # t
     ] and result.stdout.startswith("2 added, 0 updated, 0 moved, 0 removed, 0 unchanged, 0 failed")
     # Off a terminal, each change is one plain line on stderr (no progress bar codes).
     assert "\x1b[" not in result.stderr
-    assert f"added    {small / 'one.md'} (1 chunks" in result.stderr
+    assert f"added    {small / 'one.md'} (1 chunk" in result.stderr
 
 
 def test_status_json_has_the_documented_keys(cli, small: Path, data_dir: Path) -> None:  # type: ignore[no-untyped-def]

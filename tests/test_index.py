@@ -174,7 +174,7 @@ def test_forget_removes_a_folder_and_its_vectors(cli, data_dir: Path, two_folder
 def test_forget_a_single_file(cli, data_dir: Path, two_folders) -> None:  # type: ignore[no-untyped-def]
     work, _ = two_folders
     cli("ingest", str(work))
-    assert cli("forget", str(work / "deep" / "invoice.txt")).stdout.startswith("1 files removed")
+    assert cli("forget", str(work / "deep" / "invoice.txt")).stdout.startswith("1 file removed")
     index = open_index(data_dir)
     try:
         assert [r.path for r in index.catalog.files()] == [str(work / "contract.md")]

@@ -73,3 +73,40 @@ def test_missing_llama_cpp_package(monkeypatch, tmp_path):
     monkeypatch.setattr(builtins, "__import__", no_llama)
     with pytest.raises(BackendError, match=r"pip install 'local-doc-assistant\[llamacpp\]'"):
         LlamaCppBackend(fake_file)
+
+
+@pytest.mark.slow
+def test_cancel_aborts_while_the_model_reads_the_prompt(smollm):
+    """Esc on a slow CPU came while llama.cpp read the prompt, and the stop waited for the
+    first token. cancel() aborts inside that reading: the prompt is never read to its end,
+    no token comes, the stream ends without an error, and the model answers again after."""
+    import threading
+    import time
+
+    from assistant.models.base import Cancellable, Message
+
+    assert isinstance(smollm, Cancellable)
+    llm = smollm._llm
+    words = " ".join(f"apple{n} orchard{n}" for n in range(380))  # about 3,000 tokens
+    prompt = [Message("user", f"{time.time()} Summarise: {words}")]
+    needed = smollm.count_tokens(prompt[0].content)
+    assert 2 * llm.n_batch < needed < smollm.context_tokens - 8
+    tokens: list[str] = []
+    errors: list[BaseException] = []
+
+    def consume() -> None:
+        try:
+            tokens.extend(smollm.stream_chat(prompt, max_tokens=8, temperature=0))
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    reader = threading.Thread(target=consume)
+    reader.start()
+    deadline = time.monotonic() + 120
+    while reader.is_alive() and llm.n_tokens < llm.n_batch and time.monotonic() < deadline:
+        time.sleep(0.01)  # the first batch of the prompt has been read
+    smollm.cancel()
+    reader.join(timeout=120)
+    assert not reader.is_alive() and errors == [] and tokens == []
+    assert llm.n_batch <= llm.n_tokens < needed, "the prompt was read to its end"
+    assert_streams_a_reply(smollm)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import StubHandler, StubServer, free_port
+from silent_server import SilentServer, assert_cut_before_the_first_byte
 
 from assistant.errors import BackendError, ConfigError, EgressRefused
 from assistant.library import open_backend
@@ -212,3 +213,13 @@ def test_open_backend_returns_a_ready_ollama_backend(fake_ollama):
 def test_unknown_backend_name_is_a_config_error():
     with pytest.raises(ConfigError, match="unknown backend 'gpt'"):
         choose_backend(Settings(backend="gpt"))
+
+
+def test_cancel_cuts_a_stream_still_waiting_for_its_first_token():
+    """Ollama reading a long prompt sends nothing for a while: cancel() from another thread
+    ends the stream at once, quietly, and Ollama sees the connection close (which stops
+    its generation). Over the wire to a server that stays silent (silent_server)."""
+    with SilentServer() as server:
+        assert_cut_before_the_first_byte(
+            OllamaBackend(server.url.removesuffix("/v1"), "big-7b", context_tokens=4096), server
+        )

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import StubHandler, StubServer, assert_streams_a_reply, free_port
+from silent_server import SilentServer, assert_cut_before_the_first_byte
 
 from assistant.errors import BackendError, EgressRefused
 from assistant.models.base import Message
@@ -123,3 +124,10 @@ def test_real_server_prompt_too_long_is_a_clear_error(llama_server):
     with pytest.raises(BackendError) as err:
         list(backend.stream_chat([Message("user", "word " * 3000)], max_tokens=16, temperature=0))
     assert "context window" in str(err.value)
+
+
+def test_cancel_cuts_a_stream_still_waiting_for_its_first_token():
+    """cancel() from another thread wakes the reader blocked before the first byte: the
+    stream ends quietly and the server sees the connection close, before it sent anything."""
+    with SilentServer() as server:
+        assert_cut_before_the_first_byte(OpenAIBackend(server.url, "big-7b"), server)

@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from owner_stress import watching
 
+from assistant.owner.protocol import socket_path
 from ingest.store import Index, owner
 from ingest.store.owner import NotOwner, StoreOwned
 from ingest.store.vectors import open_client
@@ -67,35 +69,9 @@ def process(code: str) -> Iterator[subprocess.Popen[str]]:
                 proc.wait(timeout=10)
 
 
-@contextmanager
-def watcher(folder: Path, data_dir: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`assistant watch FOLDER` as a background process, once it answers on its socket."""
-    from assistant.owner.client import find_owner
-
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant.cli", "watch", str(folder)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env(),
-            cwd=ROOT,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while (found := find_owner(data_dir)) is None:
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "the watcher never answered"
-            time.sleep(0.2)
-        found.close()
-        yield proc
-    finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+def watcher(folder: Path, data_dir: Path, log: Path):  # type: ignore[no-untyped-def]
+    """`assistant watch FOLDER` in the background, once it answers on its socket."""
+    return watching(env(), folder, data_dir, log)
 
 
 @pytest.fixture
@@ -156,6 +132,27 @@ def test_a_one_shot_waits_for_another_one_shot_saying_for_what(cli, indexed, dat
         assert '"path"' in result.stdout
 
 
+def test_a_holder_that_never_frees_it_ends_the_wait_with_one_clear_line(
+    cli, indexed, data_dir, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from assistant.owner import route
+
+    monkeypatch.setattr(route, "WAIT_SECONDS", 0.5)
+    code = f"""
+        import sys
+        from pathlib import Path
+        from ingest.store import owner
+        owner.claim(Path({str(data_dir)!r}), "repair")
+        print("held", flush=True)
+        sys.stdin.read()
+    """
+    with process(code) as holder:
+        result = cli("search", "membership fees")
+    assert result.exit_code == StoreOwned.exit_code
+    assert f"in use by process {holder.pid} (repair) after waiting" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 2  # the wait, then the error
+
+
 def test_readers_and_a_second_writer_ask_a_running_watcher(
     indexed: Path, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -163,6 +160,7 @@ def test_readers_and_a_second_writer_ask_a_running_watcher(
     more.mkdir()
     (more / "owls.md").write_text("# Owls\n\nThe barn owl hunts voles at night by sound.\n")
     with watcher(indexed, data_dir, tmp_path / "watch.log") as watching:
+        assert stat.S_IMODE(socket_path(data_dir).stat().st_mode) == 0o600  # only the user
         # The one-shot imports no vector library and loads no model: the owner answers.
         probe = (
             "import sys; from assistant.cli import main\n"
@@ -197,8 +195,6 @@ def test_readers_and_a_second_writer_ask_a_running_watcher(
 def test_a_killed_owner_leaves_a_stale_socket_that_the_next_run_cleans(
     indexed: Path, data_dir: Path, tmp_path: Path
 ) -> None:
-    from assistant.owner.protocol import socket_path
-
     with watcher(indexed, data_dir, tmp_path / "watch.log") as watching:
         assert run_cli("search", "membership fees").returncode == 0  # the store is open
         watching.kill()
@@ -242,7 +238,7 @@ def test_doctor_finds_an_unopenable_store_and_repair_rebuilds_it(indexed, data_d
     assert not index_check()["ok"]
     # A command never dies of it with a bare signal: it says what happened and what to run.
     search = run_cli("search", "membership fees")
-    assert search.returncode == 8, (search.returncode, search.stderr)
+    assert search.returncode == 9, (search.returncode, search.stderr)
     assert "run `assistant repair`" in search.stderr
     chunks = Index(data_dir).catalog.counts()["chunks"]
     repaired = run_cli("repair")

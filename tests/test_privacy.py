@@ -131,12 +131,14 @@ class Flow:
     def command(self, *args: str) -> list[str]:
         return [*self.prefix, sys.executable, str(self.bootstrap), *args]
 
-    def run(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, timeout: float = 600, codes: tuple[int, ...] = (0,)
+    ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             self.command(*args), env=self.env, capture_output=True, text=True, timeout=timeout
         )
         self.stderr.append(done.stderr)
-        assert done.returncode == 0, f"assistant {' '.join(args)}: {done.stderr[-2000:]}"
+        assert done.returncode in codes, f"assistant {' '.join(args)}: {done.stderr[-2000:]}"
         return done
 
     def watch_briefly(self, folder: Path) -> None:
@@ -201,7 +203,8 @@ def _run_flow(flow: Flow, docs: Path) -> None:
     scan = render_page(PAGE_TEXTS[0], size=(2480, 1100))
     save_image(scan, docs / "receipt-scan.png")
     (docs / "invoice-mail.eml").write_bytes(formatfiles.eml_bytes())
-    ingested = flow.run("ingest", str(docs))
+    # Exit 8 where no Tesseract reads the scan (its one failed file); the flow goes on.
+    ingested = flow.run("ingest", str(docs), codes=(0, 8))
     # A fresh data dir on a CPU: the ~10 s spent making the int8 model is said, not silent.
     assert "making the int8 copy of all-MiniLM-L6-v2 for this CPU, once" in ingested.stderr
     flow.run("search", "vault combination")

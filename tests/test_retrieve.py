@@ -242,3 +242,13 @@ def test_a_small_keyword_budget_drops_common_words_from_the_query(retriever: Ret
         retriever.config = original
     assert passages and "Priya Castellane" in passages[0].text
     assert all("Castellane" in p.text or "Priya" in p.text for p in passages)
+
+
+def test_overfetch_size_when_no_chunk_passes_the_filter() -> None:
+    """bench_retrieval's filter table at 1M chunks ended in ZeroDivisionError here: a
+    filter that no chunk passes needs no neighbours at all."""
+    from assistant.retrieve import overfetch_size
+
+    assert overfetch_size(40, 0, 1_000_000) == 0
+    assert overfetch_size(40, 0, 0) == 0
+    assert overfetch_size(40, 500, 1000) == 40 * 2 * 2 + 40

@@ -80,7 +80,7 @@ def test_search_takes_the_clis_filters(http: httpx.Client, server: Served) -> No
     nowhere = http.post("/v1/search", json={"query": "apple", "within": "/no/such/folder"})
     assert nowhere.status_code == 400
     assert "no indexed file passes the filter" in nowhere.json()["error"]["message"]
-    assert http.post("/v1/search", json={"query": "apple", "mode": "fuzzy"}).status_code == 422
+    assert http.post("/v1/search", json={"query": "apple", "mode": "fuzzy"}).status_code == 400
 
 
 def test_status_and_files_show_failures_with_their_reasons(

@@ -85,6 +85,53 @@ def test_a_host_that_is_not_loopback_is_refused(guarded: Served) -> None:
         assert client.get("/v1/status", headers={"host": "localhost"}).status_code == 200
 
 
+def raw_request(url: str, host_lines: list[str]) -> tuple[int, bytes]:
+    """GET /v1/health with exactly these Host header lines, over a bare socket: httpx
+    would not send two."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(url)
+    head = "GET /v1/health HTTP/1.1\r\n" + "".join(f"Host: {h}\r\n" for h in host_lines)
+    with socket.create_connection((where.hostname, where.port), timeout=30) as conn:
+        conn.sendall((head + "Connection: close\r\n\r\n").encode())
+        reply = b""
+        while chunk := conn.recv(65536):
+            reply += chunk
+    status = int(reply.split(b" ", 2)[1])
+    return status, reply.split(b"\r\n\r\n", 1)[1]
+
+
+@pytest.fixture(scope="module")
+def on_127_0_0_2(tmp_path_factory: pytest.TempPathFactory, embedder: object) -> Iterator[Served]:
+    """`serve --host 127.0.0.2`: loopback (all of 127.0.0.0/8 is, on Linux), not 127.0.0.1."""
+    root = tmp_path_factory.mktemp("other-loopback")
+    docs = build_index(root, embedder)
+    with served(root, docs, [], host="127.0.0.2") as running:
+        yield running
+
+
+def test_a_server_answers_to_the_address_it_was_bound_to(on_127_0_0_2: Served) -> None:
+    """It answered 421 to every request, its own address included ("answers only to
+    127.0.0.1 or localhost"); a DNS name is still refused."""
+    netloc = on_127_0_0_2.url.split("//", 1)[1]
+    with on_127_0_0_2.client() as client:
+        assert client.get("/v1/status").status_code == 200
+        assert client.get("/v1/status", headers={"host": "evil.example"}).status_code == 421
+    status, _ = raw_request(on_127_0_0_2.url, [netloc])
+    assert status == 200
+
+
+def test_a_request_with_two_host_headers_is_refused(on_127_0_0_2: Served) -> None:
+    """Which of two Host headers counts is up to each parser (the last won here): the guard
+    checks one, so a request must have one."""
+    netloc = on_127_0_0_2.url.split("//", 1)[1]
+    for hosts in ([netloc, netloc], ["evil.example", netloc], [netloc, "evil.example"]):
+        status, body = raw_request(on_127_0_0_2.url, hosts)
+        assert status == 400, (hosts, body)
+        assert b"one Host header" in body
+
+
 def test_web_origins_are_refused_unless_listed(guarded: Served) -> None:
     with guarded.client() as client:
         evil = client.post(

@@ -79,6 +79,20 @@ def test_merged_cells_span_their_columns_and_rows() -> None:
     ]
 
 
+def test_row_without_a_label_keeps_every_value_under_its_header() -> None:
+    table = render_table(
+        [["", "2019", "2018"], ["Federal", "$1,139", "$1,294"], ["", "1,568", "1,717"]]
+    )
+    assert table is not None
+    assert table.text.splitlines() == [
+        "Federal | 2019: $1,139 | 2018: $1,294",
+        "2019: 1,568 | 2018: 1,717",
+    ]
+    assert parse_line("2019: 1,568 | 2018: 1,717") == Row(
+        "", (("2019", "1,568"), ("2018", "1,717"))
+    )
+
+
 def test_table_without_header_row_names_its_columns() -> None:
     table = render_table([["1", "Ribston Pippin", "1931"], ["2", "Bramley", "1950"]])
     assert table is not None
@@ -293,3 +307,25 @@ def test_epub_chapter_tables_stay_tables() -> None:
     (table,) = _sections(doc, KIND_TABLE)
     assert table.headings == ("Bread",)
     assert table.text.splitlines()[0] == "Rye | Grams: 300 | Share: 60%"
+
+
+def test_html_email_body_keeps_its_table_under_the_subject() -> None:
+    from email.message import EmailMessage
+
+    mail = EmailMessage()
+    mail["From"] = "Whispering Pines <stay@pines.example>"
+    mail["To"] = "Evan <evan@example.com>"
+    mail["Subject"] = "Your booking"
+    mail.set_content(  # HTML only: the reader prefers a plain part where there is one
+        "<p>Thank you for booking.</p><table><tr><th>Item</th><th>Nights</th><th>Amount</th>"
+        "</tr><tr><td>Cabin 7</td><td>3</td><td>$867.00</td></tr>"
+        "<tr><td>Cleaning fee</td><td></td><td>$95.00</td></tr></table><p>See you soon.</p>",
+        subtype="html",
+    )
+    doc = read_document(mail.as_bytes(), Path("booking.eml"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.headings == ("Your booking",)
+    assert table.text == "Cabin 7 | Nights: 3 | Amount: $867.00\nCleaning fee | Amount: $95.00\n"
+    assert doc.sections[0].text.startswith("From: Whispering Pines")
+    assert "Thank you for booking." in doc.sections[0].text
+    assert "See you soon." in doc.sections[-1].text

@@ -210,6 +210,39 @@ async def test_escape_stops_the_answer_and_the_stream() -> None:
         assert app.is_running
 
 
+async def test_escape_stops_a_model_that_has_not_written_yet() -> None:
+    """Esc while the model server still reads the prompt (no token yet): the answer ends
+    at once as stopped, says that nothing was written and lists the passages found, and
+    the server sees the connection close before it sent anything. It used to run on until
+    the first token (~12 s with the embedded model) and then showed a "check" line.
+    The real OpenAI backend, over the wire to a server that stays silent (silent_server)."""
+    from silent_server import SilentServer
+
+    with SilentServer() as server:
+        settings = load_settings().replace(
+            backend="openai", openai_base_url=server.url, model="big-7b", answer_mode="generative"
+        )
+        app = make_app(settings=settings, backend_factory=open_backend)
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                await until(pilot, lambda: app.backend is not None, 30)
+                await ask(pilot, "How much is membership?", wait=False)
+                await until(pilot, server.asked.is_set, 30)
+                await pilot.press("escape")
+                box = app.query_one(AnswerBox)
+                await until(pilot, lambda: box.exchange is not None, 30)
+                exchange = box.exchange
+                assert exchange is not None and exchange.stopped and exchange.answer == ""
+                assert len(exchange.sources) == 2 and not any(s.cited for s in exchange.sources)
+                meta = str(box.query_one(".answer-meta").render())
+                assert "stopped before the model wrote anything" in meta
+                assert "openai · big-7b" in meta
+                assert server.hung_up.wait(10) and not server.sent
+                assert app.is_running
+        finally:
+            server.release.set()
+
+
 async def test_a_new_question_cancels_the_running_answer() -> None:
     backend = ScriptedBackend(tokens=["slow "] * 300, delay=0.01)
     app = make_app(backend)
@@ -441,7 +474,8 @@ async def test_the_first_screen_shows_the_index_and_questions_to_try(docs: Path)
         listing = welcome.query_one("#welcome-examples")
         await until(pilot, lambda: listing.option_count > 0, 30)
         summary = str(welcome.query_one("#welcome-index").render())
-        assert f"7 files (54 passages) in {docs}" in summary
+        info = library.status(settings)
+        assert info.files == 7 and f"7 files ({info.chunks} passages) in {docs}" in summary
         examples = [str(listing.get_option_at_index(i).prompt) for i in range(3)]
         names = {p.name for p in docs.iterdir()}
         for question in examples:

@@ -398,7 +398,7 @@ def test_unwatched_subfolders_fall_back_to_polling(
     (folder / "deep").mkdir(parents=True)
     caplog.set_level(logging.WARNING, "ingest.watch")
     with running(data_dir, [folder], embedder, poll_interval=0.2) as (watcher, rec, index):
-        assert "1 folders could not be watched" in caplog.text
+        assert "1 folder could not be watched" in caplog.text
         assert "fs.inotify.max_user_watches" in caplog.text
         note = folder / "deep" / "below.md"
         note.write_text(page("fig"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from assistant.errors import ConfigError
+from ingest.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +97,8 @@ def load_beir(dataset_dir: Path, split: str = "test") -> BeirDataset:
     missing = [qid for qid in qrels if qid not in queries]
     if missing:
         raise ConfigError(
-            f"{queries_path} lacks {len(missing)} query id(s) that {qrels_path.name} judges "
-            f"(first: {missing[0]!r})"
+            f"{queries_path} lacks {plural(len(missing), 'query id')} that "
+            f"{qrels_path.name} judges (first: {missing[0]!r})"
         )
     return BeirDataset(corpus=JsonlCorpus(corpus_path), queries=queries, qrels=qrels, split=split)
 

@@ -17,6 +17,7 @@ from assistant import library
 from assistant.eval.beir import dedupe_ranking, evaluate_run, load_beir, write_corpus_files
 from assistant.retrieve import RetrievalConfig
 from assistant.settings import Settings
+from ingest.words import plural
 
 # Each side alone, then fused: the order the results are printed in.
 MODES = ("vector", "keyword", "hybrid")
@@ -39,7 +40,7 @@ def index_eval_corpus(
     )
     report = library.ingest(index_settings, [corpus])
     say(
-        f"indexed: {report.added} added, {report.chunks_embedded} chunks embedded, "
+        f"indexed: {report.added} added, {plural(report.chunks_embedded, 'chunk')} embedded, "
         f"{len(report.failed)} failed, in {report.seconds:.0f} s"
     )
     return index_settings
@@ -68,7 +69,7 @@ def run_eval(
         mapping = write_corpus_files(dataset, corpus_dir)
         mapping_file.write_text(json.dumps(mapping), encoding="utf-8")
     mapping = {os.path.realpath(p): d for p, d in json.loads(mapping_file.read_text()).items()}
-    say(f"indexing {len(mapping)} documents (only changes after the first run)")
+    say(f"indexing {plural(len(mapping), 'document')} (only changes after the first run)")
     index_settings = index_eval_corpus(settings, home, corpus_dir, say)
     retrieval = config or RetrievalConfig(
         vector_candidates=DEPTH, keyword_candidates=DEPTH, relevance_floor=0.0

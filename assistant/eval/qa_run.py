@@ -33,6 +33,7 @@ from assistant.eval.qa import (
 from assistant.models.base import Backend
 from assistant.retrieve import Passage, PathFilter, Retriever
 from assistant.settings import Settings
+from ingest.words import plural
 
 
 def is_questions_file(path: Path) -> bool:
@@ -188,7 +189,7 @@ def run_eval_qa(
             if out is not None:
                 out.write(json.dumps(outcome.as_dict(), ensure_ascii=False) + "\n")
             if n % 25 == 0 or n == len(chosen):
-                say(f"{n}/{len(chosen)} questions asked")
+                say(f"{n}/{plural(len(chosen), 'question')} asked")
     finally:
         retriever.index.close()
         if out is not None:

@@ -52,6 +52,16 @@ class Backend(Protocol):
         ...
 
 
+@runtime_checkable
+class Cancellable(Protocol):
+    """A backend that can stop a generation at once, from another thread (Esc in the chat):
+    the embedded model aborts llama.cpp mid-step, a server's stream has its connection cut.
+    Its `stream_chat` then ends quietly with what was written. Optional: a backend without
+    it stops at its next token."""
+
+    def cancel(self) -> None: ...
+
+
 class BackendPlugin(Protocol):
     """What a backend module provides (module-level names): `assistant/models/x_backend.py`
     is the backend `x`, found by its file name."""

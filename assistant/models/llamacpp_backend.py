@@ -40,7 +40,49 @@ NEEDS_LIBRARY = (
 )
 
 _cache: dict[tuple[str, int], Any] = {}
+_aborts: dict[tuple[str, int], _Abort] = {}
 _cache_lock = threading.Lock()
+
+
+class _Abort:
+    """llama.cpp's abort callback for one loaded model. llama.cpp polls it between the
+    steps of every decode, reading the prompt included, so a stop takes effect at once:
+    a slow CPU can read a prompt for many seconds before the first token, and a stop
+    checked only between tokens waited all that time."""
+
+    def __init__(self, llm: Any) -> None:
+        import llama_cpp.llama_cpp as low
+
+        self._wanted = threading.Event()
+        self._active = False
+        self._guard = threading.Lock()
+        # Kept on self: ctypes frees a callback object that nothing references.
+        self._callback = low.ggml_abort_callback(lambda _data: self._wanted.is_set())
+        low.llama_set_abort_callback(llm._ctx.ctx, self._callback, None)
+
+    @contextlib.contextmanager
+    def generating(self) -> Iterator[None]:
+        with self._guard:
+            self._wanted.clear()
+            self._active = True
+        try:
+            yield
+        finally:
+            with self._guard:
+                self._active = False
+                self._wanted.clear()
+
+    def request(self) -> bool:
+        """Abort the generation running now (False when none runs: a stop meant for an
+        answer that ended must not abort the next one)."""
+        with self._guard:
+            if self._active:
+                self._wanted.set()
+            return self._active
+
+    @property
+    def requested(self) -> bool:
+        return self._wanted.is_set()
 
 
 @atexit.register
@@ -51,6 +93,7 @@ def _close_all() -> None:
         for llm in _cache.values():
             llm.close()
         _cache.clear()
+        _aborts.clear()
 
 
 def default_model_path() -> Path | None:
@@ -130,8 +173,9 @@ def server_command(model: Path, port: int, n_ctx: int, python: str = sys.executa
     ]  # fmt: skip
 
 
-def _load(path: Path, n_ctx: int) -> Any:
-    """One Llama per (file, window) per process: loading is the slow part of a first answer."""
+def _load(path: Path, n_ctx: int) -> tuple[Any, _Abort]:
+    """One Llama per (file, window) per process, with its abort switch: loading is the slow
+    part of a first answer."""
     try:
         import llama_cpp
     except ImportError as exc:
@@ -149,7 +193,8 @@ def _load(path: Path, n_ctx: int) -> Any:
                 raise BackendError(
                     f"cannot load the model file {path}: {exc}; pass --model-path with a GGUF file"
                 ) from exc
-        return _cache[key]
+            _aborts[key] = _Abort(_cache[key])
+        return _cache[key], _aborts[key]
 
 
 def _trained_window(llm: Any) -> int:
@@ -188,12 +233,13 @@ class LlamaCppBackend:
         self.path = path
         self.model = path.name
         wanted = n_ctx or DEFAULT_N_CTX
-        llm = _load(path, wanted)
+        llm, abort = _load(path, wanted)
         trained = _trained_window(llm)
         if trained < wanted:
             # A window past the trained length makes the model babble; reload at its size.
-            llm = _load(path, trained)
+            llm, abort = _load(path, trained)
         self._llm = llm
+        self._abort = abort
         self._lock = threading.Lock()  # a Llama is not safe to use from two threads at once
 
     @property
@@ -207,7 +253,7 @@ class LlamaCppBackend:
         self, messages: list[Message], *, max_tokens: int, temperature: float
     ) -> Iterator[str]:
         payload = [{"role": m.role, "content": m.content} for m in messages]
-        with self._lock:
+        with self._lock, self._abort.generating():
             try:
                 chunks = self._llm.create_chat_completion(
                     messages=payload,
@@ -225,6 +271,15 @@ class LlamaCppBackend:
                 raise BackendError(
                     f"the prompt does not fit the model's {self.context_tokens}-token window: {exc}"
                 ) from exc
+            except RuntimeError:  # "llama_decode returned 2": aborted by cancel()
+                if not self._abort.requested:
+                    raise
+                log.info("stopped: the generation was aborted")
+
+    def cancel(self) -> None:
+        """Stop the answer being generated now, from any thread, even while the model is
+        still reading the prompt; its stream then ends with what was written."""
+        self._abort.request()
 
     def list_models(self) -> list[str]:
         return [self.model]

@@ -14,6 +14,7 @@ import ollama
 from assistant.egress import check_endpoint
 from assistant.errors import BackendError
 from assistant.models.base import Message, rewrites_well, served_by_name
+from assistant.models.cutting import NO_KEEP_ALIVE, StreamCutter
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,8 @@ class OllamaBackend:
     ) -> None:
         self.host = host = normalize_host(host)
         check_endpoint(host, allowed_hosts)
-        self._client = client or _make_client(host)
+        self._cutter = StreamCutter()
+        self._client = client or _make_client(host, self._cutter)
         self._context_tokens = context_tokens
         self.model = model or self._first_model()
 
@@ -90,11 +92,15 @@ class OllamaBackend:
         }
         payload = [{"role": m.role, "content": m.content} for m in messages]
         log.debug("ollama chat model=%s options=%s", self.model, options)
-        with self._errors():
+        with self._errors(), self._cutter.stream():
             for part in self._client.chat(self.model, payload, stream=True, options=options):
                 text = part.message.content
                 if text:
                     yield text
+
+    def cancel(self) -> None:
+        """Cut the answer's stream now, even while Ollama still reads the prompt."""
+        self._cutter.cut()
 
     def list_models(self) -> list[str]:
         with self._errors():
@@ -166,13 +172,19 @@ def normalize_host(host: str) -> str:
     return "http://" + host + ("" if urlsplit("http://" + host).port else ":11434")
 
 
-def _make_client(host: str) -> ollama.Client:
+def _make_client(host: str, cutter: StreamCutter | None = None) -> ollama.Client:
     """A client that ignores the environment: no OLLAMA_API_KEY header, no proxies.
 
     The client adds `Authorization: Bearer $OLLAMA_API_KEY` by itself; a key meant for
-    ollama.com has no business reaching a local server, so that header is removed.
+    ollama.com has no business reaching a local server, so that header is removed. With a
+    `cutter`, its streams can be cut (no keep-alive, so each request has its own socket).
     """
-    client = ollama.Client(host=host, timeout=TIMEOUT, trust_env=False, follow_redirects=False)
+    extra: dict[str, Any] = {}
+    if cutter is not None:
+        extra = {"limits": NO_KEEP_ALIVE, "event_hooks": {"request": [cutter.attach_trace]}}
+    client = ollama.Client(
+        host=host, timeout=TIMEOUT, trust_env=False, follow_redirects=False, **extra
+    )
     client._client.headers.pop("authorization", None)
     return client
 

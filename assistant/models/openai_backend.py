@@ -17,6 +17,7 @@ import httpx
 from assistant.egress import checked_http_client
 from assistant.errors import BackendError
 from assistant.models.base import Message, rewrites_well, served_by_name
+from assistant.models.cutting import StreamCutter
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,10 +44,11 @@ class OpenAIBackend:
         self.base_url = base_url.strip().rstrip("/")
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else None
         self._http = checked_http_client(
-            self.base_url + "/", allowed_hosts, timeout=TIMEOUT, headers=headers
+            self.base_url + "/", allowed_hosts, timeout=TIMEOUT, headers=headers, keep_alive=False
         )
         self._context_tokens = context_tokens
         self._served: list[dict[str, Any]] | None = None
+        self._cutter = StreamCutter()
         self.model = model or self._first_model()
 
     @property
@@ -70,11 +72,17 @@ class OpenAIBackend:
             "max_tokens": max_tokens,
             "temperature": temperature,
         }
-        with self._errors(), self._http.stream("POST", "chat/completions", json=body) as reply:
+        answered = finished = False
+        with (
+            self._errors(),
+            self._cutter.stream() as (stopped, trace),
+            self._http.stream(
+                "POST", "chat/completions", json=body, extensions={"trace": trace}
+            ) as reply,
+        ):
             if reply.is_error:
                 reply.read()
                 self._raise_for(reply)
-            answered = finished = False
             for line in reply.iter_lines():
                 text = _sse_text(line)
                 if text is None:
@@ -83,6 +91,8 @@ class OpenAIBackend:
                 if text:
                     answered = True
                     yield text
+        if stopped.is_set():
+            return
         if not finished and not answered:
             # llama-cpp-python's server answers 200 and then closes an empty stream when the
             # prompt does not fit its window; the reason is only in the server's own log.
@@ -95,6 +105,11 @@ class OpenAIBackend:
             log.warning(
                 "the stream from %s ended without [DONE]: the answer may be cut", self.base_url
             )
+
+    def cancel(self) -> None:
+        """Cut every stream open now, even one still waiting for the server's first byte
+        (a server reading a long prompt): see `cutting`."""
+        self._cutter.cut()
 
     def list_models(self) -> list[str]:
         return [str(m["id"]) for m in self._models() if "id" in m]

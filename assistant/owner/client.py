@@ -15,14 +15,10 @@ EventSink = Callable[[str, Any], None]
 class Owner:
     """The process that owns a data dir's store, reached on its socket."""
 
-    def __init__(self, path: Path, first: socket.socket) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self._first: socket.socket | None = first  # the connection that found it
 
     def _connection(self) -> socket.socket:
-        if self._first is not None:
-            conn, self._first = self._first, None
-            return conn
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             conn.connect(str(self.path))
@@ -49,22 +45,17 @@ class Owner:
                         return reply.get("result")
         raise OwnerGone("the index's owner stopped before it answered")
 
-    def close(self) -> None:
-        if self._first is not None:
-            self._first.close()
-            self._first = None
-
 
 def find_owner(data_dir: Path) -> Owner | None:
     """The owner listening for `data_dir`, or None: no socket, or a stale one that a
-    killed owner left (nobody accepts on it)."""
+    killed owner left (nobody accepts on it). Each request connects anew: a connection
+    held idle would keep the owner from ending."""
     path = socket_path(data_dir)
     if not path.exists():
         return None
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        conn.connect(str(path))
-    except OSError:
-        conn.close()
-        return None
-    return Owner(path, conn)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        try:
+            conn.connect(str(path))
+        except OSError:
+            return None
+    return Owner(path)

@@ -138,7 +138,8 @@ def ingest(
     return asking(settings, "ingest", say, remote, local, creates=True)
 
 
-def forget(settings: Settings, say: Say, paths: Sequence[Path]) -> int:
+def forget(settings: Settings, say: Say, paths: Sequence[Path]) -> list[str]:
+    """The paths of the files that went."""
     from assistant import library
 
     folders = [os.path.abspath(p) for p in paths]
@@ -146,7 +147,7 @@ def forget(settings: Settings, say: Say, paths: Sequence[Path]) -> int:
         settings,
         "forget",
         say,
-        lambda o: int(o.call("forget", {"paths": folders})),
+        lambda o: [str(p) for p in o.call("forget", {"paths": folders})],
         lambda: library.forget(settings, paths),
     )
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError
 from assistant.owner.client import Owner, find_owner
-from assistant.owner.protocol import OwnerGone
+from assistant.owner.protocol import OwnerGone, socket_path
 from ingest.store import catalog_exists, owner
 
 if TYPE_CHECKING:
@@ -42,11 +42,7 @@ class OwnerRunning(AssistantError):
 
 
 def _live(data_dir: Path) -> bool:
-    found = find_owner(data_dir)
-    if found is None:
-        return False
-    found.close()
-    return True
+    return find_owner(data_dir) is not None
 
 
 def _waiting(data_dir: Path, purpose: str, say: Say) -> Callable[[dict[str, Any]], None]:
@@ -75,10 +71,7 @@ def reach(
     while True:
         found = find_owner(data_dir)
         if found is not None:
-            try:
-                yield found
-            finally:
-                found.close()
+            yield found
             return
         if not store or not (creates or catalog_exists(data_dir)):
             yield None  # the catalog alone, or nothing indexed: no store to open
@@ -87,6 +80,8 @@ def reach(
         if owner.claim(data_dir, purpose, ready=lambda: _live(data_dir), **how):
             break
     try:
+        with contextlib.suppress(FileNotFoundError):
+            socket_path(data_dir).unlink()  # we hold the lock: a socket file is a dead owner's
         yield None
     finally:
         owner.release(data_dir)

@@ -33,27 +33,50 @@ class _Handler(socketserver.StreamRequestHandler):
             self.wfile.write(encode({"event": name, "data": data}))
             self.wfile.flush()
 
-        try:
-            line = self.rfile.readline()
-            if not line:
-                return
-            request = decode(line)
-            op = self.server.ops.get(str(request.get("op")))
-            if op is None:
-                raise ValueError(f"unknown request {request.get('op')!r}")
-            reply: dict[str, Any] = {"result": op(dict(request.get("args") or {}), emit)}
-        except (BrokenPipeError, ConnectionResetError):
-            return  # the client went away (Ctrl-C): nothing to answer
-        except Exception as exc:  # every failure is the client's answer, never the owner's end
-            log.debug("request failed", exc_info=True)
-            reply = error_reply(exc)
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.wfile.write(encode(reply))
+        line = self.rfile.readline()
+        if not line:
+            return  # a liveness check: connected, then closed
+        with self.server.working():
+            try:
+                request = decode(line)
+                op = self.server.ops.get(str(request.get("op")))
+                if op is None:
+                    raise ValueError(f"unknown request {request.get('op')!r}")
+                reply: dict[str, Any] = {"result": op(dict(request.get("args") or {}), emit)}
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the client went away (Ctrl-C): nothing to answer
+            except Exception as exc:  # each failure is the client's answer, not the owner's end
+                log.debug("request failed", exc_info=True)
+                reply = error_reply(exc)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(encode(reply))
 
 
 class _Server(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
     ops: Mapping[str, Op]
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, _Handler)
+        self._busy = 0
+        self._idle = threading.Condition()
+
+    @contextlib.contextmanager
+    def working(self) -> Iterator[None]:
+        with self._idle:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self) -> None:
+        """Until every request already being worked on is answered: the store must not
+        close under an ingest another process asked for."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._busy == 0)
 
 
 class OwnerServer:
@@ -75,7 +98,7 @@ class OwnerServer:
             self.path.unlink()
         old = os.umask(0o177)
         try:
-            server = _Server(str(self.path), _Handler)
+            server = _Server(str(self.path))
         finally:
             os.umask(old)
         os.chmod(self.path, 0o600)
@@ -91,10 +114,12 @@ class OwnerServer:
         if self._server is None:
             return
         owner.publish(self.data_dir, listening=False)
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.shutdown()  # no new requests,
         with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+            self.path.unlink()  # nor connections: a client finds no owner, or a reset one
+        self._server.socket.close()
+        self._server.wait_idle()
+        self._server.server_close()
         self._server = None
 
 

@@ -44,7 +44,10 @@ class RetrievalConfig:
 
 def overfetch_size(n: int, passing: int, total: int) -> int:
     """Unfiltered neighbours to fetch so that about twice `n` of them pass a filter that
-    `passing` of the index's `total` chunks pass."""
+    `passing` of the index's `total` chunks pass; 0 when none passes, since no number of
+    neighbours would hold one."""
+    if passing <= 0:
+        return 0
     return int(n / (passing / max(total, 1)) * 2) + n
 
 

@@ -9,47 +9,17 @@ from contextlib import aclosing
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from assistant import library
 from assistant.answer import AnswerStream
-from assistant.errors import BackendError, ConfigError, EgressRefused, NothingIndexed
-from assistant.reading import PassageNotFound
-from assistant.retrieve import FilterMatchesNothing
-from assistant.serve.security import PathRefused
-from assistant.serve.service import BadRequest, Service
+from assistant.serve.errors import user_error_body
+from assistant.serve.service import Service
 from assistant.serve.streaming import sse, tokens_of
-from ingest.errors import IndexBusy, UserError
+from ingest.errors import UserError
 
 router = APIRouter(prefix="/v1")
-
-# Most specific first: the first class in an error's MRO that is listed decides.
-STATUS_FOR: dict[type[Exception], int] = {
-    BadRequest: 400,
-    FilterMatchesNothing: 400,
-    PathRefused: 403,
-    PassageNotFound: 404,
-    NothingIndexed: 409,
-    IndexBusy: 409,
-    EgressRefused: 503,
-    BackendError: 503,
-    ConfigError: 500,
-    UserError: 400,
-}
-
-
-def error_body(exc: Exception) -> dict[str, Any]:
-    """The error shape every route uses, OpenAI's: clients of either API read `message`."""
-    return {"error": {"message": str(exc), "type": type(exc).__name__, "code": None}}
-
-
-def status_for(exc: Exception) -> int:
-    return next((STATUS_FOR[c] for c in type(exc).__mro__ if c in STATUS_FOR), 500)
-
-
-async def user_error(request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse(error_body(exc), status_code=status_for(exc))
 
 
 def get_service(request: Request) -> Service:
@@ -127,7 +97,7 @@ async def ask_events(stream: AnswerStream) -> AsyncIterator[str]:
             async for token in tokens:
                 yield sse({"text": token}, "token")
     except UserError as exc:
-        yield sse(error_body(exc), "error")
+        yield sse(user_error_body(exc), "error")
         return
     answer = (stream.result or stream.finish()).as_dict()
     yield sse({"sources": answer["sources"]}, "sources")

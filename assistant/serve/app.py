@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
-from assistant.serve import api, openai_routes
+from assistant.serve import api, errors, openai_routes
+from assistant.serve.docs_page import docs_page
 from assistant.serve.mcp_tools import build_mcp
 from assistant.serve.security import Guard, allowed_hosts
 from assistant.serve.service import Service
@@ -61,14 +64,20 @@ def build_app(service: Service, options: ServeOptions) -> Any:
         version=_version(),
         lifespan=lifespan,
         openapi_url="/v1/openapi.json",
-        docs_url="/v1/docs",
+        # FastAPI's pages load their scripts from a CDN: ours loads nothing from elsewhere.
+        docs_url=None,
         redoc_url=None,
         default_response_class=NameSafeJSON,
     )
     app.state.service = service
     app.include_router(api.router, tags=["documents"])
     app.include_router(openai_routes.router)
-    app.add_exception_handler(UserError, api.user_error)
+    app.add_api_route("/v1/docs", docs_page, methods=["GET"], include_in_schema=False)
+    # One error shape for every failure (see errors.py), FastAPI's and Starlette's included.
+    app.add_exception_handler(UserError, errors.user_error)
+    app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_exception_handler(HTTPException, errors.http_error)
+    app.add_exception_handler(Exception, errors.server_error)
     app.router.routes.extend(mcp_http.routes)
     guarded: Any = Guard(
         app,

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Answer, AnswerStream
 from assistant.conversation import Conversation, Exchange, standalone_query
-from assistant.serve.api import NO_BUFFERING, ServiceDep, error_body
+from assistant.serve.api import NO_BUFFERING, ServiceDep
+from assistant.serve.errors import user_error_body
 from assistant.serve.service import BadRequest
 from assistant.serve.streaming import sse, tokens_of
 from ingest.errors import UserError
@@ -204,7 +205,7 @@ class Reply:
                 async for _draft in tokens:
                     pass
         except UserError as exc:
-            yield sse(error_body(exc))
+            yield sse(user_error_body(exc))
             yield sse("[DONE]")
             return
         answer = self._answer()

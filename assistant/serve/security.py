@@ -3,10 +3,13 @@
 One ASGI middleware in front of every route (the API, the OpenAI routes, MCP, the docs):
 - a bearer token, compared in constant time, whenever the server has one (always, on an
   address other than loopback);
-- on loopback, the Host header must name loopback: a web page cannot reach the server
-  through a DNS name that it rebinds to 127.0.0.1;
-- a request carrying an Origin that is not listed is refused, so a web page in the
-  user's browser cannot make the server ingest or answer (a plain form POST needs no
+- one Host header, never two (which one a proxy and this server would each believe is
+  anybody's guess);
+- on loopback, the Host header must name loopback or the address the server is bound to:
+  a web page cannot reach the server through a DNS name that it rebinds to 127.0.0.1;
+- a request carrying an Origin that is neither the server's own (its docs page, served
+  from the very address the request is sent to) nor listed is refused, so a web page in
+  the user's browser cannot make the server ingest or answer (a plain form POST needs no
   CORS preflight, so CORS headers alone would not stop it);
 - bodies are limited in size.
 """
@@ -18,6 +21,7 @@ import ipaddress
 import json
 import logging
 import os
+import re
 import secrets
 import stat
 from collections.abc import Sequence
@@ -26,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError, ConfigError
+from assistant.serve.errors import error_body
 from ingest.scan import is_under
 
 log = logging.getLogger(__name__)
@@ -33,12 +38,15 @@ log = logging.getLogger(__name__)
 TOKEN_FILE = "serve.token"
 MIN_TOKEN_CHARS = 16
 LOOPBACK_NAMES = ("localhost",)
+_WITH_PORT = re.compile(r":\d+$")
 
 Scope = dict[str, Any]
 
 
 class PathRefused(AssistantError):
     """An ingest/forget path outside the folders the server was started with."""
+
+    http_status = 403
 
 
 def is_loopback(host: str) -> bool:
@@ -86,11 +94,13 @@ def load_token(host: str, token_file: Path | None, data_dir: Path) -> Token | No
 
 
 def allowed_hosts(host: str, port: int) -> frozenset[str] | None:
-    """Host header values a loopback server answers to; None (any) elsewhere, where the
+    """Host header values a loopback server answers to: the address it is bound to (any of
+    127.0.0.0/8 on Linux) and the usual loopback names; None (any) elsewhere, where the
     token is what keeps strangers out."""
     if not is_loopback(host):
         return None
-    names = ["127.0.0.1", "localhost", "[::1]"]
+    bound = host.strip("[]").lower()
+    names = {"127.0.0.1", "localhost", "[::1]", f"[{bound}]" if ":" in bound else bound}
     return frozenset([*names, *(f"{n}:{port}" for n in names)])
 
 
@@ -119,30 +129,41 @@ class Guard:
         if scope["type"] != "http":  # lifespan
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", [])}
+        raw = scope.get("headers", [])
+        headers = {k.decode("latin-1").lower(): v for k, v in raw}
+        if sum(1 for k, _ in raw if k.lower() == b"host") > 1:
+            await _refuse(send, 400, "a request has one Host header, not several", "two_hosts")
+            return
         host = headers.get("host", b"").decode("latin-1").lower()
         if self.hosts is not None and host not in self.hosts:
-            await _refuse(send, 421, "this server answers only to 127.0.0.1 or localhost")
+            names = ", ".join(sorted(h for h in self.hosts if not _WITH_PORT.search(h)))
+            await _refuse(send, 421, f"this server answers only to {names}", "host_refused")
             return
         origin = headers.get("origin", b"").decode("latin-1").rstrip("/")
-        if origin and origin not in self.origins:
-            await _refuse(send, 403, "requests from web pages are refused (see --cors-origin)")
+        if origin and origin not in self.origins and not _same_origin(origin, host):
+            await _refuse(
+                send,
+                403,
+                "requests from web pages are refused (see --cors-origin)",
+                "origin_refused",
+            )
             return
         if scope["method"] == "OPTIONS" and origin:
             await self.app(scope, receive, send)  # a CORS preflight carries no credentials
             return
         if self.token is not None and not self._authorized(headers.get("authorization", b"")):
             challenge = {"www-authenticate": 'Bearer realm="assistant"'}
-            await _refuse(send, 401, "missing or wrong token", challenge)
+            await _refuse(send, 401, "missing or wrong token", "bad_token", challenge)
             return
+        too_big = f"the request body is over {self.max_body} bytes"
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            await _refuse(send, 413, f"the request body is over {self.max_body} bytes")
+            await _refuse(send, 413, too_big, "body_too_large")
             return
         if length is None and scope["method"] in ("POST", "PUT", "PATCH"):
             body = await _read_limited(receive, self.max_body)
             if body is None:
-                await _refuse(send, 413, f"the request body is over {self.max_body} bytes")
+                await _refuse(send, 413, too_big, "body_too_large")
                 return
             receive = _replay(body, receive)
         await self.app(scope, receive, send)
@@ -185,10 +206,17 @@ def _replay(body: bytes, receive: Any) -> Any:
     return replay
 
 
+def _same_origin(origin: str, host: str) -> bool:
+    """A page this server served (its docs page) calling the address it came from. Safe
+    because the Host was checked first: on loopback it names this server, and elsewhere the
+    token, which a page cannot send without being given it, still stands in the way."""
+    return bool(host) and origin == f"http://{host}"
+
+
 async def _refuse(
-    send: Any, status: int, message: str, extra: dict[str, str] | None = None
+    send: Any, status: int, message: str, code: str, extra: dict[str, str] | None = None
 ) -> None:
-    body = json.dumps({"error": {"message": message, "type": "refused", "code": status}}).encode()
+    body = json.dumps(error_body(message, status, code)).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": headers})

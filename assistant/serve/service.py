@@ -319,10 +319,11 @@ class Service:
                 f"{path} is watched ({watched[0]}): the watcher would index it again at its "
                 "next change; move it out of the folder or list it in an .assistantignore"
             )
-        return {"path": str(path), "removed": self.forget_paths([path])}
+        return {"path": str(path), "removed": len(self.forget_paths([path]))}
 
-    def forget_paths(self, paths: Sequence[Path]) -> int:
-        """Drop these paths from the index in turn with every other write of this process."""
+    def forget_paths(self, paths: Sequence[Path]) -> list[str]:
+        """Drop these paths from the index in turn with every other write of this process;
+        the paths of the files that went."""
         with self.write_lock:
             if self._index is not None:
                 return library.remove_paths(self._index, paths)

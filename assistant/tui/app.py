@@ -6,6 +6,7 @@ runs in a thread worker, and every user error becomes a notification with its fi
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import subprocess
 import threading
@@ -31,7 +32,7 @@ from assistant.conversation import (
     standalone_query,
 )
 from assistant.library import IndexStatus
-from assistant.models.base import Backend
+from assistant.models.base import Backend, Cancellable
 from assistant.retrieve import PathFilter, Retriever
 from assistant.settings import Settings
 from assistant.summary import summary_text
@@ -384,12 +385,12 @@ class AssistantApp(App[None]):
             pending = Exchange.pending(question, query, stream.passages)
             writer = backend.model if backend is not None and stream.mode == "generative" else ""
             self.call_from_thread(self._retrieved, box, pending, writer)
-            stopped = worker.is_cancelled
             tokens = iter(stream)
             try:
-                for token in tokens:
+                # A cancellable backend (see action_stop) ends its stream at once on Esc;
+                # any other stops taking tokens at the next one.
+                for token in tokens if not worker.is_cancelled else ():
                     if worker.is_cancelled:
-                        stopped = True
                         break
                     self.call_from_thread(box.write, token)
             finally:
@@ -397,8 +398,17 @@ class AssistantApp(App[None]):
                 close = getattr(tokens, "close", None)
                 if close is not None:
                     close()
-            result = stream.finish() if stopped or stream.result is None else stream.result
-            exchange = Exchange.from_answer(result, query, stopped=stopped)
+            stopped = worker.is_cancelled
+            if stopped and not stream.text.strip():
+                # Nothing written yet: show that, with the passages found, rather than
+                # checking an empty draft (which quoted the evidence as a "fallback").
+                exchange = dataclasses.replace(
+                    pending, backend=backend.name if writer and backend else "none",
+                    model=writer, mode=stream.mode, stopped=True,
+                )  # fmt: skip
+            else:
+                result = stream.finish() if stopped or stream.result is None else stream.result
+                exchange = Exchange.from_answer(result, query, stopped=stopped)
             self.call_from_thread(self._answered, box, exchange)
         except Exception as exc:
             self._fail_from_thread(box, exc, "answer")
@@ -446,11 +456,14 @@ class AssistantApp(App[None]):
         self.fail(exc, "No answer")
 
     def action_stop(self) -> None:
-        """The answer stops at the model's next token; say so at once, since a slow model
-        can take a while to produce it."""
+        """Stop the answer now: the worker is cancelled and a cancellable backend aborts
+        the generation itself, even while the model still reads the prompt (on a slow CPU
+        that is many seconds, which a stop between tokens waited out)."""
         running = [w for w in self.workers if w.group == "answer" and w.is_running]
         for worker in running:
             worker.cancel()
+        if running and isinstance(self.backend, Cancellable):
+            self.backend.cancel()
         if running:
             for box in self.query(AnswerBox):
                 if box.exchange is None and not box.has_class("-failed"):

@@ -208,6 +208,16 @@ class Embedder:
             _exported.setdefault(self.model_dir.fingerprint, target)
         return OnnxEncoder(self.model_dir, target, self.batch_size or 1)
 
+    def first_load_step(self) -> str | None:
+        """What loading the encoder will make first, or None: the int8 copy of the model,
+        exported once per model and machine (about 10 s). Said without loading anything."""
+        if self._encoder is not None or self.plan().backend != "onnx-int8":
+            return None
+        made = _exported.get(self.model_dir.fingerprint)
+        if self._cached_file().is_file() or (made is not None and made.is_file()):
+            return None
+        return f"the int8 copy of {self.model_dir.short_name} for this CPU"
+
     def import_runtime(self) -> None:
         """Import what the encoder runs on, on this thread, before other threads import
         their own libraries (numpy breaks when two threads import it at once)."""

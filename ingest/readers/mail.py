@@ -9,6 +9,7 @@ costs that attachment only (a warning), never the message.
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 import logging
@@ -65,18 +66,23 @@ def message_sections(message: EmailMessage, path: Path, options: ReadOptions) ->
     """The message as a section (headers, then body) and its attachments' sections."""
     subject = " ".join(str(message.get("Subject", "")).split())
     header_lines = [f"{h}: {' '.join(str(message[h]).split())}" for h in _HEADERS if message[h]]
+    headings = (subject,) if subject else ()
     body = _body(message)
-    text = "\n".join(header_lines) + ("\n\n" + body if body else "")
-    sections = [Section(text=text, headings=(subject,) if subject else ())]
+    # The headers open the first section; an HTML body's tables follow as their own.
+    first = body.pop(0).text if body and body[0].kind == "text" else ""
+    text = "\n".join(header_lines) + ("\n\n" + first if first else "")
+    sections = [Section(text=text, headings=headings)]
+    sections += [dataclasses.replace(s, headings=headings) for s in body]
     for part in message.iter_attachments():
         sections.extend(_attachment_sections(part, path, options))
     return sections
 
 
-def _body(message: EmailMessage) -> str:
+def _body(message: EmailMessage) -> list[Section]:
+    """The body as sections: plain text is one; HTML's tables are sections of their own."""
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
-        return ""
+        return []
     try:
         content = part.get_content()
     except (LookupError, ValueError) as exc:  # an unknown charset, a broken encoding
@@ -84,10 +90,22 @@ def _body(message: EmailMessage) -> str:
         payload = part.get_payload(decode=True)
         content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     if not isinstance(content, str):
-        return ""
+        return []
     if part.get_content_subtype() == "html":
-        return "\n\n".join(s.text for s in html_document(content).sections)
-    return content.strip()
+        return _merged_text(html_document(content).sections)
+    return [Section(content.strip())] if content.strip() else []
+
+
+def _merged_text(sections: list[Section]) -> list[Section]:
+    """Runs of prose joined into one section (a message has no heading path of its own
+    below its subject), tables and forms kept apart."""
+    out: list[Section] = []
+    for section in sections:
+        if out and out[-1].kind == "text" and section.kind == "text":
+            out[-1] = Section(f"{out[-1].text}\n\n{section.text}")
+        else:
+            out.append(Section(section.text, kind=section.kind))
+    return out
 
 
 def _attachment_sections(part: Message, path: Path, options: ReadOptions) -> list[Section]:

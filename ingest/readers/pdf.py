@@ -123,6 +123,9 @@ def _document(
     recognised = recognised or {}
     typed = [i for i, text in enumerate(texts) if text.strip() and i not in recognised]
     found = _tables(data, typed) if data and typed else {}
+    # pdfplumber's words are the page's text where it found a table, unless it missed
+    # much of what pypdf read (a font it cannot map): then the text wins over the table.
+    found = {i: parts for i, parts in found.items() if _keeps_text(parts, texts[i])}
     tables = {**found, **recognised}
     title = metadata.get("title")
     headings = (title,) if title and title not in _PLACEHOLDER_TITLES else ()
@@ -150,6 +153,13 @@ def _without_labels(text: str, labels: list[str]) -> str:
         return text
     printed = {f"{label}:" for label in labels} | set(labels)
     return "\n".join(line for line in text.split("\n") if line.strip() not in printed)
+
+
+def _keeps_text(parts: list[Part], text: str) -> bool:
+    def letters(value: str) -> int:
+        return sum(ch.isalnum() for ch in value)
+
+    return letters("".join(p.text for p in parts)) >= letters(text) / 2
 
 
 def _tables(data: bytes, pages: list[int]) -> dict[int, list[Part]]:

@@ -2,7 +2,9 @@
 
 `index` (the Index: catalog, keywords and vectors together, and the crash order),
 `catalog` (file records and chunk text in SQLite), `fts` (keyword search over it),
-`vectors` (the Chroma collection), `lock` (the one-writer lock).
+`vectors` (the Chroma collection), `lock` (the one-writer lock), `owner` (the one
+process that may open the embedded vectors), `probe` (opening them in a child process),
+`repair` (rebuilding them from the catalog).
 """
 
 from ingest.store.catalog import Catalog, FileRecord, StoredChunk

@@ -32,6 +32,7 @@ from ingest.store.vectors import (
     is_open,
     open_client,
 )
+from ingest.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class VectorsElsewhere(UserError):
 class StoreDamaged(UserError):
     """The embedded vector store does not open (found by a probe in a child process)."""
 
-    exit_code = 8
+    exit_code = 9
 
     def __init__(self, data_dir: Path, detail: str) -> None:
         super().__init__(
@@ -73,7 +74,8 @@ def catalog_exists(data_dir: Path) -> bool:
 
 
 class Index:
-    """Catalog plus vectors for one data dir. Writers hold a WriterLock around it."""
+    """Catalog plus vectors for one data dir. Writers hold a WriterLock around it; the
+    embedded vectors open only under the owner lock (ingest.store.owner)."""
 
     def __init__(self, data_dir: Path, chroma_url: str | None = None) -> None:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -236,7 +238,7 @@ class Index:
     def _drop_unowned(self, owned: set[int]) -> int:
         stray = [i for i in self.vectors.all_ids() if parse_chunk_id(i)[0] not in owned]
         if stray:
-            log.warning("dropping %d vectors that no indexed file owns", len(stray))
+            log.warning("dropping %s that no indexed file owns", plural(len(stray), "vector"))
             self.vectors.delete(stray)
         return len(stray)
 

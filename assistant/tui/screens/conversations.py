@@ -13,6 +13,7 @@ from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from assistant.conversation import ConversationInfo, ConversationStore
+from ingest.words import plural
 
 
 class ConversationsScreen(ModalScreen[str | None]):
@@ -46,7 +47,7 @@ class ConversationsScreen(ModalScreen[str | None]):
         for info in self.infos:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.updated))
             mark = "  (open)" if info.id == self.current else ""
-            label = f"{when}  {info.title}  · {info.exchanges} questions{mark}"
+            label = f"{when}  {info.title}  · {plural(info.exchanges, 'question')}{mark}"
             listing.add_option(Option(label, id=info.id))
         self.query_one("#conversations-empty", Label).update(
             "" if self.infos else "No saved conversations yet."

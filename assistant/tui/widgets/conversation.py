@@ -11,6 +11,7 @@ from textual.widgets._markdown import MarkdownStream
 
 from assistant.conversation import Exchange
 from assistant.evidence.compose import UNSUPPORTED_MARK
+from ingest.words import plural
 
 
 def answer_markdown(exchange: Exchange) -> str:
@@ -103,21 +104,25 @@ class AnswerBox(Vertical, can_focus=True):
             parts.append("quoted from the documents")
         elif exchange.statements:
             checked = len(exchange.statements) - len(exchange.unsupported)
-            parts.append(f"{checked} of {len(exchange.statements)} statements supported")
+            parts.append(f"{checked} of {plural(len(exchange.statements), 'statement')} supported")
         if exchange.fallback:
             parts.append("the model's answer did not hold up: quoting the evidence")
         if exchange.abstained:
             parts.append("no evidence answers this")
         if exchange.sources:
             parts.append(
-                f"{cited} of {len(exchange.sources)} passages cited"
+                f"{cited} of {plural(len(exchange.sources), 'passage')} cited"
                 if cited
-                else f"{len(exchange.sources)} passages, none cited"
+                else f"{plural(len(exchange.sources), 'passage')}, none cited"
             )
         if exchange.query and exchange.query != exchange.question:
             parts.append(f"searched: {exchange.query}")
         if exchange.stopped:
-            parts.append("stopped")
+            parts.append(
+                "stopped part-way: what was written is checked above"
+                if exchange.answer
+                else "stopped before the model wrote anything: the passages found are listed"
+            )
         return " · ".join(parts)
 
     def on_focus(self, _event: events.Focus) -> None:

@@ -8,6 +8,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from assistant.library import IndexStatus
+from ingest.words import plural
 
 
 def describe_status(
@@ -22,7 +23,7 @@ def describe_status(
         parts.append("index: reading …")
     else:
         parts.append(f"embeddings {info.device}")
-        parts.append(f"{info.files} files · {info.chunks} chunks")
+        parts.append(f"{plural(info.files, 'file')} · {plural(info.chunks, 'chunk')}")
         parts.append(watcher)
         if info.last_change:
             when = time.localtime(info.last_change)
