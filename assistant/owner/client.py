@@ -7,7 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.owner.protocol import OwnerGone, RemoteError, decode, encode, socket_path
+from assistant.owner.protocol import (
+    OwnerGone,
+    RemoteError,
+    address,
+    decode,
+    encode,
+    socket_path,
+)
 
 EventSink = Callable[[str, Any], None]
 
@@ -21,7 +28,8 @@ class Owner:
     def _connection(self) -> socket.socket:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            conn.connect(str(self.path))
+            with address(self.path) as name:
+                conn.connect(name)
         except OSError as exc:
             conn.close()
             raise OwnerGone(f"the index's owner stopped ({exc.strerror})") from None
@@ -55,7 +63,8 @@ def find_owner(data_dir: Path) -> Owner | None:
         return None
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         try:
-            conn.connect(str(path))
+            with address(path) as name:
+                conn.connect(name)
         except OSError:
             return None
     return Owner(path)

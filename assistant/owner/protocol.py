@@ -8,10 +8,12 @@ The socket file is made 0600 in a 0700 data dir: only the user reaches it, so no
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +21,32 @@ from ingest.errors import UserError
 from ingest.pathnames import json_text
 
 SOCKET_NAME = "owner.sock"
-# sun_path holds 108 bytes on Linux (104 on macOS); a longer data dir path gets its
-# socket in a private folder of the temporary dir, named after the data dir.
+# A socket's name holds 108 bytes on Linux (104 on macOS). A longer path is reached on
+# Linux through the data dir's open descriptor (/proc/self/fd/N/owner.sock); elsewhere
+# the socket moves to a private folder of the temporary dir, named after the data dir.
 MAX_SOCKET_PATH = 100
+_PROC_FD = Path("/proc/self/fd")
 
 
 def socket_path(data_dir: Path) -> Path:
     path = data_dir / SOCKET_NAME
-    if len(os.fsencode(path)) <= MAX_SOCKET_PATH:
+    if len(os.fsencode(path)) <= MAX_SOCKET_PATH or _PROC_FD.is_dir():
         return path
     digest = hashlib.sha256(os.fsencode(os.path.realpath(data_dir))).hexdigest()[:20]
     return Path(tempfile.gettempdir()) / f"assistant-{os.getuid()}" / f"{digest}.sock"
+
+
+@contextlib.contextmanager
+def address(path: Path) -> Iterator[str]:
+    """A name to bind or connect `path` by that fits in a socket address."""
+    if len(os.fsencode(path)) <= MAX_SOCKET_PATH or not _PROC_FD.is_dir():
+        yield str(path)
+        return
+    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        yield f"{_PROC_FD}/{fd}/{path.name}"
+    finally:
+        os.close(fd)
 
 
 class RemoteError(UserError):

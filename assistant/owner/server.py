@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from assistant.owner.protocol import decode, encode, error_reply, socket_path
+from assistant.owner.protocol import address, decode, encode, error_reply, socket_path
 from ingest.store import owner
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,8 @@ class OwnerServer:
             self.path.unlink()
         old = os.umask(0o177)
         try:
-            server = _Server(str(self.path))
+            with address(self.path) as name:
+                server = _Server(name)
         finally:
             os.umask(old)
         os.chmod(self.path, 0o600)
