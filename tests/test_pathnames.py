@@ -63,7 +63,7 @@ def test_the_cli_escapes_file_names_everywhere_it_prints_one(cli, tmp_path: Path
     Path(odd).write_text("The bramblewick key is under the pot.\n")
 
     ingested = cli("ingest", str(root))  # not a terminal: one line per file
-    assert ingested.exit_code == 0, ingested.stderr
+    assert ingested.exit_code == 8, ingested.stderr  # done, one file failed
     _assert_clean(ingested.stderr)
     assert f"{root}/{shown(EVIL)}.txt: failed: binary data, not text" in ingested.stderr
     assert f"added    {root}/{shown(EVIL)}.md" in ingested.stderr
