@@ -4,7 +4,7 @@ latency with and without an owner, and `assistant repair`.
 Run by hand, never in tests (tests/test_owner_stress.py is the short version):
 
     python bench/bench_owner.py stress [--calls 1000] [--rounds 20] [--files 300]
-        [--edits 150] [--lanes 3]
+        [--edits 150] [--lanes 3] [--beside both|ingest|watch]
     python bench/bench_owner.py latency [--samples 10]
     python bench/bench_owner.py repair [--chunks 10000]
 
@@ -86,7 +86,17 @@ def stress(args: argparse.Namespace) -> None:
     assert run(env, "ingest", str(folder), "--quiet").returncode == 0
     print(f"corpus: {args.files} files indexed in {time.monotonic() - started:.0f} s")
 
-    # 1. beside ingest rounds
+    if args.beside in ("both", "ingest"):
+        beside_ingest(args, env, data_dir, folder)
+    if args.beside in ("both", "watch"):
+        beside_watch(args, env, data_dir, folder, root / "watch.log")
+    print(f"load average at the end: {load()}")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def beside_ingest(
+    args: argparse.Namespace, env: dict[str, str], data_dir: Path, folder: Path
+) -> None:
     started = time.monotonic()
     rounds, failures = 0, []
     with readers(env, args.lanes) as tally:
@@ -113,10 +123,13 @@ def stress(args: argparse.Namespace) -> None:
         )
     )
 
-    # 2. beside a watcher, killed with -9 half-way
+
+def beside_watch(
+    args: argparse.Namespace, env: dict[str, str], data_dir: Path, folder: Path, log: Path
+) -> None:
+    """Killed with -9 half-way through its rounds, then started again."""
     started = time.monotonic()
     rounds, missed, killed = 0, 0, False
-    log = root / "watch.log"
     with readers(env, args.lanes) as tally:
         while rounds < args.rounds or tally.calls < args.calls:
             with watching(env, folder, data_dir, log) as watcher:
@@ -149,8 +162,6 @@ def stress(args: argparse.Namespace) -> None:
             }
         )
     )
-    print(f"load average at the end: {load()}")
-    shutil.rmtree(root, ignore_errors=True)
 
 
 def timed(env: dict[str, str], *args: str) -> float:
@@ -285,6 +296,7 @@ def main() -> None:
     s.add_argument("--files", type=int, default=300)
     s.add_argument("--edits", type=int, default=150)
     s.add_argument("--lanes", type=int, default=3)
+    s.add_argument("--beside", choices=("both", "ingest", "watch"), default="both")
     lat = sub.add_parser("latency")
     lat.add_argument("--samples", type=int, default=10)
     r = sub.add_parser("repair")
