@@ -278,3 +278,35 @@ def test_a_file_name_that_is_not_utf8_travels_to_and_from_the_owner(
         shown = run_cli("search", "wheelwright ledger")
         assert "r\\xe9sum\\xe9.md" in shown.stdout
         assert watching.poll() is None
+
+
+def test_an_owner_killed_mid_answer_is_owner_gone_not_a_traceback(tmp_path: Path) -> None:
+    """The owner's side is a bare socket that dies with the request half read, as a kill -9
+    mid-answer does (the kernel resets the connection): the client must say OwnerGone
+    (which `asking` retries), not leak ConnectionResetError (the stress test's rc 1)."""
+    import socket
+    import threading
+
+    from assistant.owner.client import Owner
+    from assistant.owner.protocol import OwnerGone
+
+    path = tmp_path / "owner.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.listen(1)
+
+    def killed_mid_answer() -> None:
+        conn, _ = listener.accept()
+        conn.recv(1)  # the rest of the request stays unread: closing now resets
+        conn.sendall(b'{"event": "token", "data": "The"}\n')
+        conn.close()
+
+    thread = threading.Thread(target=killed_mid_answer)
+    thread.start()
+    events: list[str] = []
+    try:
+        with pytest.raises(OwnerGone):
+            Owner(path).call("ask", {"question": "q"}, lambda e, d: events.append(e))
+    finally:
+        thread.join(timeout=10)
+        listener.close()

@@ -39,18 +39,21 @@ class Owner:
         """Send one request; pass each event to `on_event`; return the result or raise
         the owner's error (a RemoteError with its message and exit code)."""
         with self._connection() as conn:
-            conn.sendall(encode({"op": op, "args": args}))
-            with conn.makefile("rb") as replies:
-                for line in replies:
-                    reply = decode(line)
-                    if "event" in reply:
-                        if on_event is not None:
-                            on_event(reply["event"], reply.get("data"))
-                    elif "error" in reply:
-                        error = reply["error"]
-                        raise RemoteError(error["message"], int(error.get("exit_code", 1)))
-                    else:
-                        return reply.get("result")
+            try:
+                conn.sendall(encode({"op": op, "args": args}))
+                with conn.makefile("rb") as replies:
+                    for line in replies:
+                        reply = decode(line)
+                        if "event" in reply:
+                            if on_event is not None:
+                                on_event(reply["event"], reply.get("data"))
+                        elif "error" in reply:
+                            error = reply["error"]
+                            raise RemoteError(error["message"], int(error.get("exit_code", 1)))
+                        else:
+                            return reply.get("result")
+            except ConnectionError as exc:  # killed mid-answer: reset, or a broken pipe
+                raise OwnerGone(f"the index's owner stopped ({exc.strerror})") from None
         raise OwnerGone("the index's owner stopped before it answered")
 
 
