@@ -384,7 +384,9 @@ def test_unwatched_subfolders_fall_back_to_polling(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """watchdog skips a sub-folder it cannot watch without a word; the watcher notices."""
+    """A sub-folder that inotify cannot watch: some watchdog releases skip it without a
+    word (the watcher counts what is missing), 7.1.1 raises ENOSPC from schedule();
+    either way the folder is polled, the advice is logged, and its files are indexed."""
     from watchdog.observers.inotify import InotifyFD
 
     real_add = InotifyFD.add_callback
@@ -398,7 +400,8 @@ def test_unwatched_subfolders_fall_back_to_polling(
     (folder / "deep").mkdir(parents=True)
     caplog.set_level(logging.WARNING, "ingest.watch")
     with running(data_dir, [folder], embedder, poll_interval=0.2) as (watcher, rec, index):
-        assert "1 folder could not be watched" in caplog.text
+        assert str(folder) in watcher.polled_roots
+        assert "watching this folder by polling instead" in caplog.text
         assert "fs.inotify.max_user_watches" in caplog.text
         note = folder / "deep" / "below.md"
         note.write_text(page("fig"))
