@@ -46,3 +46,23 @@ def test_without_the_serve_extra_one_line_says_what_to_install(command: str) -> 
     assert f"`assistant {command}` needs the serve extra" in lines[0]
     assert "pip install" in lines[0] and "[serve]" in lines[0]
     assert done.stdout == ""
+
+
+def test_without_the_serve_extra_ingest_and_search_work(tmp_path: Path) -> None:
+    """The quick start's install: one-shot commands reach the server's Service (it is what
+    owns the index for a run), so nothing on that path may import the web framework (an
+    error-shape import pulled in starlette and `assistant ingest` died of it)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "note.md").write_text("# Cider\n\nThe new cider press cost 3,275 pounds.\n")
+    for args in (["ingest", str(folder)], ["search", "cider press", "--json"]):
+        done = subprocess.run(
+            [sys.executable, "-c", WITHOUT_EXTRA, *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+    assert "3,275 pounds" in done.stdout

@@ -21,22 +21,10 @@ from starlette.responses import JSONResponse
 from assistant.errors import BackendError, ConfigError, EgressRefused, NothingIndexed
 from assistant.reading import PassageNotFound
 from assistant.retrieve import FilterMatchesNothing
+from assistant.serve.error_shape import error_body
 from ingest.errors import IndexBusy, UserError
 
 log = logging.getLogger(__name__)
-
-ERROR_TYPES = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    403: "permission_error",
-    404: "not_found_error",
-    405: "invalid_request_error",
-    409: "conflict_error",
-    413: "invalid_request_error",
-    421: "invalid_request_error",
-    500: "server_error",
-    503: "service_unavailable_error",
-}
 
 # Most specific first: the first class in an error's MRO that is listed decides. The
 # server's own errors (PathRefused, BadRequest) carry theirs as `http_status`.
@@ -50,19 +38,6 @@ STATUS_FOR: dict[type[Exception], int] = {
     ConfigError: 500,
     UserError: 400,
 }
-
-
-def error_body(
-    message: str, status: int, code: str, param: str | None = None
-) -> dict[str, dict[str, Any]]:
-    return {
-        "error": {
-            "message": message,
-            "type": ERROR_TYPES.get(status, "server_error"),
-            "param": param,
-            "code": code,
-        }
-    }
 
 
 def status_for(exc: Exception) -> int:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError, ConfigError
-from assistant.serve.errors import error_body
+from assistant.serve.error_shape import error_body
 from ingest.scan import is_under
 
 log = logging.getLogger(__name__)
