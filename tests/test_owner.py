@@ -257,3 +257,35 @@ def test_repair_after_the_vector_folder_was_deleted(indexed, data_dir) -> None: 
     assert run_cli("repair").returncode == 0
     assert index_check()["ok"], index_check()
     assert "handbook" in run_cli("search", "membership fees", "--mode", "vector").stdout.lower()
+
+
+def test_an_owner_that_resets_the_connection_while_ending_is_asked_again(tmp_path: Path) -> None:
+    """A stand-in owner (a real Unix socket) that accepts and resets the connection, as an
+    owner closing its socket with requests in the backlog does: the client raises
+    OwnerGone, which a read asks again, not a bare ConnectionResetError."""
+    import socket
+    import struct
+    import threading
+
+    from assistant.owner.client import Owner
+    from assistant.owner.protocol import OwnerGone
+
+    path = tmp_path / "owner.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.listen()
+
+    def reset_one() -> None:
+        conn, _ = listener.accept()
+        conn.recv(1024)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()
+
+    thread = threading.Thread(target=reset_one)
+    thread.start()
+    try:
+        with pytest.raises(OwnerGone):
+            Owner(path).call("search", {"query": "x" * 100_000})
+    finally:
+        thread.join(timeout=10)
+        listener.close()
