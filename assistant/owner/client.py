@@ -40,20 +40,26 @@ class Owner:
         the owner's error (a RemoteError with its message and exit code)."""
         with self._connection() as conn:
             try:
-                conn.sendall(encode({"op": op, "args": args}))
-                with conn.makefile("rb") as replies:
-                    for line in replies:
-                        reply = decode(line)
-                        if "event" in reply:
-                            if on_event is not None:
-                                on_event(reply["event"], reply.get("data"))
-                        elif "error" in reply:
-                            error = reply["error"]
-                            raise RemoteError(error["message"], int(error.get("exit_code", 1)))
-                        else:
-                            return reply.get("result")
-            except ConnectionError as exc:  # killed mid-answer: reset, or a broken pipe
+                return self._exchange(conn, op, args, on_event)
+            except (ConnectionResetError, BrokenPipeError) as exc:
+                # The owner closed its socket while ending: the request was never taken.
                 raise OwnerGone(f"the index's owner stopped ({exc.strerror})") from None
+
+    def _exchange(
+        self, conn: socket.socket, op: str, args: dict[str, Any], on_event: EventSink | None
+    ) -> Any:
+        conn.sendall(encode({"op": op, "args": args}))
+        with conn.makefile("rb") as replies:
+            for line in replies:
+                reply = decode(line)
+                if "event" in reply:
+                    if on_event is not None:
+                        on_event(reply["event"], reply.get("data"))
+                elif "error" in reply:
+                    error = reply["error"]
+                    raise RemoteError(error["message"], int(error.get("exit_code", 1)))
+                else:
+                    return reply.get("result")
         raise OwnerGone("the index's owner stopped before it answered")
 
 
