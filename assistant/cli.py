@@ -628,7 +628,8 @@ def repair() -> None:
     if interactive:
         sys.stderr.write("\r\033[K")
     typer.echo(
-        f"{repaired.chunks} chunks re-embedded in {repaired.seconds:.1f} s; the index is whole"
+        f"{plural(repaired.chunks, 'chunk')} re-embedded in {repaired.seconds:.1f} s; "
+        "the index is whole"
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from assistant.settings import Settings
+from ingest.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +263,8 @@ def check_index(context: _Context) -> Check:
             index.check_model(context.embedder.name, context.embedder.dimension)
         where = settings.chroma_url or str(settings.data_dir)
         detail = (
-            f"{counts['files']} files, {counts['chunks']} chunks, {vectors} vectors at {where}"
+            f"{plural(counts['files'], 'file')}, {plural(counts['chunks'], 'chunk')}, "
+            f"{plural(vectors, 'vector')} at {where}"
             + (f"; built with {recorded[0]}" if recorded else "")
         )
         if vectors != counts["chunks"]:
@@ -296,7 +298,7 @@ def _check_embedded_index(context: _Context) -> Check:
         else:
             probe = probe_store(settings.data_dir)
             vectors, problem = probe.vectors, probe.detail
-    detail = f"{counts['files']} files, {counts['chunks']} chunks"
+    detail = f"{plural(counts['files'], 'file')}, {plural(counts['chunks'], 'chunk')}"
     if problem:
         return Check(
             "index",

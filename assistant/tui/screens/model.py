@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from assistant.models import AUTO, backend_names
 from ingest.errors import UserError
+from ingest.words import plural
 
 ModelLister = Callable[[str], list[str]]
 
@@ -66,7 +67,7 @@ class ModelScreen(ModalScreen[tuple[str, str | None] | None]):
         self.app.call_from_thread(self._show_models, [], "asking for models …")
         try:
             models = self.list_models(backend)
-            hint = f"{len(models)} models" if models else "no models listed: type a name"
+            hint = plural(len(models), "model") if models else "no models listed: type a name"
         except UserError as exc:
             models, hint = [], str(exc)
         except Exception as exc:  # a listing is a convenience; never take the app down

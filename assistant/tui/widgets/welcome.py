@@ -10,6 +10,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from assistant.library import IndexStatus
+from ingest.words import plural
 
 EMPTY_INDEX = "Nothing is indexed yet: run `assistant ingest PATH` in a terminal, then ask here."
 KEYS_HINT = "Ctrl+P: every command · F1: keys · Esc stops an answer"
@@ -21,9 +22,7 @@ def index_summary(info: IndexStatus | None) -> str:
     if not info.chunks:
         return EMPTY_INDEX
     folders = ", ".join(info.folders) or "your files"
-    files = "1 file" if info.files == 1 else f"{info.files} files"
-    passages = "1 passage" if info.chunks == 1 else f"{info.chunks} passages"
-    return f"Indexed: {files} ({passages}) in {folders}."
+    return f"Indexed: {plural(info.files, 'file')} ({plural(info.chunks, 'passage')}) in {folders}."
 
 
 class Welcome(Vertical):
