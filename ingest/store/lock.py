@@ -65,7 +65,9 @@ class WriterLock:
 
 
 def read_holder(path: Path) -> dict[str, Any]:
-    """What the current writer published, or {} when none holds the lock."""
+    """What the process holding the lock file at `path` published (the writer's, the
+    owner's), or {} when none holds it; `{"pid": 0}` when one holds it but has not said
+    who yet (between its flock and its write)."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
@@ -76,7 +78,7 @@ def read_holder(path: Path) -> dict[str, Any]:
         except BlockingIOError:
             raw = os.pread(fd, 65536, 0)
             try:
-                return dict(json.loads(raw or b"{}"))
+                return dict(json.loads(raw or b"{}")) or {"pid": 0}
             except ValueError:
                 return {"pid": 0}
         fcntl.flock(fd, fcntl.LOCK_UN)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import UserError
+from ingest.store.lock import read_holder
 
 OWNER_LOCK = "owner.lock"
 CLEAN_MARK = "chroma.clean"
@@ -186,23 +187,7 @@ def holder(data_dir: Path) -> dict[str, Any]:
         held = _HELD.get(_key(data_dir))
         if held is not None:
             return dict(held.info)
-    try:
-        fd = os.open(data_dir / OWNER_LOCK, os.O_RDONLY)
-    except FileNotFoundError:
-        return {}
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raw = os.pread(fd, 65536, 0)
-            try:
-                return dict(json.loads(raw or b"{}")) or {"pid": 0}
-            except ValueError:
-                return {"pid": 0}
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return {}
-    finally:
-        os.close(fd)
+    return read_holder(data_dir / OWNER_LOCK)
 
 
 def _write(fd: int, info: dict[str, Any]) -> None:
