@@ -241,3 +241,12 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/v1"
     with loopback_server(cmd, url + "/models", tmp_path / "server.log", "llama_cpp.server"):
         yield url
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """Two small files, a Markdown note and a text one: a folder to ingest fast."""
+    folder = tmp_path / "small"
+    write(folder, "one.md", "# One\n\nThe bell by the gate rings for lunch.\n")
+    write(folder, "two.txt", "Two hens escaped on Sunday and were found in the nettles.\n")
+    return folder

@@ -35,14 +35,6 @@ STATUS_KEYS = {
 }
 
 
-@pytest.fixture
-def small(tmp_path: Path) -> Path:
-    folder = tmp_path / "small"
-    write(folder, "one.md", "# One\n\nThe bell by the gate rings for lunch.\n")
-    write(folder, "two.txt", "Two hens escaped on Sunday and were found in the nettles.\n")
-    return folder
-
-
 def test_ingest_json_has_exactly_the_documented_keys(cli, small: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("ingest", "--json", str(small))
     assert result.exit_code == 0, result.stderr

@@ -13,18 +13,9 @@ import sys
 from io import StringIO
 from pathlib import Path
 
-import pytest
 from conftest import ROOT, write
 
 from ingest.sync import Change, SyncListener
-
-
-@pytest.fixture
-def small(tmp_path: Path) -> Path:
-    folder = tmp_path / "small"
-    write(folder, "one.md", "# One\n\nThe bell by the gate rings for lunch.\n")
-    write(folder, "two.txt", "Two hens escaped on Sunday and were found in the nettles.\n")
-    return folder
 
 
 def one_line(text: str) -> str:
