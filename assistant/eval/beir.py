@@ -45,7 +45,7 @@ class JsonlCorpus:
         self.path = path
 
     def __iter__(self) -> Iterator[CorpusDoc]:
-        for lineno, record in _read_jsonl(self.path):
+        for lineno, record in read_jsonl(self.path):
             doc_id = _required_str(record, "_id", self.path, lineno)
             text = _required_str(record, "text", self.path, lineno)
             title = record.get("title") or ""
@@ -90,7 +90,7 @@ def load_beir(dataset_dir: Path, split: str = "test") -> BeirDataset:
 
     qrels = _read_qrels(qrels_path)
     queries: dict[str, str] = {}
-    for lineno, record in _read_jsonl(queries_path):
+    for lineno, record in read_jsonl(queries_path):
         qid = _required_str(record, "_id", queries_path, lineno)
         if qid in qrels:
             queries[qid] = _required_str(record, "text", queries_path, lineno)
@@ -241,7 +241,10 @@ def _check_k(k: int) -> None:
         raise ValueError(f"k must be at least 1, got {k}")
 
 
-def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line of a JSON-lines file as (its line number, its object): the one
+    reader of BEIR files and of eval-qa's questions file, each bad line a ConfigError
+    naming file and line."""
     try:
         with path.open(encoding="utf-8") as f:
             for lineno, line in enumerate(f, start=1):

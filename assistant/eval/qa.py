@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import ConfigError
+from assistant.eval.beir import read_jsonl
 
 
 @dataclass(frozen=True)
@@ -112,22 +113,12 @@ def load_questions(path: Path) -> list[QaQuestion]:
     A question with no golds is one the documents cannot answer. Fails on the first bad
     line, naming it, so a long ingest never starts on a file that cannot be scored."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file (give a questions file)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not a readable text file ({exc})") from None
+    if not path.exists():
+        raise ConfigError(f"{path}: no such file (give a questions file)")
     questions: list[QaQuestion] = []
     seen: set[str] = set()
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{path}:{lineno}: not a JSON object ({exc.msg})") from None
-        if not isinstance(raw, dict) or any(k not in raw for k in _QUESTION_KEYS):
+    for lineno, raw in read_jsonl(path):
+        if any(k not in raw for k in _QUESTION_KEYS):
             raise ConfigError(f"{path}:{lineno}: needs the keys id, q and golds")
         golds = raw["golds"]
         if not isinstance(golds, list) or not all(isinstance(g, str) for g in golds):
