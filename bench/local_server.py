@@ -1,30 +1,22 @@
-"""A server process a bench starts on 127.0.0.1, waits for, and ends by its own process id
-(the benches' copy of what `tests/conftest.py` does for the tests, which fails a test
-where this exits the bench)."""
+"""A server process a bench starts on 127.0.0.1, waits for, and ends by its own process id,
+with the tests' own helpers (tests/processes.py); where a test fails, this exits the bench."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from processes import free_port, stop, wait_ready  # noqa: E402
+
+__all__ = ["free_port", "loopback_server"]
 
 START_SECONDS = 120  # a server that loads a model first is slow to answer on 2 cores
 STOP_SECONDS = 30  # a graceful stop (the watcher finishing its batch) before SIGKILL
-
-
-def free_port() -> int:
-    """A port with nothing listening on it (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
@@ -40,21 +32,9 @@ def loopback_server(
     with log_path.open("wb") as log:
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                if httpx.get(ready_url, timeout=1, trust_env=False).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                sys.exit(f"{name} did not start (see {log_path})")
-            time.sleep(0.3)
+        failed = wait_ready(server, ready_url, START_SECONDS, pause=0.3)
+        if failed is not None:
+            sys.exit(f"{name} {failed} (see {log_path})")
         yield server
     finally:
-        os.kill(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait(timeout=STOP_SECONDS)
+        stop(server, grace=STOP_SECONDS)

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from processes import free_port, stop, wait_ready
 
 from ingest.offline import force_offline
 
@@ -135,40 +133,16 @@ def loopback_server(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """A server process the test starts on 127.0.0.1: ready once `ready_url` answers 200
     (to `headers`, 60 s at most), then ended by its own PID (SIGTERM, then SIGKILL)."""
-    import httpx
-
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=env)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                log = log_path.read_text(errors="replace")
-                pytest.fail(f"{name} exited with {proc.returncode}:\n{log[-2000:]}")
-            try:
-                answer = httpx.get(ready_url, headers=headers, timeout=1, trust_env=False)
-                if answer.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"{name} did not answer within 60 s")
-            time.sleep(0.2)
+        failed = wait_ready(proc, ready_url, 60, headers)
+        if failed is not None:
+            log = log_path.read_text(errors="replace")
+            pytest.fail(f"{name} {failed}:\n{log[-2000:]}")
         yield proc
     finally:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-
-def free_port() -> int:
-    """A port with nothing listening on it (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        stop(proc, grace=10)
 
 
 class StubHandler(BaseHTTPRequestHandler):
