@@ -42,6 +42,7 @@ from assistant.eval.qa import contains_answer, sample_questions  # noqa: E402
 from assistant.eval.qa_run import prepare_index  # noqa: E402
 from assistant.evidence import abstain  # noqa: E402
 from assistant.evidence.compose import extractive_answer, quote  # noqa: E402
+from assistant.evidence.qualifiers import prefer_qualified  # noqa: E402
 from assistant.evidence.select import FEATURES, Evidence, select_evidence  # noqa: E402
 from assistant.retrieve import Passage, PathFilter  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
@@ -116,11 +117,12 @@ def cached_evidence(cache: dict[str, Any], q: dict[str, Any]) -> Evidence:
     zero = [0.0] * len(next(iter(vectors.values())))
     # Only what select_evidence embeds is stored; a table's headers (what the quote picks
     # its cell by) are not, and read as unrelated.
-    return select_evidence(
+    evidence = select_evidence(
         q["question"],
         cached_passages(q),
         lambda texts: [vectors.get(t, zero) for t in texts],
     )
+    return prefer_qualified(evidence)  # as answer_stream does before it abstains
 
 
 def featurize(

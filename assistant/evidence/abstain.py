@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from assistant.evidence.qualifiers import conflicts
 from assistant.evidence.select import Evidence
 from assistant.evidence.text import content_stems, numbers, words
 
@@ -125,7 +126,11 @@ def answerable_score(evidence: Evidence) -> float:
 
 
 def should_abstain(evidence: Evidence) -> bool:
-    return answerable_score(evidence) < THRESHOLD
+    """Below the combiner's threshold, or the best evidence is from a document dated
+    otherwise than the question asks (assistant/evidence/qualifiers.py)."""
+    if answerable_score(evidence) < THRESHOLD:
+        return True
+    return bool(conflicts(evidence, evidence.candidates[0]))
 
 
 _OPPOSITES = [
