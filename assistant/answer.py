@@ -21,8 +21,8 @@ from assistant.evidence.compose import (
     extractive_answer,
     written,
 )
-from assistant.evidence.qualifiers import prefer_qualified
 from assistant.evidence.select import Embed, Evidence
+from assistant.evidence.which import prefer_matching
 from assistant.models.base import Backend, Message
 from assistant.retrieve import Passage
 
@@ -394,7 +394,7 @@ def answer_stream(
     still checked); a new question in a long chat is judged like any other."""
     started = time.perf_counter()
     follow_up = follow_up and mode == "generative" and bool(history)
-    evidence = prefer_qualified(evidence)
+    evidence = prefer_matching(evidence)
     abstained = not evidence.passages or (not follow_up and should_abstain(evidence))
     plan = AnswerPlan(evidence, mode, abstained, embed, backend)
     if mode == "generative" and evidence.passages and not abstained:

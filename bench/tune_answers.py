@@ -42,8 +42,8 @@ from assistant.eval.qa import contains_answer, sample_questions  # noqa: E402
 from assistant.eval.qa_run import prepare_index  # noqa: E402
 from assistant.evidence import abstain  # noqa: E402
 from assistant.evidence.compose import extractive_answer, quote  # noqa: E402
-from assistant.evidence.qualifiers import prefer_qualified  # noqa: E402
 from assistant.evidence.select import FEATURES, Evidence, select_evidence  # noqa: E402
+from assistant.evidence.which import prefer_matching  # noqa: E402
 from assistant.retrieve import Passage, PathFilter  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 
@@ -122,7 +122,7 @@ def cached_evidence(cache: dict[str, Any], q: dict[str, Any]) -> Evidence:
         cached_passages(q),
         lambda texts: [vectors.get(t, zero) for t in texts],
     )
-    return prefer_qualified(evidence)  # as answer_stream does before it abstains
+    return prefer_matching(evidence)  # as answer_stream does before it abstains
 
 
 def featurize(

@@ -10,8 +10,9 @@ from pathlib import Path
 from assistant.answer import answer_stream
 from assistant.evidence.abstain import should_abstain
 from assistant.evidence.compose import ABSTAIN_ANSWER
-from assistant.evidence.qualifiers import Dated, conflicts, prefer_qualified
+from assistant.evidence.qualifiers import Dated, conflicts, document_dates, slash_order
 from assistant.evidence.select import select_evidence
+from assistant.evidence.which import prefer_matching
 from assistant.retrieve import Passage
 
 DOCS = Path(__file__).parent / "fixtures" / "household2" / "docs"
@@ -43,20 +44,37 @@ def bills() -> list[Passage]:
 
 
 def test_years_and_months_are_read_from_names_dates_and_file_names() -> None:
-    assert Dated.of_text("power gas bill 2025 02 February 2025") == Dated(
-        frozenset({"2025"}), frozenset({"february"})
-    )
-    assert Dated.of_text("Paid on 2025-04-30").months == {"april"}
-    # 04/05/2024 is April to an American and May to a Briton: both readings count.
+    named = Dated.of_text("power gas bill 2025 02 February 2025")
+    assert named.pairs == {("february", "2025")} and named.years == {"2025"}
+    assert Dated.of_text("Mar 2024 | Electric: 912").pairs == {("march", "2024")}
+    assert Dated.of_text("Paid on 2025-04-30").pairs == {("april", "2025")}
+    # 04/05/2024 is April to an American and May to a Briton: both readings count, unless
+    # the text shows its order (27 can only be a day) or the paper's own date settles it.
     assert Dated.of_text("Due date: 04/05/2024").months == {"april", "may"}
+    assert slash_order("03/04/2025 and 03/27/2025") == "mdy"
+    assert Dated.of_text("03/04/2025", "mdy").months == {"march"}
+    assert Dated.of_text("03/04/2025", None, frozenset({("march", "2025")})).months == {"march"}
     assert Dated.of_text("Balance: £2,025.10 | Sept 2024").years == {"2024"}
-    assert Dated.of_question("What was our net pay in May 2025?").months == {"may"}
+    assert Dated.of_question("What was our net pay in May 2025?").pairs == {("may", "2025")}
     assert not Dated.of_question("May I see the march schedule for the parade?")
+
+
+def test_a_date_that_names_a_paper_is_told_from_one_that_names_a_fact() -> None:
+    bill = document_dates("How much electricity did we use on the March 2025 power bill?")
+    assert bill.pairs == {("march", "2025")}
+    assert document_dates("What was due on the power and gas bill from January 2025?").pairs == {
+        ("january", "2025")
+    }
+    assert document_dates("What did butter cost under the 2023 Prairie Mill agreement?").years == {
+        "2023"
+    }
+    assert not document_dates("How much did the bakery sell in December 2023?")
+    assert not document_dates("What were the finance leases for 2022?")
 
 
 def test_the_bill_of_the_month_asked_for_is_preferred(embedder) -> None:  # type: ignore[no-untyped-def]
     question = "How many units of electricity did we use in April 2025?"
-    evidence = prefer_qualified(select_evidence(question, bills(), embedder.embed))
+    evidence = prefer_matching(select_evidence(question, bills(), embedder.embed))
     best = evidence.candidates[0]
     assert evidence.passages[best.source - 1].path == str(APRIL)
     stream = answer_stream(
@@ -74,7 +92,7 @@ def test_the_bill_of_the_month_asked_for_is_preferred(embedder) -> None:  # type
 def test_a_month_no_document_is_dated_with_is_declined(embedder) -> None:  # type: ignore[no-untyped-def]
     question = "How many units of electricity did we use in March 2025?"
     evidence = select_evidence(question, bills(), embedder.embed)
-    assert conflicts(evidence, evidence.candidates[0]) == ["march"]
+    assert conflicts(evidence, evidence.candidates[0]) == ["march 2025"]
     assert should_abstain(evidence)
     answer = answer_stream(question, evidence, None, embed=embedder.embed, mode="extractive")
     assert answer.finish().text == ABSTAIN_ANSWER

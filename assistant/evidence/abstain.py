@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from assistant.evidence.qualifiers import conflicts
 from assistant.evidence.select import Evidence
 from assistant.evidence.text import content_stems, numbers, words
+from assistant.evidence.which import unmatched
 
 FEATURES = (
     "best_score",  # the best sentence's log-odds of holding the answer
@@ -126,11 +126,12 @@ def answerable_score(evidence: Evidence) -> float:
 
 
 def should_abstain(evidence: Evidence) -> bool:
-    """Below the combiner's threshold, or the best evidence is from a document dated
-    otherwise than the question asks (assistant/evidence/qualifiers.py)."""
+    """Below the combiner's threshold, or the best evidence lacks a date or name the
+    question gives while its document is dated or named otherwise (the March statement
+    for April's balance, Nora's report card for Theo's grade: assistant/evidence/which.py)."""
     if answerable_score(evidence) < THRESHOLD:
         return True
-    return bool(conflicts(evidence, evidence.candidates[0]))
+    return bool(unmatched(evidence))
 
 
 _OPPOSITES = [
