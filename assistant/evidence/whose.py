@@ -1,15 +1,16 @@
 """Whose: the person (or named thing) a question is about against the one the evidence is.
 
-"What was Theo's MAP Language Usage score?" asked of a folder holding Nora's report card
-and not Theo's finds Nora's score, under a file named `report_card_nora_...`. A careful
-reader declines: the question names Theo, the passage is Nora's. So: a name the question
-gives that the chosen unit does not hold (read under its headings and its file's name),
-while the unit's document is named for someone or something else, is a reason to say the
-documents do not say.
+"What was Theo's MAP Language Usage score?" asked of a folder where only Nora's report
+card has that score finds Nora's, under a file named `report_card_nora_...`. A careful
+reader declines: the question names Theo, the passage is Nora's. So a name the question
+gives (a word with a capital past its first) that one of the retrieved papers is named
+for, by its file's name or title (`report_card_theo_...`), is a subject of these papers:
+a unit that does not hold it, under its headings and its file's name, is about someone
+else. A name no paper is named for is left to the abstention's other features: prose
+about one subject (every passage under one title) names it in a dozen ways.
 
-A name is a word the retrieved passages write with a capital every time (Nora, Sunridge,
-Medigap); "Statement" or "Balance", written both ways, are not. Kinship words ("Dad",
-"Mom") name people by relation, which papers do by name: they never count.
+Kinship words ("Dad", "Mom") name people by relation, which papers do by name ("Harold"):
+they never count.
 """
 
 from __future__ import annotations
@@ -31,16 +32,6 @@ _POSSESSIVE = re.compile(r"['’]s$")
 
 def _bare(word: str) -> str:
     return _POSSESSIVE.sub("", word.lower())
-
-
-def proper_names(evidence: Evidence) -> set[str]:
-    """Words the retrieved passages write with a capital, and never without one."""
-    capital: set[str] = set()
-    lower: set[str] = set()
-    for passage in evidence.passages:
-        for word in words(passage.text):
-            (capital if word[:1].isupper() else lower).add(_bare(word))
-    return capital - lower - STOPWORDS - MONTHS
 
 
 def asked_names(question: str) -> set[str]:
