@@ -12,7 +12,9 @@ April's, so the documents do not say.
 
 Only the document's own date counts for the second rule: a report whose file name holds
 no date (a Wikipedia article, an annual report extract) never conflicts, and a unit that
-names the year asked for (a row "2019: $1,496.5", "due July 11, 2025") is never declined.
+names the year asked for (a row "2019: $1,496.5", "due July 11, 2025") is never declined,
+unless the question dates the paper itself ("the May 2025 bill": April's bill saying "due
+by 20 May 2025" is still April's; `document_dates`).
 """
 
 from __future__ import annotations
