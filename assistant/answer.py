@@ -22,6 +22,7 @@ from assistant.evidence.compose import (
     written,
 )
 from assistant.evidence.select import Embed, Evidence
+from assistant.evidence.which import prefer_matching
 from assistant.models.base import Backend, Message
 from assistant.retrieve import Passage
 
@@ -393,6 +394,7 @@ def answer_stream(
     still checked); a new question in a long chat is judged like any other."""
     started = time.perf_counter()
     follow_up = follow_up and mode == "generative" and bool(history)
+    evidence = prefer_matching(evidence)
     abstained = not evidence.passages or (not follow_up and should_abstain(evidence))
     plan = AnswerPlan(evidence, mode, abstained, embed, backend)
     if mode == "generative" and evidence.passages and not abstained:

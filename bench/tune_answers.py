@@ -4,6 +4,7 @@
         [--docs FOLDER --sample N]   (FILE a .jsonl questions file about FOLDER)
     python bench/tune_answers.py fit --cache CACHE.json [--report CURVE.json]
     python bench/tune_answers.py fit-mix --cache HOME.json TATQA.json SQUAD.json
+    python bench/tune_answers.py checks --cache HOME.json TATQA.json SQUAD.json
 
 `collect` indexes the file's articles through the real ingest path (as `assistant eval-qa`
 does, into the same eval data dir), retrieves for every question through the real
@@ -43,6 +44,7 @@ from assistant.eval.qa_run import prepare_index  # noqa: E402
 from assistant.evidence import abstain  # noqa: E402
 from assistant.evidence.compose import extractive_answer, quote  # noqa: E402
 from assistant.evidence.select import FEATURES, Evidence, select_evidence  # noqa: E402
+from assistant.evidence.which import prefer_matching  # noqa: E402
 from assistant.retrieve import Passage, PathFilter  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 
@@ -109,18 +111,20 @@ def cached_passages(q: dict[str, Any]) -> list[Passage]:
     ]
 
 
-def cached_evidence(cache: dict[str, Any], q: dict[str, Any]) -> Evidence:
+def cached_evidence(cache: dict[str, Any], q: dict[str, Any], prefer: bool = True) -> Evidence:
     """The question's evidence as the current `select_evidence` picks it from the stored
-    passages and sentence vectors: no model loaded."""
+    passages and sentence vectors (and `prefer_matching` orders it, unless `prefer` is
+    False): no model loaded."""
     vectors = cache["vectors"]
     zero = [0.0] * len(next(iter(vectors.values())))
     # Only what select_evidence embeds is stored; a table's headers (what the quote picks
     # its cell by) are not, and read as unrelated.
-    return select_evidence(
+    evidence = select_evidence(
         q["question"],
         cached_passages(q),
         lambda texts: [vectors.get(t, zero) for t in texts],
     )
+    return prefer_matching(evidence) if prefer else evidence  # as answer_stream does
 
 
 def featurize(
@@ -679,6 +683,45 @@ def claims(args: argparse.Namespace) -> None:
                 )
 
 
+def checks(args: argparse.Namespace) -> None:
+    """What the date and name checks (assistant/evidence/which.py) do on each set: how
+    often the answer changes paper and then holds gold, and what the combiner and the
+    checks decline, answerable and not."""
+    for path in args.cache:
+        cache = json.loads(path.read_text())
+        counts: dict[str, dict[str, int]] = {"answerable": {}, "unanswerable": {}}
+        for q in cache["questions"]:
+            side = counts["unanswerable" if q["impossible"] else "answerable"]
+            plain = cached_evidence(cache, q, prefer=False)
+            if not plain.candidates:
+                continue
+            chosen = cached_evidence(cache, q)
+            combiner = abstain.answerable_score(chosen) < abstain.THRESHOLD
+            checked = not combiner and abstain.should_abstain(chosen)
+            tally = {
+                "questions": 1,
+                "another unit first": chosen.candidates[0].text != plain.candidates[0].text,
+                "declined by the combiner": combiner,
+                "declined by the checks": checked,
+            }
+            if not q["impossible"]:
+                gold = q["answers"]
+                tally["gold before"] = contains_answer(extractive_answer(plain)[0], gold)
+                tally["gold after"] = contains_answer(extractive_answer(chosen)[0], gold) and not (
+                    combiner or checked
+                )
+                tally["gold before, answered"] = tally["gold before"] and not (
+                    abstain.answerable_score(plain) < abstain.THRESHOLD
+                )
+            for key, value in tally.items():
+                side[key] = side.get(key, 0) + int(value)
+        for side_name, side in counts.items():
+            if side:
+                n = side.pop("questions")
+                shown = "  ".join(f"{k} {v / n:.1%}" for k, v in side.items())
+                print(f"{path.stem:<14} {side_name:<12} n={n:<4} {shown}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -712,6 +755,8 @@ def main() -> None:
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--sizes", type=int, nargs="+", default=[0, 4])
     d.add_argument("--max-tokens", type=int, default=96)
+    h = sub.add_parser("checks")
+    h.add_argument("--cache", type=Path, nargs="+", required=True)
     k = sub.add_parser("claims")
     k.add_argument("--cache", type=Path, required=True)
     k.add_argument("--data-dir", type=Path, required=True)
@@ -720,7 +765,7 @@ def main() -> None:
     k.add_argument("--cosines", type=float, nargs="+", default=[0.6, 0.7, 0.75, 0.8, 0.9, 1.01])
     args = parser.parse_args()
     commands = {"collect": collect, "fit": fit, "fit-mix": fit_mix, "drafts": drafts}
-    {**commands, "claims": claims}[args.command](args)
+    {**commands, "claims": claims, "checks": checks}[args.command](args)
 
 
 if __name__ == "__main__":

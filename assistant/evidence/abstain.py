@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from assistant.evidence.select import Evidence
 from assistant.evidence.text import content_stems, numbers, words
+from assistant.evidence.which import unmatched
 
 FEATURES = (
     "best_score",  # the best sentence's log-odds of holding the answer
@@ -125,7 +126,12 @@ def answerable_score(evidence: Evidence) -> float:
 
 
 def should_abstain(evidence: Evidence) -> bool:
-    return answerable_score(evidence) < THRESHOLD
+    """Below the combiner's threshold, or the best evidence lacks a date or name the
+    question gives while its document is dated or named otherwise (the March statement
+    for April's balance, Nora's report card for Theo's grade: assistant/evidence/which.py)."""
+    if answerable_score(evidence) < THRESHOLD:
+        return True
+    return bool(unmatched(evidence))
 
 
 _OPPOSITES = [

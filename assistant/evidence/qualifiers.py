@@ -1,0 +1,213 @@
+"""Which document: the years and months a question names, checked against the evidence's.
+
+A household keeps near-duplicates: January's bill and February's, the 2023 contract and
+the 2025 one, one statement a month. "How much electricity did we use on the March 2025
+bill?" asked of a folder holding only January's and February's has a fluent, wrong answer
+in each of them. A careful reader looks at what the cited passage is (its file's name, its
+title and headings: `power_gas_bill_2025-02.pdf` is February 2025's) before quoting it:
+`gaps` are the dates asked for that a unit does not name (assistant/evidence/which.py
+prefers the unit with fewest), and `conflicts` those where the unit's document is dated
+otherwise, by its file's name or title: the statement is March's, the question asks for
+April's, so the documents do not say.
+
+Only the document's own date counts for the second rule: a report whose file name holds
+no date (a Wikipedia article, an annual report extract) never conflicts, and a unit that
+names the year asked for (a row "2019: $1,496.5", "due July 11, 2025") is never declined,
+unless the question dates the paper itself ("the May 2025 bill": April's bill saying "due
+by 20 May 2025" is still April's; `document_dates`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.evidence.select import Candidate, Evidence, file_terms
+from assistant.evidence.text import MONTHS, numbers, words
+from assistant.retrieve import Passage
+
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
+_ISO_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_./](0?[1-9]|1[0-2])(?:[-_./]\d\d?)?(?!\d)")
+_SLASH_DATE = re.compile(r"(?<!\d)(\d\d?)[/.](\d\d?)[/.]((?:19|20)\d\d)(?!\d)")
+_MONTH_ORDER = [
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+]  # fmt: skip
+_SHORT_MONTHS = {m[:3]: m for m in MONTHS} | {"sept": "september"}
+_MONTH_WORD = r"(?:" + "|".join([*_MONTH_ORDER, *sorted(_SHORT_MONTHS)]) + r")\.?"
+# "March 2025", "Mar 2024", "March 20, 2025", "20 March 2025": a month of a year.
+_MONTH_YEAR = re.compile(
+    rf"\b({_MONTH_WORD})\s+(?:\d\d?(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b"
+    rf"|\b\d\d?(?:st|nd|rd|th)?\s+({_MONTH_WORD})\s+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+# The papers a question may name by their date: "the March 2025 power bill", "our April
+# 2025 checking statement", "the 2023 Prairie Mill agreement", "the bill from January 2025".
+_DOCUMENTS = (
+    r"bills?|statements?|payslips?|pay ?slips?|pay ?stubs?|paychecks?|policy|policies|"
+    r"agreements?|contracts?|leases?|invoices?|receipts?|reports?|report cards?|notices?|"
+    r"letters?|summary|summaries|returns?|minutes|newsletters?|schedules?"
+)
+_CAPITAL_MONTH = (
+    "(?:"
+    + "|".join([m.title() for m in _MONTH_ORDER] + [m.title() for m in _SHORT_MONTHS])
+    + r")\.?"
+)
+_DATE = rf"(?:{_CAPITAL_MONTH}(?:\s+\d\d?(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d\d)?|(?:19|20)\d\d)"
+# Up to four words between the date and the paper ("power and gas bill"), none of them
+# one that starts another phrase ("in", "on", "did").
+_BETWEEN = (
+    r"(?:\s+(?!(?:in|on|at|of|from|for|to|by|with|did|does|do|is|was|were|are)\b)[\w&'’-]+){0,4}?"
+)
+_DATED_DOCUMENT = re.compile(
+    rf"(?<!\w)({_DATE}){_BETWEEN}\s+(?:{_DOCUMENTS})\b"
+    rf"|\b(?:{_DOCUMENTS})\s+(?:from|dated)\s+({_DATE})(?!\w)"
+)
+
+
+def _month(word: str) -> str:
+    word = word.lower().rstrip(".")
+    return _SHORT_MONTHS.get(word, word)
+
+
+def slash_order(text: str) -> str | None:
+    """How a text writes 04/05/2024: "mdy" where some date has a day over 12 in second
+    place (03/27/2025), "dmy" where one has it first, None where none tells."""
+    for first, second, _ in _SLASH_DATE.findall(text):
+        if int(first) > 12 >= int(second):
+            return "dmy"
+        if int(second) > 12 >= int(first):
+            return "mdy"
+    return None
+
+
+@dataclass(frozen=True)
+class Dated:
+    """The years, months and months of a year a text names, its numeric dates read out."""
+
+    years: frozenset[str]
+    months: frozenset[str]
+    pairs: frozenset[tuple[str, str]] = frozenset()  # (month, year)
+
+    @classmethod
+    def of_text(
+        cls, text: str, order: str | None = None, known: frozenset[tuple[str, str]] = frozenset()
+    ) -> Dated:
+        """`order` says how the text writes numeric dates (`slash_order`); unknown, an
+        ambiguous 04/05/2024 is read as the month of `known` (its document's date) it can
+        be, else as both April and May."""
+        years = set(_YEAR.findall(text))
+        months = {_month(w) for w in words(text)} & MONTHS
+        pairs = {(_month(m1 or m2), y1 or y2) for m1, y1, m2, y2 in _MONTH_YEAR.findall(text)}
+        for year, month in _ISO_MONTH.findall(text):
+            pairs.add((_MONTH_ORDER[int(month) - 1], year))
+        for first, second, year in _SLASH_DATE.findall(text):
+            readings = {"mdy": (first,), "dmy": (second,)}.get(order or "", (first, second))
+            read = {(_MONTH_ORDER[int(n) - 1], year) for n in readings if 1 <= int(n) <= 12}
+            pairs.update(read & known or read)
+        years.update(y for _, y in pairs)
+        months.update(m for m, _ in pairs)
+        return cls(frozenset(years), frozenset(months), frozenset(pairs))
+
+    @classmethod
+    def of_question(cls, question: str) -> Dated:
+        """The years and months a question names: a month only when written with a
+        capital and not as its first word ("May I ..." and "march" are no months)."""
+        tokens = words(question)
+        months = {_month(w) for i, w in enumerate(tokens) if i > 0 and w[:1].isupper()}
+        pairs = {
+            (_month(m1 or m2), y1 or y2)
+            for m1, y1, m2, y2 in _MONTH_YEAR.findall(question)
+            if (m1 or m2)[:1].isupper()
+        }
+        return cls(frozenset(_YEAR.findall(question)), frozenset(months & MONTHS), frozenset(pairs))
+
+    def union(self, other: Dated) -> Dated:
+        return Dated(self.years | other.years, self.months | other.months, self.pairs | other.pairs)
+
+    def without(self, other: Dated) -> Dated:
+        return Dated(self.years - other.years, self.months - other.months, self.pairs - other.pairs)
+
+    def alone(self) -> Dated:
+        """The years and months not named together as a month of a year."""
+        return Dated(
+            self.years - {y for _, y in self.pairs}, self.months - {m for m, _ in self.pairs}
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.years or self.months or self.pairs)
+
+
+def document_dates(question: str) -> Dated:
+    """The dates a question gives a paper by ("the March 2025 power bill"): the paper's
+    own name or title must carry them, not merely a line in it (April's bill says "due
+    by 20 May 2025", and is no May bill)."""
+    found = " ".join(a or b for a, b in _DATED_DOCUMENT.findall(question))
+    return Dated.of_text(found) if found else Dated(frozenset(), frozenset())
+
+
+def document_name(passage: Passage) -> str:
+    """What a passage's document is: its file's name (dates spelt out) and the passage's
+    headings (a statement's title, "Payslip March 2025")."""
+    return f"{file_terms(passage.path)} {' '.join(passage.headings)}"
+
+
+def identity(evidence: Evidence, candidate: Candidate) -> str:
+    """The candidate's `document_name`."""
+    return document_name(evidence.passages[candidate.source - 1])
+
+
+def gaps(evidence: Evidence, candidate: Candidate, asked: Dated) -> Dated:
+    """What the question dates that the candidate does not: the month of a year ("March
+    2025" where it says Mar 2024), a year, a month. A date the question gives a paper by
+    (`document_dates`) is looked for in the paper's name and title, any other in the unit
+    read under its headings and its file's name."""
+    named = Dated.of_text(identity(evidence, candidate))
+    by_name = document_dates(evidence.question.text)
+    text = evidence.window_under_headings(candidate)
+    path = evidence.passages[candidate.source - 1].path
+    order = slash_order(" ".join(p.text for p in evidence.passages if p.path == path))
+    found = Dated.of_text(text, order, named.pairs)
+    rest = asked.without(by_name)
+    return _unnamed(by_name, named, identity(evidence, candidate)).union(
+        _unnamed(rest, found, text)
+    )
+
+
+def _unnamed(asked: Dated, found: Dated, text: str) -> Dated:
+    alone = asked.alone()
+    figures = numbers(text)
+    return Dated(
+        frozenset(y for y in alone.years if y not in found.years and y not in figures),
+        alone.months - found.months,
+        asked.pairs - found.pairs,
+    )
+
+
+def described(dated: Dated) -> list[str]:
+    """A Dated as words: ["march 2025", "2023", "april"]."""
+    return [f"{m} {y}" for m, y in sorted(dated.pairs)] + sorted(dated.years) + sorted(dated.months)
+
+
+def conflicts(evidence: Evidence, candidate: Candidate) -> list[str]:
+    """What the question dates that the candidate does not name while its document is
+    dated otherwise (by its file's name or title): "april 2025" asked of
+    `checking_2025-03.csv`'s rows. Empty when the document carries no date."""
+    asked = Dated.of_question(evidence.question.text)
+    if not asked:
+        return []
+    dated = Dated.of_text(identity(evidence, candidate))
+    gap = gaps(evidence, candidate, asked)
+    return described(
+        Dated(
+            frozenset(y for y in gap.years if dated.years and y not in dated.years),
+            frozenset(m for m in gap.months if dated.months and m not in dated.months),
+            frozenset(
+                (m, y)
+                for m, y in gap.pairs
+                if (dated.pairs and (m, y) not in dated.pairs)
+                or (dated.years and y not in dated.years)
+            ),
+        )
+    )

@@ -1,0 +1,71 @@
+"""Which unit answers, and whether it is about what the question names: the year, month
+and name checks of a careful reader, put together.
+
+Retrieval and the sentence scorer read words and meaning; they do not see that January's
+bill is not February's or that Nora's report card is not Theo's. So, before the
+abstention decides:
+
+- `prefer_matching` puts first, among the candidates scoring nearly as well as the best,
+  the one whose context (the unit under its headings and its file's name) names most of
+  the dates and the subjects the question names (February's row, Theo's card);
+- `mismatch` says what the chosen unit still lacks while its document is dated or named
+  otherwise: a reason to say the documents do not say (assistant/evidence/abstain.py).
+"""
+
+from __future__ import annotations
+
+from assistant.evidence.qualifiers import Dated, conflicts, described, gaps
+from assistant.evidence.select import Candidate, Evidence
+from assistant.evidence.whose import other_subject
+
+# How far below the best score a candidate may be and still be preferred for naming what
+# the question names (scores are log-odds: 3 is a twentieth of the best's odds).
+PREFER_MARGIN = 3.0
+PREFER_POOL = 30  # candidates looked at, best first
+# A preferred candidate this far below the best-scoring one, whose paper is dated or named
+# otherwise, is no answer either: it holds the name asked for, not the thing asked about
+# (Tunde named in the lease, where the dentist's letter is Zara's).
+STRAY_MARGIN = 1.5
+
+
+def prefer_matching(evidence: Evidence) -> Evidence:
+    """Put first the candidate within PREFER_MARGIN of the best that lacks fewest of the
+    question's dates and subjects, when the best lacks some; the order is otherwise kept.
+    The evidence is changed in place and returned."""
+    if not evidence.candidates:
+        return evidence
+    asked = Dated.of_question(evidence.question.text)
+
+    def lacking(candidate: Candidate) -> int:
+        dates = len(described(gaps(evidence, candidate, asked))) if asked else 0
+        return dates + len(other_subject(evidence, candidate))
+
+    best = evidence.candidates[0]
+    if not lacking(best):
+        return evidence
+    pool = [c for c in evidence.candidates[:PREFER_POOL] if c.score >= best.score - PREFER_MARGIN]
+    count = {id(c): lacking(c) for c in pool}
+    fewest = min(pool, key=lambda c: count[id(c)])
+    if count[id(fewest)] < count[id(best)]:
+        evidence.candidates.remove(fewest)
+        evidence.candidates.insert(0, fewest)
+    return evidence
+
+
+def mismatch(evidence: Evidence, candidate: Candidate) -> list[str]:
+    """The dates and names the question gives that the candidate lacks while its document
+    is dated or named otherwise: ["april 2025"], ["theo"]; empty when it matches."""
+    return conflicts(evidence, candidate) + other_subject(evidence, candidate)
+
+
+def unmatched(evidence: Evidence) -> list[str]:
+    """Why the chosen (first) candidate does not answer the question's dates and names:
+    its own `mismatch`, or, where `prefer_matching` chose it over a candidate scoring more
+    than STRAY_MARGIN higher, that one's (the paper the question is most like is another's,
+    and the one about the right paper is only faintly about the question)."""
+    chosen = evidence.candidates[0]
+    found = mismatch(evidence, chosen)
+    top = max(evidence.candidates, key=lambda c: c.score)
+    if not found and top is not chosen and top.score - chosen.score > STRAY_MARGIN:
+        found = mismatch(evidence, top)
+    return found

@@ -1,0 +1,58 @@
+"""Whose: the person (or named thing) a question is about against the one the evidence is.
+
+"What was Theo's MAP Language Usage score?" asked of a folder where only Nora's report
+card has that score finds Nora's, under a file named `report_card_nora_...`. A careful
+reader declines: the question names Theo, the passage is Nora's. So a name the question
+gives (a word with a capital past its first) that one of the retrieved papers is named
+for, by its file's name or title (`report_card_theo_...`), is a subject of these papers:
+a unit that does not hold it, under its headings and its file's name, is about someone
+else. A name no paper is named for is left to the abstention's other features: prose
+about one subject (every passage under one title) names it in a dozen ways.
+
+Kinship words ("Dad", "Mom") name people by relation, which papers do by name ("Harold"):
+they never count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.evidence.qualifiers import document_name
+from assistant.evidence.select import Candidate, Evidence
+from assistant.evidence.text import MONTHS, words
+from assistant.retrieve import STOPWORDS
+
+KINSHIP = frozenset(
+    """dad daddy mom mommy mum mummy mother father mama papa grandma grandpa granny grandad
+    grandmother grandfather nana nan son daughter wife husband brother sister aunt uncle
+    cousin baby kids kid children""".split()  # noqa: SIM905 - a word list, read as one
+)
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _bare(word: str) -> str:
+    return _POSSESSIVE.sub("", word.lower())
+
+
+def asked_names(question: str) -> set[str]:
+    """The names a question gives: words with a capital past its first word, kinship
+    words and months aside."""
+    return {_bare(w) for w in words(question)[1:] if w[:1].isupper()} - KINSHIP - MONTHS - STOPWORDS
+
+
+def subjects(evidence: Evidence) -> set[str]:
+    """The names the question gives that a retrieved document is named for (by its file's
+    name or title): the subjects of these papers, not words a unit says differently."""
+    named = {_bare(w) for p in evidence.passages for w in words(document_name(p))}
+    return asked_names(evidence.question.text) & named
+
+
+def held(evidence: Evidence, candidate: Candidate) -> set[str]:
+    return {_bare(w) for w in words(evidence.window_under_headings(candidate))}
+
+
+def other_subject(evidence: Evidence, candidate: Candidate) -> list[str]:
+    """The question's subjects (`subjects`) the candidate lacks: ["theo"] for Theo's score
+    found under `report_card_nora_2024-25_q2.pdf` while a paper named for Theo is among
+    those retrieved. Empty where it holds them all."""
+    return sorted(subjects(evidence) - held(evidence, candidate))

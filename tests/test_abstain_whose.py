@@ -1,0 +1,103 @@
+"""Whose: the name a question gives against the one the evidence's paper is named for
+(issue 23, point 4). The passages are written in the readers' layout (a row per line);
+the embedding model is the real one; the answer goes through `answer_stream`."""
+
+from __future__ import annotations
+
+from assistant.answer import answer_stream
+from assistant.evidence.abstain import should_abstain
+from assistant.evidence.compose import ABSTAIN_ANSWER
+from assistant.evidence.select import select_evidence
+from assistant.evidence.which import mismatch, prefer_matching
+from assistant.evidence.whose import asked_names, other_subject, subjects
+from assistant.retrieve import Passage
+
+NORA = """Progress Report - Quarter 2
+Student: Nora Whitaker, Grade 7
+MAP Growth, Winter 2025
+Language Usage | RIT score: 226 | Percentile: 81st
+Reading | RIT score: 224 | Percentile: 79th
+Mathematics | RIT score: 231 | Percentile: 84th
+Nora's reading has come on well and her essays are well planned.
+"""
+THEO = """Report Card - Quarter 2
+Student: Theo Whitaker, Grade 4
+MAP Growth, Winter 2025
+Reading | RIT score: 201 | Percentile: 58th
+Mathematics | RIT score: 212 | Percentile: 71st
+Theo meets with the reading specialist on Tuesdays.
+"""
+SCIENCE = """Theo's science fair project
+Theo measured how big a balloon got on a bottle of yeast and sugar water.
+"""
+
+
+def passage(path: str, text: str, score: float, doc_id: int) -> Passage:
+    return Passage(path, doc_id, 0, 0, 1, 1, (), text, 0, len(text), score, 0.1)
+
+
+def test_a_subject_is_a_name_the_question_gives_that_a_paper_is_named_for(embedder) -> None:  # type: ignore[no-untyped-def]
+    assert asked_names("What was Theo's MAP Language Usage score?") == {
+        "theo",
+        "map",
+        "language",
+        "usage",
+    }
+    assert asked_names("How much did Dad pay in March?") == set(), "kin and months never"
+    passages = [
+        passage("/docs/report_card_nora_2024-25_q2.pdf", NORA, 0.62, 1),
+        passage("/docs/theo_science_fair.md", SCIENCE, 0.40, 2),
+    ]
+    evidence = select_evidence("What was Theo's MAP reading score?", passages, embedder.embed)
+    assert subjects(evidence) == {"theo"}, "MAP is in no paper's name"
+
+
+def test_a_name_another_paper_is_named_for_declines_this_ones_answer(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Nora's card has a Language Usage score; Theo's has none: the question asks Theo's."""
+    question = "What was Theo's MAP Language Usage score?"
+    passages = [
+        passage("/docs/report_card_nora_2024-25_q2.pdf", NORA, 0.62, 1),
+        passage("/docs/theo_science_fair.md", SCIENCE, 0.40, 2),
+    ]
+    evidence = select_evidence(question, passages, embedder.embed)
+    best = evidence.candidates[0]
+    assert "Language Usage" in best.text and other_subject(evidence, best) == ["theo"]
+    assert should_abstain(evidence)
+    answer = answer_stream(question, evidence, None, embed=embedder.embed, mode="extractive")
+    assert answer.finish().text == ABSTAIN_ANSWER
+
+
+def test_the_paper_of_the_person_asked_about_is_preferred(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = "What was Theo's MAP reading score?"
+    passages = [
+        passage("/docs/report_card_nora_2024-25_q2.pdf", NORA, 0.62, 1),
+        passage("/docs/report_card_theo_2024-25_q2.pdf", THEO, 0.58, 2),
+    ]
+    evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
+    best = evidence.candidates[0]
+    assert evidence.passages[best.source - 1].path.endswith("theo_2024-25_q2.pdf")
+    assert mismatch(evidence, best) == []
+    answer = answer_stream(
+        question,
+        select_evidence(question, passages, embedder.embed),
+        None,
+        embed=embedder.embed,
+        mode="extractive",
+    ).finish()
+    # The first quote is from Theo's card (which of his lines, the cell engine decides).
+    first = answer.text.split("[")[0]
+    assert "theo_2024-25_q2.pdf" in first and "nora" not in first, answer.text
+
+
+def test_one_article_under_its_own_title_never_conflicts(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Prose about one subject (a Wikipedia article): every passage is named alike, so a
+    name the best sentence lacks is a pronoun or a paraphrase, not another subject."""
+    article = (
+        "Huguenots\nThe Huguenots were French Protestants. Many fled to England and the "
+        "Dutch Republic after 1685. A coalition rose up to oppose Louis XIV.\n"
+    )
+    passages = [passage("/docs/Huguenot.md", article, 0.6, 1)]
+    evidence = select_evidence(
+        "What coalition rose up against the King of France?", passages, embedder.embed
+    )
+    assert mismatch(evidence, evidence.candidates[0]) == []
