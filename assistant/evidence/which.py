@@ -7,13 +7,18 @@ abstention decides:
 
 - `prefer_matching` puts first, among the candidates scoring nearly as well as the best,
   the one whose context (the unit under its headings and its file's name) names most of
-  the dates and the subjects the question names (February's row, Theo's card);
+  the dates and the subjects the question names (February's row, Theo's card), and then
+  whose paper is named by the question's words that name some retrieved papers (the
+  van's policy, not the RAV4's: assistant/evidence/named.py);
 - `mismatch` says what the chosen unit still lacks while its document is dated or named
-  otherwise: a reason to say the documents do not say (assistant/evidence/abstain.py).
+  otherwise, and `unmatched` adds the papers the question names that none retrieved is
+  ("the water bill" where only electricity bills are): reasons to say the documents do
+  not say (assistant/evidence/abstain.py).
 """
 
 from __future__ import annotations
 
+from assistant.evidence.named import unknown_papers, unnamed
 from assistant.evidence.qualifiers import Dated, conflicts, described, gaps
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.whose import other_subject
@@ -21,6 +26,10 @@ from assistant.evidence.whose import other_subject
 # How far below the best score a candidate may be and still be preferred for naming what
 # the question names (scores are log-odds: 3 is a twentieth of the best's odds).
 PREFER_MARGIN = 3.0
+# ... and for being the paper the question names by a word of its name: a wider margin
+# moves lines of the right paper that answer something else ahead of the answer (the home
+# set: 3.0 declines one answerable question more than 2.0, 1.5 two unanswerable fewer).
+NAME_MARGIN = 2.0
 PREFER_POOL = 30  # candidates looked at, best first
 # A preferred candidate this far below the best-scoring one, whose paper is dated or named
 # otherwise, is no answer either: it holds the name asked for, not the thing asked about
@@ -30,23 +39,33 @@ STRAY_MARGIN = 1.5
 
 def prefer_matching(evidence: Evidence) -> Evidence:
     """Put first the candidate within PREFER_MARGIN of the best that lacks fewest of the
-    question's dates and subjects, when the best lacks some; the order is otherwise kept.
-    The evidence is changed in place and returned."""
+    question's dates and subjects, when the best lacks some, and among those lacking as
+    few, the one within NAME_MARGIN whose paper is named by most of the question's words
+    that name a retrieved paper (`unnamed`: the van's policy, not the RAV4's); the order
+    is otherwise kept. The evidence is changed in place and returned."""
     if not evidence.candidates:
         return evidence
     asked = Dated.of_question(evidence.question.text)
 
-    def lacking(candidate: Candidate) -> int:
+    def lacking(candidate: Candidate) -> tuple[int, int]:
         dates = len(described(gaps(evidence, candidate, asked))) if asked else 0
-        return dates + len(other_subject(evidence, candidate))
+        return dates + len(other_subject(evidence, candidate)), len(unnamed(evidence, candidate))
 
     best = evidence.candidates[0]
-    if not lacking(best):
+    at_best = lacking(best)
+    if at_best == (0, 0):
         return evidence
     pool = [c for c in evidence.candidates[:PREFER_POOL] if c.score >= best.score - PREFER_MARGIN]
-    count = {id(c): lacking(c) for c in pool}
-    fewest = min(pool, key=lambda c: count[id(c)])
-    if count[id(fewest)] < count[id(best)]:
+
+    def rank(candidate: Candidate) -> tuple[int, int]:
+        dated, named = lacking(candidate)
+        if candidate.score < best.score - NAME_MARGIN:  # too far to win by its name
+            named = max(named, at_best[1])
+        return dated, named
+
+    ranks = {id(c): rank(c) for c in pool}
+    fewest = min(pool, key=lambda c: ranks[id(c)])
+    if ranks[id(fewest)] < at_best:
         evidence.candidates.remove(fewest)
         evidence.candidates.insert(0, fewest)
     return evidence
@@ -62,10 +81,11 @@ def unmatched(evidence: Evidence) -> list[str]:
     """Why the chosen (first) candidate does not answer the question's dates and names:
     its own `mismatch`, or, where `prefer_matching` chose it over a candidate scoring more
     than STRAY_MARGIN higher, that one's (the paper the question is most like is another's,
-    and the one about the right paper is only faintly about the question)."""
+    and the one about the right paper is only faintly about the question); and the papers
+    the question names that none retrieved is (`unknown_papers`)."""
     chosen = evidence.candidates[0]
     found = mismatch(evidence, chosen)
     top = max(evidence.candidates, key=lambda c: c.score)
     if not found and top is not chosen and top.score - chosen.score > STRAY_MARGIN:
         found = mismatch(evidence, top)
-    return found
+    return found + unknown_papers(evidence)
