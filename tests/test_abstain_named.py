@@ -64,6 +64,11 @@ def test_a_paper_is_named_by_a_kind_and_the_words_before_it() -> None:
         ("umbrella liability policy", "policy", ["liability", "umbrella"])
     ]
     assert named_papers("When is the bill due?") == [], "a kind alone names no paper"
+    assert named_papers("What was the strep test billed at?") == [], "billed is no bill"
+    assert named_papers("How much notice is in the new contract?") == [], "which, not whose"
+    assert named_papers("What's the deductible on our homeowners insurance?") == [
+        ("homeowners insurance", "policy", ["homeown"])
+    ], "an insurance is a policy"
     assert named_papers("What late fee is charged if Dad's bill is paid late?") == [], "kin"
     assert named_papers("What was due on the May 2025 bill?") == [], "a date is no name"
 

@@ -31,11 +31,19 @@ from assistant.evidence.text import MONTHS, content_stems, stem, words
 from assistant.evidence.whose import KINSHIP
 from assistant.retrieve import STOPWORDS, Passage
 
-# The kinds of paper a question names a paper by ("the water bill", "the pet insurance").
-KINDS = frozenset(
-    stem(w)
-    for w in """bill statement policy insurance agreement contract lease invoice receipt
-    payslip paystub notice letter certificate licence license schedule""".split()  # noqa: SIM905 - a word list, read as one
+# The kinds of paper a question names a paper by ("the water bill", "the pet insurance"),
+# as nouns: "billed" is no bill. Each names its kind as a stem; an insurance is a policy.
+_KIND_WORDS = """bill bills statement statements policy policies insurance agreement
+agreements contract contracts lease leases invoice invoices receipt receipts payslip
+payslips paystub paystubs notice notices letter letters certificate certificates licence
+licences license licenses schedule schedules""".split()  # noqa: SIM905 - a word list, read as one
+KINDS = frozenset(_KIND_WORDS)
+_SAME_KIND = {stem("insurance"): stem("policy")}
+# Words before a kind that say which one of a kind without naming it ("the new contract",
+# "our monthly water bill", "how much notice"): where a paper's qualifiers stop.
+_NOT_QUALIFIERS = frozenset(
+    """much many new old current last next latest first second this that other same
+    monthly annual yearly whole recent previous""".split()  # noqa: SIM905 - a word list, read as one
 )
 # How many words before the kind may qualify it ("our umbrella liability policy").
 QUALIFIER_WORDS = 2
@@ -99,20 +107,25 @@ def named_papers(question: str) -> list[tuple[str, str, list[str]]]:
     tokens = words(question)
     found = []
     for i, token in enumerate(tokens):
-        kind = stem(token)
-        if kind not in KINDS:
+        if token.lower() not in KINDS:
             continue
+        kind = _kind(token)
         qualifiers = []
         for word in reversed(tokens[max(0, i - QUALIFIER_WORDS) : i]):
             bare = word.lower().replace("’", "'").removesuffix("'s")
             qualifier = stem(word)
-            if bare in STOPWORDS | KINSHIP or qualifier in KINDS or not _naming([qualifier]):
+            if bare in STOPWORDS | KINSHIP | _NOT_QUALIFIERS | KINDS or not _naming([qualifier]):
                 break
             qualifiers.append(qualifier)
         if qualifiers:
             phrase = " ".join(tokens[i - len(qualifiers) : i + 1])
             found.append((phrase, kind, qualifiers))
     return found
+
+
+def _kind(word: str) -> str:
+    kind = stem(word)
+    return _SAME_KIND.get(kind, kind)
 
 
 def unknown_papers(evidence: Evidence) -> list[str]:
@@ -123,9 +136,10 @@ def unknown_papers(evidence: Evidence) -> list[str]:
     not a paper)."""
     names = list(paper_names(evidence).values())
     everything = set().union(*names) if names else set()
+    kinds = {_SAME_KIND.get(w, w) for w in everything}
     missing = []
     for phrase, kind, qualifiers in named_papers(evidence.question.text):
-        if any(kind in n for n in names) and not everything.intersection(qualifiers):
+        if kind in kinds and not everything.intersection(qualifiers):
             missing.append(phrase)
     return [p for p in missing if not _called_alike(evidence, p)]
 
