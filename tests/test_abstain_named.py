@@ -34,25 +34,11 @@ def passage(path: Path, doc_id: int, score: float) -> Passage:
     whole = path.read_text(encoding="utf-8")
     title = whole.splitlines()[0].lstrip("# ").strip()
     text = whole.split("\n## ")[0].split("\n", 1)[1].strip()
-    return Passage(
-        path=str(path),
-        doc_id=doc_id,
-        first=0,
-        last=0,
-        page_start=None,
-        page_end=None,
-        headings=(title,),
-        text=text,
-        char_start=0,
-        char_end=len(text),
-        score=score,
-        fused=0.1,
-    )
+    return Passage(str(path), doc_id, 0, 0, None, None, (title,), text, 0, len(text), score, 0.1)
 
 
 def policies() -> list[Passage]:
-    """The contents policy retrieved first: its "Period of insurance" reads most like
-    "when does the insurance run out"."""
+    """The policies' first sections, the contents policy retrieved first."""
     return [passage(CONTENTS, 1, 0.62), passage(CAR, 2, 0.60), passage(PET, 3, 0.58)]
 
 
