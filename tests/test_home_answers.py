@@ -18,10 +18,11 @@ HOME = Path(__file__).parent / "fixtures" / "home"
 # Measured 2026-12-06 (bench/RESULTS.md) minus a margin for the noise of small changes.
 FLOORS = {
     "right_cited_file": 0.50,  # answerable: holds the gold and cites the file (58% measured)
-    "abstained_unanswerable": 0.27,  # 36% measured (24% before the date and name checks)
+    # 48% measured (36% before the paper-name checks, 24% before the date and name checks)
+    "abstained_unanswerable": 0.38,
     "retrieved_holds_gold": 0.80,  # 86% measured
 }
-MAX_WRONGLY_DECLINED = 0.12  # 7% measured
+MAX_WRONGLY_DECLINED = 0.12  # 8% measured
 
 
 @pytest.mark.slow
