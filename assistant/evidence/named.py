@@ -11,8 +11,10 @@ name and its title) and:
 - `unnamed`: takes the words of the question that name some of the retrieved papers and
   not the others ("van" names `granite_shield_auto_transit_van_2025.pdf`, not the RAV4's),
   and finds those a candidate's paper is not named by: assistant/evidence/which.py prefers
-  the candidate lacking fewest, and declines one that lacks them while another paper has
-  them (the odometer asked of "the delivery van" is not the power bill's meter reading);
+  the candidate lacking fewest (the van's policy's line over the RAV4's). It declines
+  nothing by them: a question names several things ("Evan's ankle X-ray", "the farmers
+  market in August"), and the answer's paper is often named by one or none
+  (bench/RESULTS.md: declining on them refused a fifth of the answerable questions);
 - `unknown_papers`: finds the paper a question names by a kind and a qualifier ("the
   water bill", "the buildings insurance", "our umbrella liability policy") when papers of
   that kind were retrieved and none is named by the qualifier: the household keeps no such
@@ -33,11 +35,12 @@ from assistant.retrieve import STOPWORDS, Passage
 
 # The kinds of paper a question names a paper by ("the water bill", "the pet insurance"),
 # as nouns: "billed" is no bill. Each names its kind as a stem; an insurance is a policy.
-_KIND_WORDS = """bill bills statement statements policy policies insurance agreement
-agreements contract contracts lease leases invoice invoices receipt receipts payslip
-payslips paystub paystubs notice notices letter letters certificate certificates licence
-licences license licenses schedule schedules""".split()  # noqa: SIM905 - a word list, read as one
-KINDS = frozenset(_KIND_WORDS)
+KINDS = frozenset(
+    """bill bills statement statements policy policies insurance agreement agreements
+    contract contracts lease leases invoice invoices receipt receipts payslip payslips
+    paystub paystubs notice notices letter letters certificate certificates licence
+    licences license licenses schedule schedules""".split()  # noqa: SIM905 - a word list, read as one
+)
 _SAME_KIND = {stem("insurance"): stem("policy")}
 # Words before a kind that say which one of a kind without naming it ("the new contract",
 # "our monthly water bill", "how much notice"): where a paper's qualifiers stop.
@@ -51,7 +54,7 @@ QUALIFIER_WORDS = 2
 # that paper called otherwise: "utility bill" to the "Power & Gas bill" 0.56, "hospital
 # statement" to a "Patient statement" 0.62; "water bill" to an electricity bill 0.38,
 # "buildings insurance" to a contents policy 0.46 (bench/RESULTS.md, Issue 23 "which
-# paper by its name").
+# paper by a word of its name").
 CALLED_ALIKE = 0.5
 
 
