@@ -153,6 +153,13 @@ def test_a_holder_that_never_frees_it_ends_the_wait_with_one_clear_line(
     assert len(result.stderr.strip().splitlines()) == 2  # the wait, then the error
 
 
+# The Typer command alone, without the quick lane of assistant.cli.main.
+TYPER_SEARCH = (
+    "import sys; from assistant.commands import app\n"
+    "app(args=sys.argv[1:], prog_name='assistant', standalone_mode=False)\n"
+)
+
+
 def test_readers_and_a_second_writer_ask_a_running_watcher(
     indexed: Path, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -161,13 +168,18 @@ def test_readers_and_a_second_writer_ask_a_running_watcher(
     (more / "owls.md").write_text("# Owls\n\nThe barn owl hunts voles at night by sound.\n")
     with watcher(indexed, data_dir, tmp_path / "watch.log") as watching:
         assert stat.S_IMODE(socket_path(data_dir).stat().st_mode) == 0o600  # only the user
-        # The one-shot imports no vector library and loads no model: the owner answers.
+        # The one-shot imports no vector library and loads no model: the owner answers;
+        # nor Typer, pydantic, the sync or the rest of the CLI (assistant/quick.py).
+        heavy = (
+            *("chromadb", "onnxruntime", "torch", "numpy", "typer", "pydantic"),
+            *("ingest.sync", "ingest.store", "ingest.embed", "assistant.models"),
+            *("assistant.commands", "assistant.retrieve", "assistant.owner.route"),
+        )
         probe = (
             "import sys; from assistant.cli import main\n"
             "try:\n    main(['search', 'membership fees', '--json'])\n"
             "finally:\n"
-            "    print('LOADED', [m for m in ('chromadb', 'onnxruntime', 'torch') "
-            "if m in sys.modules], file=sys.stderr)\n"
+            f"    print('LOADED', [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)\n"
         )
         done = subprocess.run(
             [sys.executable, "-c", probe], capture_output=True, text=True, env=env(), cwd=ROOT
@@ -175,6 +187,18 @@ def test_readers_and_a_second_writer_ask_a_running_watcher(
         assert done.returncode == 0, done.stderr
         assert "LOADED []" in done.stderr
         assert "handbook" in done.stdout.lower() or '"path"' in done.stdout
+        # It prints what the Typer command prints, JSON or text.
+        for args in (["--json", "--k", "3"], ["--type", "md"]):
+            quick = run_cli("search", "membership fees", *args)
+            typed = subprocess.run(
+                [sys.executable, "-c", TYPER_SEARCH, "search", "membership fees", *args],
+                capture_output=True,
+                text=True,
+                env=env(),
+                cwd=ROOT,
+            )
+            assert quick.returncode == typed.returncode == 0, typed.stderr
+            assert quick.stdout == typed.stdout and quick.stdout.strip()
 
         asked = run_cli("ask", "How many membership fees?", "--json")
         assert asked.returncode == 0, asked.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.owner.client import Owner
+from assistant.owner.protocol import search_request
 from assistant.owner.route import Say, asking
 from assistant.settings import Settings
 
@@ -43,7 +44,7 @@ def search(
         finally:
             retriever.index.close()
 
-    args = {"query": query, "k": settings.k, "within": within, "types": list(types), "mode": mode}
+    args = search_request(query, settings.k, within, types, mode)
     return asking(settings, "search", say, lambda o: o.call("search", args), local)
 
 

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,13 @@ class OwnerGone(UserError):
     """The owner stopped (or was killed) in the middle of an answer."""
 
     exit_code = 1
+
+
+def search_request(
+    query: str, k: int | None, within: str | None, types: Sequence[str], mode: str
+) -> dict[str, Any]:
+    """The arguments of a `search` request (the owner's Service.search takes them)."""
+    return {"query": query, "k": k, "within": within, "types": list(types), "mode": mode}
 
 
 def encode(message: dict[str, Any]) -> bytes:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.owner.client import Owner
+from assistant.owner.protocol import search_request
 
 
 class OwnerService:
@@ -25,8 +26,7 @@ class OwnerService:
         types: Sequence[str] = (),
         mode: str = "hybrid",
     ) -> list[dict[str, Any]]:
-        args = {"query": query, "k": k, "within": within, "types": list(types), "mode": mode}
-        return list(self.owner.call("search", args))
+        return list(self.owner.call("search", search_request(query, k, within, types, mode)))
 
     def answer(
         self,
