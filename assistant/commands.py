@@ -15,7 +15,7 @@ import typer
 
 from assistant.errors import SOME_FILES_FAILED, UsageError
 from assistant.models import AUTO, backend_names
-from assistant.quick import emit_json, err, print_search
+from assistant.quick import echo, emit_json, err, print_search
 from assistant.settings import Settings, load_settings
 from assistant.text import snippet
 from ingest.errors import IndexBusy
@@ -290,34 +290,34 @@ def status(
     if as_json:
         emit_json(info.as_dict())
         return
-    typer.echo(f"data dir:        {shown(info.data_dir)}")
-    typer.echo(f"folders:         {shown(', '.join(info.folders)) or '(none)'}")
+    echo(f"data dir:        {shown(info.data_dir)}")
+    echo(f"folders:         {shown(', '.join(info.folders)) or '(none)'}")
     empty = f", {info.empty} empty (skipped)" if info.empty else ""
-    typer.echo(f"files:           {info.files} indexed, {len(info.failed)} failed{empty}")
+    echo(f"files:           {info.files} indexed, {len(info.failed)} failed{empty}")
     if info.engines:
         engines = ", ".join(f"{name} {count}" for name, count in info.engines.items())
-        typer.echo(f"read by:         {engines}")
-    typer.echo(f"chunks:          {info.chunks}")
-    typer.echo(
+        echo(f"read by:         {engines}")
+    echo(f"chunks:          {info.chunks}")
+    echo(
         f"embedding model: {info.embedding_model} on {info.device}, "
         f"{info.precision} ({info.embedding_backend})"
     )
     if info.embedding_note:
-        typer.echo(f"                 {info.embedding_note}")
-    typer.echo(f"index size:      {info.index_bytes / 1e6:.1f} MB")
+        echo(f"                 {info.embedding_note}")
+    echo(f"index size:      {info.index_bytes / 1e6:.1f} MB")
     if info.last_change:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.last_change))
-        typer.echo(f"last change:     {when}")
+        echo(f"last change:     {when}")
     watcher = info.watcher
     if watcher:
-        typer.echo(
+        echo(
             f"watcher:         running (pid {watcher.pid}) on "
             f"{', '.join(watcher.folders)}; {watcher.pending} pending"
         )
     else:
-        typer.echo("watcher:         not running")
+        echo("watcher:         not running")
     for failure in info.failed:
-        typer.echo(shown(f"  {failure.path}: failed: {failure.reason}"))
+        echo(shown(f"  {failure.path}: failed: {failure.reason}"))
 
 
 @app.command()
@@ -506,28 +506,28 @@ def ask(
 
 def print_answer(answer: Any) -> None:
     """The checked answer, what did not hold up and why, then its sources and quotes."""
-    typer.echo(answer.text)
+    echo(answer.text)
     unsupported = [s for s in answer.statements if not s.supported]
     if unsupported:
-        typer.echo("\nNot supported by the documents (the model's words, not theirs):")
+        echo("\nNot supported by the documents (the model's words, not theirs):")
         for statement in unsupported:
-            typer.echo(f"  - {statement.text} ({statement.reason})")
+            echo(f"  - {statement.text} ({statement.reason})")
     cited = [s for s in answer.sources if s.cited]
     if cited:
-        typer.echo("\nSources:")
+        echo("\nSources:")
         for source in cited:
-            typer.echo(
+            echo(
                 f"  [{source.n}] {source.passage.location()}"
                 + (f" · {source.passage.heading}" if source.passage.headings else "")
             )
             for line in source.quotes:
-                typer.echo(f"      \u201c{snippet(line, QUOTE_SNIPPET_CHARS)}\u201d")
+                echo(f"      \u201c{snippet(line, QUOTE_SNIPPET_CHARS)}\u201d")
     others = [s for s in answer.sources if not s.cited]
     if others:
-        typer.echo("\nPassages found (none cited):")
+        echo("\nPassages found (none cited):")
         for source in others:
-            typer.echo(f"  [{source.n}] {source.passage.location()}")
-            typer.echo(f"      {snippet(source.passage.text, SOURCE_SNIPPET_CHARS)}")
+            echo(f"  [{source.n}] {source.passage.location()}")
+            echo(f"      {snippet(source.passage.text, SOURCE_SNIPPET_CHARS)}")
     if answer.unknown_citations:
         err(
             "note: the model cited passages that do not exist: "
@@ -562,7 +562,7 @@ def summarize(
         return
     from assistant.summary import summary_text
 
-    typer.echo(summary_text(result))
+    echo(summary_text(result))
 
 
 @app.command()

@@ -54,6 +54,14 @@ def err(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
+def echo(text: str = "") -> None:
+    """A line (or lines) of a command's output: what a document, a model or a file name
+    put in it is shown escaped (assistant.text.printable), never as terminal control."""
+    from assistant.text import printable
+
+    sys.stdout.write(printable(text) + "\n")
+
+
 def read(args: Sequence[str]) -> Search | None:
     """The search `args` ask for, or None where they are not a plain `search` (Typer
     reads them instead: the same answer, or its own error)."""
@@ -127,13 +135,13 @@ def print_search(sources: list[dict[str, Any]], as_json: bool) -> None:
     from assistant.text import file_location, snippet
 
     if not sources:
-        print("nothing relevant found")
+        echo("nothing relevant found")
         return
     for source in sources:
         where = file_location(
             source["path"], source["page"], source["page_end"], source["attachment"]
         )
-        print(f"[{source['n']}] {where}  (rank score {source['rank_score']:.4f})")
+        echo(f"[{source['n']}] {where}  (rank score {source['rank_score']:.4f})")
         if source["heading"]:
-            print(f"    {source['heading']}")
-        print("    " + snippet(source["text"], SEARCH_SNIPPET_CHARS))
+            echo(f"    {source['heading']}")
+        echo("    " + snippet(source["text"], SEARCH_SNIPPET_CHARS))

@@ -16,6 +16,13 @@ def snippet(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
+def printable(text: str) -> str:
+    """`text` for a terminal, its lines kept: every control character in a line (an escape
+    sequence a document holds, a bell, a bidi control) is written as an escape, never
+    sent raw, as `shown` writes a file name."""
+    return "\n".join(shown(line) for line in text.split("\n"))
+
+
 def file_location(
     path: str, page_start: int | None, page_end: int | None, attachment: str | None = None
 ) -> str:
