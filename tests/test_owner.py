@@ -334,3 +334,50 @@ def test_an_owner_that_resets_the_connection_while_ending_is_asked_again(tmp_pat
     finally:
         thread.join(timeout=10)
         listener.close()
+
+
+async def test_the_chat_beside_a_running_watcher_asks_it(
+    indexed: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    """`assistant chat` beside `assistant watch` was refused: now its searches and the
+    sentences it checks go to the watcher (a real one), its model (here none: quotes)
+    stays in the chat, summaries work, and the watching is left to the watcher."""
+    from test_tui import SIZE, RecordingApp, ask, until
+
+    from assistant.owner.client import find_owner
+    from assistant.owner.remote import RemoteRetriever
+    from assistant.settings import load_settings
+    from assistant.tui.widgets.conversation import AnswerBox
+
+    with watcher(indexed, data_dir, tmp_path / "watch.log") as watching:
+        found = find_owner(data_dir)
+        assert found is not None
+        app = RecordingApp(
+            load_settings(),
+            owner=found,
+            backend_factory=lambda s: None,
+            status_interval=0,
+            cursor_blink=False,
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await ask(pilot, "How much does it cost an adult to join the orchard each year?")
+            await until(pilot, lambda: app.query_one(AnswerBox).exchange is not None, 120)
+            exchange = app.query_one(AnswerBox).exchange
+            assert exchange is not None and exchange.answer.strip()
+            assert any(s.path.endswith("handbook.md") for s in exchange.sources)
+            assert isinstance(app.retriever, RemoteRetriever)
+
+            await ask(pilot, f"/summarize {indexed / 'annual-report-2025.pdf'}")
+            await until(pilot, lambda: len(app.query(AnswerBox)) == 2, 30)
+            await until(pilot, lambda: app.query(AnswerBox)[1].exchange is not None, 120)
+            summary = app.query(AnswerBox)[1].exchange
+            assert summary is not None and "(page 4)" in summary.answer
+
+            await pilot.press("ctrl+g")
+            await pilot.pause()
+            assert any(f"process {watching.pid} (watch) owns the index" in m for _, m in app.notes)
+            assert app.watcher is None
+            assert not [m for severity, m in app.notes if severity == "error"], app.notes
+        assert not owner.owns(data_dir)  # the chat never held the store
+        assert owner.holder(data_dir)["pid"] == watching.pid
+        assert watching.poll() is None

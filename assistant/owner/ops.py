@@ -36,15 +36,29 @@ class Forward(SyncListener):
         self.emit("file_progress", [path, done, total])
 
 
+def _search_options(args: dict[str, Any]) -> dict[str, Any]:
+    """A search request's options (protocol.search_request) as the Service takes them."""
+    return {
+        "k": args.get("k"),
+        "within": args.get("within"),
+        "types": args.get("types") or (),
+        "mode": args.get("mode", "hybrid"),
+    }
+
+
 def service_ops(service: Service) -> dict[str, Op]:
     def search(args: dict[str, Any], _emit: Emit) -> Any:
-        return service.search(
-            args["query"],
-            k=args.get("k"),
-            within=args.get("within"),
-            types=args.get("types") or (),
-            mode=args.get("mode", "hybrid"),
-        )
+        return service.search(args["query"], **_search_options(args))
+
+    def retrieve(args: dict[str, Any], _emit: Emit) -> Any:
+        found = service.retrieve(args["query"], **_search_options(args))
+        return {
+            "passages": [dataclasses.asdict(p) for p in found.passages],
+            "below_floor": found.below_floor,
+        }
+
+    def embed(args: dict[str, Any], _emit: Emit) -> Any:
+        return service.embed(list(args["texts"]))
 
     def ask(args: dict[str, Any], emit: Emit) -> Any:
         answer = {k: args[k] for k in ANSWER_FLAGS if args.get(k) is not None}
@@ -85,6 +99,8 @@ def service_ops(service: Service) -> dict[str, Op]:
 
     return {
         "search": search,
+        "retrieve": retrieve,
+        "embed": embed,
         "ask": ask,
         "status": status,
         "files": files,
