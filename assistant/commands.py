@@ -546,23 +546,24 @@ def summarize(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Summarise a whole file section by section, every sentence cited to its page."""
-    from assistant import library
+    from assistant.owner import oneshot
 
-    cfg = settings(backend=backend, model=model, model_path=model_path, answer_mode=answer_mode)
-    chosen = library.open_answerer(cfg)
-    if not as_json:
-        err(
-            f"summarising with {chosen.name} ({chosen.model}); every sentence is checked"
-            if chosen is not None
-            else "summarising with key sentences quoted from the file (extractive: no model)"
-        )
-    result = library.summarize(cfg, path, chosen)
+    flags = {"backend": backend, "model": model, "model_path": model_path}
+    flags = {k: v for k, v in {**flags, "answer_mode": answer_mode}.items() if v is not None}
+
+    def started(chosen: tuple[str, str] | None) -> None:
+        if not as_json:
+            err(
+                f"summarising with {chosen[0]} ({chosen[1]}); every sentence is checked"
+                if chosen is not None
+                else "summarising with key sentences quoted from the file (extractive: no model)"
+            )
+
+    data, text = oneshot.summarize(settings(), err, path, flags, started)
     if as_json:
-        emit_json(result.as_dict())
+        emit_json(data)
         return
-    from assistant.summary import summary_text
-
-    echo(summary_text(result))
+    echo(text)
 
 
 @app.command()

@@ -200,6 +200,27 @@ def test_readers_and_a_second_writer_ask_a_running_watcher(
             assert quick.returncode == typed.returncode == 0, typed.stderr
             assert quick.stdout == typed.stdout and quick.stdout.strip()
 
+        # summarize asks it too: the owner embeds its sentences (no model loads here).
+        report = indexed / "annual-report-2025.pdf"
+        probe = (
+            "import sys; from assistant.cli import main\n"
+            "try:\n"
+            f"    main(['summarize', {str(report)!r}, '--answer', 'extractive'])\n"
+            "finally:\n"
+            "    print('LOADED', [m for m in ('onnxruntime', 'torch', 'chromadb') "
+            "if m in sys.modules], file=sys.stderr)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env(), cwd=ROOT
+        )
+        assert done.returncode == 0, done.stderr
+        assert "LOADED []" in done.stderr
+        assert "quoted from the file (extractive" in done.stderr
+        assert done.stdout.startswith("Summary of annual-report-2025.pdf")
+        assert "(page 4)" in done.stdout
+        summary = json.loads(run_cli("summarize", str(report), "--json").stdout)
+        assert summary["path"] == str(report) and summary["sections"]
+
         asked = run_cli("ask", "How many membership fees?", "--json")
         assert asked.returncode == 0, asked.stderr
         assert '"sources"' in asked.stdout

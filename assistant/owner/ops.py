@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import library
 from assistant.owner.server import Emit, Op
+from assistant.summary import summary_text
 from ingest.sync import Change, SyncListener
 
 if TYPE_CHECKING:
+    from assistant.models.base import Backend
     from assistant.serve.service import Service
 
 # What `ask` may override per request: how the answer is made, not where the index is.
@@ -34,6 +37,18 @@ class Forward(SyncListener):
 
     def file_progress(self, path: str, done: int, total: int) -> None:
         self.emit("file_progress", [path, done, total])
+
+
+def _answer_flags(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: args[k] for k in ANSWER_FLAGS if args.get(k) is not None}
+
+
+def _announce(emit: Emit) -> Callable[[Backend | None], None]:
+    """Tell the client which backend writes, before it writes (`ask` and `summarize`
+    print it first)."""
+    return lambda backend: emit(
+        "answering", None if backend is None else [backend.name, backend.model]
+    )
 
 
 def _search_options(args: dict[str, Any]) -> dict[str, Any]:
@@ -61,20 +76,21 @@ def service_ops(service: Service) -> dict[str, Op]:
         return service.embed(list(args["texts"]))
 
     def ask(args: dict[str, Any], emit: Emit) -> Any:
-        answer = {k: args[k] for k in ANSWER_FLAGS if args.get(k) is not None}
         stream = service.ask(
             args["question"],
             k=args.get("k"),
             within=args.get("within"),
             types=args.get("types") or (),
-            answer=answer,
-            started=lambda backend: emit(
-                "answering", None if backend is None else [backend.name, backend.model]
-            ),
+            answer=_answer_flags(args),
+            started=_announce(emit),
         )
         for token in stream:
             emit("token", token)
         return (stream.result or stream.finish()).as_dict()
+
+    def summarize(args: dict[str, Any], emit: Emit) -> Any:
+        result = service.summarize(Path(args["path"]), _answer_flags(args), _announce(emit))
+        return {"summary": result.as_dict(), "text": summary_text(result)}
 
     def status(_args: dict[str, Any], _emit: Emit) -> Any:
         return library.status(service.settings).as_dict()
@@ -102,6 +118,7 @@ def service_ops(service: Service) -> dict[str, Op]:
         "retrieve": retrieve,
         "embed": embed,
         "ask": ask,
+        "summarize": summarize,
         "status": status,
         "files": files,
         "read_passage": read_passage,

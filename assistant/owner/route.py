@@ -1,8 +1,8 @@
 """Where a command's work happens: in the owner of the index, or in this process as its
 owner for the run.
 
-A one-shot read (`search`, `ask`, `status`, `files`) that finds a live owner asks it over
-the socket: warm, no model load, no index open. One that finds none takes the owner
+A one-shot read (`search`, `ask`, `status`, `summarize`, `files`) that finds a live owner
+asks it over the socket: warm, no model load, no index open. One that finds none takes the owner
 lock for its own run; if a process that does not listen holds it (another one-shot), it
 waits for it, saying so in one line. A second writer (`ingest`, `forget`) asks the owner
 to do the work, its progress streamed back. Long-lived processes (`watch`, `serve`,

@@ -27,6 +27,7 @@ from assistant.models.base import Backend
 from assistant.retrieve import MODES, PathFilter, RetrievalResult, Retriever
 from assistant.serve.security import PathRefused, WritableRoots
 from assistant.settings import Settings
+from assistant.summary import Summary
 from ingest.errors import UserError
 from ingest.scan import is_under
 from ingest.store import Index
@@ -273,6 +274,21 @@ class Service:
         for _token in stream:
             pass
         return (stream.result or stream.finish()).as_dict()
+
+    def summarize(
+        self,
+        path: Path,
+        answer: dict[str, Any] | None = None,
+        started: Callable[[Backend | None], None] | None = None,
+    ) -> Summary:
+        """A whole file's summary (`assistant summarize` asking this owner): the sentences
+        embedded by the model loaded here; `answer` and `started` as for `ask`."""
+        settings = self.settings.replace(**(answer or {}))
+        backend = self.answerer(answer or {})
+        if started is not None:
+            started(backend)
+        with self.retriever() as retriever:
+            return library.summarize(settings, path, backend, retriever.embedder)
 
     def standalone_query(self, question: str, conversation: Conversation) -> str:
         """The follow-up rewritten for retrieval, as the chat does it."""
