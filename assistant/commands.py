@@ -379,16 +379,22 @@ def watch(
     with (
         owning(cfg, "watch", err),
         library.watching(cfg, paths, WatchPrinter(quiet), poll=poll) as watcher,
-        answering(service),
+        answering(service) as server,
     ):
         service.adopt(watcher)
         service.warm_up()  # the model and the store, before the first question
         if not quiet:
             err(f"watching {shown(', '.join(watcher.folders))} (Ctrl-C to stop)")
-        if not run_until_signalled(watcher):
+        if not run_until_signalled(watcher, STOP_GRACE):
             # Stuck in an embedding call: end now; the next start's reconcile drops
             # whatever the interrupted batch half wrote.
             err("stopped mid-batch; the next start catches up")
+            _exit_now()
+        # An ingest another command asked of this watcher stops at its next file; one
+        # still inside an embedding call when the grace is over is left like a batch.
+        left = STOP_GRACE - (time.monotonic() - (watcher.stop_asked or time.monotonic()))
+        if server is not None and not server.stop(grace=max(left, 0.0)):
+            err("stopped in the middle of an ingest another command asked for; run it again")
             _exit_now()
     if not quiet:
         err("stopped")
@@ -396,6 +402,10 @@ def watch(
     # What is left, the interpreter's teardown (collecting the model, torch and Chroma's
     # bindings), took 1 to 11 s under load: past the 5 s a stop promises, for nothing.
     _exit_now()
+
+
+# Seconds from Ctrl-C (or SIGTERM) until `watch` ends even mid-batch: it promises 5.
+STOP_GRACE = 4.0
 
 
 def _exit_now() -> None:

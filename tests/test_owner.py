@@ -402,3 +402,47 @@ async def test_the_chat_beside_a_running_watcher_asks_it(
         assert not owner.owns(data_dir)  # the chat never held the store
         assert owner.holder(data_dir)["pid"] == watching.pid
         assert watching.poll() is None
+
+
+def test_stopping_a_watcher_stops_the_ingest_it_was_asked_for(
+    indexed: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    """SIGTERM to `assistant watch` while it indexes a folder for `assistant ingest`: it
+    used to finish the whole ingest first (past its 5 s promise). Now the ingest stops
+    at its next file, the files done stay indexed, the ingest says so in one line and
+    exits 1, and the watcher ends (exit 0) with that folder only part indexed."""
+    more = tmp_path / "more"
+    more.mkdir()
+    words = " ".join(f"orchard{n} ledger{n}" for n in range(400))
+    for n in range(120):
+        (more / f"note-{n:03d}.md").write_text(f"# Note {n}\n\n{words}\n")
+    before = json.loads(run_cli("status", "--json").stdout)["files"]
+    with watcher(indexed, data_dir, tmp_path / "watch.log") as watching:
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "ingest", str(more)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env(),
+            cwd=ROOT,
+        )
+        try:
+            assert ingest.stderr is not None
+            lines = []
+            for line in ingest.stderr:  # the owner's progress, replayed: a file is done
+                lines.append(line)
+                if line.startswith("added"):
+                    break
+            watching.send_signal(signal.SIGTERM)
+            assert watching.wait(timeout=60) == 0
+            out, rest = ingest.communicate(timeout=60)
+        finally:
+            if ingest.poll() is None:
+                ingest.kill()
+                ingest.wait(timeout=10)
+    errors = [line for line in [*lines, *rest.splitlines()] if line.startswith("error:")]
+    assert ingest.returncode == 1, (lines, rest)
+    assert len(errors) == 1 and "was stopped before this ingest was done" in errors[0]
+    assert f"process {watching.pid}, watch" in errors[0] and "run the ingest again" in errors[0]
+    status = json.loads(run_cli("status", "--json").stdout)
+    assert 0 < status["files"] - before < 120, status

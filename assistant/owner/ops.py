@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import library
+from assistant.owner.protocol import OwnerStopped
 from assistant.owner.server import Emit, Op
 from assistant.summary import summary_text
 from ingest.sync import Change, SyncListener
@@ -21,16 +23,25 @@ ANSWER_FLAGS = ("backend", "model", "model_path", "answer_mode")
 
 
 class Forward(SyncListener):
-    """An ingest's progress, sent to the client that asked for it as events."""
+    """An ingest's progress, sent to the client that asked for it as events; once the
+    owner is being stopped, the ingest stops at the next file (those done stay done), so
+    the owner keeps its promise to stop within seconds."""
 
-    def __init__(self, emit: Emit) -> None:
+    def __init__(self, emit: Emit, stopping: Callable[[], str | None]) -> None:
         self.emit = emit
+        self.stopping = stopping
 
     def planned(self, files: int) -> None:
         self.emit("planned", files)
 
     def file_done(self, change: Change | None) -> None:
         self.emit("file_done", None if change is None else dataclasses.asdict(change))
+        self.check()
+
+    def check(self) -> None:
+        owner = self.stopping()
+        if owner is not None:
+            raise OwnerStopped(owner)
 
     def chunks_embedded(self, count: int) -> None:
         self.emit("chunks_embedded", count)
@@ -106,9 +117,18 @@ def service_ops(service: Service) -> dict[str, Op]:
     def vectors(_args: dict[str, Any], _emit: Emit) -> Any:
         return service.vector_count()
 
+    def stopping() -> str | None:
+        """Who is stopping, when this owner's watcher has been told to stop."""
+        watcher = service.watcher
+        if watcher is None or not watcher.stopping:
+            return None
+        return f"process {os.getpid()}, {service.purpose}"
+
     def ingest(args: dict[str, Any], emit: Emit) -> Any:
         paths = [Path(p) for p in args["paths"]]
-        return service.ingest_paths(paths, Forward(emit)).as_dict()
+        forward = Forward(emit, stopping)
+        forward.check()  # asked of an owner already stopping
+        return service.ingest_paths(paths, forward).as_dict()
 
     def forget(args: dict[str, Any], _emit: Emit) -> Any:
         return service.forget_paths([Path(p) for p in args["paths"]])

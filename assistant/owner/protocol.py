@@ -63,6 +63,19 @@ class OwnerGone(UserError):
     exit_code = 1
 
 
+class OwnerStopped(UserError):
+    """The owner was stopped (Ctrl-C, SIGTERM) while it did a write another process had
+    asked for: it stopped between files, keeping those done."""
+
+    exit_code = 1
+
+    def __init__(self, owner: str) -> None:
+        super().__init__(
+            f"the index's owner ({owner}) was stopped before this ingest was done: the files "
+            "it indexed are kept; run the ingest again"
+        )
+
+
 def search_request(
     query: str, k: int | None, within: str | None, types: Sequence[str], mode: str
 ) -> dict[str, Any]:

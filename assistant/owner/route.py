@@ -25,6 +25,7 @@ from assistant.owner.protocol import OwnerGone, socket_path
 from ingest.store import catalog_exists, owner
 
 if TYPE_CHECKING:
+    from assistant.owner.server import OwnerServer
     from assistant.serve.service import Service
     from assistant.settings import Settings
 
@@ -142,14 +143,15 @@ def owning(settings: Settings, purpose: str, say: Say) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def answering(service: Service) -> Iterator[None]:
+def answering(service: Service) -> Iterator[OwnerServer | None]:
     """Answer other processes on the data dir's socket with `service`, while this process
-    owns the index (see `owning`)."""
+    owns the index (see `owning`): the server (None with a Chroma server, where every
+    command works alone)."""
     if service.settings.chroma_url:
-        yield
+        yield None
         return
     from assistant.owner.ops import service_ops
     from assistant.owner.server import listening
 
-    with listening(service.settings.data_dir, service_ops(service)):
-        yield
+    with listening(service.settings.data_dir, service_ops(service)) as server:
+        yield server

@@ -72,11 +72,12 @@ class _Server(socketserver.ThreadingUnixStreamServer):
                 self._busy -= 1
                 self._idle.notify_all()
 
-    def wait_idle(self) -> None:
-        """Until every request already being worked on is answered: the store must not
-        close under an ingest another process asked for."""
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Until every request already being worked on is answered (the store must not
+        close under an ingest another process asked for), or `timeout` seconds: whether
+        it is idle."""
         with self._idle:
-            self._idle.wait_for(lambda: self._busy == 0)
+            return self._idle.wait_for(lambda: self._busy == 0, timeout)
 
 
 class OwnerServer:
@@ -111,17 +112,24 @@ class OwnerServer:
         self._thread.start()
         owner.publish(self.data_dir, listening=True)
 
-    def stop(self) -> None:
+    def stop(self, grace: float | None = None) -> bool:
+        """Take no more requests and wait for those being worked on (a forwarded ingest
+        stops at its next file when the owner is stopping: ops.Forward). False when some
+        still are after `grace` seconds: the caller ends the process then (what they
+        committed stays; the next start catches up), rather than close the store under
+        them."""
         if self._server is None:
-            return
+            return True
         owner.publish(self.data_dir, listening=False)
         self._server.shutdown()  # no new requests,
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()  # nor connections: a client finds no owner, or a reset one
         self._server.socket.close()
-        self._server.wait_idle()
+        if not self._server.wait_idle(grace):
+            return False
         self._server.server_close()
         self._server = None
+        return True
 
 
 @contextlib.contextmanager
