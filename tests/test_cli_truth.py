@@ -176,7 +176,7 @@ def test_the_bar_moves_per_read_and_gives_an_eta_once_files_finish() -> None:
     """The terminal's bar (rich, to a console in memory), driven as a sync drives it."""
     from rich.console import Console
 
-    from assistant.commands import ProgressBar
+    from assistant.progress import ProgressBar
 
     out = StringIO()
     bar = ProgressBar(console=Console(file=out, width=200))

@@ -100,3 +100,14 @@ def test_anything_else_is_left_to_typer(args: list[str]) -> None:
 
 def test_no_owner_is_left_to_typer(data_dir) -> None:  # type: ignore[no-untyped-def]
     assert quick.answered(["--data-dir", str(data_dir), "search", "owls"]) is False
+
+
+def test_the_typer_app_loads_the_sync_only_for_ingest_and_watch() -> None:
+    """Every other command (ask, status...) went through importing the sync for the
+    progress printers: now in assistant.progress, imported by those two commands."""
+    import subprocess
+    import sys
+
+    code = "import sys, assistant.commands; print('ingest.sync' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
