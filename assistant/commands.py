@@ -246,16 +246,17 @@ def watch(
         service.warm_up()  # the model and the store, before the first question
         if not quiet:
             err(f"watching {shown(', '.join(watcher.folders))} (Ctrl-C to stop)")
-        if not run_until_signalled(watcher, STOP_GRACE):
+        done = run_until_signalled(watcher, STOP_GRACE)
+        # An ingest another command asked of this watcher stops at its next file; one
+        # still inside an embedding call when the grace is over (or holding up the
+        # watcher's batch) is answered that the owner stopped, and left like a batch.
+        left = STOP_GRACE - (time.monotonic() - (watcher.stop_asked or time.monotonic()))
+        if server is not None and not server.stop(grace=max(left, 0.0) if done else 0.0):
+            done = False
+        if not done:
             # Stuck in an embedding call: end now; the next start's reconcile drops
             # whatever the interrupted batch half wrote.
             err("stopped mid-batch; the next start catches up")
-            _exit_now()
-        # An ingest another command asked of this watcher stops at its next file; one
-        # still inside an embedding call when the grace is over is left like a batch.
-        left = STOP_GRACE - (time.monotonic() - (watcher.stop_asked or time.monotonic()))
-        if server is not None and not server.stop(grace=max(left, 0.0)):
-            err("stopped in the middle of an ingest another command asked for; run it again")
             _exit_now()
     if not quiet:
         err("stopped")

@@ -442,7 +442,12 @@ def test_stopping_a_watcher_stops_the_ingest_it_was_asked_for(
                 ingest.wait(timeout=10)
     errors = [line for line in [*lines, *rest.splitlines()] if line.startswith("error:")]
     assert ingest.returncode == 1, (lines, rest)
-    assert len(errors) == 1 and "was stopped before this ingest was done" in errors[0]
+    log = (tmp_path / "watch.log").read_text()[-1500:]
+    assert len(errors) == 1 and "was stopped before this ingest was done" in errors[0], (
+        lines,
+        rest,
+        log,
+    )
     assert f"process {watching.pid}, watch" in errors[0] and "run the ingest again" in errors[0]
     status = json.loads(run_cli("status", "--json").stdout)
     assert 0 < status["files"] - before < 120, status
