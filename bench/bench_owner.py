@@ -15,7 +15,8 @@ Run by hand, never in tests (tests/test_owner_stress.py is the short version):
    reader calls, then checks catalog, keyword index and vectors agree and doctor's index
    check passes ("corruptions": any of these that does not hold).
 2. latency: a one-shot `assistant search` as a whole process, with `assistant watch`
-   running (the owner answers) and without any owner (it opens the index itself).
+   running (the owner answers: assistant/quick.py, before Typer loads) and without any
+   owner (it opens the index itself).
 3. repair: an index of about `--chunks` chunks; its vector folder deleted, then (second
    run) its files truncated; `assistant repair` timed against an ingest's embedding time,
    and the catalog and a search compared before and after.
@@ -193,6 +194,9 @@ def _ask_owner(data_dir: Path, query: str) -> float:
 def latency(args: argparse.Namespace) -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-owner-"))
     env = environment(root)
+    # An installed program keeps its compiled bytecode (__pycache__); with this variable
+    # set (as in a dev shell) every run compiles our modules anew, which no user waits for.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     data_dir, folder = root / "data", root / "notes"
     make_corpus(folder, 200)
     assert run(env, "ingest", str(folder), "--quiet").returncode == 0
@@ -202,15 +206,19 @@ def latency(args: argparse.Namespace) -> None:
     with watching(env, folder, data_dir, root / "watch.log"):
         timed(env, *query)
         owned = [timed(env, *query) for _ in range(args.samples)]
+        text = [timed(env, *query[:-1]) for _ in range(args.samples)]
         asked = [_ask_owner(data_dir, query[1]) for _ in range(args.samples)]
         bare = [timed_python(env, "pass") for _ in range(args.samples)]
         imports = [timed_python(env, "import assistant.cli") for _ in range(args.samples)]
+        typer_app = [timed_python(env, "import assistant.commands") for _ in range(args.samples)]
     for name, values in (
         ("with an owner (watch)", owned),
+        ("with an owner, text output (no --json)", text),
         ("without an owner", alone),
         ("of which: the owner's answer over the socket", asked),
         ("of which: python starting (python -c pass)", bare),
-        ("of which: python + importing the CLI", imports),
+        ("of which: python + importing the entry point (assistant.cli)", imports),
+        ("not in it: python + importing the Typer app (assistant.commands)", typer_app),
     ):
         print(
             f"one-shot search, {name}: median {statistics.median(values):.2f} s, "
