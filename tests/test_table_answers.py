@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from assistant.evidence.claims import check_answer
 from assistant.evidence.compose import compact_passages, extractive_answer
+from assistant.evidence.dates import calendar_dates, names_date
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, Record, parse_record
 from assistant.evidence.select import file_terms, select_evidence
@@ -158,3 +159,69 @@ def test_a_model_is_given_rows_as_lines_with_their_headers(embedder) -> None:  #
     )
     kept, _ = compact_passages(evidence, 2)
     assert "Pension | This period: £96.10 | Year to date: £288.30\n" in kept[0].text + "\n"
+
+
+RECEIVABLES = """Trade and other receivables
+The components of accounts receivable are as follows (in thousands):
+Receivables
+Billed | 2019: $41,260 | 2018: $38,114
+Unbilled | 2019: $12,653 | 2018: $9,870
+Total accounts receivable | 2019: $53,913 | 2018: $47,984
+Allowances for doubtful accounts were not significant in either year.
+"""
+
+
+def test_a_question_for_a_tables_rows_is_answered_with_their_labels(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "Which types ..." asks for the rows, not one value: the answer names every row of
+    the table (its total left out), even where the sentence introducing the table scores
+    above the rows."""
+    evidence = select_evidence(
+        "What types of accounts receivable are there?",
+        [passage(RECEIVABLES, "/docs/report.pdf")],
+        embedder.embed,
+    )
+    text, statements = extractive_answer(evidence)
+    assert text.startswith("Receivables › Billed; Unbilled — report.pdf, page 1 [1]")
+    assert statements[0].evidence.startswith("Billed |")
+    assert "Unbilled |" in statements[0].evidence
+
+
+def test_which_years_and_superlatives_show_the_row_side_by_side() -> None:
+    row = parse_record("Total equity | 2019 £m: 1,412.0 | 2018 £m: 1,365.4")
+    assert row is not None
+    for question in (
+        "In which years was the total equity calculated?",
+        "In which year was total equity largest?",
+    ):
+        shown = cell_text(row, chosen_cells(row, QuestionProfile.of(question), {}))
+        assert shown == "Total equity: 2019 £m: 1,412.0 | 2018 £m: 1,365.4", question
+
+
+SCHEDULE = """Loan amortization schedule
+""" + "".join(
+    f"{n} | Due date: {month:02d}/05/2025 | Payment: $630.98 | Principal: ${400 + n}.00"
+    f" | Interest: ${230 - n}.00\n"
+    for n, month in enumerate(range(1, 13), start=1)
+)
+
+
+def test_a_date_the_question_spells_out_finds_the_row_that_writes_it_in_figures(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "Due June 5, 2025" shares no word with the row "06/05/2025": the dates match, and
+    the cell asked for is the interest, not the date the question already gave."""
+    evidence = select_evidence(
+        "How much of the car payment due June 5, 2025 is interest?",
+        [passage(SCHEDULE, "/docs/loan.pdf")],
+        embedder.embed,
+    )
+    text, _ = extractive_answer(evidence)
+    assert text.startswith("Loan amortization schedule › 6 (Interest): $224.00 — loan.pdf")
+
+
+def test_dates_are_read_however_they_are_written() -> None:
+    assert calendar_dates("the payment due June 5, 2025") == {(2025, 6, 5)}
+    assert calendar_dates("Due date: 06/05/2025") == {(2025, 6, 5), (2025, 5, 6)}
+    assert calendar_dates("after the December 2025 payment") == {(2025, 12, None)}
+    assert calendar_dates("net pay on 20th March") == {(None, 3, 20)}
+    assert calendar_dates("May I ask what is due in April?") == set()
+    assert names_date(calendar_dates("the April 2025 payment"), calendar_dates("2025-04-01"))
+    assert not names_date(calendar_dates("December 2025"), calendar_dates("12/05/2024"))

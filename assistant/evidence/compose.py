@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from assistant.evidence.claims import Statement
 from assistant.evidence.select import Candidate, Evidence, leans_back
-from assistant.evidence.structure import cell_text, chosen_cells
+from assistant.evidence.structure import cell_text, chosen_cells, lists_rows, row_labels
 from assistant.retrieve import Passage
 
 ABSTAIN_ANSWER = "The documents do not say."
@@ -18,6 +18,8 @@ FALLBACK_NOTE = "The model's answer is not supported by the documents, so here i
 # tuning articles that lifts "the answer holds the gold answer" from 77% to 82% of
 # answerable questions for 35 words instead of 30 (median); bench/RESULTS.md.
 SECOND_QUOTE_MARGIN = 0.5
+# A listing is answered from the best-scored table row among this many best candidates.
+LISTING_LOOKAHEAD = 5
 
 
 def quote(evidence: Evidence, candidate: Candidate) -> str:
@@ -31,26 +33,45 @@ def quote(evidence: Evidence, candidate: Candidate) -> str:
     return f'"{text}" [{candidate.source}]'
 
 
-def answer_part(evidence: Evidence, candidate: Candidate) -> tuple[str, str]:
-    """One quoted part of an extractive answer and the words it states: a sentence quoted
-    after its location; a table cell or form field as the value with what identifies it
-    (its row label, column header and the table's caption) before its location, as
-    `Net pay (March 2025): £1,984.20 — payslip-2025-03.pdf, page 1 [1]`."""
+def answer_part(evidence: Evidence, candidate: Candidate) -> tuple[str, str, str]:
+    """One quoted part of an extractive answer, the words it states and the evidence they
+    come from: a sentence quoted after its location; a table cell or form field as the
+    value with what identifies it (its row label, column header and the table's caption)
+    before its location, as `Net pay (March 2025): £1,984.20 — payslip-2025-03.pdf, page 1
+    [1]`; for a question that asks for a table's rows, their labels, from those rows."""
     location = evidence.passages[candidate.source - 1].location()
     record = candidate.sentence.record
+    source = candidate.text
     if record is None:
-        return f"{location}: {quote(evidence, candidate)}", candidate.text
-    closeness = (
-        evidence.closeness([c.header or c.value for c in record.cells])
-        if record.kind == "row"
-        else None
-    )
-    cells = chosen_cells(record, evidence.question, evidence.rarity, closeness)
-    stated = cell_text(record, cells)
+        return f"{location}: {quote(evidence, candidate)}", candidate.text, source
+    if record.kind == "row" and lists_rows(evidence.question.text):
+        rows = evidence.group(candidate)
+        stated = "; ".join(row_labels([r for _, r in rows]))
+        source = "\n".join(text for text, _ in rows)
+    else:
+        closeness = (
+            evidence.closeness([c.header or c.value for c in record.cells])
+            if record.kind == "row"
+            else None
+        )
+        cells = chosen_cells(record, evidence.question, evidence.rarity, closeness)
+        stated = cell_text(record, cells)
     caption = evidence.caption(candidate) if record.kind == "row" else None
     if caption and caption.lower() not in stated.lower():
         stated = f"{caption} › {stated}"
-    return f"{stated} — {location} [{candidate.source}]", stated
+    return f"{stated} — {location} [{candidate.source}]", stated, source
+
+
+def _listing(evidence: Evidence) -> Candidate | None:
+    """For a question that asks for a table's rows, the best-scored row among the first
+    few candidates (the sentence introducing the table may score above it): the answer
+    lists its table's labels."""
+    if not lists_rows(evidence.question.text):
+        return None
+    for candidate in evidence.candidates[:LISTING_LOOKAHEAD]:
+        if candidate.sentence.record is not None and candidate.sentence.record.kind == "row":
+            return candidate
+    return None
 
 
 def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
@@ -62,9 +83,16 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     best = evidence.best
     if best is None:
         return ABSTAIN_ANSWER, []
+    listing = _listing(evidence)
+    if listing is not None:
+        best = listing
     chosen = [best]
     runner_up = evidence.candidates[1] if len(evidence.candidates) > 1 else None
-    if runner_up is not None and best.score - runner_up.score <= SECOND_QUOTE_MARGIN:
+    if listing is not None:
+        runner_up = evidence.candidates[0] if evidence.candidates[0] is not listing else None
+    elif runner_up is not None and best.score - runner_up.score > SECOND_QUOTE_MARGIN:
+        runner_up = None
+    if runner_up is not None:
         chosen.append(runner_up)
     closest = evidence.closest_source()
     if all(c.source != closest for c in chosen):
@@ -74,9 +102,9 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     parts = []
     statements = []
     for candidate in chosen:
-        part, stated = answer_part(evidence, candidate)
+        part, stated, source = answer_part(evidence, candidate)
         parts.append(part)
-        statements.append(Statement(stated, True, [candidate.source], [], candidate.text, "quoted"))
+        statements.append(Statement(stated, True, [candidate.source], [], source, "quoted"))
     return " ".join(parts), statements
 
 

@@ -8,17 +8,39 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from assistant.evidence.dates import calendar_dates, names_date
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, Record
 from assistant.evidence.text import content_stems, has_date, has_number, numbers, without_dates
 from ingest.tables import CELL_SEPARATOR
 
 # A question that compares cells ("which year was higher?") is answered by showing them.
+# "Which years ..." and "In which year was it largest?" are answered the same way: the
+# row's cells with their headers.
 _COMPARES = re.compile(
     r"\b(?:which|what) (?:year|month|quarter|period|one)\b|\bcompare[ds]?\b|\bversus\b|\bvs\.?\b"
-    r"|\b(?:higher|lower|more|less|larger|smaller|greater|bigger|increase[ds]?|decrease[ds]?)\b",
+    r"|\b(?:which|what) (?:\w+ )?(?:years|months|quarters|periods|dates)\b"
+    r"|\b(?:higher|lower|more|less|larger|smaller|greater|bigger|increase[ds]?|decrease[ds]?)\b"
+    r"|\b(?:highest|lowest|largest|smallest|greatest|biggest|exceed(?:s|ed)?)\b",
     re.IGNORECASE,
 )
+# "How much of the April payment goes toward principal?": a part of a whole.
+_PART_OF = re.compile(
+    r"\b(?:how much|what (?:part|share|portion|proportion|amount)) of (?P<whole>.+?)\s+"
+    r"(?:is|was|are|were|goes|went|will go|go)\b(?P<part>.+)",
+    re.IGNORECASE,
+)
+# A question for the rows of a table, not one value: "What financial items are listed in
+# the table?", "What are the components of total revenue?", "What does X consist of?".
+_LISTS_ROWS = re.compile(
+    r"\b(?:which|what)\b.*\b(?:items|components|types|kinds|categories|segments|countries|"
+    r"regions|currencies|products|services|lines)\b.*?\b(?:listed|shown|included|presented|"
+    r"in the table|are there|under|of|consists?|making|make|made)\b"
+    r"|\b(?:what|which)\b.*\b(?:consists? of|comprises?|made up of|make up|making up)\b",
+    re.IGNORECASE,
+)
+# A row whose label says it adds up the others is no component of them.
+_TOTAL = re.compile(r"^(?:total|sub-?total|net total)\b", re.IGNORECASE)
 
 
 _MONEY = re.compile(r"[$£€¥]\s?\d|\d\s?%|\b\d+\.\d\d\b")
@@ -51,23 +73,52 @@ def cell_scores(
     rarity), its figures ("in 2019" picks the 2019 column), its meaning (`closeness`, the
     question's cosine to each header), and whether the value is the kind of thing asked
     for and not already in the question."""
-    asked = set(profile.stems)
+    whole = whole_asked_of(profile.text)
+    asked = set(profile.stems) - whole
+    asked_dates = calendar_dates(profile.text)
     scores = []
     for n, cell in enumerate(record.cells):
         header = set(content_stems(cell.header))
         score = sum(weights.get(t, 1.0) for t in asked & header)
         score += 2.0 * len(profile.numbers & numbers(cell.header))
         score += type_fit(profile, cell.value)
-        if closeness is not None:
+        # A header that names the whole ("Payment" in "how much of the payment is
+        # interest?") is as close by meaning as the part, and is not what is asked.
+        if closeness is not None and not (header and header <= whole):
             score += HEADER_COSINE_WEIGHT * closeness[n]
-        if numbers(cell.value) and numbers(cell.value) <= profile.numbers:
-            score -= 2.0  # the question already says it: the answer is another cell
+        # The question already says it ("the payment due June 5"): the answer is another cell.
+        said = bool(numbers(cell.value)) and numbers(cell.value) <= profile.numbers
+        if said or names_date(asked_dates, calendar_dates(cell.value)):
+            score -= 2.0
         scores.append(score)
     return scores
 
 
+def whole_asked_of(question: str) -> set[str]:
+    """The words naming the whole in "how much of the payment is interest?": the row they
+    pick, not the column; the part asked for ("interest") is the column."""
+    match = _PART_OF.search(question)
+    if match is None:
+        return set()
+    return set(content_stems(match["whole"])) - set(content_stems(match["part"]))
+
+
 def compares(question: str) -> bool:
     return bool(_COMPARES.search(question))
+
+
+def lists_rows(question: str) -> bool:
+    """The question asks which rows a table has (its items, components, types), not for
+    a value: the answer is their labels."""
+    return bool(_LISTS_ROWS.search(question))
+
+
+def row_labels(records: Sequence[Record]) -> list[str]:
+    """The labels a listing names: each row's once, in order, totals left out (unless the
+    rows are all totals)."""
+    labels = list(dict.fromkeys(r.label for r in records if r.label))
+    parts = [label for label in labels if not _TOTAL.match(label)]
+    return parts or labels
 
 
 def chosen_cells(
