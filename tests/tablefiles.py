@@ -93,6 +93,27 @@ def report_pdf() -> bytes:
     return _pdf(story, "Annual report extract")
 
 
+def overflowing_header_pdf() -> bytes:
+    """A statement whose header texts are wider than their drawn columns and run over
+    the next one's, as a form generator sets them."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    rows = [
+        ("Service", "Amount provider charged", "Medicare-approved", "Medicare paid"),
+        ("Echocardiogram", "$1,420.00", "$512.36", "$204.29"),
+        ("Office visit", "$245.00", "$128.50", "$102.80"),
+    ]
+    style = TableStyle(
+        [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONTSIZE", (0, 0), (-1, -1), 8)]
+    )
+    story = [
+        Paragraph("Your claims in detail", _styles()["Heading1"]),
+        Table(rows, colWidths=[110, 70, 80, 62], style=style),
+    ]
+    return _pdf(story, "Summary notice")
+
+
 def unruled_pdf() -> bytes:
     """Prose, then a table with no lines at all (a bold header row), then prose."""
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle

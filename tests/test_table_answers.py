@@ -200,7 +200,7 @@ def test_which_years_and_superlatives_show_the_row_side_by_side() -> None:
 SCHEDULE = """Loan amortization schedule
 """ + "".join(
     f"{n} | Due date: {month:02d}/05/2025 | Payment: $630.98 | Principal: ${400 + n}.00"
-    f" | Interest: ${230 - n}.00\n"
+    f" | Interest: ${230 - n}.00 | Balance: ${20000 - 400 * n:,}.00\n"
     for n, month in enumerate(range(1, 13), start=1)
 )
 
@@ -215,6 +215,14 @@ def test_a_date_the_question_spells_out_finds_the_row_that_writes_it_in_figures(
     )
     text, _ = extractive_answer(evidence)
     assert text.startswith("Loan amortization schedule › 6 (Interest): $224.00 — loan.pdf")
+    # "the March 2025 payment" names the row: "Payment" is not the column asked for.
+    evidence = select_evidence(
+        "How much will we still owe after the March 2025 payment?",
+        [passage(SCHEDULE, "/docs/loan.pdf")],
+        embedder.embed,
+    )
+    text, _ = extractive_answer(evidence)
+    assert text.startswith("Loan amortization schedule › 3 (Balance): $18,800.00 — loan.pdf")
 
 
 def test_dates_are_read_however_they_are_written() -> None:
@@ -225,3 +233,25 @@ def test_dates_are_read_however_they_are_written() -> None:
     assert calendar_dates("May I ask what is due in April?") == set()
     assert names_date(calendar_dates("the April 2025 payment"), calendar_dates("2025-04-01"))
     assert not names_date(calendar_dates("December 2025"), calendar_dates("12/05/2024"))
+
+
+TAX_BILL = """Valuation
+Land | Market (100%): $92,300 | Taxable (35%): $32,305
+Building | Market (100%): $306,300 | Taxable (35%): $107,205
+Total | Market (100%): $398,600 | Taxable (35%): $139,510
+"""
+
+
+def test_a_question_naming_no_part_of_a_table_is_answered_by_its_total(embedder) -> None:  # type: ignore[no-untyped-def]
+    def answer(question: str) -> str:
+        evidence = select_evidence(
+            question, [passage(TAX_BILL, "/docs/tax_bill.pdf")], embedder.embed
+        )
+        return extractive_answer(evidence)[0]
+
+    assert answer("What's the taxable value of our house?").startswith(
+        "Valuation › Total (Taxable (35%)): $139,510"
+    )
+    assert answer("What is the taxable value of the land?").startswith(
+        "Valuation › Land (Taxable (35%)): $32,305"
+    )

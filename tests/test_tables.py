@@ -176,6 +176,16 @@ def test_report_pdf_table_keeps_its_stacked_header_not_column_numbers() -> None:
     ]
 
 
+def test_header_text_running_over_the_next_column_is_read_whole() -> None:
+    # Cut at the drawn lines, the header's letters interleave ("r cMheadrgiceadre-appro").
+    doc = read_document(tablefiles.overflowing_header_pdf(), Path("notice.pdf"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.text.splitlines()[0] == (
+        "Echocardiogram | Amount provider charged: $1,420.00 | Medicare-approved: $512.36"
+        " | Medicare paid: $204.29"
+    )
+
+
 def test_ruled_pdf_table_rows_carry_headers_under_the_caption() -> None:
     doc = read_document(tablefiles.ruled_pdf(), Path("payslip.pdf"))
     (table,) = _sections(doc, KIND_TABLE)

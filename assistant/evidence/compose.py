@@ -8,7 +8,15 @@ from collections.abc import Sequence
 
 from assistant.evidence.claims import Statement
 from assistant.evidence.select import Candidate, Evidence, leans_back
-from assistant.evidence.structure import cell_text, chosen_cells, lists_rows, row_labels
+from assistant.evidence.structure import (
+    cell_text,
+    chosen_cells,
+    compares,
+    is_total,
+    lists_rows,
+    row_labels,
+)
+from assistant.evidence.text import content_stems
 from assistant.retrieve import Passage
 
 ABSTAIN_ANSWER = "The documents do not say."
@@ -74,6 +82,29 @@ def _listing(evidence: Evidence) -> Candidate | None:
     return None
 
 
+def _whole(evidence: Evidence, best: Candidate) -> Candidate:
+    """The table's total row in place of the best row, where the question names no part:
+    "the taxable value of our house" is the Total row's, not the Land row's (which the
+    scorer cannot tell apart from it but by chance)."""
+    record = best.sentence.record
+    question = evidence.question
+    if record is None or record.kind != "row" or not record.label or is_total(record.label):
+        return best
+    if set(content_stems(record.label)) & set(question.stems) or compares(question.text):
+        return best
+    sentences = evidence.sentences[best.source - 1]
+    headers = {c.header for c in record.cells}
+    for index in reversed(evidence.run(best)):
+        total = sentences[index].record
+        if (
+            total is not None
+            and is_total(total.label)
+            and headers <= {c.header for c in total.cells}
+        ):
+            return evidence.at(best.source, index) or best
+    return best
+
+
 def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     """The best evidence sentence, quoted: exact, and cited by construction. Quoted beside
     it: the runner-up when it scores nearly as well (the system cannot tell which answers),
@@ -84,12 +115,13 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     if best is None:
         return ABSTAIN_ANSWER, []
     listing = _listing(evidence)
-    if listing is not None:
-        best = listing
+    best = listing if listing is not None else _whole(evidence, best)
     chosen = [best]
     runner_up = evidence.candidates[1] if len(evidence.candidates) > 1 else None
     if listing is not None:
-        runner_up = evidence.candidates[0] if evidence.candidates[0] is not listing else None
+        # Beside the labels, the best other unit: "what does X consist of" may be a
+        # sentence's answer, its row the table's line for X.
+        runner_up = next((c for c in evidence.candidates if c is not listing), None)
     elif runner_up is not None and best.score - runner_up.score > SECOND_QUOTE_MARGIN:
         runner_up = None
     if runner_up is not None:

@@ -45,6 +45,15 @@ _ISO = re.compile(r"(?<![\d-])((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})(?![\d-])")
 def calendar_dates(text: str) -> set[Day]:
     """The dates `text` names. "06/05/2025" is read both ways (5 June in the US, 6 May in
     Britain): the question's own wording picks one."""
+    return _found(text)[0]
+
+
+def date_spans(text: str) -> list[tuple[int, int]]:
+    """Where in `text` its dates are written."""
+    return _found(text)[1]
+
+
+def _found(text: str) -> tuple[set[Day], list[tuple[int, int]]]:
     found: set[Day] = set()
     covered: list[tuple[int, int]] = []
     for pattern in _WRITTEN:
@@ -57,14 +66,18 @@ def calendar_dates(text: str) -> set[Day]:
             year = int(groups["year"]) if groups.get("year") else None
             if day is None or 1 <= day <= 31:
                 found.add((year, _MONTH_OF[groups["month"].lower()], day))
-    for first, second, year in _NUMERIC.findall(text):
-        for month, day in ((int(first), int(second)), (int(second), int(first))):
+    for match in _NUMERIC.finditer(text):
+        first, second, year = (int(g) for g in match.groups())
+        covered.append(match.span())
+        for month, day in ((first, second), (second, first)):
             if 1 <= month <= 12 and 1 <= day <= 31:
-                found.add((int(year), month, day))
-    for year, month, day in _ISO.findall(text):
-        if 1 <= int(month) <= 12:
-            found.add((int(year), int(month), int(day)))
-    return found
+                found.add((year, month, day))
+    for match in _ISO.finditer(text):
+        year, month, day = (int(g) for g in match.groups())
+        covered.append(match.span())
+        if 1 <= month <= 12:
+            found.add((year, month, day))
+    return found, covered
 
 
 def names_date(asked: set[Day], held: set[Day]) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from assistant.evidence.dates import calendar_dates, names_date
+from assistant.evidence.dates import calendar_dates, date_spans, names_date
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, Record
 from assistant.evidence.text import content_stems, has_date, has_number, numbers, without_dates
@@ -30,6 +30,9 @@ _PART_OF = re.compile(
     r"(?:is|was|are|were|goes|went|will go|go)\b(?P<part>.+)",
     re.IGNORECASE,
 )
+# "the January 2028 payment", "the payment due June 5": the noun a date is attached to.
+_DETERMINERS = frozenset(["the", "my", "our", "his", "her", "their", "this", "that", "your"])
+_DATING = frozenset(["due", "on", "of", "for", "dated", "from"])
 # A question for the rows of a table, not one value: "What financial items are listed in
 # the table?", "What are the components of total revenue?", "What does X consist of?".
 _LISTS_ROWS = re.compile(
@@ -73,7 +76,7 @@ def cell_scores(
     rarity), its figures ("in 2019" picks the 2019 column), its meaning (`closeness`, the
     question's cosine to each header), and whether the value is the kind of thing asked
     for and not already in the question."""
-    whole = whole_asked_of(profile.text)
+    whole = row_naming(profile.text)
     asked = set(profile.stems) - whole
     asked_dates = calendar_dates(profile.text)
     scores = []
@@ -82,7 +85,7 @@ def cell_scores(
         score = sum(weights.get(t, 1.0) for t in asked & header)
         score += 2.0 * len(profile.numbers & numbers(cell.header))
         score += type_fit(profile, cell.value)
-        # A header that names the whole ("Payment" in "how much of the payment is
+        # A header that names the row ("Payment" in "how much of the payment is
         # interest?") is as close by meaning as the part, and is not what is asked.
         if closeness is not None and not (header and header <= whole):
             score += HEADER_COSINE_WEIGHT * closeness[n]
@@ -94,13 +97,23 @@ def cell_scores(
     return scores
 
 
-def whole_asked_of(question: str) -> set[str]:
-    """The words naming the whole in "how much of the payment is interest?": the row they
-    pick, not the column; the part asked for ("interest") is the column."""
+def row_naming(question: str) -> set[str]:
+    """The question's words that say which row, not which column: the whole in "how much
+    of the payment is interest?" (the part, "interest", is the column), and the words
+    beside a date ("the January 2028 payment", "the payment due June 5"), which name the
+    row the date picks."""
+    named: set[str] = set()
     match = _PART_OF.search(question)
-    if match is None:
-        return set()
-    return set(content_stems(match["whole"])) - set(content_stems(match["part"]))
+    if match is not None:
+        named |= set(content_stems(match["whole"])) - set(content_stems(match["part"]))
+    for start, end in date_spans(question):
+        before = question[:start].split()
+        after = question[end:].split()
+        if before and before[-1].lower() in _DETERMINERS and after:
+            named |= set(content_stems(after[0]))  # "the January 2028 payment"
+        if len(before) > 1 and before[-1].lower() in _DATING:
+            named |= set(content_stems(before[-2]))  # "the payment due June 5"
+    return named
 
 
 def compares(question: str) -> bool:
@@ -113,11 +126,16 @@ def lists_rows(question: str) -> bool:
     return bool(_LISTS_ROWS.search(question))
 
 
+def is_total(label: str) -> bool:
+    """A row that adds up the others ("Total", "Subtotal", "Total due")."""
+    return bool(_TOTAL.match(label))
+
+
 def row_labels(records: Sequence[Record]) -> list[str]:
     """The labels a listing names: each row's once, in order, totals left out (unless the
     rows are all totals)."""
     labels = list(dict.fromkeys(r.label for r in records if r.label))
-    parts = [label for label in labels if not _TOTAL.match(label)]
+    parts = [label for label in labels if not is_total(label)]
     return parts or labels
 
 
