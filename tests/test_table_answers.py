@@ -255,3 +255,42 @@ def test_a_question_naming_no_part_of_a_table_is_answered_by_its_total(embedder)
     assert answer("What is the taxable value of the land?").startswith(
         "Valuation › Land (Taxable (35%)): $32,305"
     )
+
+
+SALES = (
+    """Sales by month, calendar year 2024
+"""
+    + "".join(
+        f"{month} 2024 | Farmers market: {fm} | Custom cakes: {cakes} | Total sales: {fm + cakes}\n"
+        for month, fm, cakes in [
+            ("August", 4120, 1210),
+            ("September", 3702, 1465),
+            ("October", 3286, 1730),
+            ("November", 1450, 1215),
+        ]
+    )
+    + "Year total | Farmers market: 12558 | Custom cakes: 5620 | Total sales: 18178\n"
+)
+
+
+def test_a_superlative_down_a_column_shows_that_column_row_by_row(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "Which month had the biggest custom cake sales?" compares one column's cells down
+    the rows: they are shown side by side with their row labels (the total left out)."""
+    evidence = select_evidence(
+        "Which month of 2024 had the biggest custom cake sales?",
+        [passage(SALES, "/docs/bakery_sales_2024.xlsx", None)],
+        embedder.embed,
+    )
+    text, _ = extractive_answer(evidence)
+    assert text.startswith(
+        "Sales by month, calendar year 2024 › Custom cakes: August 2024: 1210; September 2024:"
+        " 1465; October 2024: 1730; November 2024: 1215 — bakery_sales_2024.xlsx [1]"
+    )
+    evidence = select_evidence(
+        "What were the bakery's total sales for the whole of 2024?",
+        [passage(SALES, "/docs/bakery_sales_2024.xlsx", None)],
+        embedder.embed,
+    )
+    assert extractive_answer(evidence)[0].startswith(
+        "Sales by month, calendar year 2024 › Year total (Total sales): 18178"
+    )

@@ -11,9 +11,11 @@ from assistant.evidence.select import Candidate, Evidence, leans_back
 from assistant.evidence.structure import (
     cell_text,
     chosen_cells,
+    column_text,
     compares,
     is_total,
     lists_rows,
+    ranked_column,
     row_labels,
 )
 from assistant.evidence.text import content_stems
@@ -52,16 +54,18 @@ def answer_part(evidence: Evidence, candidate: Candidate) -> tuple[str, str, str
     source = candidate.text
     if record is None:
         return f"{location}: {quote(evidence, candidate)}", candidate.text, source
-    if record.kind == "row" and lists_rows(evidence.question.text):
+    closeness = (
+        evidence.closeness([c.header or c.value for c in record.cells])
+        if record.kind == "row"
+        else None
+    )
+    column = ranked_column(record, evidence.question, evidence.rarity, closeness)
+    if record.kind == "row" and (column is not None or lists_rows(evidence.question.text)):
         rows = evidence.group(candidate)
-        stated = "; ".join(row_labels([r for _, r in rows]))
+        records = [r for _, r in rows]
+        stated = column_text(column.header, records) if column else "; ".join(row_labels(records))
         source = "\n".join(text for text, _ in rows)
     else:
-        closeness = (
-            evidence.closeness([c.header or c.value for c in record.cells])
-            if record.kind == "row"
-            else None
-        )
         cells = chosen_cells(record, evidence.question, evidence.rarity, closeness)
         stated = cell_text(record, cells)
     caption = evidence.caption(candidate) if record.kind == "row" else None
@@ -90,7 +94,9 @@ def _whole(evidence: Evidence, best: Candidate) -> Candidate:
     question = evidence.question
     if record is None or record.kind != "row" or not record.label or is_total(record.label):
         return best
-    if set(content_stems(record.label)) & set(question.stems) or compares(question.text):
+    # A year in the label ("September 2024") is no part the question names.
+    parts = {t for t in content_stems(record.label) if not t.isdigit()}
+    if parts & set(question.stems) or compares(question.text):
         return best
     sentences = evidence.sentences[best.source - 1]
     headers = {c.header for c in record.cells}
@@ -115,7 +121,7 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     if best is None:
         return ABSTAIN_ANSWER, []
     listing = _listing(evidence)
-    best = listing if listing is not None else _whole(evidence, best)
+    best = listing if listing is not None else best
     chosen = [best]
     runner_up = evidence.candidates[1] if len(evidence.candidates) > 1 else None
     if listing is not None:
@@ -134,7 +140,9 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     parts = []
     statements = []
     for candidate in chosen:
-        part, stated, source = answer_part(evidence, candidate)
+        part, stated, source = answer_part(evidence, _whole(evidence, candidate))
+        if part in parts:
+            continue  # two rows of one table listed or compared the same way
         parts.append(part)
         statements.append(Statement(stated, True, [candidate.source], [], source, "quoted"))
     return " ".join(parts), statements

@@ -42,14 +42,20 @@ _LISTS_ROWS = re.compile(
     r"|\b(?:what|which)\b.*\b(?:consists? of|comprises?|made up of|make up|making up)\b",
     re.IGNORECASE,
 )
+# "Which month had the biggest custom cake sales?", "the most expensive currency".
+_SUPERLATIVE = re.compile(
+    r"\b(?:which|what)\b.*\b(?:highest|lowest|largest|smallest|greatest|biggest|most|least)\b",
+    re.IGNORECASE,
+)
 # A row whose label says it adds up the others is no component of them.
-_TOTAL = re.compile(r"^(?:total|sub-?total|net total)\b", re.IGNORECASE)
+_TOTAL = re.compile(r"^(?:total|sub-?total|net total)\b|\btotals?$", re.IGNORECASE)
 
 
 _MONEY = re.compile(r"[$£€¥]\s?\d|\d\s?%|\b\d+\.\d\d\b")
 # "25-0118-44721", "GS-1184", "****4471": an identifier holds figures but is no amount.
 _IDENTIFIER = re.compile(r"\b\d+(?:-\d+){2,}\b|\b[A-Za-z]{1,5}-\d|\*{2,}\d")
 HEADER_COSINE_WEIGHT = 3.0  # a header as close as 0.5 by meaning counts as 1.5 shared words
+MAX_COLUMN_ROWS = 40  # a column compared down a table is shown for this many rows at most
 
 
 def type_fit(profile: QuestionProfile, value: str) -> float:
@@ -126,9 +132,49 @@ def lists_rows(question: str) -> bool:
     return bool(_LISTS_ROWS.search(question))
 
 
+def ranked_column(
+    record: Record,
+    profile: QuestionProfile,
+    weights: Mapping[str, float],
+    closeness: Sequence[float] | None = None,
+) -> Cell | None:
+    """For "which month had the biggest custom cake sales?", the column whose rows are
+    compared ("Custom cakes"): where the question is a superlative and names that column
+    more than the row's label; None where it asks across one row ("in which year was
+    revenue highest?" names the row, and its columns are the answer)."""
+    if record.kind != "row" or len(record.cells) < 2 or not _SUPERLATIVE.search(profile.text):
+        return None
+    # Counted, not weighted by rarity: a header's words are in every row, and so are
+    # rare among them. A year says which period, not which of the two is compared.
+    asked = {t for t in profile.stems if not t.isdigit()}
+
+    def named(text: str) -> int:
+        return len(asked & set(content_stems(text)))
+
+    scores = cell_scores(record, profile, weights, closeness)
+    # The column the question names in words first ("custom cake sales" is "Custom
+    # cakes" more than "Total sales"), then by the cell scores.
+    best = max(range(len(scores)), key=lambda n: (named(record.cells[n].header), scores[n]))
+    if named(record.cells[best].header) <= named(record.label):
+        return None
+    return record.cells[best]
+
+
+def column_text(header: str, records: Sequence[Record]) -> str:
+    """One column down the rows, `Custom cakes: January 2024: 410; February 2024: 395`:
+    the cells a superlative compares, side by side."""
+    shown = [
+        f"{r.label}: {c.value}"
+        for r in records[:MAX_COLUMN_ROWS]
+        for c in r.cells
+        if c.header == header and r.label and not is_total(r.label)
+    ]
+    return f"{header}: " + "; ".join(shown)
+
+
 def is_total(label: str) -> bool:
     """A row that adds up the others ("Total", "Subtotal", "Total due")."""
-    return bool(_TOTAL.match(label))
+    return bool(_TOTAL.search(label))
 
 
 def row_labels(records: Sequence[Record]) -> list[str]:
