@@ -136,6 +136,8 @@ def test_each_column_a_question_names_is_shown() -> None:
     assert row is not None
     asked = QuestionProfile.of("What was the net income in 2019 and 2018 respectively?")
     assert cell_text(row, chosen_cells(row, asked, {})) == "Net income: 2019: 106.4 | 2018: 70.5"
+    spanned = QuestionProfile.of("What was the net income for fiscal years 2019 to 2017?")
+    assert len(chosen_cells(row, spanned, {})) == 3
 
 
 def test_a_statements_figure_is_checked_against_the_cell_it_names(embedder) -> None:  # type: ignore[no-untyped-def]
@@ -293,4 +295,32 @@ def test_a_superlative_down_a_column_shows_that_column_row_by_row(embedder) -> N
     )
     assert extractive_answer(evidence)[0].startswith(
         "Sales by month, calendar year 2024 › Year total (Total sales): 18178"
+    )
+
+
+INTRODUCTION = """Results of operations
+The analysis below should be read with our financial statements and their notes.
+The following table sets forth, for the periods indicated, the percentage of sales \
+represented by certain items reflected in our statements of operations:
+"""
+INTRODUCED = """\
+Sales | Year Ended December 31, 2019: 100.0 % | Year Ended December 31, 2018: 100.0 %
+Gross profit | Year Ended December 31, 2019: 40.0 | Year Ended December 31, 2018: 50.9
+Operating expenses | Year Ended December 31, 2019: 33.1 | Year Ended December 31, 2018: 27.0
+Operating income | Year Ended December 31, 2019: 6.9 | Year Ended December 31, 2018: 23.9
+"""
+
+
+def test_a_sentence_introducing_a_table_gives_way_to_its_rows(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The sentence ending in a colon shares most words with the question, but the
+    answer is in the rows after it (a passage of their own: a table is not packed with
+    prose)."""
+    evidence = select_evidence(
+        "What was the percentage of sales represented by gross profit in 2018?",
+        [passage(INTRODUCTION, "/docs/report.pdf"), passage(INTRODUCED, "/docs/report.pdf")],
+        embedder.embed,
+    )
+    text, _ = extractive_answer(evidence)
+    assert text.startswith(
+        "Payslip March 2025 › Gross profit (Year Ended December 31, 2018): 50.9 — report.pdf"
     )

@@ -74,6 +74,11 @@ def answer_part(evidence: Evidence, candidate: Candidate) -> tuple[str, str, str
     return f"{stated} — {location} [{candidate.source}]", stated, source
 
 
+def introduces(candidate: Candidate) -> bool:
+    """A sentence ending in a colon: it leads into the table or list after it."""
+    return candidate.sentence.record is None and candidate.text.rstrip().endswith(":")
+
+
 def _listing(evidence: Evidence) -> Candidate | None:
     """For a question that asks for a table's rows, the best-scored row among the first
     few candidates (the sentence introducing the table may score above it): the answer
@@ -117,24 +122,27 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     and the best sentence of the passage closest to the question when that is another
     passage (retrieval, reading whole passages under their headings, disagrees with the
     sentence scorer, whose weights SQuAD's question wording pulls towards shared words)."""
-    best = evidence.best
-    if best is None:
+    if evidence.best is None:
         return ABSTAIN_ANSWER, []
+    # A sentence that introduces what follows ("... are as follows:") answers nothing
+    # itself: the rows after it do. It is quoted only where nothing else is.
+    ranked = [c for c in evidence.candidates if not introduces(c)]
+    ranked += [c for c in evidence.candidates if introduces(c)]
     listing = _listing(evidence)
-    best = listing if listing is not None else best
+    best = listing if listing is not None else ranked[0]
     chosen = [best]
-    runner_up = evidence.candidates[1] if len(evidence.candidates) > 1 else None
+    runner_up = ranked[1] if len(ranked) > 1 else None
     if listing is not None:
         # Beside the labels, the best other unit: "what does X consist of" may be a
         # sentence's answer, its row the table's line for X.
-        runner_up = next((c for c in evidence.candidates if c is not listing), None)
+        runner_up = next((c for c in ranked if c is not listing), None)
     elif runner_up is not None and best.score - runner_up.score > SECOND_QUOTE_MARGIN:
         runner_up = None
     if runner_up is not None:
         chosen.append(runner_up)
     closest = evidence.closest_source()
     if all(c.source != closest for c in chosen):
-        chosen += [c for c in evidence.candidates if c.source == closest][:1]
+        chosen += [c for c in ranked if c.source == closest][:1]
     # Overlapping chunks repeat a sentence in two passages: quote it once.
     chosen = [c for i, c in enumerate(chosen) if all(c.text != o.text for o in chosen[:i])]
     parts = []

@@ -24,6 +24,9 @@ _COMPARES = re.compile(
     r"|\b(?:highest|lowest|largest|smallest|greatest|biggest|exceed(?:s|ed)?)\b",
     re.IGNORECASE,
 )
+# "2019 to 2017", "2017 through 2019", "2017-2019": a span of years, a few at most.
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:to|through|-|–)\s*((?:19|20)\d\d)\b")
+_MAX_SPAN = 5
 # "How much of the April payment goes toward principal?": a part of a whole.
 _PART_OF = re.compile(
     r"\b(?:how much|what (?:part|share|portion|proportion|amount)) of (?P<whole>.+?)\s+"
@@ -122,6 +125,16 @@ def row_naming(question: str) -> set[str]:
     return named
 
 
+def years_between(question: str) -> set[str]:
+    """The years inside a span the question names ("fiscal years 2019 to 2017")."""
+    found: set[str] = set()
+    for first, last in _YEAR_SPAN.findall(question):
+        low, high = sorted((int(first), int(last)))
+        if high - low <= _MAX_SPAN:
+            found |= {str(y) for y in range(low, high + 1)}
+    return found
+
+
 def compares(question: str) -> bool:
     return bool(_COMPARES.search(question))
 
@@ -197,9 +210,11 @@ def chosen_cells(
         return list(record.cells)
     if compares(profile.text):
         return list(record.cells)
-    # "in 2019 and 2018", "at the end of Q1 and Q2": each column the question names.
-    named = [c for c in record.cells if profile.numbers & numbers(c.header)]
-    if len(named) > 1 and len({frozenset(profile.numbers & numbers(c.header)) for c in named}) > 1:
+    # "in 2019 and 2018", "at the end of Q1 and Q2", "for 2019 to 2017": each column the
+    # question names.
+    asked = profile.numbers | years_between(profile.text)
+    named = [c for c in record.cells if asked & numbers(c.header)]
+    if len(named) > 1 and len({frozenset(asked & numbers(c.header)) for c in named}) > 1:
         return named
     scores = cell_scores(record, profile, weights, closeness)
     top = max(scores)
