@@ -50,6 +50,13 @@ def passage(text: str, path: str = "/docs/payslip-2025-03.pdf", page: int | None
     )
 
 
+def answered(embedder, question: str, *texts: str, path: str = "/docs/report.pdf"):  # type: ignore[no-untyped-def]
+    """The extractive answer to `question` from passages of `texts` in one file."""
+    page = 1 if path.endswith(".pdf") else None  # a text file or a sheet has no pages
+    evidence = select_evidence(question, [passage(t, path, page) for t in texts], embedder.embed)
+    return extractive_answer(evidence)
+
+
 def test_a_row_and_a_field_are_parsed_and_prose_is_not() -> None:
     row = parse_record("Pension | This period: £96.10 | Year to date: £288.30")
     assert row == Record(
@@ -106,12 +113,9 @@ def test_a_form_field_is_quoted_with_its_value_never_its_label_alone(embedder) -
 
 
 def test_prose_is_still_quoted_as_a_sentence(embedder) -> None:  # type: ignore[no-untyped-def]
-    evidence = select_evidence(
-        "When does the lease on Elm Street end?",
-        [passage(LEASE, "/docs/lease.txt", None)],
-        embedder.embed,
+    text, _ = answered(
+        embedder, "When does the lease on Elm Street end?", LEASE, path="/docs/lease.txt"
     )
-    text, _ = extractive_answer(evidence)
     assert text.startswith('lease.txt: "The lease on 14 Elm Street') and "28 February" in text
 
 
@@ -177,12 +181,12 @@ def test_a_question_for_a_tables_rows_is_answered_with_their_labels(embedder) ->
     """ "Which types ..." asks for the rows, not one value: the answer names every row of
     the table (its total left out), even where the sentence introducing the table scores
     above the rows."""
-    evidence = select_evidence(
+    text, statements = answered(
+        embedder,
         "What types of accounts receivable are there?",
-        [passage(RECEIVABLES, "/docs/report.pdf")],
-        embedder.embed,
+        RECEIVABLES,
+        path="/docs/report.pdf",
     )
-    text, statements = extractive_answer(evidence)
     assert text.startswith("Receivables › Billed; Unbilled — report.pdf, page 1 [1]")
     assert statements[0].evidence.startswith("Billed |")
     assert "Unbilled |" in statements[0].evidence
@@ -210,20 +214,20 @@ SCHEDULE = """Loan amortization schedule
 def test_a_date_the_question_spells_out_finds_the_row_that_writes_it_in_figures(embedder) -> None:  # type: ignore[no-untyped-def]
     """ "Due June 5, 2025" shares no word with the row "06/05/2025": the dates match, and
     the cell asked for is the interest, not the date the question already gave."""
-    evidence = select_evidence(
+    text, _ = answered(
+        embedder,
         "How much of the car payment due June 5, 2025 is interest?",
-        [passage(SCHEDULE, "/docs/loan.pdf")],
-        embedder.embed,
+        SCHEDULE,
+        path="/docs/loan.pdf",
     )
-    text, _ = extractive_answer(evidence)
     assert text.startswith("Loan amortization schedule › 6 (Interest): $224.00 — loan.pdf")
     # "the March 2025 payment" names the row: "Payment" is not the column asked for.
-    evidence = select_evidence(
+    text, _ = answered(
+        embedder,
         "How much will we still owe after the March 2025 payment?",
-        [passage(SCHEDULE, "/docs/loan.pdf")],
-        embedder.embed,
+        SCHEDULE,
+        path="/docs/loan.pdf",
     )
-    text, _ = extractive_answer(evidence)
     assert text.startswith("Loan amortization schedule › 3 (Balance): $18,800.00 — loan.pdf")
 
 
@@ -246,10 +250,7 @@ Total | Market (100%): $398,600 | Taxable (35%): $139,510
 
 def test_a_question_naming_no_part_of_a_table_is_answered_by_its_total(embedder) -> None:  # type: ignore[no-untyped-def]
     def answer(question: str) -> str:
-        evidence = select_evidence(
-            question, [passage(TAX_BILL, "/docs/tax_bill.pdf")], embedder.embed
-        )
-        return extractive_answer(evidence)[0]
+        return answered(embedder, question, TAX_BILL, path="/docs/tax_bill.pdf")[0]
 
     assert answer("What's the taxable value of our house?").startswith(
         "Valuation › Total (Taxable (35%)): $139,510"
@@ -278,24 +279,22 @@ SALES = (
 def test_a_superlative_down_a_column_shows_that_column_row_by_row(embedder) -> None:  # type: ignore[no-untyped-def]
     """ "Which month had the biggest custom cake sales?" compares one column's cells down
     the rows: they are shown side by side with their row labels (the total left out)."""
-    evidence = select_evidence(
+    text, _ = answered(
+        embedder,
         "Which month of 2024 had the biggest custom cake sales?",
-        [passage(SALES, "/docs/bakery_sales_2024.xlsx", None)],
-        embedder.embed,
+        SALES,
+        path="/docs/bakery_sales_2024.xlsx",
     )
-    text, _ = extractive_answer(evidence)
     assert text.startswith(
         "Sales by month, calendar year 2024 › Custom cakes: August 2024: 1210; September 2024:"
         " 1465; October 2024: 1730; November 2024: 1215 — bakery_sales_2024.xlsx [1]"
     )
-    evidence = select_evidence(
+    assert answered(
+        embedder,
         "What were the bakery's total sales for the whole of 2024?",
-        [passage(SALES, "/docs/bakery_sales_2024.xlsx", None)],
-        embedder.embed,
-    )
-    assert extractive_answer(evidence)[0].startswith(
-        "Sales by month, calendar year 2024 › Year total (Total sales): 18178"
-    )
+        SALES,
+        path="/docs/bakery_sales_2024.xlsx",
+    )[0].startswith("Sales by month, calendar year 2024 › Year total (Total sales): 18178")
 
 
 INTRODUCTION = """Results of operations
@@ -315,12 +314,12 @@ def test_a_sentence_introducing_a_table_gives_way_to_its_rows(embedder) -> None:
     """The sentence ending in a colon shares most words with the question, but the
     answer is in the rows after it (a passage of their own: a table is not packed with
     prose)."""
-    evidence = select_evidence(
+    text, _ = answered(
+        embedder,
         "What was the percentage of sales represented by gross profit in 2018?",
-        [passage(INTRODUCTION, "/docs/report.pdf"), passage(INTRODUCED, "/docs/report.pdf")],
-        embedder.embed,
+        INTRODUCTION,
+        INTRODUCED,
     )
-    text, _ = extractive_answer(evidence)
     assert text.startswith(
         "Payslip March 2025 › Gross profit (Year Ended December 31, 2018): 50.9 — report.pdf"
     )

@@ -1,5 +1,5 @@
 """Calendar dates however they are written: a question says "the payment due June 5, 2025"
-or "the April payment", a schedule's row says "06/05/2025". Words cannot match them, so a
+or "the December 2025 payment", a schedule's row says "06/05/2025". Words cannot match them, so a
 row is matched to the question by the dates both name, read as (year, month, day).
 """
 
@@ -7,25 +7,13 @@ from __future__ import annotations
 
 import re
 
+from assistant.evidence.text import MONTH_NAMES
+
 # (year or None, month, day or None): "June 2025" has no day, "March 20" no year.
 Day = tuple[int | None, int, int | None]
 
-_NAMES = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTH_OF = {name: n for n, name in enumerate(_NAMES, 1)} | {
-    name[:3]: n for n, name in enumerate(_NAMES, 1)
+_MONTH_OF = {name: n for n, name in enumerate(MONTH_NAMES, 1)} | {
+    name[:3]: n for n, name in enumerate(MONTH_NAMES, 1)
 }
 _MONTH_OF["sept"] = 9
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTH_OF, key=len, reverse=True)) + r")\.?"
