@@ -323,3 +323,24 @@ def test_a_sentence_introducing_a_table_gives_way_to_its_rows(embedder) -> None:
     assert text.startswith(
         "Payslip March 2025 › Gross profit (Year Ended December 31, 2018): 50.9 — report.pdf"
     )
+
+
+CUSTOMERS = """Concentrations of credit risk
+Customers comprising more than 10% of revenue can change from year to year.
+Apple Inc. | Fiscal Year 2019: 32% | Fiscal Year 2018: 36%
+Huawei Technologies Co., Ltd. | Fiscal Year 2019: 13% | Fiscal Year 2018: 8%
+"""
+
+
+def test_respective_rows_and_the_years_a_table_covers(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "The respective shares of Apple and Huawei" are two rows: both are quoted. "Which
+    years does the table show?" is answered by a row shown whole, not by the prose."""
+    text, _ = answered(
+        embedder,
+        "What are the respective percentage of revenue from Apple and Huawei in 2018?",
+        CUSTOMERS,
+    )
+    assert "(Fiscal Year 2018): 36%" in text and "(Fiscal Year 2018): 8%" in text
+    text, _ = answered(embedder, "Which years does the table provide information for?", CUSTOMERS)
+    assert text.startswith("Concentrations of credit risk › ")
+    assert "Fiscal Year 2019: " in text.split(" — ")[0] and "Fiscal Year 2018: " in text

@@ -14,8 +14,10 @@ from assistant.evidence.structure import (
     column_text,
     compares,
     is_total,
+    lists_columns,
     lists_rows,
     ranked_column,
+    respective,
     row_labels,
 )
 from assistant.evidence.text import content_stems
@@ -74,21 +76,22 @@ def answer_part(evidence: Evidence, candidate: Candidate) -> tuple[str, str, str
     return f"{stated} — {location} [{candidate.source}]", stated, source
 
 
+def _is_row(candidate: Candidate) -> bool:
+    return candidate.sentence.record is not None and candidate.sentence.record.kind == "row"
+
+
 def introduces(candidate: Candidate) -> bool:
     """A sentence ending in a colon: it leads into the table or list after it."""
     return candidate.sentence.record is None and candidate.text.rstrip().endswith(":")
 
 
 def _listing(evidence: Evidence) -> Candidate | None:
-    """For a question that asks for a table's rows, the best-scored row among the first
-    few candidates (the sentence introducing the table may score above it): the answer
-    lists its table's labels."""
-    if not lists_rows(evidence.question.text):
+    """For a question that asks for a table's rows or columns, the best-scored row among
+    the first few candidates (the sentence introducing the table may score above it):
+    the answer lists its table's labels, or shows the row whole."""
+    if not (lists_rows(evidence.question.text) or lists_columns(evidence.question.text)):
         return None
-    for candidate in evidence.candidates[:LISTING_LOOKAHEAD]:
-        if candidate.sentence.record is not None and candidate.sentence.record.kind == "row":
-            return candidate
-    return None
+    return next((c for c in evidence.candidates[:LISTING_LOOKAHEAD] if _is_row(c)), None)
 
 
 def _whole(evidence: Evidence, best: Candidate) -> Candidate:
@@ -136,6 +139,12 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
         # Beside the labels, the best other unit: "what does X consist of" may be a
         # sentence's answer, its row the table's line for X.
         runner_up = next((c for c in ranked if c is not listing), None)
+    elif respective(evidence.question.text) and _is_row(best):
+        # "the respective shares of Apple and Huawei": the next row of the same passage.
+        runner_up = next(
+            (c for c in ranked if c is not best and c.source == best.source and _is_row(c)),
+            runner_up,
+        )
     elif runner_up is not None and best.score - runner_up.score > SECOND_QUOTE_MARGIN:
         runner_up = None
     if runner_up is not None:

@@ -17,9 +17,11 @@ from ingest.tables import CELL_SEPARATOR
 # A question that compares cells ("which year was higher?") is answered by showing them.
 # "Which years ..." and "In which year was it largest?" are answered the same way: the
 # row's cells with their headers.
+_LISTS_COLUMNS = re.compile(
+    r"\b(?:which|what) (?:\w+ )?(?:years|months|quarters|periods|dates)\b", re.IGNORECASE
+)
 _COMPARES = re.compile(
     r"\b(?:which|what) (?:year|month|quarter|period|one)\b|\bcompare[ds]?\b|\bversus\b|\bvs\.?\b"
-    r"|\b(?:which|what) (?:\w+ )?(?:years|months|quarters|periods|dates)\b"
     r"|\b(?:higher|lower|more|less|larger|smaller|greater|bigger|increase[ds]?|decrease[ds]?)\b"
     r"|\b(?:highest|lowest|largest|smallest|greatest|biggest|exceed(?:s|ed)?)\b",
     re.IGNORECASE,
@@ -50,6 +52,7 @@ _SUPERLATIVE = re.compile(
     r"\b(?:which|what)\b.*\b(?:highest|lowest|largest|smallest|greatest|biggest|most|least)\b",
     re.IGNORECASE,
 )
+_RESPECTIVE = re.compile(r"\brespective(?:ly)?\b", re.IGNORECASE)
 # A row whose label says it adds up the others is no component of them.
 _TOTAL = re.compile(r"^(?:total|sub-?total|net total)\b|\btotals?$", re.IGNORECASE)
 
@@ -136,7 +139,18 @@ def years_between(question: str) -> set[str]:
 
 
 def compares(question: str) -> bool:
-    return bool(_COMPARES.search(question))
+    return bool(_COMPARES.search(question) or _LISTS_COLUMNS.search(question))
+
+
+def lists_columns(question: str) -> bool:
+    """The question asks which columns a table has ("Which years does the table show?"):
+    any of its rows, shown whole, answers."""
+    return bool(_LISTS_COLUMNS.search(question))
+
+
+def respective(question: str) -> bool:
+    """ "What are the respective shares of Apple and Huawei?": two rows answer."""
+    return bool(_RESPECTIVE.search(question))
 
 
 def lists_rows(question: str) -> bool:
