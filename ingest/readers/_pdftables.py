@@ -87,10 +87,13 @@ def _cells_from_flow(
     texts: list[list[str]] = [[] for _ in boxes]
     run_cell: int | None = None
     previous: dict[str, Any] | None = None
+    drawn = [b for b in boxes if b is not None]
+    if not drawn:
+        return cells
+    top, bottom = min(b[1] for b in drawn), max(b[3] for b in drawn)
     for word in words:
         middle = (word["top"] + word["bottom"]) / 2
-        row = [b for b in boxes if b is not None]
-        if not row or not (min(b[1] for b in row) <= middle <= max(b[3] for b in row)):
+        if not top <= middle <= bottom:
             previous = None
             continue
         continues = (
@@ -112,8 +115,8 @@ def _cells_from_flow(
         if run_cell is not None:
             texts[run_cell].append(word["text"])
         previous = word
-    read = [" ".join(t) if t else None for t in texts]
-    return [r if r is not None or c is None else "" for r, c in zip(read, cells, strict=True)]
+    # A cell no run starts in keeps what the grid read (None: covered by a merged cell).
+    return [" ".join(t) if t else c for t, c in zip(texts, cells, strict=True)]
 
 
 def _bold_only(chars: list[dict[str, Any]]) -> bool:
