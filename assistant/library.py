@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from assistant import examples
 from assistant.answer import AnswerStream, Source, Turn, answer_stream
@@ -102,7 +102,13 @@ def _embedder(
 
 
 @functools.lru_cache(maxsize=4)
-def sentence_vectors(embedder: Embedder) -> CachedEmbed:
+class Embeds(Protocol):
+    """An embedder (or the owner's, reached from another process: owner.remote)."""
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+
+def sentence_vectors(embedder: Embeds) -> CachedEmbed:
     """The embedder behind the answer layer, with its memory of sentences: one per
     loaded model, so every question of a session shares it."""
     return CachedEmbed(embedder.embed)
@@ -500,8 +506,13 @@ def read_passage(
         return read_around(index.catalog, path, chunk=chunk, page=page, around=around)
 
 
-def summarize(settings: Settings, path: Path, backend: Backend | None) -> Summary:
-    """Summarise one indexed file, section by section; `backend` None quotes key sentences."""
+def summarize(
+    settings: Settings, path: Path, backend: Backend | None, embedder: Embeds | None = None
+) -> Summary:
+    """Summarise one indexed file, section by section; `backend` None quotes key sentences.
+    It reads the catalog only (never the vectors); its sentences are embedded by
+    `embedder` where the caller has one loaded (or reaches the owner's), else by the
+    index's model loaded here."""
     from assistant import summary
 
     index = open_index(settings, must_exist=True)
@@ -512,7 +523,7 @@ def summarize(settings: Settings, path: Path, backend: Backend | None) -> Summar
         return summary.summarize(
             index,
             target,
-            sentence_vectors(embedder_for(settings, index)),
+            sentence_vectors(embedder or embedder_for(settings, index)),
             backend,
             max_tokens=min(settings.max_answer_tokens, summary.SECTION_TOKENS),
             temperature=settings.temperature,

@@ -17,7 +17,6 @@ from typing import Any
 import platformdirs
 
 from assistant.errors import ConfigError
-from ingest.embed import BACKENDS as EMBEDDING_BACKENDS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -107,11 +106,16 @@ class Settings:
                 f"chunk_overlap ({self.chunk_overlap}) must be less than chunk_tokens "
                 f"({self.chunk_tokens})"
             )
-        if self.embedding_backend not in EMBEDDING_BACKENDS:
-            raise ConfigError(
-                f"embedding_backend must be one of {', '.join(EMBEDDING_BACKENDS)}, "
-                f"not {self.embedding_backend!r}"
-            )
+        if self.embedding_backend != "auto":  # the default is one; the others need a look
+            # Imported here: the embedder's package is not light, and a one-shot `search`
+            # that an owner answers loads the settings and little else (assistant/quick.py).
+            from ingest.embed import BACKENDS
+
+            if self.embedding_backend not in BACKENDS:
+                raise ConfigError(
+                    f"embedding_backend must be one of {', '.join(BACKENDS)}, "
+                    f"not {self.embedding_backend!r}"
+                )
         if self.ingest_workers is not None and self.ingest_workers < 1:
             raise ConfigError(f"ingest_workers must be at least 1, not {self.ingest_workers}")
         if self.file_timeout_seconds <= 0:

@@ -15,7 +15,8 @@ Run by hand, never in tests (tests/test_owner_stress.py is the short version):
    reader calls, then checks catalog, keyword index and vectors agree and doctor's index
    check passes ("corruptions": any of these that does not hold).
 2. latency: a one-shot `assistant search` as a whole process, with `assistant watch`
-   running (the owner answers) and without any owner (it opens the index itself).
+   running (the owner answers: assistant/quick.py, before Typer loads) and without any
+   owner (it opens the index itself).
 3. repair: an index of about `--chunks` chunks; its vector folder deleted, then (second
    run) its files truncated; `assistant repair` timed against an ingest's embedding time,
    and the catalog and a search compared before and after.
@@ -27,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -192,6 +194,9 @@ def _ask_owner(data_dir: Path, query: str) -> float:
 def latency(args: argparse.Namespace) -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-owner-"))
     env = environment(root)
+    # An installed program keeps its compiled bytecode (__pycache__); with this variable
+    # set (as in a dev shell) every run compiles our modules anew, which no user waits for.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     data_dir, folder = root / "data", root / "notes"
     make_corpus(folder, 200)
     assert run(env, "ingest", str(folder), "--quiet").returncode == 0
@@ -201,15 +206,19 @@ def latency(args: argparse.Namespace) -> None:
     with watching(env, folder, data_dir, root / "watch.log"):
         timed(env, *query)
         owned = [timed(env, *query) for _ in range(args.samples)]
+        text = [timed(env, *query[:-1]) for _ in range(args.samples)]
         asked = [_ask_owner(data_dir, query[1]) for _ in range(args.samples)]
         bare = [timed_python(env, "pass") for _ in range(args.samples)]
         imports = [timed_python(env, "import assistant.cli") for _ in range(args.samples)]
+        typer_app = [timed_python(env, "import assistant.commands") for _ in range(args.samples)]
     for name, values in (
         ("with an owner (watch)", owned),
+        ("with an owner, text output (no --json)", text),
         ("without an owner", alone),
         ("of which: the owner's answer over the socket", asked),
         ("of which: python starting (python -c pass)", bare),
-        ("of which: python + importing the CLI", imports),
+        ("of which: python + importing the entry point (assistant.cli)", imports),
+        ("not in it: python + importing the Typer app (assistant.commands)", typer_app),
     ):
         print(
             f"one-shot search, {name}: median {statistics.median(values):.2f} s, "
@@ -233,12 +242,15 @@ def repair(args: argparse.Namespace) -> None:
             " ".join(rng.choice(words) for _ in range(150)) + f" marker{n}x{p}." for p in range(40)
         ]
         (folder / f"doc-{n:04d}.txt").write_text("\n\n".join(paragraphs))
-    started = time.monotonic()
+    started, cpu = time.monotonic(), children_cpu()
     done = run(env, "ingest", str(folder), "--json", timeout=7200)
     assert done.returncode == 0, done.stderr
-    ingest_s = time.monotonic() - started
+    ingest_s, ingest_cpu = time.monotonic() - started, children_cpu() - cpu
     chunks = consistency(env, data_dir)["chunks"]
-    print(f"index: {files} files, {chunks} chunks; ingest {ingest_s:.0f} s (read + embed)")
+    print(
+        f"index: {files} files, {chunks} chunks; ingest {ingest_s:.0f} s, "
+        f"{ingest_cpu:.0f} s of CPU (read + embed)"
+    )
     query = ("search", "marker7x3", "--json", "--mode", "vector")
     before = json.loads(run(env, *query).stdout)
     catalog = data_dir / "catalog.sqlite3"
@@ -253,9 +265,9 @@ def repair(args: argparse.Namespace) -> None:
                         f.truncate(path.stat().st_size // 3)
             (data_dir / "chroma.clean").unlink(missing_ok=True)
         broken = doctor_index(env)
-        started = time.monotonic()
+        started, cpu = time.monotonic(), children_cpu()
         repaired = run(env, "repair", timeout=7200)
-        repair_s = time.monotonic() - started
+        repair_s, repair_cpu = time.monotonic() - started, children_cpu() - cpu
         after = json.loads(run(env, *query).stdout)
         result = whole(env, data_dir)
         print(
@@ -265,6 +277,7 @@ def repair(args: argparse.Namespace) -> None:
                     "doctor_before": broken["detail"],
                     "repair_rc": repaired.returncode,
                     "repair_s": round(repair_s, 1),
+                    "repair_cpu_s": round(repair_cpu, 1),
                     "repair_says": repaired.stdout.strip(),
                     "catalog_unchanged": _catalog_rows(catalog) == catalog_before,
                     "same_search": [s["path"] for s in after] == [s["path"] for s in before],
@@ -274,6 +287,13 @@ def repair(args: argparse.Namespace) -> None:
         )
     print(f"load average: {load()}")
     shutil.rmtree(root, ignore_errors=True)
+
+
+def children_cpu() -> float:
+    """CPU seconds of this bench's ended child processes and theirs: on a loaded machine the
+    fair measure of how much work an ingest and a repair each were, where wall time is not."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _catalog_rows(catalog: Path) -> tuple[int, int, int]:

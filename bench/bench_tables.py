@@ -7,7 +7,8 @@
         the PDF table engine alone, for choosing it: TAT-QA report extracts rendered as
         ruled PDFs (the table as a drawn grid, then its paragraphs): of the table's value
         cells, how many come back on one line with their row label (and their column's
-        header); and the home set's PDF `table` golds in a row line on their page.
+        header; and how many row lines name a column "Column N", its header not found);
+        and the home set's PDF `table` golds in a row line on their page.
         camelot (lattice, MIT) is not a dependency: run this in an environment that has
         it, with PYTHONPATH at this checkout (only ingest/tables.py is imported then).
 
@@ -166,6 +167,10 @@ def expected_cells(rows: list[list[str]]) -> list[tuple[str, str, str]]:
     return cells
 
 
+# "Column 3: 57,768": a value whose header the reader did not find.
+_UNNAMED = re.compile(r"\bColumn \d+: ")
+
+
 def _years(cells: list[str]) -> bool:
     return any(re.fullmatch(r"(?:19|20)\d\d", c.strip()) for c in cells)
 
@@ -188,7 +193,7 @@ def cell_found(cell: tuple[str, str, str], lines: list[str]) -> tuple[bool, bool
 def pdf(engine: str, contexts: int) -> dict:
     read: Callable[[Path], Lines] = camelot_lines if engine == "camelot" else reader_lines
     data = json.loads(TATQA.read_text())[:contexts]
-    cells = on_row = with_header = 0
+    cells = on_row = with_header = unnamed_lines = unnamed_tables = 0
     seconds = 0.0
     pages = 0
     with tempfile.TemporaryDirectory(prefix="tatqa-pdf-") as tmp:
@@ -200,6 +205,9 @@ def pdf(engine: str, contexts: int) -> dict:
             seconds += time.perf_counter() - start
             pages += max((p or 1 for p in lines), default=1)
             flat = [x for ls in lines.values() for x in ls]
+            nameless = sum(bool(_UNNAMED.search(x)) for x in flat)
+            unnamed_lines += nameless
+            unnamed_tables += nameless > 0
             for cell in expected_cells(context["table"]["table"]):
                 row_hit, header_hit = cell_found(cell, flat)
                 cells += 1
@@ -217,6 +225,8 @@ def pdf(engine: str, contexts: int) -> dict:
         "tatqa_contexts": len(data),
         "tatqa_cells_on_their_row": f"{on_row}/{cells} ({on_row / cells:.1%})",
         "tatqa_cells_with_row_and_header": f"{with_header}/{cells} ({with_header / cells:.1%})",
+        "tatqa_reports_with_a_column_named_by_number": f"{unnamed_tables}/{len(data)}",
+        "tatqa_row_lines_with_a_column_named_by_number": unnamed_lines,
         "tatqa_seconds": round(seconds, 2),
         "home_pdf_table_golds_in_row_lines": f"{home_hits}/{len(table_qs)}",
         "home_pdf_seconds": round(home_seconds, 2),

@@ -14,7 +14,9 @@ a table into a section (`Section.kind == KIND_TABLE`) whose text is one line per
 - a table without a header row names its columns `Column 2`, `Column 3`... (1-based;
   a spreadsheet's by its letters, `B`, `C`..., as the spreadsheet shows them);
 - merged cells: a header spanning columns names each of them, stacked header rows are
-  joined ("2019 $"), a row label spanning rows labels each of them;
+  joined ("2019 $"), a row label spanning rows labels each of them; a drawn grid's group
+  header without merged cells ("December 31" over "2019 | 2 0 1 8", "(in millions)"
+  under them) names each column under it too: "December 31 2019 (in millions)";
 - the table's caption or title, when there is one, is the last entry of the section's
   `headings` (document headings first), never a line of the text;
 - every line ends with "\\n".
@@ -47,12 +49,20 @@ _NUMBER = re.compile(
     r"^[(\-−+]?\s*[$£€¥]?\s*\d[\d,.\s]*%?\)?$|^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$|^[-—–]$"
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+# "2 0 1 8": a year set letter-spaced, as report layouts do in their header rows.
+_SPACED_DIGITS = re.compile(r"^\d(?: \d){3}$")
+# A column named by a period: "April 27, 2019", "Dec. 31, 2019", "FY2019", "fiscal 2019",
+# "Q1 2019", "2019 $": a year beside words, and no other figure than a day's.
+_PERIOD = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_PERIOD_REST = re.compile(r"^(?:[^\d]|(?<!\d)(?:[0-3]?\d)(?!\d))*$")
 # "Statement date: 02/07/2025": a short label, a colon, the value on the same line.
 _LABEL_VALUE = re.compile(r"^([A-Z][\w '&/().,#%-]{0,48}?[\w).#%]):[ \t]+(\S.*)$")
 _FORM_LABEL_WORDS = 8
 # A label column's header names the table where no caption does, unless it is as short
 # as "No." or "#".
 _CORNER_LETTERS = 4
+# A header is a few rows at most ("Year ended", "2019 | 2018", "(in millions)", "$ | $").
+_MAX_HEADER_ROWS = 4
 
 
 @dataclass(frozen=True)
@@ -178,7 +188,9 @@ def render_table(
         return None
     # The label column's header names the rows ("Deduction") where they are labels,
     # not where they are dates or numbers.
-    named = sum(ch.isalpha() for ch in names[0]) >= _CORNER_LETTERS
+    named = (
+        names[0] != UNNAMED_COLUMN.format(1) and sum(map(str.isalpha, names[0])) >= _CORNER_LETTERS
+    )
     corner = names[0] if named and sum(map(_is_label, labels)) * 2 > len(labels) else None
     return TableText(KIND_TABLE, "".join(lines), tuple(names), corner)
 
@@ -198,6 +210,18 @@ def _is_label(text: str | None) -> bool:
     return bool(text) and not is_number(text or "")
 
 
+def is_period(text: str | None) -> bool:
+    """A year, or a date or period with a year in it ("2019", "2 0 1 8", "April 27,
+    2019", "FY2019"): what names a column of a report's table, not a value in its body."""
+    text = (text or "").strip()
+    if _YEAR.match(text) or (_SPACED_DIGITS.match(text) and _YEAR.match(text.replace(" ", ""))):
+        return True
+    found = _PERIOD.findall(text)
+    return (
+        len(found) == 1 and not is_number(text) and bool(_PERIOD_REST.match(_PERIOD.sub("", text)))
+    )
+
+
 def _guess_header_rows(rows: list[list[str | None]]) -> int:
     """Header rows at the top: a first row of labels (years count as labels) over a body
     that holds numbers, then further rows of labels while their first cell is blank or
@@ -205,7 +229,7 @@ def _guess_header_rows(rows: list[list[str | None]]) -> int:
     if len(rows) < 2:
         return 0
     first = rows[0]
-    if not all(_is_label(c) or _YEAR.match(c or "") for c in first if c):
+    if not all(_is_label(c) or is_period(c) for c in first if c):
         return 0
     if len(first) == 2 and first[0]:
         # A two-column table is a header and one value column only where the values
@@ -215,16 +239,25 @@ def _guess_header_rows(rows: list[list[str | None]]) -> int:
         if not (_is_label(first[1]) and values and numeric * 2 >= len(values)):
             return 0
     count = 1
-    while count < len(rows) - 1 and any(rows[count][1:]):
+    while count < min(len(rows) - 1, _MAX_HEADER_ROWS) and any(rows[count][1:]):
         cells = rows[count]
-        if any(is_number(c or "") and not _YEAR.match(c or "") for c in cells):
+        if any(is_number(c or "") and not is_period(c) for c in cells):
             break
-        # Another header row: its first cell blank, or years across it (a units line
-        # such as "($ in millions)" may sit above "For the year ended | 2019 | 2018").
-        if cells[0] and not any(_YEAR.match(c or "") for c in cells[1:]):
+        # Another header row: its first cell blank, or periods across it (a units line
+        # such as "($ in millions)" may sit above "For the year ended | 2019 | 2018",
+        # "(Dollars in millions) | April 27, 2019 | April 28, 2018"), or labels under a
+        # row that named only some columns (a group: "December 31, 2019" over "Carrying
+        # amount | Fair value").
+        periods = all(is_period(c) for c in cells[1:] if c)
+        if cells[0] and not periods and _filled(cells) <= _filled(rows[count - 1]):
             break
         count += 1
     return count
+
+
+def _filled(row: Sequence[str | None]) -> int:
+    """How many of a row's value cells hold text."""
+    return sum(1 for c in row[1:] if c)
 
 
 def _is_form(rows: list[list[str | None]]) -> bool:
@@ -251,13 +284,30 @@ def _form_lines(rows: list[list[str | None]]) -> list[str]:
 
 def _header_names(header: list[list[str | None]], width: int) -> list[str]:
     """One name per column: a cell covered by a merged header takes the text to its
-    left; stacked header rows are joined; a column with no name gets `Column N`."""
+    left; stacked header rows are joined; a column with no name gets `Column N`.
+
+    In a stacked header a row may name a group of columns without merged cells (a drawn
+    grid, a PDF): over the value columns, a row's one text ("December 31", "(in
+    millions)") names them all; where the row's first value cell holds text, a blank
+    cell after a text is under the same group ("December 31, 2019" over its carrying
+    amount and fair value, then "December 31, 2018" over its two)."""
     parts: list[list[str]] = [[] for _ in range(width)]
     for row in header:
+        values = [c for c in row[1:] if c]
+        spread = len(header) > 1 and len(values) == 1
+        # Groups read from the left only where the first group starts at the first value
+        # column; texts set centred over their group ("| | Year ended | |") name no others.
+        grouped = len(header) > 1 and len(row) > 1 and bool(row[1])
         left = ""
         for i, cell in enumerate(row):
-            text = left if cell is None else cell
+            if i and spread:
+                text = values[0]
+            elif cell is None or (i and not cell and grouped and row is not header[-1]):
+                text = left
+            else:
+                text = cell
             left = text
+            text = text.replace(" ", "") if _SPACED_DIGITS.match(text) else text
             if text and text not in parts[i]:
                 parts[i].append(text)
     return [" ".join(p) or UNNAMED_COLUMN.format(i + 1) for i, p in enumerate(parts)]

@@ -124,6 +124,7 @@ class Watcher:
         self._last_event = 0.0
         self._in_batch = 0
         self._stop = threading.Event()
+        self.stop_asked: float | None = None  # when (monotonic): a stop's grace counts from it
         self._observers: list[Any] = []
         self._published: tuple[Any, ...] = ()
         self._published_at = 0.0
@@ -144,6 +145,8 @@ class Watcher:
 
     def stop(self) -> None:
         """Ask `run` to return; safe from any thread and from a signal handler."""
+        if self.stop_asked is None:
+            self.stop_asked = time.monotonic()
         self._stop.set()
         # The condition's lock is reentrant: a signal handler that interrupts its own
         # thread while that thread holds it still gets through.

@@ -21,6 +21,15 @@ COSTS = [
     ("February", "£950.00", "£29.75", "£92.40"),
     ("March", "£975.00", "£30.05", "£79.95"),
 ]
+# A report's table as annual reports draw it: a group header over letter-spaced years, a
+# units line under them, no merged cells (every cell drawn, the group's others blank).
+REPORT = [
+    ("", "December 31", ""),
+    ("", "2019", "2 0 1 8"),
+    ("", "U.S. $ in thousands", ""),
+    ("Operating loss carryforward", "73,260", "57,768"),
+    ("Net deferred tax asset", "795", "772"),
+]
 # A meter-reading log long enough to run over a page break.
 READINGS = [("Date", "Meter", "Reading")] + [
     (f"2025-{1 + i // 28:02d}-{1 + i % 28:02d}", f"M-{100 + i}", f"{4100 + 7 * i} kWh")
@@ -67,6 +76,42 @@ def ruled_pdf() -> bytes:
         Paragraph("Pay is made by bank transfer on the last working day.", styles["BodyText"]),
     ]
     return _pdf(story, "Payslip March 2025")
+
+
+def report_pdf() -> bytes:
+    """An annual report's note: a paragraph, then the REPORT table as a ruled grid."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    styles = _styles()
+    story = [
+        Paragraph("Note 13 - Taxes on income", styles["Heading1"]),
+        Paragraph("The deferred tax assets are summarised below.", styles["BodyText"]),
+        Spacer(1, 12),
+        Table(REPORT, style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)])),
+    ]
+    return _pdf(story, "Annual report extract")
+
+
+def overflowing_header_pdf() -> bytes:
+    """A statement whose header texts are wider than their drawn columns and run over
+    the next one's, as a form generator sets them."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    rows = [
+        ("Service", "Amount provider charged", "Medicare-approved", "Medicare paid"),
+        ("Echocardiogram", "$1,420.00", "$512.36", "$204.29"),
+        ("Office visit", "$245.00", "$128.50", "$102.80"),
+    ]
+    style = TableStyle(
+        [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONTSIZE", (0, 0), (-1, -1), 8)]
+    )
+    story = [
+        Paragraph("Your claims in detail", _styles()["Heading1"]),
+        Table(rows, colWidths=[110, 70, 80, 62], style=style),
+    ]
+    return _pdf(story, "Summary notice")
 
 
 def unruled_pdf() -> bytes:

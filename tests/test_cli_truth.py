@@ -176,7 +176,7 @@ def test_the_bar_moves_per_read_and_gives_an_eta_once_files_finish() -> None:
     """The terminal's bar (rich, to a console in memory), driven as a sync drives it."""
     from rich.console import Console
 
-    from assistant.cli import ProgressBar
+    from assistant.progress import ProgressBar
 
     out = StringIO()
     bar = ProgressBar(console=Console(file=out, width=200))
@@ -224,3 +224,29 @@ def test_the_model_step_is_its_own_line_and_in_no_files_time(tmp_path: Path) -> 
     file_seconds = [float(re.search(r", ([\d.]+) s\)$", lines[n]).group(1)) for n in added]  # type: ignore[union-attr]
     # Not a timing threshold: the one-time step is simply not part of any file's time.
     assert all(seconds < model_seconds for seconds in file_seconds), done.stderr
+
+
+# -- issue 22: a document's control characters never reach the terminal raw ----------------
+
+HOSTILE = "The gate code is 4417.\x1b]0;pwned\x07 Deliveries go to the side door.\x1b[2J\n"
+
+
+def test_a_documents_escape_sequences_are_printed_escaped(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file's text holding a title-setting OSC sequence and a clear-screen: `search`,
+    `ask`'s quotes, `summarize` and `status` print them as escapes; --json as JSON does."""
+    folder = tmp_path / "notes"
+    path = write(folder, "gate\x1b[31m.md", f"# Gate\x07 notes\n\n{HOSTILE}")
+    assert cli("ingest", str(folder), "--quiet").exit_code == 0
+    printed = [
+        cli("search", "gate code deliveries"),
+        cli("ask", "What is the gate code?", "--answer", "extractive"),
+        cli("summarize", str(path), "--answer", "extractive"),
+        cli("status"),
+    ]
+    for result in printed:
+        assert result.exit_code == 0, result.stderr
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout, result.stdout
+    for result in printed[:3]:
+        assert "\\x1b]0;pwned\\x07" in result.stdout or "\\x1b[2J" in result.stdout
+    found = json.loads(cli("search", "gate code deliveries", "--json").stdout)
+    assert "\x1b]0;pwned\x07" in found[0]["text"]  # JSON escapes it itself (\u001b)

@@ -153,6 +153,13 @@ def test_a_holder_that_never_frees_it_ends_the_wait_with_one_clear_line(
     assert len(result.stderr.strip().splitlines()) == 2  # the wait, then the error
 
 
+# The Typer command alone, without the quick lane of assistant.cli.main.
+TYPER_SEARCH = (
+    "import sys; from assistant.commands import app\n"
+    "app(args=sys.argv[1:], prog_name='assistant', standalone_mode=False)\n"
+)
+
+
 def test_readers_and_a_second_writer_ask_a_running_watcher(
     indexed: Path, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -161,13 +168,18 @@ def test_readers_and_a_second_writer_ask_a_running_watcher(
     (more / "owls.md").write_text("# Owls\n\nThe barn owl hunts voles at night by sound.\n")
     with watcher(indexed, data_dir, tmp_path / "watch.log") as watching:
         assert stat.S_IMODE(socket_path(data_dir).stat().st_mode) == 0o600  # only the user
-        # The one-shot imports no vector library and loads no model: the owner answers.
+        # The one-shot imports no vector library and loads no model: the owner answers;
+        # nor Typer, pydantic, the sync or the rest of the CLI (assistant/quick.py).
+        heavy = (
+            *("chromadb", "onnxruntime", "torch", "numpy", "typer", "pydantic"),
+            *("ingest.sync", "ingest.store", "ingest.embed", "assistant.models"),
+            *("assistant.commands", "assistant.retrieve", "assistant.owner.route"),
+        )
         probe = (
             "import sys; from assistant.cli import main\n"
             "try:\n    main(['search', 'membership fees', '--json'])\n"
             "finally:\n"
-            "    print('LOADED', [m for m in ('chromadb', 'onnxruntime', 'torch') "
-            "if m in sys.modules], file=sys.stderr)\n"
+            f"    print('LOADED', [m for m in {heavy!r} if m in sys.modules], file=sys.stderr)\n"
         )
         done = subprocess.run(
             [sys.executable, "-c", probe], capture_output=True, text=True, env=env(), cwd=ROOT
@@ -175,6 +187,39 @@ def test_readers_and_a_second_writer_ask_a_running_watcher(
         assert done.returncode == 0, done.stderr
         assert "LOADED []" in done.stderr
         assert "handbook" in done.stdout.lower() or '"path"' in done.stdout
+        # It prints what the Typer command prints, JSON or text.
+        for args in (["--json", "--k", "3"], ["--type", "md"]):
+            quick = run_cli("search", "membership fees", *args)
+            typed = subprocess.run(
+                [sys.executable, "-c", TYPER_SEARCH, "search", "membership fees", *args],
+                capture_output=True,
+                text=True,
+                env=env(),
+                cwd=ROOT,
+            )
+            assert quick.returncode == typed.returncode == 0, typed.stderr
+            assert quick.stdout == typed.stdout and quick.stdout.strip()
+
+        # summarize asks it too: the owner embeds its sentences (no model loads here).
+        report = indexed / "annual-report-2025.pdf"
+        probe = (
+            "import sys; from assistant.cli import main\n"
+            "try:\n"
+            f"    main(['summarize', {str(report)!r}, '--answer', 'extractive'])\n"
+            "finally:\n"
+            "    print('LOADED', [m for m in ('onnxruntime', 'torch', 'chromadb') "
+            "if m in sys.modules], file=sys.stderr)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env(), cwd=ROOT
+        )
+        assert done.returncode == 0, done.stderr
+        assert "LOADED []" in done.stderr
+        assert "quoted from the file (extractive" in done.stderr
+        assert done.stdout.startswith("Summary of annual-report-2025.pdf")
+        assert "(page 4)" in done.stdout
+        summary = json.loads(run_cli("summarize", str(report), "--json").stdout)
+        assert summary["path"] == str(report) and summary["sections"]
 
         asked = run_cli("ask", "How many membership fees?", "--json")
         assert asked.returncode == 0, asked.stderr
@@ -310,3 +355,99 @@ def test_an_owner_that_resets_the_connection_while_ending_is_asked_again(tmp_pat
     finally:
         thread.join(timeout=10)
         listener.close()
+
+
+async def test_the_chat_beside_a_running_watcher_asks_it(
+    indexed: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    """`assistant chat` beside `assistant watch` was refused: now its searches and the
+    sentences it checks go to the watcher (a real one), its model (here none: quotes)
+    stays in the chat, summaries work, and the watching is left to the watcher."""
+    from test_tui import SIZE, RecordingApp, ask, until
+
+    from assistant.owner.client import find_owner
+    from assistant.owner.remote import RemoteRetriever
+    from assistant.settings import load_settings
+    from assistant.tui.widgets.conversation import AnswerBox
+
+    with watcher(indexed, data_dir, tmp_path / "watch.log") as watching:
+        found = find_owner(data_dir)
+        assert found is not None
+        app = RecordingApp(
+            load_settings(),
+            owner=found,
+            backend_factory=lambda s: None,
+            status_interval=0,
+            cursor_blink=False,
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await ask(pilot, "How much does it cost an adult to join the orchard each year?")
+            await until(pilot, lambda: app.query_one(AnswerBox).exchange is not None, 120)
+            exchange = app.query_one(AnswerBox).exchange
+            assert exchange is not None and exchange.answer.strip()
+            assert any(s.path.endswith("handbook.md") for s in exchange.sources)
+            assert isinstance(app.retriever, RemoteRetriever)
+
+            await ask(pilot, f"/summarize {indexed / 'annual-report-2025.pdf'}")
+            await until(pilot, lambda: len(app.query(AnswerBox)) == 2, 30)
+            await until(pilot, lambda: app.query(AnswerBox)[1].exchange is not None, 120)
+            summary = app.query(AnswerBox)[1].exchange
+            assert summary is not None and "(page 4)" in summary.answer
+
+            await pilot.press("ctrl+g")
+            await pilot.pause()
+            assert any(f"process {watching.pid} (watch) owns the index" in m for _, m in app.notes)
+            assert app.watcher is None
+            assert not [m for severity, m in app.notes if severity == "error"], app.notes
+        assert not owner.owns(data_dir)  # the chat never held the store
+        assert owner.holder(data_dir)["pid"] == watching.pid
+        assert watching.poll() is None
+
+
+def test_stopping_a_watcher_stops_the_ingest_it_was_asked_for(
+    indexed: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    """SIGTERM to `assistant watch` while it indexes a folder for `assistant ingest`: it
+    used to finish the whole ingest first (past its 5 s promise). Now the ingest stops
+    at its next file, the files done stay indexed, the ingest says so in one line and
+    exits 1, and the watcher ends (exit 0) with that folder only part indexed."""
+    more = tmp_path / "more"
+    more.mkdir()
+    words = " ".join(f"orchard{n} ledger{n}" for n in range(400))
+    for n in range(120):
+        (more / f"note-{n:03d}.md").write_text(f"# Note {n}\n\n{words}\n")
+    before = json.loads(run_cli("status", "--json").stdout)["files"]
+    with watcher(indexed, data_dir, tmp_path / "watch.log") as watching:
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "ingest", str(more)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env(),
+            cwd=ROOT,
+        )
+        try:
+            assert ingest.stderr is not None
+            lines = []
+            for line in ingest.stderr:  # the owner's progress, replayed: a file is done
+                lines.append(line)
+                if line.startswith("added"):
+                    break
+            watching.send_signal(signal.SIGTERM)
+            assert watching.wait(timeout=60) == 0
+            out, rest = ingest.communicate(timeout=60)
+        finally:
+            if ingest.poll() is None:
+                ingest.kill()
+                ingest.wait(timeout=10)
+    errors = [line for line in [*lines, *rest.splitlines()] if line.startswith("error:")]
+    assert ingest.returncode == 1, (lines, rest)
+    log = (tmp_path / "watch.log").read_text()[-1500:]
+    assert len(errors) == 1 and "was stopped before this ingest was done" in errors[0], (
+        lines,
+        rest,
+        log,
+    )
+    assert f"process {watching.pid}, watch" in errors[0] and "run the ingest again" in errors[0]
+    status = json.loads(run_cli("status", "--json").stdout)
+    assert 0 < status["files"] - before < 120, status

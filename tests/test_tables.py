@@ -99,6 +99,42 @@ def test_table_without_header_row_names_its_columns() -> None:
     assert table.text.splitlines()[0] == "1 | Column 2: Ribston Pippin | Column 3: 1931"
 
 
+def test_stacked_report_header_names_each_column_by_its_group_year_and_units() -> None:
+    # A drawn grid has no merged cells: the group's one text names every value column,
+    # a letter-spaced year is a year, and a dated corner row is a header row too.
+    table = render_table(
+        [
+            ["", "Fiscal Year Ended", ""],
+            ["(Dollars in Millions)", "April 27, 2019", "April 28, 2018"],
+            ["Revenues", "$1,073.3", "$1,095.0"],
+        ]
+    )
+    assert table is not None
+    assert table.text == (
+        "Revenues | Fiscal Year Ended April 27, 2019: $1,073.3"
+        " | Fiscal Year Ended April 28, 2018: $1,095.0\n"
+    )
+    assert table.corner == "(Dollars in Millions)"
+    grouped = render_table(
+        [
+            ["", "December 31, 2019", "", "December 31, 2018", ""],
+            ["(In millions)", "Carrying amount", "Fair value", "Carrying amount", "Fair value"],
+            ["Term loan", "$474.6", "$470.1", "$222.2", "$221.0"],
+        ]
+    )
+    assert grouped is not None
+    assert grouped.text == (
+        "Term loan | December 31, 2019 Carrying amount: $474.6 | December 31, 2019 Fair value:"
+        " $470.1 | December 31, 2018 Carrying amount: $222.2 | December 31, 2018 Fair value:"
+        " $221.0\n"
+    )
+
+
+def test_unnamed_label_column_names_no_caption() -> None:
+    table = render_table([["", "2019", "2018"], ["Revenue", "$5", "$4"], ["Costs", "$3", "$2"]])
+    assert table is not None and table.corner is None
+
+
 def test_key_value_table_is_a_form_and_a_blank_value_is_left_out() -> None:
     table = render_table(
         [
@@ -127,6 +163,27 @@ def test_label_value_lines_become_a_form_beside_the_prose() -> None:
 
 
 # --- PDFs -------------------------------------------------------------------------------
+
+
+def test_report_pdf_table_keeps_its_stacked_header_not_column_numbers() -> None:
+    doc = read_document(tablefiles.report_pdf(), Path("report.pdf"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.text.splitlines() == [
+        "Operating loss carryforward | December 31 2019 U.S. $ in thousands: 73,260"
+        " | December 31 2018 U.S. $ in thousands: 57,768",
+        "Net deferred tax asset | December 31 2019 U.S. $ in thousands: 795"
+        " | December 31 2018 U.S. $ in thousands: 772",
+    ]
+
+
+def test_header_text_running_over_the_next_column_is_read_whole() -> None:
+    # Cut at the drawn lines, the header's letters interleave ("r cMheadrgiceadre-appro").
+    doc = read_document(tablefiles.overflowing_header_pdf(), Path("notice.pdf"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.text.splitlines()[0] == (
+        "Echocardiogram | Amount provider charged: $1,420.00 | Medicare-approved: $512.36"
+        " | Medicare paid: $204.29"
+    )
 
 
 def test_ruled_pdf_table_rows_carry_headers_under_the_caption() -> None:

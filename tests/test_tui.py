@@ -614,7 +614,7 @@ def test_the_cli_imports_textual_only_for_chat() -> None:
     import subprocess
     import sys
 
-    code = "import sys, assistant.cli; print('textual' in sys.modules)"
+    code = "import sys, assistant.commands; print('textual' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ)
     )

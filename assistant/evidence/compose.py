@@ -8,7 +8,19 @@ from collections.abc import Sequence
 
 from assistant.evidence.claims import Statement
 from assistant.evidence.select import Candidate, Evidence, leans_back
-from assistant.evidence.structure import cell_text, chosen_cells
+from assistant.evidence.structure import (
+    cell_text,
+    chosen_cells,
+    column_text,
+    compares,
+    is_total,
+    lists_columns,
+    lists_rows,
+    ranked_column,
+    respective,
+    row_labels,
+)
+from assistant.evidence.text import content_stems
 from assistant.retrieve import Passage
 
 ABSTAIN_ANSWER = "The documents do not say."
@@ -18,6 +30,8 @@ FALLBACK_NOTE = "The model's answer is not supported by the documents, so here i
 # tuning articles that lifts "the answer holds the gold answer" from 77% to 82% of
 # answerable questions for 35 words instead of 30 (median); bench/RESULTS.md.
 SECOND_QUOTE_MARGIN = 0.5
+# A listing is answered from the best-scored table row among this many best candidates.
+LISTING_LOOKAHEAD = 5
 
 
 def quote(evidence: Evidence, candidate: Candidate) -> str:
@@ -31,26 +45,78 @@ def quote(evidence: Evidence, candidate: Candidate) -> str:
     return f'"{text}" [{candidate.source}]'
 
 
-def answer_part(evidence: Evidence, candidate: Candidate) -> tuple[str, str]:
-    """One quoted part of an extractive answer and the words it states: a sentence quoted
-    after its location; a table cell or form field as the value with what identifies it
-    (its row label, column header and the table's caption) before its location, as
-    `Net pay (March 2025): £1,984.20 — payslip-2025-03.pdf, page 1 [1]`."""
+def answer_part(evidence: Evidence, candidate: Candidate) -> tuple[str, str, str]:
+    """One quoted part of an extractive answer, the words it states and the evidence they
+    come from: a sentence quoted after its location; a table cell or form field as the
+    value with what identifies it (its row label, column header and the table's caption)
+    before its location, as `Net pay (March 2025): £1,984.20 — payslip-2025-03.pdf, page 1
+    [1]`; for a question that asks for a table's rows, their labels, from those rows."""
     location = evidence.passages[candidate.source - 1].location()
     record = candidate.sentence.record
+    source = candidate.text
     if record is None:
-        return f"{location}: {quote(evidence, candidate)}", candidate.text
+        return f"{location}: {quote(evidence, candidate)}", candidate.text, source
     closeness = (
         evidence.closeness([c.header or c.value for c in record.cells])
         if record.kind == "row"
         else None
     )
-    cells = chosen_cells(record, evidence.question, evidence.rarity, closeness)
-    stated = cell_text(record, cells)
+    column = ranked_column(record, evidence.question, evidence.rarity, closeness)
+    if record.kind == "row" and (column is not None or lists_rows(evidence.question.text)):
+        rows = evidence.group(candidate)
+        records = [r for _, r in rows]
+        stated = column_text(column.header, records) if column else "; ".join(row_labels(records))
+        source = "\n".join(text for text, _ in rows)
+    else:
+        cells = chosen_cells(record, evidence.question, evidence.rarity, closeness)
+        stated = cell_text(record, cells)
     caption = evidence.caption(candidate) if record.kind == "row" else None
     if caption and caption.lower() not in stated.lower():
         stated = f"{caption} › {stated}"
-    return f"{stated} — {location} [{candidate.source}]", stated
+    return f"{stated} — {location} [{candidate.source}]", stated, source
+
+
+def _is_row(candidate: Candidate) -> bool:
+    return candidate.sentence.record is not None and candidate.sentence.record.kind == "row"
+
+
+def introduces(candidate: Candidate) -> bool:
+    """A sentence ending in a colon: it leads into the table or list after it."""
+    return candidate.sentence.record is None and candidate.text.rstrip().endswith(":")
+
+
+def _listing(evidence: Evidence) -> Candidate | None:
+    """For a question that asks for a table's rows or columns, the best-scored row among
+    the first few candidates (the sentence introducing the table may score above it):
+    the answer lists its table's labels, or shows the row whole."""
+    if not (lists_rows(evidence.question.text) or lists_columns(evidence.question.text)):
+        return None
+    return next((c for c in evidence.candidates[:LISTING_LOOKAHEAD] if _is_row(c)), None)
+
+
+def _whole(evidence: Evidence, best: Candidate) -> Candidate:
+    """The table's total row in place of the best row, where the question names no part:
+    "the taxable value of our house" is the Total row's, not the Land row's (which the
+    scorer cannot tell apart from it but by chance)."""
+    record = best.sentence.record
+    question = evidence.question
+    if record is None or record.kind != "row" or not record.label or is_total(record.label):
+        return best
+    # A year in the label ("September 2024") is no part the question names.
+    parts = {t for t in content_stems(record.label) if not t.isdigit()}
+    if parts & set(question.stems) or compares(question.text):
+        return best
+    sentences = evidence.sentences[best.source - 1]
+    headers = {c.header for c in record.cells}
+    for index in reversed(evidence.run(best)):
+        total = sentences[index].record
+        if (
+            total is not None
+            and is_total(total.label)
+            and headers <= {c.header for c in total.cells}
+        ):
+            return evidence.at(best.source, index) or best
+    return best
 
 
 def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
@@ -59,24 +125,43 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     and the best sentence of the passage closest to the question when that is another
     passage (retrieval, reading whole passages under their headings, disagrees with the
     sentence scorer, whose weights SQuAD's question wording pulls towards shared words)."""
-    best = evidence.best
-    if best is None:
+    if evidence.best is None:
         return ABSTAIN_ANSWER, []
+    # A sentence that introduces what follows ("... are as follows:") answers nothing
+    # itself: the rows after it do. It is quoted only where nothing else is.
+    ranked = [c for c in evidence.candidates if not introduces(c)]
+    ranked += [c for c in evidence.candidates if introduces(c)]
+    listing = _listing(evidence)
+    best = listing if listing is not None else ranked[0]
     chosen = [best]
-    runner_up = evidence.candidates[1] if len(evidence.candidates) > 1 else None
-    if runner_up is not None and best.score - runner_up.score <= SECOND_QUOTE_MARGIN:
+    runner_up = ranked[1] if len(ranked) > 1 else None
+    if listing is not None:
+        # Beside the labels, the best other unit: "what does X consist of" may be a
+        # sentence's answer, its row the table's line for X.
+        runner_up = next((c for c in ranked if c is not listing), None)
+    elif respective(evidence.question.text) and _is_row(best):
+        # "the respective shares of Apple and Huawei": the next row of the same passage.
+        runner_up = next(
+            (c for c in ranked if c is not best and c.source == best.source and _is_row(c)),
+            runner_up,
+        )
+    elif runner_up is not None and best.score - runner_up.score > SECOND_QUOTE_MARGIN:
+        runner_up = None
+    if runner_up is not None:
         chosen.append(runner_up)
     closest = evidence.closest_source()
     if all(c.source != closest for c in chosen):
-        chosen += [c for c in evidence.candidates if c.source == closest][:1]
+        chosen += [c for c in ranked if c.source == closest][:1]
     # Overlapping chunks repeat a sentence in two passages: quote it once.
     chosen = [c for i, c in enumerate(chosen) if all(c.text != o.text for o in chosen[:i])]
     parts = []
     statements = []
     for candidate in chosen:
-        part, stated = answer_part(evidence, candidate)
+        part, stated, source = answer_part(evidence, _whole(evidence, candidate))
+        if part in parts:
+            continue  # two rows of one table listed or compared the same way
         parts.append(part)
-        statements.append(Statement(stated, True, [candidate.source], [], candidate.text, "quoted"))
+        statements.append(Statement(stated, True, [candidate.source], [], source, "quoted"))
     return " ".join(parts), statements
 
 

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.evidence.dates import Day, calendar_dates, names_date
 from assistant.evidence.question import QuestionProfile
+from assistant.evidence.records import Record
 from assistant.evidence.text import Sentence, content_stems, split_sentences, words
 from assistant.retrieve import Passage
 
@@ -62,6 +64,12 @@ WEIGHTS: Mapping[str, float] = {
     "passage_cosine": 0.691,
     "length": 0.461,
 }
+# A table row holding (in its label or values) a date the question names
+# ("the payment due June 5, 2025" is the schedule's row "06/05/2025", which shares no word
+# with it) gains this much, about what sharing every rare question word gives a sentence.
+# Not fitted: SQuAD's prose has no rows; checked on the home set and TAT-QA
+# (bench/RESULTS.md).
+DATE_NAMED_WEIGHT = 2.0
 
 
 @dataclass
@@ -161,6 +169,32 @@ class Evidence:
             parts.append(sentences[i - 1].text)
         return " ".join([*parts, candidate.text])
 
+    def group(self, candidate: Candidate) -> list[tuple[str, Record]]:
+        """The rows read with the candidate's: the run of table rows around it in its
+        passage under the same heading (a table, or one group of it under a label row
+        such as "Deferred tax liabilities"), each as its line and its record."""
+        sentences = self.sentences[candidate.source - 1]
+        return [
+            (s.text, s.record)
+            for s in map(sentences.__getitem__, self.run(candidate))
+            if s.record is not None
+        ]
+
+    def run(self, candidate: Candidate) -> range:
+        """The indexes of the run of table rows the candidate is in (itself alone when it
+        is no row)."""
+        sentences = self.sentences[candidate.source - 1]
+        low = high = candidate.index
+        while low > 0 and _is_row(sentences[low - 1]):
+            low -= 1
+        while high + 1 < len(sentences) and _is_row(sentences[high + 1]):
+            high += 1
+        return range(low, high + 1)
+
+    def at(self, source: int, index: int) -> Candidate | None:
+        """The candidate for a passage's sentence."""
+        return next((c for c in self.candidates if (c.source, c.index) == (source, index)), None)
+
     def vector(self, candidate: Candidate) -> np.ndarray:
         return self.vectors[(candidate.source, candidate.index)]
 
@@ -215,6 +249,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     )
     pairs = set(zip(profile.stems, profile.stems[1:], strict=False))
     position = {(n, i): k for k, (n, i, _) in enumerate(flat)}
+    asked_dates = calendar_dates(question)
     candidates: list[Candidate] = []
     vectors: dict[tuple[int, int], np.ndarray] = {}
     for k, (n, i, sentence) in enumerate(flat):
@@ -251,7 +286,10 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             "passage_cosine": float(passages[n - 1].score),
             "length": math.log1p(len(sentence.text.split())),
         }
-        candidates.append(Candidate(n, i, sentence, features, score(features)))
+        value = score(features)
+        if _is_row(sentence) and names_date(asked_dates, _own_dates(sentence.record)):
+            value += DATE_NAMED_WEIGHT
+        candidates.append(Candidate(n, i, sentence, features, value))
     candidates.sort(key=lambda c: -c.score)
     return Evidence(profile, list(passages), sentences, candidates, vectors, weights, embed, query)
 
@@ -284,6 +322,18 @@ def file_terms(path: str) -> str:
 
 
 LEANING = ("it ", "its ", "they ", "their ", "this ", "these ", "he ", "she ", "his ", "her ")
+
+
+def _own_dates(record: Record | None) -> set[Day]:
+    """The dates a row or field holds in its label and values: a date in a column header
+    ("As of December 31, 2019") is every row's, and picks no row."""
+    if record is None:
+        return set()
+    return calendar_dates(" ".join([record.label, *(c.value for c in record.cells)]))
+
+
+def _is_row(sentence: Sentence) -> bool:
+    return sentence.record is not None and sentence.record.kind == "row"
 
 
 def leans_back(sentence: Sentence) -> bool:

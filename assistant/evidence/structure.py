@@ -8,23 +8,60 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from assistant.evidence.dates import calendar_dates, date_spans, names_date
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, Record
 from assistant.evidence.text import content_stems, has_date, has_number, numbers, without_dates
 from ingest.tables import CELL_SEPARATOR
 
 # A question that compares cells ("which year was higher?") is answered by showing them.
+# "Which years ..." and "In which year was it largest?" are answered the same way: the
+# row's cells with their headers.
+_LISTS_COLUMNS = re.compile(
+    r"\b(?:which|what) (?:\w+ )?(?:years|months|quarters|periods|dates)\b", re.IGNORECASE
+)
 _COMPARES = re.compile(
     r"\b(?:which|what) (?:year|month|quarter|period|one)\b|\bcompare[ds]?\b|\bversus\b|\bvs\.?\b"
-    r"|\b(?:higher|lower|more|less|larger|smaller|greater|bigger|increase[ds]?|decrease[ds]?)\b",
+    r"|\b(?:higher|lower|more|less|larger|smaller|greater|bigger|increase[ds]?|decrease[ds]?)\b"
+    r"|\b(?:highest|lowest|largest|smallest|greatest|biggest|exceed(?:s|ed)?)\b",
     re.IGNORECASE,
 )
+# "2019 to 2017", "2017 through 2019", "2017-2019": a span of years, a few at most.
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:to|through|-|–)\s*((?:19|20)\d\d)\b")
+_MAX_SPAN = 5
+# "How much of the April payment goes toward principal?": a part of a whole.
+_PART_OF = re.compile(
+    r"\b(?:how much|what (?:part|share|portion|proportion|amount)) of (?P<whole>.+?)\s+"
+    r"(?:is|was|are|were|goes|went|will go|go)\b(?P<part>.+)",
+    re.IGNORECASE,
+)
+# "the January 2028 payment", "the payment due June 5": the noun a date is attached to.
+_DETERMINERS = frozenset(["the", "my", "our", "his", "her", "their", "this", "that", "your"])
+_DATING = frozenset(["due", "on", "of", "for", "dated", "from"])
+# A question for the rows of a table, not one value: "What financial items are listed in
+# the table?", "What are the components of total revenue?", "What does X consist of?".
+_LISTS_ROWS = re.compile(
+    r"\b(?:which|what)\b.*\b(?:items|components|types|kinds|categories|segments|countries|"
+    r"regions|currencies|products|services|lines)\b.*?\b(?:listed|shown|included|presented|"
+    r"in the table|are there|under|of|consists?|making|make|made)\b"
+    r"|\b(?:what|which)\b.*\b(?:consists? of|comprises?|made up of|make up|making up)\b",
+    re.IGNORECASE,
+)
+# "Which month had the biggest custom cake sales?", "the most expensive currency".
+_SUPERLATIVE = re.compile(
+    r"\b(?:which|what)\b.*\b(?:highest|lowest|largest|smallest|greatest|biggest|most|least)\b",
+    re.IGNORECASE,
+)
+_RESPECTIVE = re.compile(r"\brespective(?:ly)?\b", re.IGNORECASE)
+# A row whose label says it adds up the others is no component of them.
+_TOTAL = re.compile(r"^(?:total|sub-?total|net total)\b|\btotals?$", re.IGNORECASE)
 
 
 _MONEY = re.compile(r"[$£€¥]\s?\d|\d\s?%|\b\d+\.\d\d\b")
 # "25-0118-44721", "GS-1184", "****4471": an identifier holds figures but is no amount.
 _IDENTIFIER = re.compile(r"\b\d+(?:-\d+){2,}\b|\b[A-Za-z]{1,5}-\d|\*{2,}\d")
 HEADER_COSINE_WEIGHT = 3.0  # a header as close as 0.5 by meaning counts as 1.5 shared words
+MAX_COLUMN_ROWS = 40  # a column compared down a table is shown for this many rows at most
 
 
 def type_fit(profile: QuestionProfile, value: str) -> float:
@@ -51,23 +88,128 @@ def cell_scores(
     rarity), its figures ("in 2019" picks the 2019 column), its meaning (`closeness`, the
     question's cosine to each header), and whether the value is the kind of thing asked
     for and not already in the question."""
-    asked = set(profile.stems)
+    whole = row_naming(profile.text)
+    asked = set(profile.stems) - whole
+    asked_dates = calendar_dates(profile.text)
     scores = []
     for n, cell in enumerate(record.cells):
         header = set(content_stems(cell.header))
         score = sum(weights.get(t, 1.0) for t in asked & header)
         score += 2.0 * len(profile.numbers & numbers(cell.header))
         score += type_fit(profile, cell.value)
-        if closeness is not None:
+        # A header that names the row ("Payment" in "how much of the payment is
+        # interest?") is as close by meaning as the part, and is not what is asked.
+        if closeness is not None and not (header and header <= whole):
             score += HEADER_COSINE_WEIGHT * closeness[n]
-        if numbers(cell.value) and numbers(cell.value) <= profile.numbers:
-            score -= 2.0  # the question already says it: the answer is another cell
+        # The question already says it ("the payment due June 5"): the answer is another cell.
+        said = bool(numbers(cell.value)) and numbers(cell.value) <= profile.numbers
+        if said or names_date(asked_dates, calendar_dates(cell.value)):
+            score -= 2.0
         scores.append(score)
     return scores
 
 
+def row_naming(question: str) -> set[str]:
+    """The question's words that say which row, not which column: the whole in "how much
+    of the payment is interest?" (the part, "interest", is the column), and the words
+    beside a date ("the January 2028 payment", "the payment due June 5"), which name the
+    row the date picks."""
+    named: set[str] = set()
+    match = _PART_OF.search(question)
+    if match is not None:
+        named |= set(content_stems(match["whole"])) - set(content_stems(match["part"]))
+    for start, end in date_spans(question):
+        before = question[:start].split()
+        after = question[end:].split()
+        if before and before[-1].lower() in _DETERMINERS and after:
+            named |= set(content_stems(after[0]))  # "the January 2028 payment"
+        if len(before) > 1 and before[-1].lower() in _DATING:
+            named |= set(content_stems(before[-2]))  # "the payment due June 5"
+    return named
+
+
+def years_between(question: str) -> set[str]:
+    """The years inside a span the question names ("fiscal years 2019 to 2017")."""
+    found: set[str] = set()
+    for first, last in _YEAR_SPAN.findall(question):
+        low, high = sorted((int(first), int(last)))
+        if high - low <= _MAX_SPAN:
+            found |= {str(y) for y in range(low, high + 1)}
+    return found
+
+
 def compares(question: str) -> bool:
-    return bool(_COMPARES.search(question))
+    return bool(_COMPARES.search(question) or _LISTS_COLUMNS.search(question))
+
+
+def lists_columns(question: str) -> bool:
+    """The question asks which columns a table has ("Which years does the table show?"):
+    any of its rows, shown whole, answers."""
+    return bool(_LISTS_COLUMNS.search(question))
+
+
+def respective(question: str) -> bool:
+    """ "What are the respective shares of Apple and Huawei?": two rows answer."""
+    return bool(_RESPECTIVE.search(question))
+
+
+def lists_rows(question: str) -> bool:
+    """The question asks which rows a table has (its items, components, types), not for
+    a value: the answer is their labels."""
+    return bool(_LISTS_ROWS.search(question))
+
+
+def ranked_column(
+    record: Record,
+    profile: QuestionProfile,
+    weights: Mapping[str, float],
+    closeness: Sequence[float] | None = None,
+) -> Cell | None:
+    """For "which month had the biggest custom cake sales?", the column whose rows are
+    compared ("Custom cakes"): where the question is a superlative and names that column
+    more than the row's label; None where it asks across one row ("in which year was
+    revenue highest?" names the row, and its columns are the answer)."""
+    if record.kind != "row" or len(record.cells) < 2 or not _SUPERLATIVE.search(profile.text):
+        return None
+    # Counted, not weighted by rarity: a header's words are in every row, and so are
+    # rare among them. A year says which period, not which of the two is compared.
+    asked = {t for t in profile.stems if not t.isdigit()}
+
+    def named(text: str) -> int:
+        return len(asked & set(content_stems(text)))
+
+    scores = cell_scores(record, profile, weights, closeness)
+    # The column the question names in words first ("custom cake sales" is "Custom
+    # cakes" more than "Total sales"), then by the cell scores.
+    best = max(range(len(scores)), key=lambda n: (named(record.cells[n].header), scores[n]))
+    if named(record.cells[best].header) <= named(record.label):
+        return None
+    return record.cells[best]
+
+
+def column_text(header: str, records: Sequence[Record]) -> str:
+    """One column down the rows, `Custom cakes: January 2024: 410; February 2024: 395`:
+    the cells a superlative compares, side by side."""
+    shown = [
+        f"{r.label}: {c.value}"
+        for r in records[:MAX_COLUMN_ROWS]
+        for c in r.cells
+        if c.header == header and r.label and not is_total(r.label)
+    ]
+    return f"{header}: " + "; ".join(shown)
+
+
+def is_total(label: str) -> bool:
+    """A row that adds up the others ("Total", "Subtotal", "Total due")."""
+    return bool(_TOTAL.search(label))
+
+
+def row_labels(records: Sequence[Record]) -> list[str]:
+    """The labels a listing names: each row's once, in order, totals left out (unless the
+    rows are all totals)."""
+    labels = list(dict.fromkeys(r.label for r in records if r.label))
+    parts = [label for label in labels if not is_total(label)]
+    return parts or labels
 
 
 def chosen_cells(
@@ -82,9 +224,11 @@ def chosen_cells(
         return list(record.cells)
     if compares(profile.text):
         return list(record.cells)
-    # "in 2019 and 2018", "at the end of Q1 and Q2": each column the question names.
-    named = [c for c in record.cells if profile.numbers & numbers(c.header)]
-    if len(named) > 1 and len({frozenset(profile.numbers & numbers(c.header)) for c in named}) > 1:
+    # "in 2019 and 2018", "at the end of Q1 and Q2", "for 2019 to 2017": each column the
+    # question names.
+    asked = profile.numbers | years_between(profile.text)
+    named = [c for c in record.cells if asked & numbers(c.header)]
+    if len(named) > 1 and len({frozenset(asked & numbers(c.header)) for c in named}) > 1:
         return named
     scores = cell_scores(record, profile, weights, closeness)
     top = max(scores)

@@ -275,22 +275,22 @@ NUMBER_WORDS = frozenset(
         "tenth",
     ]
 )
-MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
+# In calendar order: assistant/evidence/dates.py numbers them.
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
+MONTHS = frozenset(MONTH_NAMES)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MONTH = "(?:" + "|".join(sorted(MONTHS)) + ")"
 # "31 March", "March 31st, 2025", "September 2025": figures that date, not amounts.

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.owner.client import Owner
+from assistant.owner.protocol import search_request
 from assistant.owner.route import Say, asking
 from assistant.settings import Settings
 
@@ -43,7 +44,7 @@ def search(
         finally:
             retriever.index.close()
 
-    args = {"query": query, "k": settings.k, "within": within, "types": list(types), "mode": mode}
+    args = search_request(query, settings.k, within, types, mode)
     return asking(settings, "search", say, lambda o: o.call("search", args), local)
 
 
@@ -81,12 +82,6 @@ def ask(
             retriever.index.close()
 
     def remote(found: Owner) -> Answer:
-        def event(name: str, data: Any) -> None:
-            if name == "answering" and started is not None:
-                started(None if data is None else (data[0], data[1]))
-            elif name == "token" and on_token is not None:
-                on_token(data)
-
         args = {
             "question": question,
             "k": settings.k,
@@ -94,9 +89,54 @@ def ask(
             "types": list(types),
             **answer_flags,
         }
-        return answer_from_dict(found.call("ask", args, event))
+        return answer_from_dict(found.call("ask", args, _writing(started, on_token)))
 
     return asking(settings, "ask", say, remote, local)
+
+
+def summarize(
+    settings: Settings,
+    say: Say,
+    path: Path,
+    answer_flags: dict[str, Any],
+    started: Started | None = None,
+) -> tuple[dict[str, Any], str]:
+    """The summary of an indexed file as `--json` prints it, and as text; `started`
+    hears who writes it before it is written. The owner has the model that embeds its
+    sentences loaded; where none runs, this process owns the index for the run."""
+    target = Path(os.path.abspath(path))
+
+    def local() -> tuple[dict[str, Any], str]:
+        from assistant import library
+        from assistant.summary import summary_text
+
+        cfg = settings.replace(**answer_flags)
+        chosen = library.open_answerer(cfg)
+        if started is not None:
+            started(None if chosen is None else (chosen.name, chosen.model))
+        result = library.summarize(cfg, target, chosen)
+        return result.as_dict(), summary_text(result)
+
+    def remote(found: Owner) -> tuple[dict[str, Any], str]:
+        args = {"path": str(target), **answer_flags}
+        reply = found.call("summarize", args, _writing(started, None))
+        return dict(reply["summary"]), str(reply["text"])
+
+    return asking(settings, "summarize", say, remote, local)
+
+
+def _writing(
+    started: Started | None, on_token: Callable[[str], None] | None
+) -> Callable[[str, Any], None]:
+    """The owner's events of an answer or a summary: who writes it, then its tokens."""
+
+    def event(name: str, data: Any) -> None:
+        if name == "answering" and started is not None:
+            started(None if data is None else (data[0], data[1]))
+        elif name == "token" and on_token is not None:
+            on_token(data)
+
+    return event
 
 
 def status(settings: Settings, say: Say) -> IndexStatus:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,26 @@ class OwnerGone(UserError):
     """The owner stopped (or was killed) in the middle of an answer."""
 
     exit_code = 1
+
+
+class OwnerStopped(UserError):
+    """The owner was stopped (Ctrl-C, SIGTERM) while it did a write another process had
+    asked for: it stopped between files, keeping those done."""
+
+    exit_code = 1
+
+    def __init__(self, owner: str) -> None:
+        super().__init__(
+            f"the index's owner ({owner}) was stopped before this ingest was done: the files "
+            "it indexed are kept; run the ingest again"
+        )
+
+
+def search_request(
+    query: str, k: int | None, within: str | None, types: Sequence[str], mode: str
+) -> dict[str, Any]:
+    """The arguments of a `search` request (the owner's Service.search takes them)."""
+    return {"query": query, "k": k, "within": within, "types": list(types), "mode": mode}
 
 
 def encode(message: dict[str, Any]) -> bytes:

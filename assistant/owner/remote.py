@@ -1,5 +1,6 @@
 """The owner's Service seen from another process: what `assistant mcp` serves its tools
-with when a `watch`, `serve` or chat already owns the index."""
+with, and what `assistant chat` retrieves with, when a `watch`, `serve` or chat already
+owns the index."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.owner.client import Owner
+from assistant.owner.protocol import search_request
+from assistant.retrieve import Passage, PathFilter, RetrievalResult
 
 
 class OwnerService:
@@ -25,8 +28,7 @@ class OwnerService:
         types: Sequence[str] = (),
         mode: str = "hybrid",
     ) -> list[dict[str, Any]]:
-        args = {"query": query, "k": k, "within": within, "types": list(types), "mode": mode}
-        return list(self.owner.call("search", args))
+        return list(self.owner.call("search", search_request(query, k, within, types, mode)))
 
     def answer(
         self,
@@ -47,3 +49,39 @@ class OwnerService:
 
     def status(self) -> dict[str, Any]:
         return dict(self.owner.call("status", {}))
+
+
+class RemoteEmbedder:
+    """The index's embedding model, in the owner: vectors of sentences, asked for (the
+    chat beside an owner checks its answers with them and loads no model of its own)."""
+
+    def __init__(self, owner: Owner) -> None:
+        self.owner = owner
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return list(self.owner.call("embed", {"texts": list(texts)}))
+
+
+class RemoteRetriever:
+    """What the chat uses of a Retriever (search, embedder, warm_up), the index read by
+    its owner: the chat beside a `watch` or `serve` retrieves through it, while the model
+    that writes the answer stays in the chat's process."""
+
+    def __init__(self, owner: Owner) -> None:
+        self.owner = owner
+        self.embedder = RemoteEmbedder(owner)
+
+    def warm_up(self) -> None:
+        """Nothing to do: the owner has the store open and the model loaded."""
+
+    def search(
+        self, query: str, k: int = 5, path_filter: PathFilter | None = None, mode: str = "hybrid"
+    ) -> RetrievalResult:
+        within, types = (
+            (None, ()) if path_filter is None else (path_filter.within, path_filter.types)
+        )
+        found = self.owner.call("retrieve", search_request(query, k, within, types, mode))
+        passages = [Passage(**{**p, "headings": tuple(p["headings"])}) for p in found["passages"]]
+        return RetrievalResult(passages, bool(found["below_floor"]))

@@ -1,8 +1,8 @@
 """Where a command's work happens: in the owner of the index, or in this process as its
 owner for the run.
 
-A one-shot read (`search`, `ask`, `status`, `files`) that finds a live owner asks it over
-the socket: warm, no model load, no index open. One that finds none takes the owner
+A one-shot read (`search`, `ask`, `status`, `summarize`, `files`) that finds a live owner
+asks it over the socket: warm, no model load, no index open. One that finds none takes the owner
 lock for its own run; if a process that does not listen holds it (another one-shot), it
 waits for it, saying so in one line. A second writer (`ingest`, `forget`) asks the owner
 to do the work, its progress streamed back. Long-lived processes (`watch`, `serve`,
@@ -25,6 +25,7 @@ from assistant.owner.protocol import OwnerGone, socket_path
 from ingest.store import catalog_exists, owner
 
 if TYPE_CHECKING:
+    from assistant.owner.server import OwnerServer
     from assistant.serve.service import Service
     from assistant.settings import Settings
 
@@ -142,14 +143,15 @@ def owning(settings: Settings, purpose: str, say: Say) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def answering(service: Service) -> Iterator[None]:
+def answering(service: Service) -> Iterator[OwnerServer | None]:
     """Answer other processes on the data dir's socket with `service`, while this process
-    owns the index (see `owning`)."""
+    owns the index (see `owning`): the server (None with a Chroma server, where every
+    command works alone)."""
     if service.settings.chroma_url:
-        yield
+        yield None
         return
     from assistant.owner.ops import service_ops
     from assistant.owner.server import listening
 
-    with listening(service.settings.data_dir, service_ops(service)):
-        yield
+    with listening(service.settings.data_dir, service_ops(service)) as server:
+        yield server

@@ -16,7 +16,14 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from assistant.owner.protocol import address, decode, encode, error_reply, socket_path
+from assistant.owner.protocol import (
+    OwnerStopped,
+    address,
+    decode,
+    encode,
+    error_reply,
+    socket_path,
+)
 from ingest.store import owner
 
 log = logging.getLogger(__name__)
@@ -27,19 +34,23 @@ Op = Callable[[dict[str, Any], Emit], Any]
 
 class _Handler(socketserver.StreamRequestHandler):
     server: _Server
+    op = ""  # the request's, once read
 
     def handle(self) -> None:
+        self._sending = threading.Lock()
+        self._answered = False
+
         def emit(name: str, data: Any) -> None:
-            self.wfile.write(encode({"event": name, "data": data}))
-            self.wfile.flush()
+            self.send({"event": name, "data": data})
 
         line = self.rfile.readline()
         if not line:
             return  # a liveness check: connected, then closed
-        with self.server.working():
+        with self.server.working(self):
             try:
                 request = decode(line)
-                op = self.server.ops.get(str(request.get("op")))
+                self.op = str(request.get("op"))
+                op = self.server.ops.get(self.op)
                 if op is None:
                     raise ValueError(f"unknown request {request.get('op')!r}")
                 reply: dict[str, Any] = {"result": op(dict(request.get("args") or {}), emit)}
@@ -49,7 +60,16 @@ class _Handler(socketserver.StreamRequestHandler):
                 log.debug("request failed", exc_info=True)
                 reply = error_reply(exc)
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(encode(reply))
+                self.send(reply, last=True)
+
+    def send(self, message: dict[str, Any], last: bool = False) -> None:
+        """One line to the client; nothing after its answer (see `_Server.abandon`)."""
+        with self._sending:
+            if self._answered:
+                return
+            self._answered = last
+            self.wfile.write(encode(message))
+            self.wfile.flush()
 
 
 class _Server(socketserver.ThreadingUnixStreamServer):
@@ -58,25 +78,36 @@ class _Server(socketserver.ThreadingUnixStreamServer):
 
     def __init__(self, path: str) -> None:
         super().__init__(path, _Handler)
-        self._busy = 0
+        self._busy: set[_Handler] = set()
         self._idle = threading.Condition()
 
     @contextlib.contextmanager
-    def working(self) -> Iterator[None]:
+    def working(self, handler: _Handler) -> Iterator[None]:
         with self._idle:
-            self._busy += 1
+            self._busy.add(handler)
         try:
             yield
         finally:
             with self._idle:
-                self._busy -= 1
+                self._busy.discard(handler)
                 self._idle.notify_all()
 
-    def wait_idle(self) -> None:
-        """Until every request already being worked on is answered: the store must not
-        close under an ingest another process asked for."""
+    def abandon(self, replies: Mapping[str, dict[str, Any]]) -> None:
+        """Answer the requests still being worked on whose op has a reply here (the
+        process is about to end under them): their clients get that, not a reset."""
         with self._idle:
-            self._idle.wait_for(lambda: self._busy == 0)
+            busy = list(self._busy)
+        for handler in busy:
+            if handler.op in replies:
+                with contextlib.suppress(OSError):
+                    handler.send(replies[handler.op], last=True)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Until every request already being worked on is answered (the store must not
+        close under an ingest another process asked for), or `timeout` seconds: whether
+        it is idle."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._busy, timeout)
 
 
 class OwnerServer:
@@ -111,17 +142,29 @@ class OwnerServer:
         self._thread.start()
         owner.publish(self.data_dir, listening=True)
 
-    def stop(self) -> None:
+    def stop(self, grace: float | None = None) -> bool:
+        """Take no more requests and wait for those being worked on (a forwarded ingest
+        stops at its next file when the owner is stopping: ops.Forward). False when some
+        still are after `grace` seconds: the caller ends the process then (what they
+        committed stays; the next start catches up), rather than close the store under
+        them."""
         if self._server is None:
-            return
+            return True
         owner.publish(self.data_dir, listening=False)
         self._server.shutdown()  # no new requests,
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()  # nor connections: a client finds no owner, or a reset one
         self._server.socket.close()
-        self._server.wait_idle()
+        if not self._server.wait_idle(grace):
+            # A forwarded ingest still inside an embedding call: its client is told, in
+            # the words it would have heard at the next file (ops.Forward).
+            purpose = owner.holder(self.data_dir).get("purpose", "work")
+            stopped = OwnerStopped(f"process {os.getpid()}, {purpose}")
+            self._server.abandon({"ingest": error_reply(stopped)})
+            return False
         self._server.server_close()
         self._server = None
+        return True
 
 
 @contextlib.contextmanager

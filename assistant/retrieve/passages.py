@@ -1,31 +1,15 @@
-"""Passages: ranked chunks folded into what the model and the user read, and how a source
-is named ("report.pdf, page 3")."""
+"""Passages: ranked chunks folded into what the model and the user read (a source is named
+by assistant.text.file_location)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ingest.pathnames import shown
+from assistant.text import file_location
 from ingest.store import StoredChunk
 
 MAX_MERGED_CHUNKS = 3  # a passage grows to at most this many chunks, to stay citable
-
-
-def file_location(
-    path: str, page_start: int | None, page_end: int | None, attachment: str | None = None
-) -> str:
-    """How a source is named to the user and the model: "report.pdf, pages 3-4", or
-    "mail.eml › invoice.pdf, page 2" for a passage of a file attached to another."""
-    name = shown(Path(path).name)
-    if attachment:
-        name = f"{name} › {shown(attachment)}"
-    if page_start is None:
-        return name
-    if page_end and page_end != page_start:
-        return f"{name}, pages {page_start}-{page_end}"
-    return f"{name}, page {page_start}"
 
 
 @dataclass

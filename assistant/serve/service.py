@@ -24,9 +24,10 @@ from assistant import library
 from assistant.answer import AnswerStream, Turn
 from assistant.conversation import Conversation, standalone_query
 from assistant.models.base import Backend
-from assistant.retrieve import MODES, PathFilter, Retriever
+from assistant.retrieve import MODES, PathFilter, RetrievalResult, Retriever
 from assistant.serve.security import PathRefused, WritableRoots
 from assistant.settings import Settings
+from assistant.summary import Summary
 from ingest.errors import UserError
 from ingest.scan import is_under
 from ingest.store import Index
@@ -200,11 +201,31 @@ class Service:
         types: Sequence[str] = (),
         mode: str = "hybrid",
     ) -> list[dict[str, Any]]:
+        found = self.retrieve(query, k=k, within=within, types=types, mode=mode)
+        return library.passage_dicts(found.passages)
+
+    def retrieve(
+        self,
+        query: str,
+        *,
+        k: int | None = None,
+        within: str | None = None,
+        types: Sequence[str] = (),
+        mode: str = "hybrid",
+    ) -> RetrievalResult:
+        """The passages as a Retriever finds them (a chat beside this owner asks for them
+        and picks its evidence from them itself)."""
         if mode not in MODES:
             raise BadRequest(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
         path_filter = PathFilter.build(within, types)
         with self.retriever() as retriever:
-            return library.search(self.settings, retriever, query, path_filter, mode=mode, k=k)
+            return retriever.search(query, k or self.settings.k, path_filter, mode=mode)
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Vectors of `texts` by the index's model, loaded here once (a chat beside this
+        owner checks its answers' sentences with them)."""
+        with self.retriever() as retriever:
+            return retriever.embedder.embed(texts)
 
     def ask(
         self,
@@ -253,6 +274,21 @@ class Service:
         for _token in stream:
             pass
         return (stream.result or stream.finish()).as_dict()
+
+    def summarize(
+        self,
+        path: Path,
+        answer: dict[str, Any] | None = None,
+        started: Callable[[Backend | None], None] | None = None,
+    ) -> Summary:
+        """A whole file's summary (`assistant summarize` asking this owner): the sentences
+        embedded by the model loaded here; `answer` and `started` as for `ask`."""
+        settings = self.settings.replace(**(answer or {}))
+        backend = self.answerer(answer or {})
+        if started is not None:
+            started(backend)
+        with self.retriever() as retriever:
+            return library.summarize(settings, path, backend, retriever.embedder)
 
     def standalone_query(self, question: str, conversation: Conversation) -> str:
         """The follow-up rewritten for retrieval, as the chat does it."""

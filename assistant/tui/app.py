@@ -33,6 +33,7 @@ from assistant.conversation import (
 )
 from assistant.library import IndexStatus
 from assistant.models.base import Backend, Cancellable
+from assistant.owner.client import Owner
 from assistant.retrieve import PathFilter, Retriever
 from assistant.settings import Settings
 from assistant.summary import summary_text
@@ -130,11 +131,19 @@ class AssistantApp(App[None]):
         model_lister: Callable[[Settings, str], list[str]] = models.list_models,
         status_interval: float = STATUS_SECONDS,
         cursor_blink: bool = True,
+        owner: Owner | None = None,
     ) -> None:
+        """`owner`: the process that owns the index when another does (a `watch`, a
+        `serve`): the chat retrieves through it and leaves the watching to it."""
         super().__init__()
         self.settings = settings
         self.rewrite = rewrite
         self.backend_factory = backend_factory
+        self.owner = owner
+        if owner is not None:
+            from assistant.owner.remote import RemoteRetriever
+
+            retriever_factory = lambda _settings: RemoteRetriever(owner)  # noqa: E731
         self.retriever_factory = retriever_factory
         self.status_source = status_source
         self.examples_source = examples_source
@@ -340,7 +349,8 @@ class AssistantApp(App[None]):
         try:
             backend = self._current_backend()
             self.call_from_thread(box.set_meta, f"summarising {path.name} …")
-            result = library.summarize(self.settings, path, backend)
+            embedder = self._current_retriever().embedder  # loaded once, for both
+            result = library.summarize(self.settings, path, backend, embedder)
             statements = list(result.statements())
             exchange = Exchange(
                 question,
@@ -592,6 +602,17 @@ class AssistantApp(App[None]):
         )
 
     def action_toggle_watch(self) -> None:
+        if self.owner is not None:
+            from ingest.store import owner
+
+            holder = owner.holder(self.settings.data_dir)
+            self.notify(
+                f"process {holder.get('pid', '?')} ({holder.get('purpose', 'work')}) owns the "
+                "index and keeps it current: stop it to let the chat watch your folders",
+                severity="warning",
+                markup=False,
+            )
+            return
         if self.watcher is not None:
             self.watcher.stop()
             self.status_bar.watcher = "watcher stopping …"

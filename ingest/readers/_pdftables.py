@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from pdfplumber.page import Page
 
 log = logging.getLogger(__name__)
+# Words of one run are at most this share of their height apart (a space is about a
+# quarter of it; the next column's text starts further off).
+_SPACE = 0.5
 
 
 def page_parts(data: bytes, pages: Sequence[int]) -> dict[int, list[Part]]:
@@ -49,8 +52,13 @@ def _page(page: Page, carry: Carry | None) -> tuple[list[Part] | None, Carry | N
 
 def _ruled(page: Page) -> list[Found]:
     found = []
+    flow: list[dict[str, Any]] | None = None
     for table in page.find_tables():
         grid = table.extract()
+        for number, row in enumerate(table.rows):
+            if number < len(grid) and any(_overlapping(c) for c in grid[number] if c):
+                flow = page.extract_words(use_text_flow=True) if flow is None else flow
+                grid[number] = _cells_from_flow(flow, row.cells, grid[number])
         if len(grid) < 2 or max(len(r) for r in grid) < 2:
             continue  # a box drawn round a paragraph, not a table
         x0, top, x1, bottom = table.bbox
@@ -58,6 +66,57 @@ def _ruled(page: Page) -> list[Found]:
         bold = first is not None and _bold_only(page.within_bbox(first).chars)
         found.append(Found(top, bottom, x0, x1, grid, 1 if bold else None))
     return found
+
+
+def _overlapping(text: str) -> bool:
+    """A cell whose letters come interleaved: a header set wider than its column runs
+    over the next one's text ("Amount provider charged" over "Medicare-approved" reads,
+    cut at the drawn lines, "r cMheadrgiceadre-appro")."""
+    return any(
+        len(w) > 3 and w[0].islower() and any(ch.isupper() for ch in w[1:]) for w in text.split()
+    )
+
+
+def _cells_from_flow(
+    words: list[dict[str, Any]],
+    boxes: Sequence[tuple[float, float, float, float] | None],
+    cells: list[str | None],
+) -> list[str | None]:
+    """A row's cells read as a person does where texts overlap: each run of words in
+    the order the PDF writes them belongs to the cell it starts in."""
+    texts: list[list[str]] = [[] for _ in boxes]
+    run_cell: int | None = None
+    previous: dict[str, Any] | None = None
+    drawn = [b for b in boxes if b is not None]
+    if not drawn:
+        return cells
+    top, bottom = min(b[1] for b in drawn), max(b[3] for b in drawn)
+    for word in words:
+        middle = (word["top"] + word["bottom"]) / 2
+        if not top <= middle <= bottom:
+            previous = None
+            continue
+        continues = (
+            previous is not None
+            and abs(word["top"] - previous["top"]) < 1
+            and previous["x1"] - 1
+            <= word["x0"]
+            <= previous["x1"] + _SPACE * (word["bottom"] - word["top"])
+        )
+        if not continues:
+            run_cell = next(
+                (
+                    i
+                    for i, b in enumerate(boxes)
+                    if b is not None and b[0] <= word["x0"] < b[2] and b[1] <= middle <= b[3]
+                ),
+                None,
+            )
+        if run_cell is not None:
+            texts[run_cell].append(word["text"])
+        previous = word
+    # A cell no run starts in keeps what the grid read (None: covered by a merged cell).
+    return [" ".join(t) if t else c for t, c in zip(texts, cells, strict=True)]
 
 
 def _bold_only(chars: list[dict[str, Any]]) -> bool:
