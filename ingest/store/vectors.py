@@ -145,12 +145,40 @@ def close_client(persist_dir: Path) -> None:
         client.close()
 
 
+class OneAtATime:
+    """A Chroma collection whose calls run one at a time in this process.
+
+    The owner answers readers on its socket threads while its own ingest or watcher writes:
+    embedded Chroma's query can meet a delete half-done in another thread and fail with
+    "Error finding id" (measured: 2 of 1,011 reader calls beside ingest rounds; 1 in ~2,000
+    queries beside a delete/add loop on two threads). Each call takes milliseconds, so a
+    reader waits at most one write batch."""
+
+    _calls = threading.RLock()  # one per process: a process holds one embedded store
+
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._collection, name)
+        if not callable(attribute):
+            return attribute
+
+        def one_at_a_time(*args: Any, **kwargs: Any) -> Any:
+            with self._calls:
+                return attribute(*args, **kwargs)
+
+        return one_at_a_time
+
+
 class VectorStore:
     def __init__(self, client: Any, collection: str = COLLECTION) -> None:
         self.client = client
         with _CLIENT_LOCK:
-            self.collection = client.get_or_create_collection(
-                collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            self.collection = OneAtATime(
+                client.get_or_create_collection(
+                    collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+                )
             )
         try:
             self.max_batch = int(client.get_max_batch_size())
