@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from assistant.evidence.dates import MONTHS
 from assistant.evidence.select import Candidate, Evidence, file_terms
-from assistant.evidence.text import MONTHS, content_stems, stem, words
+from assistant.evidence.text import content_stems, stem, words
 from assistant.evidence.whose import KINSHIP
 from assistant.retrieve import STOPWORDS, Passage
 

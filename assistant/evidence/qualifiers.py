@@ -22,25 +22,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.evidence.dates import (
+    MONTH_NAMES,
+    MONTHS,
+    Day,
+    month_number,
+    slash_order,
+    written_dates,
+)
 from assistant.evidence.select import Candidate, Evidence, file_terms
-from assistant.evidence.text import MONTHS, numbers, words
+from assistant.evidence.text import numbers, words
 from assistant.retrieve import Passage
 
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
-_ISO_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_./](0?[1-9]|1[0-2])(?:[-_./]\d\d?)?(?!\d)")
-_SLASH_DATE = re.compile(r"(?<!\d)(\d\d?)[/.](\d\d?)[/.]((?:19|20)\d\d)(?!\d)")
-_MONTH_ORDER = [
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december",
-]  # fmt: skip
-_SHORT_MONTHS = {m[:3]: m for m in MONTHS} | {"sept": "september"}
-_MONTH_WORD = r"(?:" + "|".join([*_MONTH_ORDER, *sorted(_SHORT_MONTHS)]) + r")\.?"
-# "March 2025", "Mar 2024", "March 20, 2025", "20 March 2025": a month of a year.
-_MONTH_YEAR = re.compile(
-    rf"\b({_MONTH_WORD})\s+(?:\d\d?(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b"
-    rf"|\b\d\d?(?:st|nd|rd|th)?\s+({_MONTH_WORD})\s+((?:19|20)\d\d)\b",
-    re.IGNORECASE,
-)
 
 # The papers a question may name by their date: "the March 2025 power bill", "our April
 # 2025 checking statement", "the 2023 Prairie Mill agreement", "the bill from January 2025".
@@ -51,8 +45,8 @@ _DOCUMENTS = (
 )
 _CAPITAL_MONTH = (
     "(?:"
-    + "|".join([m.title() for m in _MONTH_ORDER] + [m.title() for m in _SHORT_MONTHS])
-    + r")\.?"
+    + "|".join([m.title() for m in MONTH_NAMES] + [m[:3].title() for m in MONTH_NAMES])
+    + r"|Sept)\.?"
 )
 _DATE = rf"(?:{_CAPITAL_MONTH}(?:\s+\d\d?(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d\d)?|(?:19|20)\d\d)"
 # Up to four words between the date and the paper ("power and gas bill"), none of them
@@ -67,19 +61,19 @@ _DATED_DOCUMENT = re.compile(
 
 
 def _month(word: str) -> str:
-    word = word.lower().rstrip(".")
-    return _SHORT_MONTHS.get(word, word)
+    """A month's full name, lower case, for any way it is written; another word as it is."""
+    number = month_number(word)
+    return MONTH_NAMES[number - 1] if number else word.lower()
 
 
-def slash_order(text: str) -> str | None:
-    """How a text writes 04/05/2024: "mdy" where some date has a day over 12 in second
-    place (03/27/2025), "dmy" where one has it first, None where none tells."""
-    for first, second, _ in _SLASH_DATE.findall(text):
-        if int(first) > 12 >= int(second):
-            return "dmy"
-        if int(second) > 12 >= int(first):
-            return "mdy"
-    return None
+def _month_capitalised(date: str) -> bool:
+    """Whether a spelled date's month is written with a capital: "may 2025" in a question
+    is no month ("they may 2025..." is rare, "May I" common)."""
+    return any(w[:1].isupper() for w in words(date) if month_number(w) is not None)
+
+
+def _pairs(days: frozenset[Day] | set[Day]) -> set[tuple[str, str]]:
+    return {(MONTH_NAMES[m - 1], str(y)) for y, m, _ in days if y is not None}
 
 
 @dataclass(frozen=True)
@@ -99,12 +93,9 @@ class Dated:
         be, else as both April and May."""
         years = set(_YEAR.findall(text))
         months = {_month(w) for w in words(text)} & MONTHS
-        pairs = {(_month(m1 or m2), y1 or y2) for m1, y1, m2, y2 in _MONTH_YEAR.findall(text)}
-        for year, month in _ISO_MONTH.findall(text):
-            pairs.add((_MONTH_ORDER[int(month) - 1], year))
-        for first, second, year in _SLASH_DATE.findall(text):
-            readings = {"mdy": (first,), "dmy": (second,)}.get(order or "", (first, second))
-            read = {(_MONTH_ORDER[int(n) - 1], year) for n in readings if 1 <= int(n) <= 12}
+        pairs: set[tuple[str, str]] = set()
+        for written in written_dates(text):
+            read = _pairs(written.read(order))
             pairs.update(read & known or read)
         years.update(y for _, y in pairs)
         months.update(m for m, _ in pairs)
@@ -116,11 +107,14 @@ class Dated:
         capital and not as its first word ("May I ..." and "march" are no months)."""
         tokens = words(question)
         months = {_month(w) for i, w in enumerate(tokens) if i > 0 and w[:1].isupper()}
-        pairs = {
-            (_month(m1 or m2), y1 or y2)
-            for m1, y1, m2, y2 in _MONTH_YEAR.findall(question)
-            if (m1 or m2)[:1].isupper()
-        }
+        pairs = _pairs(
+            {
+                day
+                for written in written_dates(question)
+                if written.spelled and _month_capitalised(question[written.start : written.end])
+                for day in written.days
+            }
+        )
         return cls(frozenset(_YEAR.findall(question)), frozenset(months & MONTHS), frozenset(pairs))
 
     def union(self, other: Dated) -> Dated:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.evidence.dates import Day, calendar_dates, names_date
+from assistant.evidence.dates import MONTH_NAMES, Day, calendar_dates, file_months, names_date
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
 from assistant.evidence.text import Sentence, content_stems, split_sentences, words
@@ -295,21 +295,6 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
 
 
 _FILE_WORD = re.compile(r"[A-Za-z]+|\d+")
-_YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])(?!\d)")
-_MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def file_terms(path: str) -> str:
@@ -317,7 +302,7 @@ def file_terms(path: str) -> str:
     is "power gas bill 2025 02 February 2025" (what a question calls it)."""
     name = Path(path).name
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    dates = [f"{_MONTH_NAMES[int(m) - 1]} {y}" for y, m in _YEAR_MONTH.findall(stem)]
+    dates = [f"{MONTH_NAMES[m - 1].title()} {y}" for y, m in file_months(stem)]
     return " ".join([*_FILE_WORD.findall(stem), *dates])
 
 

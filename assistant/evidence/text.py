@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.evidence.dates import MONTHS
 from assistant.evidence.records import Record, parse_record
 from assistant.retrieve import STOPWORDS
 
@@ -275,31 +276,7 @@ NUMBER_WORDS = frozenset(
         "tenth",
     ]
 )
-# In calendar order: assistant/evidence/dates.py numbers them.
-MONTH_NAMES = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-MONTHS = frozenset(MONTH_NAMES)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_MONTH = "(?:" + "|".join(sorted(MONTHS)) + ")"
-# "31 March", "March 31st, 2025", "September 2025": figures that date, not amounts.
-_DATE_PHRASE = re.compile(
-    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+\d{{4}}\b)?"
-    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
-    rf"|\b{_MONTH}\s+\d{{4}}\b",
-    re.IGNORECASE,
-)
 _YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d0s\b")
 # Words written with a capital that say nothing by being capitalised.
 _NOT_NAMES = STOPWORDS | {"i", "yes", "no", "however", "also", "although", "according"}
@@ -313,11 +290,6 @@ def numbers(text: str) -> set[str]:
 def has_number(text: str) -> bool:
     lowered = text.lower()
     return bool(_NUMBER.search(text)) or any(w in NUMBER_WORDS for w in words(lowered))
-
-
-def without_dates(text: str) -> str:
-    """The text with its calendar dates taken out, so that what is left counts amounts."""
-    return _DATE_PHRASE.sub(" ", text)
 
 
 def has_date(text: str) -> bool:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 
+from assistant.evidence.dates import MONTHS
 from assistant.evidence.qualifiers import document_name
 from assistant.evidence.select import Candidate, Evidence
-from assistant.evidence.text import MONTHS, words
+from assistant.evidence.text import words
 from assistant.retrieve import STOPWORDS
 
 KINSHIP = frozenset(
