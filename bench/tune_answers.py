@@ -200,23 +200,29 @@ def fit_logistic(
     return w
 
 
-def fit_listwise(rows: list[dict[str, Any]], l2: float = 1.0, steps: int = 30) -> np.ndarray:
+def fit_listwise(
+    rows: list[dict[str, Any]],
+    l2: float = 1.0,
+    steps: int = 30,
+    row_weight: Sequence[float] | None = None,
+) -> np.ndarray:
     """A conditional logit: per question, a softmax over its sentences towards those that
-    hold gold (ranking, not calibration: the intercept is 0). Newton's method."""
+    hold gold (ranking, not calibration: the intercept is 0). Newton's method;
+    `row_weight` counts some questions more (a small set as much as a large one)."""
     groups = []
-    for r in rows:
+    for n, r in enumerate(rows):
         gold = np.asarray([float(s["gold"]) for s in r["sentences"]])
         if r["impossible"] or gold.sum() == 0:
             continue
         x = np.asarray([[s["f"][i] for i in KEPT] for s in r["sentences"]], dtype=float)
-        groups.append((x, gold / gold.sum()))
+        groups.append((x, gold / gold.sum(), 1.0 if row_weight is None else row_weight[n]))
 
     def loss(w: np.ndarray) -> float:
         total = 0.5 * l2 * float(w @ w)
-        for x, target in groups:
+        for x, target, c in groups:
             z = x @ w
             top = z.max()
-            total += float(top + np.log(np.exp(z - top).sum()) - target @ z)
+            total += c * float(top + np.log(np.exp(z - top).sum()) - target @ z)
         return total
 
     w = np.zeros(len(KEPT))
@@ -224,13 +230,13 @@ def fit_listwise(rows: list[dict[str, Any]], l2: float = 1.0, steps: int = 30) -
     for _ in range(steps):
         gradient = l2 * w
         hessian = l2 * np.eye(len(w))
-        for x, target in groups:
+        for x, target, c in groups:
             z = x @ w
             p = np.exp(z - z.max())
             p /= p.sum()
-            gradient += x.T @ (p - target)
+            gradient += c * (x.T @ (p - target))
             xp = x.T @ p
-            hessian += (x * p[:, None]).T @ x - np.outer(xp, xp)
+            hessian += c * ((x * p[:, None]).T @ x - np.outer(xp, xp))
         step = np.linalg.solve(hessian, gradient)
         size = 1.0
         while size > 1e-4 and loss(w - size * step) > current:
@@ -509,6 +515,18 @@ def fit_mix(args: argparse.Namespace) -> None:
             r["set"] = path.stem
             r["article"] = f"{path.stem}:{r['article']}"
             rows.append(r)
+    sets = [p.stem for p in args.cache]
+    for name in sets:
+        answerable = [r for r in rows if r["set"] == name and not r["impossible"]]
+        print(
+            f"{name}: the answer holds gold in "
+            f"{sum(r['answer_gold'] for r in answerable) / max(len(answerable), 1):.3f} of "
+            f"{len(answerable)} answerable (before abstention), a retrieved passage in "
+            f"{sum(r['retrieved_gold'] for r in answerable) / max(len(answerable), 1):.3f}"
+        )
+    if args.scorer:
+        fit_mix_scorer(rows, sets, args.l2)
+        return
     usable = [r for r in rows if r["abstain"] is not None]
     scores, abstained, y = held_out_abstention(
         usable, args.l2, args.answerable_rate, folds=10, balanced=True
@@ -517,7 +535,6 @@ def fit_mix(args: argparse.Namespace) -> None:
         f"{len(usable)} questions; held out by document in 10 folds; threshold at "
         f"{args.answerable_rate:.1%} of {args.pin or 'all'} answerable abstained"
     )
-    sets = [p.stem for p in args.cache]
     for name in ["all", *sets]:
         mask = np.asarray([name == "all" or r["set"] == name for r in usable])
         ys, held = y[mask], abstained[mask]
@@ -544,6 +561,61 @@ def fit_mix(args: argparse.Namespace) -> None:
     for name, value in zip(abstain.FEATURES, w[:-1], strict=True):
         print(f'    "{name}": {value:.3f},')
     print(f"  INTERCEPT = {w[-1]:.3f}\n  THRESHOLD = {t:.3f}")
+
+
+def _report_number(article: str) -> int | None:
+    """The number of a TAT-QA report (`tatqa:report-017.pdf` is 17), else None."""
+    digits = "".join(ch for ch in article.rsplit(":", 1)[-1] if ch.isdigit())
+    return int(digits) if article.startswith("tatqa") and digits else None
+
+
+def _set_ranking(rows: list[dict[str, Any]], w: np.ndarray, sets: Sequence[str]) -> str:
+    parts = []
+    for name in sets:
+        scores = ranking([r for r in rows if r["set"] == name], w)
+        parts.append(f"{name} top1 {scores['top1']:.3f} quote {scores['quote']:.3f}")
+    return "; ".join(parts)
+
+
+def fit_mix_scorer(rows: list[dict[str, Any]], sets: Sequence[str], l2: float) -> None:
+    """The sentence scorer (a listwise logit) fitted on the mix, each set counting for its
+    share: held out by document in 10 folds (and TAT-QA by report, even and odd numbers
+    each held out whole), then fitted on all (the constants the code ships)."""
+    KEPT[:] = range(len(FEATURES))
+    print("\nsentence scorer (answerable questions whose retrieved sentences hold gold):")
+    print("  shipped constants: " + "; ".join(
+        f"{n} top1 {shipped_order([r for r in rows if r['set'] == n])['top1']:.3f} "
+        f"quote {shipped_order([r for r in rows if r['set'] == n])['quote']:.3f}"
+        for n in sets
+    ))  # fmt: skip
+    articles = sorted({r["article"] for r in rows})
+    fold = {a: i % 10 for i, a in enumerate(articles)}
+    held: dict[str, list[float]] = {}
+    for k in range(10):
+        train = [r for r in rows if fold[r["article"]] != k]
+        w = fit_listwise(train, l2, row_weight=set_weights(train))
+        for name in sets:
+            test = [r for r in rows if fold[r["article"]] == k and r["set"] == name]
+            n = sum(not r["impossible"] and bool(r["sentences"]) for r in test)
+            if n:
+                scores = ranking(test, w)
+                held.setdefault(name, []).extend([scores["top1"] * n, scores["quote"] * n, n])
+    print("  held out by document, 10 folds: " + "; ".join(
+        f"{name} top1 {sum(v[0::3]) / sum(v[2::3]):.3f} quote {sum(v[1::3]) / sum(v[2::3]):.3f}"
+        for name, v in held.items()
+    ))  # fmt: skip
+    for parity, label in ((0, "even"), (1, "odd")):
+        out = [r for r in rows if (_report_number(r["article"]) or 0) % 2 == parity]
+        out = [r for r in out if _report_number(r["article"]) is not None]
+        if out:
+            train = [r for r in rows if r not in out]
+            w = fit_listwise(train, l2, row_weight=set_weights(train))
+            print(f"  TAT-QA {label} reports held out: {_set_ranking(out, w, [out[0]['set']])}")
+    w = fit_listwise(rows, l2, row_weight=set_weights(rows))
+    print("  in-sample: " + _set_ranking(rows, w, sets))
+    print("  fitted on all (paste into assistant/evidence/select.py):")
+    for name, value in zip(FEATURES, w[:-1], strict=True):
+        print(f'    "{name}": {value:.3f},')
 
 
 def fit(args: argparse.Namespace) -> None:
@@ -738,6 +810,7 @@ def main() -> None:
     m.add_argument("--answerable-rate", type=float, default=0.08)
     m.add_argument("--shares", type=float, nargs="*", help="each cache's share of the fit")
     m.add_argument("--pin", help="the set (cache file stem) the answerable rate is held on")
+    m.add_argument("--scorer", action="store_true", help="Fit the sentence scorer instead.")
     f = sub.add_parser("fit")
     f.add_argument("--cache", type=Path, required=True)
     f.add_argument("--l2", type=float, default=1.0)

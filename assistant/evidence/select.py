@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.evidence.dates import Day, calendar_dates, names_date
+from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
 from assistant.evidence.text import Sentence, content_stems, split_sentences, words
@@ -46,6 +47,12 @@ FEATURES = (
     "passage_rank",  # 1 / rank of its passage
     "passage_cosine",  # its passage's cosine to the question
     "length",  # log of its word count
+    "label_match",  # rarity-weighted share of the question's words its row or field label holds
+    "kind_match",  # holds a value of the finer kind asked for (a phone number, a dose)
+    "kind_miss",  # the question asks for such a kind and it holds none
+    "item",  # an item of a list
+    "field",  # a "Label: value" field
+    "row",  # a table row
 )
 # Fitted by `python bench/tune_answers.py fit --listwise` on all eight tuning articles.
 WEIGHTS: Mapping[str, float] = {
@@ -63,6 +70,12 @@ WEIGHTS: Mapping[str, float] = {
     "passage_rank": 1.071,
     "passage_cosine": 0.691,
     "length": 0.461,
+    "label_match": 0.0,
+    "kind_match": 0.0,
+    "kind_miss": 0.0,
+    "item": 0.0,
+    "field": 0.0,
+    "row": 0.0,
 }
 # A table row holding (in its label or values) a date the question names
 # ("the payment due June 5, 2025" is the schedule's row "06/05/2025", which shares no word
@@ -250,6 +263,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     pairs = set(zip(profile.stems, profile.stems[1:], strict=False))
     position = {(n, i): k for k, (n, i, _) in enumerate(flat)}
     asked_dates = calendar_dates(question)
+    kinds = ValueKinds.of(question)
     candidates: list[Candidate] = []
     vectors: dict[tuple[int, int], np.ndarray] = {}
     for k, (n, i, sentence) in enumerate(flat):
@@ -285,6 +299,11 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             "passage_rank": 1.0 / n,
             "passage_cosine": float(passages[n - 1].score),
             "length": math.log1p(len(sentence.text.split())),
+            "label_match": _covered(profile.stems, _label_stems(sentence.record), weights),
+            **_kind_features(kinds.held(sentence.text)),
+            "item": float(sentence.item),
+            "field": float(sentence.record is not None and sentence.record.kind == "field"),
+            "row": float(_is_row(sentence)),
         }
         value = score(features)
         if _is_row(sentence) and names_date(asked_dates, _own_dates(sentence.record)):
@@ -330,6 +349,17 @@ def _own_dates(record: Record | None) -> set[Day]:
     if record is None:
         return set()
     return calendar_dates(" ".join([record.label, *(c.value for c in record.cells)]))
+
+
+def _label_stems(record: Record | None) -> set[str]:
+    """A row's or field's label as words ("Medicare #" says Medicare number)."""
+    if record is None:
+        return set()
+    return set(content_stems(record.label.replace("#", " number ")))
+
+
+def _kind_features(held: bool | None) -> dict[str, float]:
+    return {"kind_match": float(held is True), "kind_miss": float(held is False)}
 
 
 def _is_row(sentence: Sentence) -> bool:
