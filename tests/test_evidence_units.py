@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.readers import read_document
-
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, parse_record
 from assistant.evidence.structure import chosen_cells
 from assistant.evidence.text import split_sentences
 from assistant.retrieve import Passage
+from ingest.readers import read_document
 
 LETTER = """Dear Committee members,
 
