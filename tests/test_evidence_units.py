@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.evidence.compose import extractive_answer
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, parse_record
+from assistant.evidence.select import select_evidence
 from assistant.evidence.structure import chosen_cells
 from assistant.evidence.text import split_sentences
 from assistant.retrieve import Passage
@@ -98,6 +100,21 @@ def test_the_finer_kind_of_value_a_question_asks_for() -> None:
     assert ValueKinds.of("Who signed the agreement?").held("anything") is None
 
 
+def test_a_list_item_answers_over_the_sentence_around_it(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    letter = written(tmp_path, "letter_to_hoa.txt", LETTER)
+    evidence = select_evidence("When did we hope to start the fence?", [letter], embedder.embed)
+    answer, _ = extractive_answer(evidence)
+    # The item alone, as a field with its label, not the whole list as one "sentence".
+    assert "Planned start: April 14, 2025, if approved — letter_to_hoa.txt" in answer, answer
+    dose = select_evidence(
+        "What dose of metoprolol is Dad on now?",
+        [written(tmp_path, "medication_list.txt", MEDICATIONS)],
+        embedder.embed,
+    )
+    assert dose.best is not None and dose.best.features["kind_match"] == 1.0
+    assert "50 mg" in dose.best.text
+
+
 def test_money_spent_is_the_debit_not_the_running_balance(tmp_path: Path) -> None:
     units = split_sentences(written(tmp_path, "checking_2025-03.csv", STATEMENT).text)
     row = next(u.record for u in units if u.record and "HARVEST" in u.text)
@@ -106,3 +123,16 @@ def test_money_spent_is_the_debit_not_the_running_balance(tmp_path: Path) -> Non
     assert [c.header for c in chosen_cells(row, spent, {})] == ["Debit"]
     left = QuestionProfile.of("What balance was left after the Harvest Fresh Market purchase?")
     assert [c.header for c in chosen_cells(row, left, {})] == ["Balance"]
+
+
+def test_a_line_that_runs_on_is_prose_not_a_field(tmp_path: Path) -> None:
+    card = (
+        "Reading support: Theo meets the reading specialist on Tuesdays and Thursdays,\n"
+        "9:10-9:40 AM, through March 2025.\n\n"
+        "Our reason is simple: our dog needs a safe place to run, and our\n"
+        "two children play in the back yard.\n\n"
+        "Policy number: GS-1184\n"
+    )
+    units = split_sentences(written(tmp_path, "report_card.txt", card).text)
+    assert [u.record is not None for u in units] == [False, False, True]
+    assert units[0].text.endswith("9:10-9:40 AM, through March 2025.")

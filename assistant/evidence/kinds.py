@@ -44,9 +44,10 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"|\b[A-Z]{1,4}\d{3,}[A-Z0-9]*\b|\b\d+(?:-\d+){2,}\b|#\s?\d{3,}\b"
         ),
     ),
-    "percent": (
-        re.compile(r"\b(?:percent|percentage|percentile|rate)\b|%", re.IGNORECASE),
-        re.compile(r"\d\s?%|\b\d+(?:\.\d+)?\s?percent\b|\b\d{1,2}(?:st|nd|rd|th)\b", re.I),
+    # Not "percent": a report's table puts its % sign in the header, or nowhere.
+    "percentile": (
+        re.compile(r"\bpercentile\b", re.IGNORECASE),
+        re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b", re.I),
     ),
     "duration": (
         re.compile(

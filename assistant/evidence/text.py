@@ -127,10 +127,11 @@ def _blocks(text: str) -> list[tuple[int, int, str]]:
                 spans.append((run[0], at, run[1]))
                 run = None
 
-        for s, e in lines:
+        for n, (s, e) in enumerate(lines):
             line = text[s:e].strip()
             if not line:
                 continue
+            after = text[lines[n + 1][0] : lines[n + 1][1]].strip() if n + 1 < len(lines) else ""
             marker = _ITEM.match(text[s:e])
             if marker is not None:
                 close(s)
@@ -138,7 +139,7 @@ def _blocks(text: str) -> list[tuple[int, int, str]]:
                 continue
             if run is not None and run[1] == "item" and text[s] in " \t":
                 continue  # an item wrapped onto an indented line
-            if parse_record(line) is not None:
+            if parse_record(line) is not None and not _wraps(line, after):
                 close(s)
                 spans.append((s, e, "text"))
                 continue
@@ -151,6 +152,12 @@ def _blocks(text: str) -> list[tuple[int, int, str]]:
                 run = (s, "text")
         close(position)
     return spans
+
+
+def _wraps(line: str, after: str) -> bool:
+    """A line that runs on into the next ("Reading support: Theo meets her on Tuesdays,"
+    then "9:10-9:40 AM."): prose wrapped at a colon, not a field of its own."""
+    return line.endswith((",", ";")) or after[:1].islower()
 
 
 def _is_heading_line(line: str, longest: int) -> bool:
