@@ -831,6 +831,8 @@ def checks(args: argparse.Namespace) -> None:
     """What the date and name checks (assistant/evidence/which.py) do on each set: how
     often the answer changes paper and then holds gold, and what the combiner and the
     checks decline, answerable and not."""
+    if args.data_dir:
+        EMBEDDER[:] = [library.embedder_for(load_settings(data_dir=args.data_dir))]
     for path in args.cache:
         cache = json.loads(path.read_text())
         counts: dict[str, dict[str, int]] = {"answerable": {}, "unanswerable": {}}
@@ -907,6 +909,7 @@ def main() -> None:
     d.add_argument("--max-tokens", type=int, default=96)
     h = sub.add_parser("checks")
     h.add_argument("--cache", type=Path, nargs="+", required=True)
+    h.add_argument("--data-dir", type=Path, help="Embed what the caches lack with its model.")
     k = sub.add_parser("claims")
     k.add_argument("--cache", type=Path, required=True)
     k.add_argument("--data-dir", type=Path, required=True)
