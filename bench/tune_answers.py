@@ -44,6 +44,7 @@ from assistant.eval.qa_run import prepare_index  # noqa: E402
 from assistant.evidence import abstain  # noqa: E402
 from assistant.evidence.compose import extractive_answer, quote  # noqa: E402
 from assistant.evidence.select import FEATURES, Evidence, select_evidence  # noqa: E402
+from assistant.evidence.select import WEIGHTS as SHIPPED  # noqa: E402
 from assistant.evidence.which import prefer_matching  # noqa: E402
 from assistant.retrieve import Passage, PathFilter  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
@@ -118,12 +119,14 @@ def cached_evidence(cache: dict[str, Any], q: dict[str, Any], prefer: bool = Tru
     vectors = cache["vectors"]
     zero = [0.0] * len(next(iter(vectors.values())))
     # Only what select_evidence embeds is stored; a table's headers (what the quote picks
-    # its cell by) are not, and read as unrelated.
-    evidence = select_evidence(
-        q["question"],
-        cached_passages(q),
-        lambda texts: [vectors.get(t, zero) for t in texts],
+    # its cell by) are not, and read as unrelated. With --data-dir, what the current code
+    # splits differently from the collecting code is embedded by the model.
+    embed = (
+        cached_then_embedded(vectors, EMBEDDER[0])
+        if EMBEDDER
+        else lambda texts: [vectors.get(t, zero) for t in texts]
     )
+    evidence = select_evidence(q["question"], cached_passages(q), embed)
     return prefer_matching(evidence) if prefer else evidence  # as answer_stream does
 
 
@@ -200,23 +203,29 @@ def fit_logistic(
     return w
 
 
-def fit_listwise(rows: list[dict[str, Any]], l2: float = 1.0, steps: int = 30) -> np.ndarray:
+def fit_listwise(
+    rows: list[dict[str, Any]],
+    l2: float = 1.0,
+    steps: int = 30,
+    row_weight: Sequence[float] | None = None,
+) -> np.ndarray:
     """A conditional logit: per question, a softmax over its sentences towards those that
-    hold gold (ranking, not calibration: the intercept is 0). Newton's method."""
+    hold gold (ranking, not calibration: the intercept is 0). Newton's method;
+    `row_weight` counts some questions more (a small set as much as a large one)."""
     groups = []
-    for r in rows:
+    for n, r in enumerate(rows):
         gold = np.asarray([float(s["gold"]) for s in r["sentences"]])
         if r["impossible"] or gold.sum() == 0:
             continue
         x = np.asarray([[s["f"][i] for i in KEPT] for s in r["sentences"]], dtype=float)
-        groups.append((x, gold / gold.sum()))
+        groups.append((x, gold / gold.sum(), 1.0 if row_weight is None else row_weight[n]))
 
     def loss(w: np.ndarray) -> float:
         total = 0.5 * l2 * float(w @ w)
-        for x, target in groups:
+        for x, target, c in groups:
             z = x @ w
             top = z.max()
-            total += float(top + np.log(np.exp(z - top).sum()) - target @ z)
+            total += c * float(top + np.log(np.exp(z - top).sum()) - target @ z)
         return total
 
     w = np.zeros(len(KEPT))
@@ -224,13 +233,13 @@ def fit_listwise(rows: list[dict[str, Any]], l2: float = 1.0, steps: int = 30) -
     for _ in range(steps):
         gradient = l2 * w
         hessian = l2 * np.eye(len(w))
-        for x, target in groups:
+        for x, target, c in groups:
             z = x @ w
             p = np.exp(z - z.max())
             p /= p.sum()
-            gradient += x.T @ (p - target)
+            gradient += c * (x.T @ (p - target))
             xp = x.T @ p
-            hessian += (x * p[:, None]).T @ x - np.outer(xp, xp)
+            hessian += c * ((x * p[:, None]).T @ x - np.outer(xp, xp))
         step = np.linalg.solve(hessian, gradient)
         size = 1.0
         while size > 1e-4 and loss(w - size * step) > current:
@@ -249,6 +258,7 @@ def logits(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 # -- sentence scorer -------------------------------------------------------------------------
 
 
+EMBEDDER: list[Any] = []  # fit-mix --data-dir: the model for sentences the cache lacks
 KEPT: list[int] = []  # feature columns the scorer is fitted on (--drop leaves some out)
 
 
@@ -502,13 +512,34 @@ def fit_mix(args: argparse.Namespace) -> None:
     tables, prose), held out by document in folds, with each set's own figures: a rule
     that only suits one kind of paper shows up as a set it fails."""
     SHARES.update(zip((p.stem for p in args.cache), args.shares or [], strict=False))
+    if args.data_dir:
+        EMBEDDER[:] = [library.embedder_for(load_settings(data_dir=args.data_dir))]
     PINNED[:] = [args.pin] if args.pin else []
     rows: list[dict[str, Any]] = []
-    for path in args.cache:
+    if args.rows and args.rows.exists():
+        rows = json.loads(args.rows.read_text())  # scored by the code that wrote them
+    for path in [] if rows else args.cache:
         for r in featurize(json.loads(path.read_text())):
             r["set"] = path.stem
             r["article"] = f"{path.stem}:{r['article']}"
             rows.append(r)
+    if args.rows and not args.rows.exists():
+        args.rows.write_text(json.dumps(rows))
+    sets = [p.stem for p in args.cache]
+    for name in sets:
+        answerable = [r for r in rows if r["set"] == name and not r["impossible"]]
+        print(
+            f"{name}: the answer holds gold in "
+            f"{sum(r['answer_gold'] for r in answerable) / max(len(answerable), 1):.3f} of "
+            f"{len(answerable)} answerable (before abstention), a retrieved passage in "
+            f"{sum(r['retrieved_gold'] for r in answerable) / max(len(answerable), 1):.3f}"
+        )
+    if args.scorer:
+        SEARCH[:] = [True] if args.search else []
+        FROM_SHIPPED[:] = [True] if args.from_shipped else []
+        ONLY[:] = args.only
+        fit_mix_scorer(rows, sets, args.l2)
+        return
     usable = [r for r in rows if r["abstain"] is not None]
     scores, abstained, y = held_out_abstention(
         usable, args.l2, args.answerable_rate, folds=10, balanced=True
@@ -517,7 +548,6 @@ def fit_mix(args: argparse.Namespace) -> None:
         f"{len(usable)} questions; held out by document in 10 folds; threshold at "
         f"{args.answerable_rate:.1%} of {args.pin or 'all'} answerable abstained"
     )
-    sets = [p.stem for p in args.cache]
     for name in ["all", *sets]:
         mask = np.asarray([name == "all" or r["set"] == name for r in usable])
         ys, held = y[mask], abstained[mask]
@@ -544,6 +574,120 @@ def fit_mix(args: argparse.Namespace) -> None:
     for name, value in zip(abstain.FEATURES, w[:-1], strict=True):
         print(f'    "{name}": {value:.3f},')
     print(f"  INTERCEPT = {w[-1]:.3f}\n  THRESHOLD = {t:.3f}")
+
+
+STEPS = (-2.0, -1.0, -0.5, -0.25, 0.25, 0.5, 1.0, 2.0)
+
+
+def search_top1(
+    rows: list[dict[str, Any]], w: np.ndarray, row_weight: Sequence[float], passes: int = 3
+) -> np.ndarray:
+    """From `w` (the listwise fit), coordinate ascent on what the answer needs: the share
+    of questions (each counted by its weight) whose best-scored unit holds gold. The
+    listwise likelihood rewards raising gold units everywhere in the ranking; only the
+    first place is quoted."""
+    groups = [
+        (r, c) for r, c in zip(rows, row_weight, strict=True)
+        if not r["impossible"] and any(s["gold"] for s in r["sentences"])
+    ]  # fmt: skip
+    x = np.asarray([s["f"] for r, _ in groups for s in r["sentences"]], dtype=float)[:, KEPT]
+    gold = np.asarray([s["gold"] for r, _ in groups for s in r["sentences"]], dtype=bool)
+    starts = np.cumsum([0] + [len(r["sentences"]) for r, _ in groups])[:-1]
+    sizes = np.diff(np.append(starts, len(x)))
+    counts = np.asarray([c for _, c in groups])
+
+    def share(v: np.ndarray) -> float:
+        z = x @ v
+        top = np.repeat(np.maximum.reduceat(z, starts), sizes) == z
+        hits = np.add.reduceat(top & gold, starts) / np.add.reduceat(top, starts)
+        return float(counts @ hits / counts.sum()) - 1e-4 * float((v - w[:-1]) @ (v - w[:-1]))
+
+    v = w[:-1].copy()
+    best = share(v)
+    free = [KEPT.index(FEATURES.index(n)) for n in ONLY] if ONLY else range(len(v))
+    for _ in range(passes):
+        improved = False
+        for j in free:
+            for step in STEPS:
+                trial = v.copy()
+                trial[j] += step
+                value = share(trial)
+                if value > best + 1e-9:
+                    v, best, improved = trial, value, True
+        if not improved:
+            break
+    return np.append(v, 0.0)
+
+
+def _report_number(article: str) -> int | None:
+    """The number of a TAT-QA report (`tatqa:report-017.pdf` is 17), else None."""
+    digits = "".join(ch for ch in article.rsplit(":", 1)[-1] if ch.isdigit())
+    return int(digits) if article.startswith("tatqa") and digits else None
+
+
+def _set_ranking(rows: list[dict[str, Any]], w: np.ndarray, sets: Sequence[str]) -> str:
+    parts = []
+    for name in sets:
+        scores = ranking([r for r in rows if r["set"] == name], w)
+        parts.append(f"{name} top1 {scores['top1']:.3f} quote {scores['quote']:.3f}")
+    return "; ".join(parts)
+
+
+def fit_mix_ranker(rows: list[dict[str, Any]], l2: float) -> np.ndarray:
+    """The listwise fit, then (with --search) the top-1 search from it."""
+    if FROM_SHIPPED:
+        w = np.asarray([SHIPPED[name] for name in FEATURES] + [0.0])
+    else:
+        w = fit_listwise(rows, l2, row_weight=set_weights(rows))
+    return search_top1(rows, w, set_weights(rows)) if SEARCH else w
+
+
+SEARCH: list[bool] = []  # fit-mix --search
+FROM_SHIPPED: list[bool] = []  # fit-mix --from-shipped: search from the shipped weights
+ONLY: list[str] = []  # fit-mix --only: the weights the search may move
+
+
+def fit_mix_scorer(rows: list[dict[str, Any]], sets: Sequence[str], l2: float) -> None:
+    """The sentence scorer (a listwise logit) fitted on the mix, each set counting for its
+    share: held out by document in 10 folds (and TAT-QA by report, even and odd numbers
+    each held out whole), then fitted on all (the constants the code ships)."""
+    KEPT[:] = range(len(FEATURES))
+    print("\nsentence scorer (answerable questions whose retrieved sentences hold gold):")
+    print("  shipped constants: " + "; ".join(
+        f"{n} top1 {shipped_order([r for r in rows if r['set'] == n])['top1']:.3f} "
+        f"quote {shipped_order([r for r in rows if r['set'] == n])['quote']:.3f}"
+        for n in sets
+    ))  # fmt: skip
+    shipped = np.asarray([SHIPPED[name] for name in FEATURES] + [0.0])
+    print("  shipped constants, ranked as the fits are: " + _set_ranking(rows, shipped, sets))
+    articles = sorted({r["article"] for r in rows})
+    fold = {a: i % 10 for i, a in enumerate(articles)}
+    held: dict[str, list[float]] = {}
+    for k in range(10):
+        train = [r for r in rows if fold[r["article"]] != k]
+        w = fit_mix_ranker(train, l2)
+        for name in sets:
+            test = [r for r in rows if fold[r["article"]] == k and r["set"] == name]
+            n = sum(not r["impossible"] and bool(r["sentences"]) for r in test)
+            if n:
+                scores = ranking(test, w)
+                held.setdefault(name, []).extend([scores["top1"] * n, scores["quote"] * n, n])
+    print("  held out by document, 10 folds: " + "; ".join(
+        f"{name} top1 {sum(v[0::3]) / sum(v[2::3]):.3f} quote {sum(v[1::3]) / sum(v[2::3]):.3f}"
+        for name, v in held.items()
+    ))  # fmt: skip
+    for parity, label in ((0, "even"), (1, "odd")):
+        out = [r for r in rows if (_report_number(r["article"]) or 0) % 2 == parity]
+        out = [r for r in out if _report_number(r["article"]) is not None]
+        if out:
+            train = [r for r in rows if r not in out]
+            w = fit_mix_ranker(train, l2)
+            print(f"  TAT-QA {label} reports held out: {_set_ranking(out, w, [out[0]['set']])}")
+    w = fit_mix_ranker(rows, l2)
+    print("  in-sample: " + _set_ranking(rows, w, sets))
+    print("  fitted on all (paste into assistant/evidence/select.py):")
+    for name, value in zip(FEATURES, w[:-1], strict=True):
+        print(f'    "{name}": {value:.3f},')
 
 
 def fit(args: argparse.Namespace) -> None:
@@ -687,6 +831,8 @@ def checks(args: argparse.Namespace) -> None:
     """What the date and name checks (assistant/evidence/which.py) do on each set: how
     often the answer changes paper and then holds gold, and what the combiner and the
     checks decline, answerable and not."""
+    if args.data_dir:
+        EMBEDDER[:] = [library.embedder_for(load_settings(data_dir=args.data_dir))]
     for path in args.cache:
         cache = json.loads(path.read_text())
         counts: dict[str, dict[str, int]] = {"answerable": {}, "unanswerable": {}}
@@ -738,6 +884,12 @@ def main() -> None:
     m.add_argument("--answerable-rate", type=float, default=0.08)
     m.add_argument("--shares", type=float, nargs="*", help="each cache's share of the fit")
     m.add_argument("--pin", help="the set (cache file stem) the answerable rate is held on")
+    m.add_argument("--scorer", action="store_true", help="Fit the sentence scorer instead.")
+    m.add_argument("--search", action="store_true", help="Then search for top-1 (--scorer).")
+    m.add_argument("--from-shipped", action="store_true", help="Search from the shipped.")
+    m.add_argument("--only", nargs="*", default=[], help="The weights --search may move.")
+    m.add_argument("--rows", type=Path, help="Keep the scored questions here; reuse them.")
+    m.add_argument("--data-dir", type=Path, help="Embed what the caches lack with its model.")
     f = sub.add_parser("fit")
     f.add_argument("--cache", type=Path, required=True)
     f.add_argument("--l2", type=float, default=1.0)
@@ -757,6 +909,7 @@ def main() -> None:
     d.add_argument("--max-tokens", type=int, default=96)
     h = sub.add_parser("checks")
     h.add_argument("--cache", type=Path, nargs="+", required=True)
+    h.add_argument("--data-dir", type=Path, help="Embed what the caches lack with its model.")
     k = sub.add_parser("claims")
     k.add_argument("--cache", type=Path, required=True)
     k.add_argument("--data-dir", type=Path, required=True)

@@ -22,6 +22,21 @@ MAX_FIELD_CHARS = 200  # a longer "Label: text" line is prose with a colon in it
 _FIELD = re.compile(r"^(?P<label>[^:|]+?):\s+(?P<value>\S.*)$")
 # A field's value is one statement: "Note: the office is shut. Call us on Monday." is prose.
 _SECOND_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
+# Abbreviations whose dot ends no sentence: "Primary care: Dr. Helen Marsh" is one field.
+_ABBREVIATED = frozenset(["dr", "mr", "mrs", "ms", "st", "co", "no", "jr", "sr", "inc", "ltd"])
+
+
+def _second_sentence(value: str) -> bool:
+    """Whether a field's value runs on into a second sentence (a dot after an initial or
+    an abbreviation such as "Dr." or "no." ends none)."""
+    for match in _SECOND_SENTENCE.finditer(value):
+        before = value[: match.start()].split()
+        word = before[-1].lower() if before else ""
+        if not (len(word) == 1 or word in _ABBREVIATED):
+            return True
+    return False
+
+
 # A label names a thing; "The answer is: ..." or "as follows: ..." ends in a word that
 # leads into a clause instead.
 _LEADING_WORDS = frozenset(
@@ -108,7 +123,7 @@ def parse_record(line: str) -> Record | None:
     if len(line) > MAX_FIELD_CHARS:
         return None
     pair = _pair(line, alone=True)
-    if pair is None or _SECOND_SENTENCE.search(pair[1]):
+    if pair is None or _second_sentence(pair[1]):
         return None
     if pair[0].split()[-1].lower() in _LEADING_WORDS:
         return None

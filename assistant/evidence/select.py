@@ -3,11 +3,14 @@
 Every sentence is scored by what the index already has: the embedding model's cosine to
 the question (its own and its neighbours'), the question's words it shares (weighted by
 how rare they are among the candidates), and whether it holds the kind of thing the
-question asks for (an amount, a date, a name). The weights are a conditional logit (a
-softmax over each question's sentences, towards those holding the gold answer) fitted on
-SQuAD tuning articles by `bench/tune_answers.py` and checked on articles held out of the
-fit (bench/RESULTS.md); they ship as the constants below. Scores rank one question's
-sentences; differences between them are log-odds.
+question asks for (an amount, a date, a name, and finer: a phone number, a dose, a model
+number), and what kind of unit it is (a table row, a "Label: value" field whose label may
+name what is asked, a list item). The weights are a conditional logit (a softmax over each
+question's units, towards those holding the gold answer), searched further for the weights
+that put such a unit first, fitted by `bench/tune_answers.py fit-mix --scorer --search` on
+a mix of personal papers, report tables and Wikipedia prose and checked on documents held
+out of the fit (bench/RESULTS.md); they ship as the constants below. Scores rank one
+question's units.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.evidence.dates import MONTH_NAMES, Day, calendar_dates, file_months, names_date
+from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
 from assistant.evidence.text import Sentence, content_stems, split_sentences, words
@@ -46,23 +50,40 @@ FEATURES = (
     "passage_rank",  # 1 / rank of its passage
     "passage_cosine",  # its passage's cosine to the question
     "length",  # log of its word count
+    "label_match",  # rarity-weighted share of the question's words its row or field label holds
+    "kind_match",  # holds a value of the finer kind asked for (a phone number, a dose)
+    "kind_miss",  # the question asks for such a kind and it holds none
+    "item",  # an item of a list
+    "field",  # a "Label: value" field
+    "row",  # a table row
 )
-# Fitted by `python bench/tune_answers.py fit --listwise` on all eight tuning articles.
+# Fitted by `python bench/tune_answers.py fit-mix --scorer --search` on a mix of the home
+# set, TAT-QA and SQuAD (shares 0.4, 0.3, 0.3): the listwise logit, then a search for the
+# weights that put a unit holding gold first, which held out by document does better on
+# each set than the listwise fit alone (bench/RESULTS.md). "type_match" and "type_miss"
+# (as "kind_match" and "kind_miss") sum to one within a question that asks for a type:
+# only their difference ranks.
 WEIGHTS: Mapping[str, float] = {
-    "cosine": 2.746,
-    "window_cosine": 1.807,
-    "heading_cosine": 3.301,
-    "overlap": 0.822,
-    "window_overlap": 1.613,
-    "resolved_overlap": 2.202,
-    "type_match": 1.064,
-    "type_miss": -1.064,
-    "novelty": 0.433,
-    "bigram_overlap": 0.323,
-    "names_found": -0.265,
-    "passage_rank": 1.071,
-    "passage_cosine": 0.691,
-    "length": 0.461,
+    "cosine": 1.967,
+    "window_cosine": 1.106,
+    "heading_cosine": 2.245,
+    "overlap": -1.053,
+    "window_overlap": 4.145,
+    "resolved_overlap": 2.307,
+    "type_match": -0.656,
+    "type_miss": -1.344,
+    "novelty": -1.229,
+    "bigram_overlap": 0.546,
+    "names_found": -0.449,
+    "passage_rank": 0.801,
+    "passage_cosine": 1.333,
+    "length": 0.465,
+    "label_match": 0.278,
+    "kind_match": 2.944,
+    "kind_miss": -0.944,
+    "item": 0.086,
+    "field": 0.388,
+    "row": 0.482,
 }
 # A table row holding (in its label or values) a date the question names
 # ("the payment due June 5, 2025" is the schedule's row "06/05/2025", which shares no word
@@ -250,6 +271,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     pairs = set(zip(profile.stems, profile.stems[1:], strict=False))
     position = {(n, i): k for k, (n, i, _) in enumerate(flat)}
     asked_dates = calendar_dates(question)
+    kinds = ValueKinds.of(question)
     candidates: list[Candidate] = []
     vectors: dict[tuple[int, int], np.ndarray] = {}
     for k, (n, i, sentence) in enumerate(flat):
@@ -285,6 +307,11 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             "passage_rank": 1.0 / n,
             "passage_cosine": float(passages[n - 1].score),
             "length": math.log1p(len(sentence.text.split())),
+            "label_match": _covered(profile.stems, _label_stems(sentence.record), weights),
+            **_kind_features(kinds.held(sentence.text)),
+            "item": float(sentence.item),
+            "field": float(sentence.record is not None and sentence.record.kind == "field"),
+            "row": float(_is_row(sentence)),
         }
         value = score(features)
         if _is_row(sentence) and names_date(asked_dates, _own_dates(sentence.record)):
@@ -315,6 +342,17 @@ def _own_dates(record: Record | None) -> set[Day]:
     if record is None:
         return set()
     return calendar_dates(" ".join([record.label, *(c.value for c in record.cells)]))
+
+
+def _label_stems(record: Record | None) -> set[str]:
+    """A row's or field's label as words ("Medicare #" says Medicare number)."""
+    if record is None:
+        return set()
+    return set(content_stems(record.label.replace("#", " number ")))
+
+
+def _kind_features(held: bool | None) -> dict[str, float]:
+    return {"kind_match": float(held is True), "kind_miss": float(held is False)}
 
 
 def _is_row(sentence: Sentence) -> bool:

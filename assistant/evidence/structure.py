@@ -60,6 +60,12 @@ _TOTAL = re.compile(r"^(?:total|sub-?total|net total)\b|\btotals?$", re.IGNORECA
 _MONEY = re.compile(r"[$£€¥]\s?\d|\d\s?%|\b\d+\.\d\d\b")
 # "25-0118-44721", "GS-1184", "****4471": an identifier holds figures but is no amount.
 _IDENTIFIER = re.compile(r"\b\d+(?:-\d+){2,}\b|\b[A-Za-z]{1,5}-\d|\*{2,}\d")
+# A running balance says what is left after a row, not what the row moved: "how much did
+# we spend at the market" is the Debit cell, though "Balance" is as close by meaning.
+_BALANCE_HEADER = re.compile(r"\bbalance\b|\brunning total\b", re.IGNORECASE)
+_ASKS_BALANCE = re.compile(
+    r"\b(?:balance|left|remain\w*|owe[ds]?|owing|outstanding|still)\b", re.IGNORECASE
+)
 HEADER_COSINE_WEIGHT = 3.0  # a header as close as 0.5 by meaning counts as 1.5 shared words
 MAX_COLUMN_ROWS = 40  # a column compared down a table is shown for this many rows at most
 
@@ -91,6 +97,7 @@ def cell_scores(
     whole = row_naming(profile.text)
     asked = set(profile.stems) - whole
     asked_dates = calendar_dates(profile.text)
+    balance_asked = bool(_ASKS_BALANCE.search(profile.text))
     scores = []
     for n, cell in enumerate(record.cells):
         header = set(content_stems(cell.header))
@@ -104,6 +111,8 @@ def cell_scores(
         # The question already says it ("the payment due June 5"): the answer is another cell.
         said = bool(numbers(cell.value)) and numbers(cell.value) <= profile.numbers
         if said or names_date(asked_dates, calendar_dates(cell.value)):
+            score -= 2.0
+        if _BALANCE_HEADER.search(cell.header) and not balance_asked:
             score -= 2.0
         scores.append(score)
     return scores

@@ -24,6 +24,7 @@ class Sentence:
     end: int
     heading: bool = False  # a title line: context for its neighbours, never an answer
     record: Record | None = None  # the table row or form field the line holds
+    item: bool = False  # an item of a bulleted or numbered list
 
 
 # A sentence ends at . ! ? (and closing quotes or brackets) before white space and a
@@ -74,6 +75,8 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 _LINE = re.compile(r"[^\n]+")
+# A list item's marker: "- ", "* ", "• ", "1. ", "2) " (a checkbox "[ ]" after it is part of it).
+_ITEM = re.compile(r"^\s*(?:[-*•●▪◦–]|\d{1,2}[.)])\s+(?:\[[ xX]?\]\s+)?(?=\S)")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _HEADING_LINE_CHARS = 60
 
@@ -82,28 +85,34 @@ def split_sentences(text: str) -> list[Sentence]:
     """The sentences of `text`, with their offsets; a heading line (Markdown's, or a short
     line in extracted PDF text) is one sentence marked as a heading."""
     found: list[Sentence] = []
-    for start, end, heading in _blocks(text):
-        if heading:
+    for start, end, kind in _blocks(text):
+        if kind == "heading":
             _add(found, text, start, end, heading=True)
             continue
-        record = parse_record(text[start:end]) if "\n" not in text[start:end].strip() else None
+        item = kind == "item"
+        # An item's wrapped lines are one line ("- Length: about 186 feet, with one\n gate").
+        one_line = item or "\n" not in text[start:end].strip()
+        record = parse_record(text[start:end]) if one_line else None
         if record is not None:
-            _add(found, text, start, end, record=record)
+            _add(found, text, start, end, record=record, item=item)
             continue
         block = text[start:end]
         cut = 0
         for match in _END.finditer(block):
             if _is_abbreviation(block, match.start()):
                 continue
-            _add(found, text, start + cut, start + match.end())
+            _add(found, text, start + cut, start + match.end(), item=item)
             cut = match.end()
-        _add(found, text, start + cut, end)
+        _add(found, text, start + cut, end, item=item)
     return found
 
 
-def _blocks(text: str) -> list[tuple[int, int, bool]]:
-    """Spans of running text (paragraphs, split further at heading lines) and of headings."""
-    spans: list[tuple[int, int, bool]] = []
+def _blocks(text: str) -> list[tuple[int, int, str]]:
+    """Spans of running text (paragraphs, split further at heading lines), of headings and
+    of list items (an item, with the lines it wraps onto, starts a span of its own: a
+    letter's "- Height: 5 feet" is one fact, not the middle of a sentence), each with its
+    kind: "text", "heading" or "item" (an item's span starts after its marker)."""
+    spans: list[tuple[int, int, str]] = []
     position = 0
     # Wrapped lines (PDF) and whole paragraphs (Word, HTML) are both much longer than a title.
     longest = max((len(line.strip()) for line in text.splitlines()), default=0)
@@ -111,29 +120,45 @@ def _blocks(text: str) -> list[tuple[int, int, bool]]:
         p_start = text.index(paragraph, position) if paragraph else position
         position = p_start + len(paragraph)
         lines = [(m.start() + p_start, m.end() + p_start) for m in _LINE.finditer(paragraph)]
-        run_start: int | None = None
-        for s, e in lines:
+        run: tuple[int, str] | None = None  # where the open span starts, and its kind
+
+        def close(at: int) -> None:
+            nonlocal run
+            if run is not None:
+                spans.append((run[0], at, run[1]))
+                run = None
+
+        for n, (s, e) in enumerate(lines):
             line = text[s:e].strip()
             if not line:
                 continue
-            if parse_record(line) is not None:
-                if run_start is not None:
-                    spans.append((run_start, s, False))
-                    run_start = None
-                spans.append((s, e, False))
+            after = text[lines[n + 1][0] : lines[n + 1][1]].strip() if n + 1 < len(lines) else ""
+            marker = _ITEM.match(text[s:e])
+            if marker is not None:
+                close(s)
+                run = (s + marker.end(), "item")
+                continue
+            if run is not None and run[1] == "item" and text[s] in " \t":
+                continue  # an item wrapped onto an indented line
+            if parse_record(line) is not None and not _wraps(line, after):
+                close(s)
+                spans.append((s, e, "text"))
                 continue
             if line.startswith("#") or _is_heading_line(line, longest):
-                if run_start is not None:
-                    spans.append((run_start, s, False))
-                    run_start = None
+                close(s)
                 marks = len(line) - len(line.lstrip("#"))
-                spans.append((text.index(line, s) + marks, e, True))
+                spans.append((text.index(line, s) + marks, e, "heading"))
                 continue
-            if run_start is None:
-                run_start = s
-        if run_start is not None:
-            spans.append((run_start, position, False))
+            if run is None:
+                run = (s, "text")
+        close(position)
     return spans
+
+
+def _wraps(line: str, after: str) -> bool:
+    """A line that runs on into the next ("Reading support: Theo meets her on Tuesdays,"
+    then "9:10-9:40 AM."): prose wrapped at a colon, not a field of its own."""
+    return line.endswith((",", ";")) or after[:1].islower()
 
 
 def _is_heading_line(line: str, longest: int) -> bool:
@@ -144,8 +169,12 @@ def _is_heading_line(line: str, longest: int) -> bool:
 
 
 def _is_abbreviation(block: str, dot: int) -> bool:
+    """A dot that ends no sentence: an abbreviation's, an initial's, or one of a run of
+    dots (a leader: "Lisinopril 10 mg ........ 1 tablet")."""
     if block[dot] != ".":
         return False
+    if block[dot - 1 : dot] == ".":
+        return True
     word = re.search(r"(\w+)$", block[:dot])
     if word is None:
         return False
@@ -160,6 +189,7 @@ def _add(
     end: int,
     heading: bool = False,
     record: Record | None = None,
+    item: bool = False,
 ) -> None:
     raw = text[start:end]
     flat = " ".join(raw.split())
@@ -167,7 +197,7 @@ def _add(
         return
     lead = len(raw) - len(raw.lstrip())
     trail = len(raw) - len(raw.rstrip())
-    found.append(Sentence(flat, start + lead, end - trail, heading, record))
+    found.append(Sentence(flat, start + lead, end - trail, heading, record, item))
 
 
 # -- words ---------------------------------------------------------------------------------
