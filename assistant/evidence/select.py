@@ -13,12 +13,10 @@ sentences; differences between them are log-odds.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -27,6 +25,7 @@ from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
 from assistant.evidence.text import Sentence, content_stems, split_sentences, words
 from assistant.retrieve import Passage
+from ingest.namewords import file_terms
 
 Embed = Callable[[Sequence[str]], list[list[float]]]
 SENTENCE_CACHE_SIZE = 50_000  # vectors kept (~80 MB at 384 dimensions, as Python floats)
@@ -292,33 +291,6 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
         candidates.append(Candidate(n, i, sentence, features, value))
     candidates.sort(key=lambda c: -c.score)
     return Evidence(profile, list(passages), sentences, candidates, vectors, weights, embed, query)
-
-
-_FILE_WORD = re.compile(r"[A-Za-z]+|\d+")
-_YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])(?!\d)")
-_MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def file_terms(path: str) -> str:
-    """A file's name as words, its year-month dates spelt out: `power_gas_bill_2025-02.pdf`
-    is "power gas bill 2025 02 February 2025" (what a question calls it)."""
-    name = Path(path).name
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    dates = [f"{_MONTH_NAMES[int(m) - 1]} {y}" for y, m in _YEAR_MONTH.findall(stem)]
-    return " ".join([*_FILE_WORD.findall(stem), *dates])
 
 
 LEANING = ("it ", "its ", "they ", "their ", "this ", "these ", "he ", "she ", "his ", "her ")
