@@ -53,7 +53,7 @@ class RetrievalConfig:
     # Fused chunks read for neighbours of the k passages: a chunk beside a passage on its
     # page joins it (up to MAX_MERGED_CHUNKS) even when ranked too low for a passage of
     # its own, as a claim's detail row under its heading on a notice's page 3 is.
-    neighbour_pool: int = 40
+    neighbour_pool: int = 20
 
 
 def overfetch_size(n: int, passing: int, total: int) -> int:
