@@ -5,8 +5,9 @@
 
 For a questions file (the home set's layout: `q`, `golds`, `file`, `page`), each answerable
 question that stands on its own is searched through the real retriever in each mode, and
-the first passage holding every part of its gold is located: among the top k passages, in
-the right file, on the right page. This is what the answer layer can quote at best; the
+the first passage holding every part of its gold is located: among the top k passages,
+first of them, in the right file, on the right page. This is what the answer layer can
+quote at best (and it quotes from the first passage far more often than the rest); the
 index is the eval's own (built on the first run, as `assistant eval-qa` builds it).
 """
 
@@ -72,6 +73,7 @@ def summary(rows: Sequence[dict], ks: Sequence[int]) -> list[str]:
     for mode in MODES:
         for k in ks:
             held = [r for r in rows if r[f"{mode}@{k}"] is not None]
+            first = [r for r in rows if r[f"{mode}@{k}"] == 1]
             paged = [r for r in rows if r[f"{mode}@{k}_page"]]
             by_kind = "  ".join(
                 f"{kind} {sum(1 for r in held if r['kind'] == kind)}"
@@ -79,7 +81,8 @@ def summary(rows: Sequence[dict], ks: Sequence[int]) -> list[str]:
                 for kind in kinds
             )
             lines.append(
-                f"{mode + '@' + str(k):<24}{len(held) / len(rows):6.1%} held, "
+                f"{mode + '@' + str(k):<12}{len(held) / len(rows):6.1%} held, "
+                f"{len(first) / len(rows):6.1%} first, "
                 f"{len(paged) / len(rows):6.1%} on its page   {by_kind}"
             )
     return lines

@@ -1,7 +1,7 @@
 """Recall and order on a household's kind of papers, over a real index of real files:
 a paper found by the words of its name, an agent noun finding its activity ("plumber",
 "PLUMBING"), passages ordered by how much of the question they hold; and the rules
-behind them (forms, leaders, neighbours, coverage) by hand."""
+behind them (forms, leaders, coverage) by hand."""
 
 from __future__ import annotations
 
@@ -92,21 +92,6 @@ def test_each_list_leader_is_among_the_first_k() -> None:
 
 def _chunk(doc: int, idx: int, start: int, end: int, text: str, page: int = 1) -> StoredChunk:
     return StoredChunk(f"{doc}:{idx}", f"/d/{doc}.pdf", doc, idx, page, page, (), start, end, text)
-
-
-def test_a_low_ranked_neighbour_joins_its_passage_once_k_are_taken() -> None:
-    """k = 1: the notice's claim line (ranked third) joins the first passage, its
-    neighbour on the same page; another file's chunk starts no passage."""
-    top = _chunk(1, 0, 0, 12, "Claims page.")
-    other = _chunk(2, 0, 0, 5, "Other")
-    detail = _chunk(1, 1, 13, 40, "Claim number 25090-5530-1218")
-    far = _chunk(1, 5, 90, 99, "Far away.")
-    passages = merge_neighbours(
-        [(top, 0.3, 0.6), (other, 0.2, 0.5), (detail, 0.1, 0.4), (far, 0.0, 0.9)], k=1
-    )
-    assert len(passages) == 1
-    assert passages[0].text == "Claims page.\nClaim number 25090-5530-1218"
-    assert passages[0].chunk_ids == ["1:0", "1:1"]
 
 
 def test_passages_are_ordered_by_the_share_of_the_question_they_hold() -> None:

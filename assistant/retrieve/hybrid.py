@@ -50,10 +50,6 @@ class RetrievalConfig:
     # them: a row that only the keyword side found (an exact name and figure) or a
     # paraphrase only the vector side found is worth showing.
     leaders: int = 1
-    # Fused chunks read for neighbours of the k passages: a chunk beside a passage on its
-    # page joins it (up to MAX_MERGED_CHUNKS) even when ranked too low for a passage of
-    # its own, as a claim's detail row under its heading on a notice's page 3 is.
-    neighbour_pool: int = 20
 
 
 def overfetch_size(n: int, passing: int, total: int) -> int:
@@ -181,7 +177,7 @@ class Retriever:
             return RetrievalResult([])
         fused = lift_leaders(fused, rankings, cfg.leaders, k)
         # Enough chunks to fill k passages even when neighbours merge.
-        top = fused[: max(k * 3, k + 10, cfg.neighbour_pool)]
+        top = fused[: max(k * 3, k + 10)]
         chunks = self.index.catalog.chunks_by_ids([i for i, _ in top])
         similarity = dict(vector_hits)
         if query_vector is not None:

@@ -43,10 +43,7 @@ def merge_neighbours(chunks: Sequence[tuple[StoredChunk, float, float]], k: int)
     """Fold ranked chunks into at most `k` passages: a chunk next to (or overlapping) one
     already taken from the same file and page extends that passage instead of repeating it.
 
-    Once `k` passages exist, later chunks may still extend them (never start another): a
-    page's detail row ranked low on its own is often what its higher-ranked neighbour
-    needs. The caller bounds how far down that reaches (`RetrievalConfig.neighbour_pool`),
-    and a passage grows to MAX_MERGED_CHUNKS chunks at most.
+    Scanning stops once `k` passages exist, so low-ranked neighbours cannot swell them.
     """
     passages: list[Passage] = []
     for chunk, fused, similarity in chunks:
@@ -67,7 +64,7 @@ def merge_neighbours(chunks: Sequence[tuple[StoredChunk, float, float]], k: int)
                 _extend(neighbour, chunk, similarity)
             continue
         if len(passages) >= k:
-            continue
+            break
         passages.append(passage_of(chunk, similarity, fused))
     return passages
 
