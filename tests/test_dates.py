@@ -3,7 +3,8 @@ names and questions are matched by."""
 
 from __future__ import annotations
 
-from assistant.evidence.dates import (
+from assistant.evidence.qualifiers import Dated
+from ingest.dates import (
     calendar_dates,
     date_spans,
     file_months,
@@ -12,7 +13,6 @@ from assistant.evidence.dates import (
     without_dates,
     written_dates,
 )
-from assistant.evidence.qualifiers import Dated
 
 
 def test_a_date_at_the_end_of_a_sentence_is_still_a_date() -> None:

@@ -290,7 +290,7 @@ def test_a_schema_1_catalog_is_migrated_and_keeps_its_rows(tmp_path: Path) -> No
     old.close()
 
     catalog = Catalog(path)
-    assert catalog.get_meta("schema_version") == str(SCHEMA_VERSION) == "2"
+    assert catalog.get_meta("schema_version") == str(SCHEMA_VERSION) == "3"
     record = catalog.file("/docs/a.md")
     assert record is not None and (record.hash, record.engine) == ("hash-a", None)
     assert catalog.chunks_by_ids(["1:0"])["1:0"].text == "The gate."
@@ -300,4 +300,44 @@ def test_a_schema_1_catalog_is_migrated_and_keeps_its_rows(tmp_path: Path) -> No
     stored = catalog.chunks_by_ids(["2:0"])["2:0"]
     assert (stored.attachment, stored.page_start) == ("invoice.pdf", 2)
     assert catalog.engines() == {"email": 1, "unrecorded": 1}
+    catalog.close()
+
+
+def test_a_file_is_found_by_the_words_of_its_name_after_a_migration_and_a_move(
+    tmp_path: Path,
+) -> None:
+    """A bank export's rows never say "checking" or "February"; its name does. A schema 2
+    catalog (headings alone beside the text) gains its files' name words when opened, and
+    a renamed file's chunks answer to the new name, not the old one."""
+    from ingest.chunk import Chunk
+    from ingest.store.catalog import Catalog
+    from ingest.store.fts import KeywordIndex
+
+    path = tmp_path / "catalog.sqlite3"
+    old = Catalog(path)
+    row = Chunk(0, "02/28/2025 | Balance: 4,118.92", 0, 30, None, None, ())
+    old.commit_file("/docs/bvcu_checking_2025-02.csv", 10, 1, "hash-c", 1, [row])
+    # Make it what schema 2 was: no update trigger, the headings alone as heading text.
+    with old.db:
+        old.db.execute("DROP TRIGGER chunks_au")
+        old.db.execute("DELETE FROM chunks")
+        old.db.execute(
+            "INSERT INTO chunks(rowid, doc_id, idx, headings, heading_text, char_start, char_end,"
+            " text) VALUES (1, 1, 0, '[]', '', 0, 30, ?)",
+            (row.text,),
+        )
+        old.set_meta("schema_version", "2")
+    old.close()
+
+    catalog = Catalog(path)
+    keywords = KeywordIndex(catalog.db)
+    assert catalog.get_meta("schema_version") == "3"
+    for word in ("checking", "February", "bvcu"):
+        assert [c.chunk_id for c, _ in keywords.search(f'"{word}"', 5)] == ["1:0"], word
+    catalog.move_file("/docs/bvcu_checking_2025-02.csv", "/docs/savings_march.csv", 10, 2)
+    assert keywords.search('"checking"', 5) == []
+    assert [c.path for c, _ in keywords.search('"savings" AND "balance"', 5)] == [
+        "/docs/savings_march.csv"
+    ]
+    keywords.close()
     catalog.close()

@@ -22,7 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.evidence.dates import (
+from assistant.evidence.select import Candidate, Evidence, file_terms
+from assistant.evidence.text import numbers, words
+from assistant.retrieve import Passage
+from ingest.dates import (
     MONTH_NAMES,
     MONTHS,
     Day,
@@ -30,9 +33,6 @@ from assistant.evidence.dates import (
     slash_order,
     written_dates,
 )
-from assistant.evidence.select import Candidate, Evidence, file_terms
-from assistant.evidence.text import numbers, words
-from assistant.retrieve import Passage
 
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
 

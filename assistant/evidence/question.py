@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.evidence.dates import without_dates
 from assistant.evidence.text import content_stems, has_date, has_number, names, numbers, words
+from ingest.dates import without_dates
 
 # The words that shape a question without naming its topic.
 _QUESTION_WORDS = frozenset(

@@ -16,21 +16,20 @@ question's units.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from assistant.evidence.dates import MONTH_NAMES, Day, calendar_dates, file_months, names_date
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
 from assistant.evidence.text import Sentence, content_stems, split_sentences, words
 from assistant.retrieve import Passage
+from ingest.dates import Day, calendar_dates, names_date
+from ingest.namewords import file_terms
 
 Embed = Callable[[Sequence[str]], list[list[float]]]
 SENTENCE_CACHE_SIZE = 50_000  # vectors kept (~80 MB at 384 dimensions, as Python floats)
@@ -319,18 +318,6 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
         candidates.append(Candidate(n, i, sentence, features, value))
     candidates.sort(key=lambda c: -c.score)
     return Evidence(profile, list(passages), sentences, candidates, vectors, weights, embed, query)
-
-
-_FILE_WORD = re.compile(r"[A-Za-z]+|\d+")
-
-
-def file_terms(path: str) -> str:
-    """A file's name as words, its year-month dates spelt out: `power_gas_bill_2025-02.pdf`
-    is "power gas bill 2025 02 February 2025" (what a question calls it)."""
-    name = Path(path).name
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    dates = [f"{MONTH_NAMES[m - 1].title()} {y}" for y, m in file_months(stem)]
-    return " ".join([*_FILE_WORD.findall(stem), *dates])
 
 
 LEANING = ("it ", "its ", "they ", "their ", "this ", "these ", "he ", "she ", "his ", "her ")

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from assistant.evidence.dates import calendar_dates, date_spans, names_date, without_dates
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, Record
 from assistant.evidence.text import content_stems, has_date, has_number, numbers
+from ingest.dates import calendar_dates, date_spans, names_date, without_dates
 from ingest.tables import CELL_SEPARATOR
 
 # A question that compares cells ("which year was higher?") is answered by showing them.

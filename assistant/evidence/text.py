@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.evidence.dates import MONTHS
 from assistant.evidence.records import Record, parse_record
 from assistant.retrieve import STOPWORDS
+from ingest.dates import MONTHS
 
 
 @dataclass(frozen=True)

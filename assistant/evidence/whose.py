@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 
-from assistant.evidence.dates import MONTHS
 from assistant.evidence.qualifiers import document_name
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import words
 from assistant.retrieve import STOPWORDS
+from ingest.dates import MONTHS
 
 KINSHIP = frozenset(
     """dad daddy mom mommy mum mummy mother father mama papa grandma grandpa granny grandad

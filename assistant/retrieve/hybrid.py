@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.errors import AssistantError
 from assistant.retrieve.filters import PathFilter
-from assistant.retrieve.keyword import affordable_terms, fts_expression, keyword_terms
+from assistant.retrieve.keyword import (
+    affordable_terms,
+    agent_forms,
+    fts_expression,
+    keyword_terms,
+)
 from assistant.retrieve.passages import Passage, merge_neighbours
+from assistant.retrieve.rerank import by_coverage, idf_weights
 from ingest.embed import Embedder
 from ingest.store import Index, StoredChunk
 from ingest.store.catalog import parse_chunk_id, vector_ids
@@ -40,6 +46,10 @@ class RetrievalConfig:
     # query keeps its rarest words while their postings fit this budget: common words add
     # little to BM25 but most of its cost, which would otherwise grow with the index.
     keyword_postings: int = 8000
+    # Each list's best this many chunks are among the first k, however the other ranked
+    # them: a row that only the keyword side found (an exact name and figure) or a
+    # paraphrase only the vector side found is worth showing.
+    leaders: int = 1
 
 
 def overfetch_size(n: int, passing: int, total: int) -> int:
@@ -61,6 +71,36 @@ def reciprocal_rank_fusion(
         for rank, item in enumerate(ranking, start=1):
             scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def lift_leaders(
+    fused: list[tuple[str, float]], rankings: Sequence[Sequence[str]], leaders: int, k: int
+) -> list[tuple[str, float]]:
+    """`fused` with each ranking's first `leaders` ids among its first `k` (moved up to
+    place k, the rest keeping their order): fusion sums two ranks, so a chunk that both
+    lists placed in their thirties outranks one list's first."""
+    order = [i for i, _ in fused]
+    score = dict(fused)
+    for ranking in rankings:
+        for item in ranking[:leaders]:
+            if item in order and order.index(item) >= k:
+                order.remove(item)
+                order.insert(max(k - 1, 0), item)
+    return [(i, score[i]) for i in order]
+
+
+@dataclass(frozen=True)
+class KeywordQuery:
+    """What the keyword side searches for: the question's words (their postings: what
+    each costs, and how rare it is) and, for each, its other forms the index holds."""
+
+    terms: list[str] = field(default_factory=list)
+    forms: dict[str, list[str]] = field(default_factory=dict)
+    postings: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def searched(self) -> list[str]:
+        return [*self.terms, *(f for t in self.terms for f in self.forms.get(t, []))]
 
 
 class FilterMatchesNothing(AssistantError):
@@ -121,22 +161,21 @@ class Retriever:
             self.embedder.import_runtime()
             self.index.preload_vectors()
         self.check_filter(path_filter)
-        terms = self._keyword_terms(query) if mode in ("hybrid", "keyword") else []
-        keyword_hits = self._keyword_search(terms, path_filter)
+        words = self._keyword_terms(query) if mode in ("hybrid", "keyword") else KeywordQuery()
+        terms = words.terms
+        keyword_hits = self._keyword_search(words.searched, path_filter)
         query_vector = self.embedder.embed([query])[0] if mode in ("hybrid", "vector") else None
         vector_hits: list[tuple[str, float]] = []
         if query_vector is not None:
             vector_hits = self._vector_search(query_vector, cfg.vector_candidates, path_filter)
-        fused = reciprocal_rank_fusion(
-            [
-                [i for i, _ in vector_hits[: cfg.vector_candidates]],
-                [c.chunk_id for c, _ in keyword_hits],
-            ],
-            k=cfg.rrf_k,
-            weights=[1.0, cfg.keyword_weight],
-        )
+        rankings = [
+            [i for i, _ in vector_hits[: cfg.vector_candidates]],
+            [c.chunk_id for c, _ in keyword_hits],
+        ]
+        fused = reciprocal_rank_fusion(rankings, k=cfg.rrf_k, weights=[1.0, cfg.keyword_weight])
         if not fused:
             return RetrievalResult([])
+        fused = lift_leaders(fused, rankings, cfg.leaders, k)
         # Enough chunks to fill k passages even when neighbours merge.
         top = fused[: max(k * 3, k + 10)]
         chunks = self.index.catalog.chunks_by_ids([i for i, _ in top])
@@ -154,7 +193,22 @@ class Retriever:
         relevant = [r for r in ranked if r[2] >= floor or r[0].chunk_id in holding_all]
         if ranked and not relevant:
             return RetrievalResult([], below_floor=True)
-        return RetrievalResult(merge_neighbours(relevant, k))
+        passages = merge_neighbours(relevant, k)
+        return RetrievalResult(self._by_coverage(passages, words))
+
+    def _by_coverage(self, passages: list[Passage], words: KeywordQuery) -> list[Passage]:
+        """The passages by how much of the question each holds (`rerank`): each searched
+        word (or one of its forms) is looked up in the passages' chunks alone."""
+        weights = idf_weights(words.postings, self.index.catalog.chunk_count())
+        if len(passages) < 2 or not weights:
+            return passages
+        ids = [c for p in passages for c in p.chunk_ids]
+        held: dict[str, set[str]] = {}
+        for term in weights:
+            expression = fts_expression([term, *words.forms.get(term, [])])
+            for chunk in self.index.keywords.matching(expression, ids):
+                held.setdefault(chunk, set()).add(term)
+        return by_coverage(passages, held, weights)
 
     def check_filter(self, path_filter: PathFilter | None) -> None:
         """Refuse a filter that leaves no indexed file: a mistyped folder or type is not
@@ -179,11 +233,30 @@ class Retriever:
             self._allowed_cache = cached
         return cached[1]
 
-    def _keyword_terms(self, query: str) -> list[str]:
-        """The words of `query` the keyword side searches for: the rarest, within budget."""
+    def _keyword_terms(self, query: str) -> KeywordQuery:
+        """The words of `query` the keyword side searches for (the rarest, within budget),
+        and the agent or activity forms of those that the index holds, searched beside
+        them within what the budget has left ("plumber" finds "plumbing":
+        `keyword.agent_forms`)."""
+        keywords = self.index.keywords
         terms = keyword_terms(query)
-        postings = self.index.keywords.term_postings(terms)
-        return affordable_terms(terms, postings, self.config.keyword_postings)
+        postings = keywords.term_postings(terms)
+        kept = affordable_terms(terms, postings, self.config.keyword_postings)
+        left = self.config.keyword_postings - sum(postings[t] for t in kept)
+        forms_of = {
+            term: [f for s in stems for f in agent_forms(s) if f not in stems]
+            for term, stems in keywords.stems(kept).items()
+        }
+        candidates = list(dict.fromkeys(f for forms in forms_of.values() for f in forms))
+        # A form counts only where the stemmer leaves it as it is (FTS5 stems the query).
+        stable = [f for f, found in keywords.stems(candidates).items() if found == [f]]
+        held = keywords.term_postings(stable)
+        added = set(affordable_terms([f for f in stable if held[f]], held, left, keep=0))
+        return KeywordQuery(
+            kept,
+            {t: [f for f in forms if f in added] for t, forms in forms_of.items()},
+            {t: postings[t] for t in kept},
+        )
 
     def _keyword_search(
         self, terms: Sequence[str], path_filter: PathFilter | None

@@ -24,6 +24,10 @@ _STOPWORD_LIST = """
     yours yourself yourselves
 """
 STOPWORDS = frozenset(_STOPWORD_LIST.split())
+# An agent noun's ending that Porter keeps ("plumber") while stemming the activity
+# ("plumbing" is "plumb"), and the letters a form has at least: see `agent_forms`.
+AGENT_ENDINGS = ("er", "or")
+ROOT_LETTERS = 5
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -49,6 +53,25 @@ def affordable_terms(
             kept.add(term)
             spent += cost
     return [t for t in terms if t in kept]
+
+
+def agent_forms(stem: str) -> list[str]:
+    """The other forms of a word, as stems, that Porter leaves apart from it: an agent
+    noun and its activity. Porter stems the activity and keeps the agent whole
+    ("plumbing" is "plumb", "plumber" stays "plumber"; "teaches" "teach", "teacher"
+    "teacher"), so a question about the plumber missed the bank row "KOWALSKI PLUMBING".
+
+    "plumber" gives "plumb" and "plumbe"; "plumb" gives "plumber", "plumbor" and "plumbr";
+    only forms of ROOT_LETTERS letters or more, as a shorter one is often another word
+    ("cent" for "center", "late" for "later"). Which of them the index holds is the
+    caller's to look up.
+    """
+    if len(stem) < ROOT_LETTERS or not stem.isalpha():
+        return []
+    forms = [stem + ending for ending in (*AGENT_ENDINGS, "r")]
+    if stem.endswith(AGENT_ENDINGS):
+        forms += [stem[:-2], stem[:-1]]
+    return [f for f in forms if len(f) >= ROOT_LETTERS]
 
 
 def fts_expression(terms: Sequence[str], operator: Literal["OR", "AND"] = "OR") -> str | None:

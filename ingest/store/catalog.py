@@ -16,17 +16,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.chunk import Chunk
+from ingest.namewords import file_terms
 from ingest.pathnames import from_stored, stored
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+# Keeps the keyword index in step when a chunk's row changes in place (its file was
+# renamed, so the file-name words beside its headings change).
+_UPDATE_TRIGGER = """
+CREATE TRIGGER IF NOT EXISTS chunks_au AFTER UPDATE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text, heading_text)
+    VALUES ('delete', old.rowid, old.text, old.heading_text);
+    INSERT INTO chunks_fts(rowid, text, heading_text)
+    VALUES (new.rowid, new.text, new.heading_text);
+END
+"""
 
 # What each schema version adds to the one before; a catalog opened by a newer program
-# is brought up to date in one transaction, keeping every row it holds.
+# is brought up to date in one transaction, keeping every row it holds. Version 3 adds no
+# column: its step (`_name_words_step`) re-derives every chunk's keyword heading text.
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: (
         "ALTER TABLE files ADD COLUMN engine TEXT",  # what read the file: pypdf, tesseract...
         "ALTER TABLE chunks ADD COLUMN attachment TEXT",  # the file inside the file (e-mail)
     ),
+    3: (_UPDATE_TRIGGER,),
 }
 
 # The keyword index's tokenizer; `fts.KeywordIndex` stems query terms with the same one.
@@ -74,6 +88,7 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, text, heading_text)
     VALUES ('delete', old.rowid, old.text, old.heading_text);
 END;
+{_UPDATE_TRIGGER};
 -- Vectors written but not yet owned by a committed row (crash order), and vectors whose
 -- row is gone but which are not yet deleted from the vector store.
 CREATE TABLE IF NOT EXISTS pending_vectors (doc_id INTEGER PRIMARY KEY, chunks INTEGER NOT NULL);
@@ -118,6 +133,14 @@ def chunk_id(doc_id: int, index: int) -> str:
     return f"{doc_id}:{index}"
 
 
+def heading_text(path: str, attachment: str | None, headings: Sequence[str]) -> str:
+    """What the keyword index matches beside a chunk's text: the words of its file's name
+    (and of the attachment it comes from) and its heading path. A question names its paper
+    ("the February checking statement") by words its rows may never hold."""
+    names = [file_terms(path), *([file_terms(attachment)] if attachment else [])]
+    return " ".join([*names, *headings])
+
+
 def parse_chunk_id(value: str) -> tuple[int, int]:
     doc, _, idx = value.partition(":")
     return int(doc), int(idx)
@@ -157,7 +180,24 @@ class Catalog:
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in _MIGRATIONS[step]:
                     self.db.execute(statement)
+            if version < 3:
+                self._name_words_step()
             self.set_meta("schema_version", str(SCHEMA_VERSION))
+
+    def _name_words_step(self) -> None:
+        """Schema 3: every chunk's keyword heading text gains its file's name words (the
+        update trigger re-indexes each row), so an index built before needs no rebuild."""
+        rows = self.db.execute(
+            "SELECT c.rowid, f.path, c.attachment, c.headings FROM chunks c "
+            "JOIN files f ON f.doc_id = c.doc_id"
+        ).fetchall()
+        self.db.executemany(
+            "UPDATE chunks SET heading_text = ? WHERE rowid = ?",
+            [
+                (heading_text(from_stored(path), attachment, json.loads(headings)), rowid)
+                for rowid, path, attachment, headings in rows
+            ],
+        )
 
     def _has_schema(self) -> bool:
         try:
@@ -276,7 +316,7 @@ class Catalog:
                         c.page_start,
                         c.page_end,
                         json.dumps(list(c.headings)),
-                        " ".join(c.headings),
+                        heading_text(path, c.attachment, c.headings),
                         c.char_start,
                         c.char_end,
                         c.text,
@@ -335,10 +375,24 @@ class Catalog:
             )
 
     def move_file(self, old_path: str, new_path: str, size: int, mtime_ns: int) -> None:
+        """The file's new name, and its chunks' keyword heading text with the new name's
+        words (the vectors embed no file name, so they stay)."""
         with self.db:
             self.db.execute(
                 "UPDATE files SET path = ?, size = ?, mtime_ns = ?, updated_at = ? WHERE path = ?",
                 (stored(new_path), size, mtime_ns, time.time(), stored(old_path)),
+            )
+            rows = self.db.execute(
+                "SELECT c.rowid, c.attachment, c.headings FROM chunks c "
+                "JOIN files f ON f.doc_id = c.doc_id WHERE f.path = ?",
+                (stored(new_path),),
+            ).fetchall()
+            self.db.executemany(
+                "UPDATE chunks SET heading_text = ? WHERE rowid = ?",
+                [
+                    (heading_text(new_path, attachment, json.loads(headings)), rowid)
+                    for rowid, attachment, headings in rows
+                ],
             )
 
     def remove_file(self, path: str) -> FileRecord | None:

@@ -28,6 +28,7 @@ class KeywordIndex:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self._stemmer: sqlite3.Connection | None = None
+        self._vocabulary_ready = False
 
     def close(self) -> None:
         if self._stemmer is not None:
@@ -78,6 +79,38 @@ class KeywordIndex:
             found.update(chunk_id(doc, idx) for doc, idx in rows)
         return found
 
+    def stems(self, terms: Sequence[str]) -> dict[str, list[str]]:
+        """Each term as the index's tokenizer and stemmer make it ("Plumbing" is
+        ["plumb"]; a term with an underscore or a hyphen may be several tokens)."""
+        out: dict[str, list[str]] = {t: [] for t in dict.fromkeys(terms)}
+        keys = list(out)
+        for row, stem in self._tokens(keys):
+            out[keys[row]].append(stem)
+        return out
+
+    def _vocabulary(self) -> None:
+        """The index's vocabulary as a table (each token, the chunks holding it)."""
+        if not self._vocabulary_ready:
+            self.db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab "
+                "USING fts5vocab(main, 'chunks_fts', 'row')"
+            )
+            self._vocabulary_ready = True
+
+    def _tokens(self, terms: Sequence[str]) -> list[tuple[int, str]]:
+        """(index of its term, token) for every token of `terms`, tokenized and stemmed
+        exactly as the index does (through an in-memory FTS5 table)."""
+        if self._stemmer is None:
+            self._stemmer = sqlite3.connect(":memory:", check_same_thread=False)
+            self._stemmer.execute(
+                f"CREATE VIRTUAL TABLE s USING fts5(t, tokenize={FTS_TOKENIZER!r})"
+            )
+            self._stemmer.execute("CREATE VIRTUAL TABLE si USING fts5vocab(s, 'instance')")
+        with self._stemmer:
+            self._stemmer.execute("DELETE FROM s")
+            self._stemmer.executemany("INSERT INTO s(rowid, t) VALUES (?, ?)", enumerate(terms))
+            return self._stemmer.execute("SELECT doc, term FROM si ORDER BY doc, offset").fetchall()
+
     def term_postings(self, terms: Sequence[str]) -> dict[str, int]:
         """How many postings the keyword index holds for each term: the chunks containing
         each of its tokens, after tokenizing and stemming it exactly as the index does
@@ -88,20 +121,8 @@ class KeywordIndex:
         terms = list(dict.fromkeys(terms))
         if not terms:
             return {}
-        if self._stemmer is None:
-            self._stemmer = sqlite3.connect(":memory:", check_same_thread=False)
-            self._stemmer.execute(
-                f"CREATE VIRTUAL TABLE s USING fts5(t, tokenize={FTS_TOKENIZER!r})"
-            )
-            self._stemmer.execute("CREATE VIRTUAL TABLE si USING fts5vocab(s, 'instance')")
-            self.db.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab "
-                "USING fts5vocab(main, 'chunks_fts', 'row')"
-            )
-        with self._stemmer:
-            self._stemmer.execute("DELETE FROM s")
-            self._stemmer.executemany("INSERT INTO s(rowid, t) VALUES (?, ?)", enumerate(terms))
-            tokens = self._stemmer.execute("SELECT doc, term FROM si").fetchall()
+        self._vocabulary()
+        tokens = self._tokens(terms)
         stems = list({stem for _, stem in tokens})
         placeholders = ", ".join("?" * len(stems))
         chunks_with = dict(

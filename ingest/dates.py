@@ -2,8 +2,9 @@
 or "the December 2025 payment", a schedule's row says "06/05/2025", a file is called
 `statement_2025-03.pdf`. Words cannot match them, so rows, papers and questions are matched
 by the dates they name, read as (year, month, day). This is the one reader of written dates:
-the rows' dates (assistant/evidence/select.py, structure.py), the months that name a paper
-(qualifiers.py) and the amounts that are no dates (text.py) all read them here.
+a file's name (ingest/namewords.py), the rows' dates (assistant/evidence/select.py,
+structure.py), the months that name a paper (qualifiers.py) and the amounts that are no
+dates (text.py) all read them here.
 """
 
 from __future__ import annotations
