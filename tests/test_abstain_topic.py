@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from assistant.evidence.select import select_evidence
-from assistant.evidence.topic import spelt_out, topic_words, uncovered
+from assistant.evidence.topic import off_topic, spelt_out, topic_words, uncovered
 from assistant.retrieve import Passage
 
 DOCS = Path(__file__).parent / "fixtures" / "household2" / "docs"
@@ -51,11 +51,28 @@ def test_a_topic_the_paper_holds_in_any_form_is_covered(embedder) -> None:  # ty
         evidence = select_evidence(question, car, embedder.embed)
         assert uncovered(evidence, evidence.candidates[0]) == [], question
     for question, missing in (
-        ("What is the sunroof excess on the car insurance?", ["sunroof"]),
         ("How much is the breakdown cover on the car insurance?", ["breakdown"]),
+        ("What colour is the Honda?", ["colour"]),
+        ("How much is the gym membership on the car insurance?", ["gym", "membership"]),
     ):
         evidence = select_evidence(question, car, embedder.embed)
         assert uncovered(evidence, evidence.candidates[0]) == missing, question
+
+
+def test_only_a_row_or_field_is_judged_by_its_topic(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A field ("Paid monthly: ...") says what it is by its label; a sentence of prose
+    talks around its topic, and is left to the combiner."""
+    car = [whole(CAR)]
+    question = "How much do we pay the window cleaner each month?"
+    evidence = select_evidence(question, car, embedder.embed)
+    assert evidence.candidates[0].sentence.record is not None, evidence.candidates[0].text
+    assert off_topic(evidence) == ["cleaner"]
+    letter = tmp_path / "letter.md"
+    letter.write_text("# Letter\n\nWe pay £40 a month for the service.\n", encoding="utf-8")
+    evidence = select_evidence(question, [whole(letter)], embedder.embed)
+    assert evidence.candidates[0].sentence.record is None
+    assert uncovered(evidence, evidence.candidates[0]) == ["window", "cleaner"]
+    assert off_topic(evidence) == []
 
 
 def test_an_abbreviation_is_found_spelt_out(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -74,9 +91,9 @@ def test_an_abbreviation_is_found_spelt_out(embedder, tmp_path: Path) -> None:  
 
 def test_a_question_about_what_no_paper_holds_is_declined(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Through `assistant eval-qa` on six of household2's papers: the questions about a
-    window cleaner and a sunroof find a paper with a monthly sum or an excess (the
-    combiner alone answered both with it), and are declined; those the papers answer are
-    still answered."""
+    window cleaner and a dog walker find a line of a paper with a monthly sum (the car
+    insurance's) or a pet (the pet insurance's vet fees limit), which the combiner alone
+    answered them with, and are declined; those the papers answer are still answered."""
     docs = tmp_path / "papers"
     docs.mkdir()
     for name in (
@@ -93,8 +110,8 @@ def test_a_question_about_what_no_paper_holds_is_declined(cli, tmp_path: Path) -
          "file": PET.name, "kind": "text"},
         {"id": "cleaner", "q": "How much do we pay the window cleaner each month?",
          "golds": [], "kind": "unanswerable-absent"},
-        {"id": "sunroof", "q": "What is the sunroof excess on the car insurance?",
-         "golds": [], "kind": "unanswerable-near-miss"},
+        {"id": "walker", "q": "How much does the dog walker charge per walk?",
+         "golds": [], "kind": "unanswerable-absent"},
     ]  # fmt: skip
     questions = tmp_path / "questions.jsonl"
     questions.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
@@ -107,5 +124,5 @@ def test_a_question_about_what_no_paper_holds_is_declined(cli, tmp_path: Path) -
     rows = {r["qid"]: r for r in map(json.loads, details.read_text().splitlines())}
     for answered in ("contents", "rent", "pet"):
         assert rows[answered]["contains_gold"], rows[answered]["answer"]
-    for declined in ("cleaner", "sunroof"):
+    for declined in ("cleaner", "walker"):
         assert rows[declined]["abstained"], rows[declined]["answer"]

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from assistant.evidence.select import Evidence
 from assistant.evidence.text import content_stems, numbers, words
-from assistant.evidence.topic import uncovered
+from assistant.evidence.topic import off_topic
 from assistant.evidence.which import unmatched
 
 FEATURES = (
@@ -76,12 +76,13 @@ INTERCEPT = -1.139
 # Below this the question is not answered: chosen so that 9% of the SQuAD tuning file's
 # answerable questions are abstained on (bench/RESULTS.md has each set's curve).
 THRESHOLD = -0.319
-# Below this, a question whose topic the chosen unit's paper does not hold in any form
-# ("the babysitter" asked of a payslip) is not answered either: the combiner's features
-# barely separate such questions (held-out AUC 0.52-0.58 on the home set), the topic does,
-# but a paper may name a thing in words no check finds, so only where the combiner is
-# unsure (bench/RESULTS.md, "the question's topic on the chosen paper", has the curve).
-TOPIC_THRESHOLD = 0.1
+# Below this, a question whose topic the chosen row's or field's paper does not hold in
+# any form ("the babysitter" asked of a payslip's Hours) is not answered either: the
+# combiner's features barely separate such questions (held-out AUC 0.52-0.58 on the home
+# set), the topic does, but a paper may name a thing in words no check finds, so only
+# where the combiner is unsure (bench/RESULTS.md, "the question's topic on the chosen
+# paper", has the curve on each set).
+TOPIC_THRESHOLD = 0.3
 
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without|n't)\b|n't\b", re.IGNORECASE)
 
@@ -136,12 +137,12 @@ def should_abstain(evidence: Evidence) -> bool:
     """Below the combiner's threshold; or the best evidence lacks a date or name the
     question gives while its document is dated or named otherwise (the March statement
     for April's balance, Nora's report card for Theo's grade: assistant/evidence/which.py);
-    or, below TOPIC_THRESHOLD, its paper holds nothing on what the question is about
-    (assistant/evidence/topic.py)."""
+    or, below TOPIC_THRESHOLD, it is a row or field whose paper holds nothing on what the
+    question is about (assistant/evidence/topic.py)."""
     score = answerable_score(evidence)
     if score < THRESHOLD or unmatched(evidence):
         return True
-    return score < TOPIC_THRESHOLD and bool(uncovered(evidence, evidence.candidates[0]))
+    return score < TOPIC_THRESHOLD and bool(off_topic(evidence))
 
 
 _OPPOSITES = [
