@@ -12,8 +12,9 @@ that the babysitter, or Spanish, is nowhere on that paper. So:
   "get", "come"), kinship words, months, figures and ordinals (the date checks read those);
 - `uncovered`: those that the chosen unit's paper does not hold, in any of its retrieved
   passages, its headings, its title or its file's name, by stem or as part of a longer
-  word ("stub" in "paystub", "plumber" and "Plumbing"), and that no word of it is close
-  to in meaning (the embedding cosine of the two words: "kilowatt" and "kWh", "car" and
+  word ("stub" in "paystub", "plumber" and "Plumbing"), and that no word of the unit and
+  what names it (its label and headers, headings, title and file's name) is close to in
+  meaning (the embedding cosine of the two words: "kilowatt" and "kWh", "car" and
   "vehicle").
 
 A topic word the paper does not hold in any form is a reason to say the documents do not
@@ -55,7 +56,7 @@ SHAPING = frozenset(
     read allow allowed add spend spent grow open walk win offer remember love consider
     appear buy bought wait serve die send sent expect build stay fall cut reach remain
     suggest raise raised pass sell sold require report decide pull hope estimate land
-    cover covers covered deliver answer answered
+    cover covers covered deliver answer answered calculate
     still actually according across toward towards again instead anything something
     everything ever even also just already yet far right now currently once soon ahead
     back away out up per each every ago
@@ -67,11 +68,24 @@ SHAPING = frozenset(
     us ours can could will would should may might must one ones thing things lot bit
     way""".split()  # noqa: SIM905 - a word list, read as one
 )
+
+
+def _inflected(verbs: frozenset[str]) -> frozenset[str]:
+    """The words with their -s, -ed and -ing forms ("make": "making", "calculate":
+    "calculated"): a shaping verb shapes in any form."""
+    forms = set(verbs)
+    for verb in verbs:
+        base = verb[:-1] if verb.endswith("e") else verb
+        forms.update({verb + "s", base + "ed", base + "ing"})
+    return frozenset(forms)
+
+
+SHAPING_FORMS = _inflected(SHAPING)
 # A topic word this close (embedding cosine, word to word) to a word of the paper is the
 # paper's word said otherwise ("kilowatt" and "kWh" 0.73, "meal" and "food" 0.80); an
 # unrelated pair scores 0.3-0.45 with this model ("babysitter" and "paystub" 0.34); 0.55
 # and 0.6 also take "shot" for "vaccination" (0.51) as another thing (bench/RESULTS.md).
-CLOSE = 0.5
+CLOSE = float(__import__("os").environ.get("CLOSE", "0.5"))
 # A word this long that starts another ("plumber", "Plumbing") or sits inside it
 # ("stub", "paystub") is the same word.
 PART = 4
@@ -86,7 +100,7 @@ def topic_words(question: str) -> list[str]:
         if (
             len(bare) < 2
             or bare[:1].isdigit()
-            or bare in STOPWORDS | ASKED_FOR | SHAPING | KINSHIP | MONTHS | NUMBER_WORDS
+            or bare in STOPWORDS | ASKED_FOR | SHAPING_FORMS | KINSHIP | MONTHS | NUMBER_WORDS
         ):
             continue
         found.append(bare)
@@ -152,9 +166,15 @@ def uncovered(evidence: Evidence, candidate: Candidate) -> list[str]:
         for t in topic
         if not _held(t, stems, held, spelt_out(text, len(t)) if t in abbreviated else set())
     ]
-    if not missing or evidence.embed is None or not held:
+    # In other words: against what names the unit (its label, headers, headings, title and
+    # file's name), not the whole paper: a few dozen short words to embed, not hundreds.
+    passage = evidence.passages[candidate.source - 1]
+    naming = _paper_words(
+        f"{evidence.window_under_headings(candidate)} {' '.join(passage.headings)}"
+    )
+    if not missing or evidence.embed is None or not naming:
         return missing
-    vectors = np.asarray(evidence.embed([*missing, *held]), dtype=np.float32)
+    vectors = np.asarray(evidence.embed([*missing, *naming]), dtype=np.float32)
     closeness = vectors[: len(missing)] @ vectors[len(missing) :].T
     return [t for t, row in zip(missing, closeness, strict=True) if float(row.max()) < CLOSE]
 
