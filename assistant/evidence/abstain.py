@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from assistant.evidence.select import Evidence
 from assistant.evidence.text import content_stems, numbers, words
-from assistant.evidence.topic import off_topic
+from assistant.evidence.topic import off_topic, on_topic
 from assistant.evidence.which import unmatched
 
 FEATURES = (
@@ -83,6 +83,10 @@ THRESHOLD = -0.319
 # where the combiner is unsure (bench/RESULTS.md, "the question's topic on the chosen
 # paper", has the curve on each set).
 TOPIC_THRESHOLD = 0.3
+# ... and down to this far below THRESHOLD, a row or field whose paper holds every word of
+# what the question is about is answered: the same reading, the other way (the home set:
+# two answerable questions back, no unanswerable one; TAT-QA one; bench/RESULTS.md).
+TOPIC_RESCUE = 0.15
 
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without|n't)\b|n't\b", re.IGNORECASE)
 
@@ -138,10 +142,13 @@ def should_abstain(evidence: Evidence) -> bool:
     question gives while its document is dated or named otherwise (the March statement
     for April's balance, Nora's report card for Theo's grade: assistant/evidence/which.py);
     or, below TOPIC_THRESHOLD, it is a row or field whose paper holds nothing on what the
-    question is about (assistant/evidence/topic.py)."""
+    question is about (assistant/evidence/topic.py). Just below THRESHOLD, a row or
+    field whose paper holds all of it is answered."""
     score = answerable_score(evidence)
-    if score < THRESHOLD or unmatched(evidence):
+    if score < THRESHOLD - TOPIC_RESCUE or unmatched(evidence):
         return True
+    if score < THRESHOLD:
+        return not on_topic(evidence)
     return score < TOPIC_THRESHOLD and bool(off_topic(evidence))
 
 

@@ -179,6 +179,11 @@ def uncovered(evidence: Evidence, candidate: Candidate) -> list[str]:
     return [t for t, row in zip(missing, closeness, strict=True) if float(row.max()) < CLOSE]
 
 
+def _chosen_row(evidence: Evidence) -> Candidate | None:
+    chosen = evidence.candidates[0] if evidence.candidates else None
+    return chosen if chosen is not None and chosen.sentence.record is not None else None
+
+
 def off_topic(evidence: Evidence) -> list[str]:
     """The topic words the chosen (first) unit's paper lacks, where that unit is a table
     row or a form field: ["babysitter"] for the payslip's "Hours: 86.67". A row or field
@@ -187,7 +192,15 @@ def off_topic(evidence: Evidence) -> list[str]:
     the combiner: an article talks around its topic in words no check finds ("Who
     conceptualized the piston?" is answered by "... first described by Papin"), and on
     SQuAD the same check declines as many answerable questions as unanswerable ones."""
-    chosen = evidence.candidates[0] if evidence.candidates else None
-    if chosen is None or chosen.sentence.record is None:
-        return []
-    return uncovered(evidence, chosen)
+    chosen = _chosen_row(evidence)
+    return uncovered(evidence, chosen) if chosen is not None else []
+
+
+def on_topic(evidence: Evidence) -> bool:
+    """Whether the chosen unit is a row or field whose paper holds every topic word of
+    the question (it has some): "Who teaches Nora's accelerated math class?" on the
+    report card's "Math (accelerated) | Teacher: ..." row."""
+    chosen = _chosen_row(evidence)
+    if chosen is None or not topic_words(evidence.question.text):
+        return False
+    return not uncovered(evidence, chosen)
