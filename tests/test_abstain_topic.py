@@ -8,9 +8,9 @@ user measures it."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
+
+from qa_files import ask_about
 
 from assistant.evidence.select import select_evidence
 from assistant.evidence.topic import off_topic, spelt_out, topic_words, uncovered
@@ -94,13 +94,13 @@ def test_a_question_about_what_no_paper_holds_is_declined(cli, tmp_path: Path) -
     window cleaner and a dog walker find a line of a paper with a monthly sum (the car
     insurance's) or a pet (the pet insurance's vet fees limit), which the combiner alone
     answered them with, and are declined; those the papers answer are still answered."""
-    docs = tmp_path / "papers"
-    docs.mkdir()
-    for name in (
-        CAR.name, PET.name, "fithub_membership_tunde.eml", "tenancy_agreement_marlow_court.md",
-        "payslip_adaeze_2025-05.html", "oakline_contents_insurance_2024.md",
-    ):  # fmt: skip
-        shutil.copy(DOCS / name, docs / name)
+    papers = [CAR, PET] + [
+        DOCS / name
+        for name in (
+            "fithub_membership_tunde.eml", "tenancy_agreement_marlow_court.md",
+            "payslip_adaeze_2025-05.html", "oakline_contents_insurance_2024.md",
+        )
+    ]  # fmt: skip
     lines = [
         {"id": "contents", "q": "What is the annual premium on the contents insurance?",
          "golds": ["£148.00"], "file": "oakline_contents_insurance_2024.md", "kind": "text"},
@@ -113,15 +113,7 @@ def test_a_question_about_what_no_paper_holds_is_declined(cli, tmp_path: Path) -
         {"id": "walker", "q": "How much does the dog walker charge per walk?",
          "golds": [], "kind": "unanswerable-absent"},
     ]  # fmt: skip
-    questions = tmp_path / "questions.jsonl"
-    questions.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
-    details = tmp_path / "details.jsonl"
-    result = cli(
-        "eval-qa", str(questions), "--docs", str(docs), "--answer", "extractive",
-        "--details", str(details),
-    )  # fmt: skip
-    assert result.exit_code == 0, result.stderr
-    rows = {r["qid"]: r for r in map(json.loads, details.read_text().splitlines())}
+    rows = ask_about(cli, tmp_path, papers, lines)
     for answered in ("contents", "rent", "pet"):
         assert rows[answered]["contains_gold"], rows[answered]["answer"]
     for declined in ("cleaner", "walker"):
