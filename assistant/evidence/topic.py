@@ -7,19 +7,23 @@ Spanish). The scores see a good match (an amount, an hour, Theo, a grade); a rea
 that the babysitter, or Spanish, is nowhere on that paper. So:
 
 - `topic_words`: the question's words that name what it is about: its content words less
-  those of the asked-for kind ("how much", "what time", "name", "cost": an answer says
-  those by being one), the verbs and adverbs that shape any question ("still", "so far",
-  "get", "come"), kinship words, months, figures and ordinals (the date checks read those);
+  those of the asked-for kind ("how much", "what time", "name", "cost", units: an answer
+  says those by being one), the commonest verbs, adverbs, adjectives and comparisons that
+  shape any question ("still", "so far", "get", "larger"), kinship words, months, figures
+  and ordinals (the date checks read those);
 - `uncovered`: those that the chosen unit's paper does not hold, in any of its retrieved
   passages, its headings, its title or its file's name, by stem or as part of a longer
-  word ("stub" in "paystub", "plumber" and "Plumbing"), and that no word of the unit and
+  word ("stub" in "paystub", "plumber" and "Plumbing") or spelt out for an abbreviation
+  ("CD", "Certificate of deposit"), and that no word of the unit and
   what names it (its label and headers, headings, title and file's name) is close to in
   meaning (the embedding cosine of the two words: "kilowatt" and "kWh", "car" and
   "vehicle").
 
-A topic word the paper does not hold in any form is a reason to say the documents do not
-say (assistant/evidence/abstain.py), measured as a curve in bench/RESULTS.md ("Issue 23
-point 4: the question's topic on the chosen paper").
+For a table row or form field (`off_topic`, `on_topic`), a topic word the paper does not
+hold in any form is a reason to say the documents do not say, and a paper holding them
+all a reason to answer where the combiner barely doubts (assistant/evidence/abstain.py;
+the curve on each set in bench/RESULTS.md, "Issue 23, point 4: the question's topic on
+the chosen paper").
 """
 
 from __future__ import annotations
@@ -93,7 +97,7 @@ PART = 4
 
 def topic_words(question: str) -> list[str]:
     """The question's words that name what it is about, lower-cased, in order: "babysitter"
-    for "How much do we pay the babysitter per hour?" ("hour" too: a rate per hour)."""
+    for "How much do we pay the babysitter per hour?" (an hour is a unit: the kind)."""
     found = []
     for word in words(question):
         bare = word.lower().replace("’", "'").removesuffix("'s")
