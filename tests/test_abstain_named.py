@@ -8,9 +8,9 @@ goes through `answer_stream`, as `assistant ask` does."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
+
+from qa_files import ask_about
 
 from assistant.answer import answer_stream
 from assistant.evidence.abstain import should_abstain
@@ -63,10 +63,6 @@ def test_the_paper_the_question_names_by_a_word_of_its_name_answers(cli, tmp_pat
     """Through `assistant eval-qa` on the three policies and the two bills as files: the
     contents policy's "Period of insurance" reads most like "when does the insurance run
     out", the car's schedule is the paper the question names."""
-    docs = tmp_path / "papers"
-    docs.mkdir()
-    for path in (CAR, CONTENTS, PET, APRIL, MAY):
-        shutil.copy(path, docs / path.name)
     lines = [
         {"id": "car", "q": "When does the car insurance run out?", "golds": ["2 March 2026"],
          "file": CAR.name, "kind": "text"},
@@ -77,15 +73,7 @@ def test_the_paper_the_question_names_by_a_word_of_its_name_answers(cli, tmp_pat
         {"id": "water", "q": "How much is the water bill?", "golds": [],
          "kind": "unanswerable-absent"},
     ]  # fmt: skip
-    questions = tmp_path / "questions.jsonl"
-    questions.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
-    details = tmp_path / "details.jsonl"
-    result = cli(
-        "eval-qa", str(questions), "--docs", str(docs), "--answer", "extractive",
-        "--details", str(details),
-    )  # fmt: skip
-    assert result.exit_code == 0, result.stderr
-    rows = {r["qid"]: r for r in map(json.loads, details.read_text().splitlines())}
+    rows = ask_about(cli, tmp_path, (CAR, CONTENTS, PET, APRIL, MAY), lines)
     assert rows["car"]["contains_gold"] and rows["car"]["cited_right_file"], rows["car"]["answer"]
     assert rows["car"]["answer"].startswith("Period of cover: 3 March 2025"), rows["car"]["answer"]
     assert rows["pet"]["answer"].startswith("Excess for each condition: £99"), rows["pet"]["answer"]

@@ -1,0 +1,210 @@
+"""What the question is about, against the paper the chosen unit comes from.
+
+A question the documents cannot answer is most often about a thing they hold nothing on,
+asked in the shape of one they do: "How much do we pay the babysitter per hour?" finds a
+payslip's Hours row, "What grade did Theo get in Spanish?" Theo's report card (Nora's has
+Spanish). The scores see a good match (an amount, an hour, Theo, a grade); a reader sees
+that the babysitter, or Spanish, is nowhere on that paper. So:
+
+- `topic_words`: the question's words that name what it is about: its content words less
+  those of the asked-for kind ("how much", "what time", "name", "cost", units: an answer
+  says those by being one), the commonest verbs, adverbs, adjectives and comparisons that
+  shape any question ("still", "so far", "get", "larger"), kinship words, months, figures
+  and ordinals (the date checks read those);
+- `uncovered`: those that the chosen unit's paper does not hold, in any of its retrieved
+  passages, its headings, its title or its file's name, by stem or as part of a longer
+  word ("stub" in "paystub", "plumber" and "Plumbing") or spelt out for an abbreviation
+  ("CD", "Certificate of deposit"), and that no word of the unit and
+  what names it (its label and headers, headings, title and file's name) is close to in
+  meaning (the embedding cosine of the two words: "kilowatt" and "kWh", "car" and
+  "vehicle").
+
+For a table row or form field (`off_topic`, `on_topic`), a topic word the paper does not
+hold in any form is a reason to say the documents do not say, and a paper holding them
+all a reason to answer where the combiner barely doubts (assistant/evidence/abstain.py;
+the curve on each set in bench/RESULTS.md, "Issue 23, point 4: the question's topic on
+the chosen paper").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.evidence.select import Candidate, Evidence, file_terms
+from assistant.evidence.text import MONTHS, NUMBER_WORDS, stem, words
+from assistant.evidence.whose import KINSHIP
+from assistant.retrieve import STOPWORDS
+
+# Words that say what kind of answer is wanted, not what it is about: a paper says them
+# by holding an answer ("How much is the fee" is answered by "$25").
+ASKED_FOR = frozenset(
+    """what which who whom whose when where why how much many kind type sort name named
+    called time date dates day days year years month months amount number numbers cost
+    costs price total long often far old big tall hour hours minute minutes week weeks
+    percent percentage lb lbs kg oz mile miles km reason reasons cause component
+    components item items part parts value values table tables figure figures""".split()  # noqa: SIM905 - a word list, read as one
+)
+# The commonest English verbs, adverbs and adjectives: they shape a question about anything
+# ("What do we still owe", "so far this year", "how much did it come to", "the final
+# price") and no paper needs to say them. A general list, not one read off the questions.
+SHAPING = frozenset(
+    """be been being am is are was were do does did doing done have has had having say
+    says said go goes going went gone get gets got getting make makes made know knew
+    think thought take takes took taken see sees saw seen come comes came want wants
+    wanted look looks use uses used find found give gives gave given tell tells told
+    work works call try tries tried ask asks asked need needs feel become becomes leave
+    leaves left put mean means keep keeps kept let begin began seem help talk turn start
+    started show hear play run runs move like live believe hold holds bring brings
+    brought happen happened write wrote provide sit stand lose lost pay pays paid paying
+    meet include continue set learn change lead understand watch follow stop create speak
+    read allow allowed add spend spent grow open walk win offer remember love consider
+    appear buy bought wait serve die send sent expect build stay fall cut reach remain
+    suggest raise raised pass sell sold require report decide pull hope estimate land
+    cover covers covered deliver answer answered calculate
+    still actually according across toward towards again instead anything something
+    everything ever even also just already yet far right now currently once soon ahead
+    back away out up per each every ago
+    good new first last long great little own other old big high different small large
+    next early young important few public bad same able final original late latest
+    internal full whole current second third fourth fifth more most less least fewer
+    higher highest lower lowest larger largest bigger biggest greater greatest smaller
+    smallest exceed exceeds shown include included includes record recorded represent
+    us ours can could will would should may might must one ones thing things lot bit
+    way""".split()  # noqa: SIM905 - a word list, read as one
+)
+
+
+def _inflected(verbs: frozenset[str]) -> frozenset[str]:
+    """The words with their -s, -ed and -ing forms ("make": "making", "calculate":
+    "calculated"): a shaping verb shapes in any form."""
+    forms = set(verbs)
+    for verb in verbs:
+        base = verb[:-1] if verb.endswith("e") else verb
+        forms.update({verb + "s", base + "ed", base + "ing"})
+    return frozenset(forms)
+
+
+SHAPING_FORMS = _inflected(SHAPING)
+# A topic word this close (embedding cosine, word to word) to a word of the paper is the
+# paper's word said otherwise ("kilowatt" and "kWh" 0.73, "meal" and "food" 0.80); an
+# unrelated pair scores 0.3-0.45 with this model ("babysitter" and "paystub" 0.34); 0.55
+# and 0.6 also take "shot" for "vaccination" (0.51) as another thing (bench/RESULTS.md).
+CLOSE = float(__import__("os").environ.get("CLOSE", "0.5"))
+# A word this long that starts another ("plumber", "Plumbing") or sits inside it
+# ("stub", "paystub") is the same word.
+PART = 4
+
+
+def topic_words(question: str) -> list[str]:
+    """The question's words that name what it is about, lower-cased, in order: "babysitter"
+    for "How much do we pay the babysitter per hour?" (an hour is a unit: the kind)."""
+    found = []
+    for word in words(question):
+        bare = word.lower().replace("’", "'").removesuffix("'s")
+        if (
+            len(bare) < 2
+            or bare[:1].isdigit()
+            or bare in STOPWORDS | ASKED_FOR | SHAPING_FORMS | KINSHIP | MONTHS | NUMBER_WORDS
+        ):
+            continue
+        found.append(bare)
+    return list(dict.fromkeys(found))
+
+
+def paper_text(evidence: Evidence, candidate: Candidate) -> str:
+    """Everything retrieved of the candidate's paper: its passages, their headings and
+    its file's name."""
+    path = evidence.passages[candidate.source - 1].path
+    return " ".join(
+        f"{file_terms(p.path)} {' '.join(p.headings)} {p.text}"
+        for p in evidence.passages
+        if p.path == path
+    )
+
+
+def _paper_words(text: str) -> list[str]:
+    """The paper's words that could say a topic, lower-cased, in order, each once."""
+    return list(
+        dict.fromkeys(
+            w.lower()
+            for w in words(text)
+            if len(w) > 1 and not w[:1].isdigit() and w.lower() not in STOPWORDS
+        )
+    )
+
+
+def spelt_out(text: str, length: int) -> set[str]:
+    """The initials of each run of `length` words (stop words skipped) that starts with a
+    capital: "Certificate of deposit" gives "cd", so a question's "CD" is found in a
+    paper that spells it out."""
+    kept = [w for w in words(text) if w.lower() not in STOPWORDS]
+    return {
+        "".join(w[0].lower() for w in kept[i : i + length])
+        for i in range(len(kept) - length + 1)
+        if kept[i][:1].isupper()
+    }
+
+
+def _held(word: str, stems: set[str], held: list[str], spelt: set[str]) -> bool:
+    """Whether the paper holds the word: by stem, as a part of a longer word (or a longer
+    word of it), or spelt out where the question abbreviates it ("CD", "VIN")."""
+    if stem(word) in stems or word in spelt:
+        return True
+    return len(word) >= PART and any(
+        w.startswith(word[: PART + 1]) or word in w or w in word for w in held if len(w) >= PART
+    )
+
+
+def uncovered(evidence: Evidence, candidate: Candidate) -> list[str]:
+    """The question's `topic_words` the candidate's paper holds in no form: ["babysitter"]
+    for a payslip's Hours row. Empty when it holds them all."""
+    topic = topic_words(evidence.question.text)
+    if not topic:
+        return []
+    text = paper_text(evidence, candidate)
+    held = _paper_words(text)
+    stems = {stem(w) for w in held}
+    abbreviated = {w.lower() for w in words(evidence.question.text) if w.isupper() and len(w) > 1}
+    missing = [
+        t
+        for t in topic
+        if not _held(t, stems, held, spelt_out(text, len(t)) if t in abbreviated else set())
+    ]
+    # In other words: against what names the unit (its label, headers, headings, title and
+    # file's name), not the whole paper: a few dozen short words to embed, not hundreds.
+    passage = evidence.passages[candidate.source - 1]
+    naming = _paper_words(
+        f"{evidence.window_under_headings(candidate)} {' '.join(passage.headings)}"
+    )
+    if not missing or evidence.embed is None or not naming:
+        return missing
+    vectors = np.asarray(evidence.embed([*missing, *naming]), dtype=np.float32)
+    closeness = vectors[: len(missing)] @ vectors[len(missing) :].T
+    return [t for t, row in zip(missing, closeness, strict=True) if float(row.max()) < CLOSE]
+
+
+def _chosen_row(evidence: Evidence) -> Candidate | None:
+    chosen = evidence.candidates[0] if evidence.candidates else None
+    return chosen if chosen is not None and chosen.sentence.record is not None else None
+
+
+def off_topic(evidence: Evidence) -> list[str]:
+    """The topic words the chosen (first) unit's paper lacks, where that unit is a table
+    row or a form field: ["babysitter"] for the payslip's "Hours: 86.67". A row or field
+    says what it is by its label and headers, under its paper's name, so a topic that
+    none of its paper's words is, is not what it answers. A sentence of prose is left to
+    the combiner: an article talks around its topic in words no check finds ("Who
+    conceptualized the piston?" is answered by "... first described by Papin"), and on
+    SQuAD the same check declines as many answerable questions as unanswerable ones."""
+    chosen = _chosen_row(evidence)
+    return uncovered(evidence, chosen) if chosen is not None else []
+
+
+def on_topic(evidence: Evidence) -> bool:
+    """Whether the chosen unit is a row or field whose paper holds every topic word of
+    the question (it has some): "Who teaches Nora's accelerated math class?" on the
+    report card's "Math (accelerated) | Teacher: ..." row."""
+    chosen = _chosen_row(evidence)
+    if chosen is None or not topic_words(evidence.question.text):
+        return False
+    return not uncovered(evidence, chosen)
