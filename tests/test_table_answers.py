@@ -10,11 +10,12 @@ from assistant.evidence.claims import check_answer
 from assistant.evidence.compose import compact_passages, extractive_answer
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, Record, parse_record
-from assistant.evidence.select import file_terms, select_evidence
+from assistant.evidence.select import select_evidence
 from assistant.evidence.structure import cell_text, chosen_cells
 from assistant.evidence.text import split_sentences
 from assistant.retrieve import Passage
 from ingest.dates import calendar_dates, names_date
+from ingest.namewords import file_terms
 
 PAYSLIP = """Payslip March 2025
 Employee: Dana Whitfield

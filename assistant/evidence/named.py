@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.evidence.select import Candidate, Evidence, file_terms
+from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import content_stems, stem, words
 from assistant.evidence.whose import KINSHIP
 from assistant.retrieve import STOPWORDS, Passage
 from ingest.dates import MONTHS
+from ingest.namewords import file_terms
 
 # The kinds of paper a question names a paper by ("the water bill", "the pet insurance"),
 # as nouns: "billed" is no bill. Each names its kind as a stem; an insurance is a policy.

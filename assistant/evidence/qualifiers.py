@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.evidence.select import Candidate, Evidence, file_terms
+from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import numbers, words
 from assistant.retrieve import Passage
 from ingest.dates import (
@@ -33,6 +33,7 @@ from ingest.dates import (
     slash_order,
     written_dates,
 )
+from ingest.namewords import file_terms
 
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
 

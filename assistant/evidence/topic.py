@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.evidence.select import Candidate, Evidence, file_terms
-from assistant.evidence.text import MONTHS, NUMBER_WORDS, stem, words
+from assistant.evidence.qualifiers import document_name
+from assistant.evidence.select import Candidate, Evidence
+from assistant.evidence.text import NUMBER_WORDS, stem, words
 from assistant.evidence.whose import KINSHIP
 from assistant.retrieve import STOPWORDS
+from ingest.dates import MONTHS
 
 # Words that say what kind of answer is wanted, not what it is about: a paper says them
 # by holding an answer ("How much is the fee" is answered by "$25").
@@ -89,7 +91,7 @@ SHAPING_FORMS = _inflected(SHAPING)
 # paper's word said otherwise ("kilowatt" and "kWh" 0.73, "meal" and "food" 0.80); an
 # unrelated pair scores 0.3-0.45 with this model ("babysitter" and "paystub" 0.34); 0.55
 # and 0.6 also take "shot" for "vaccination" (0.51) as another thing (bench/RESULTS.md).
-CLOSE = float(__import__("os").environ.get("CLOSE", "0.5"))
+CLOSE = 0.5
 # A word this long that starts another ("plumber", "Plumbing") or sits inside it
 # ("stub", "paystub") is the same word.
 PART = 4
@@ -115,11 +117,7 @@ def paper_text(evidence: Evidence, candidate: Candidate) -> str:
     """Everything retrieved of the candidate's paper: its passages, their headings and
     its file's name."""
     path = evidence.passages[candidate.source - 1].path
-    return " ".join(
-        f"{file_terms(p.path)} {' '.join(p.headings)} {p.text}"
-        for p in evidence.passages
-        if p.path == path
-    )
+    return " ".join(f"{document_name(p)} {p.text}" for p in evidence.passages if p.path == path)
 
 
 def _paper_words(text: str) -> list[str]:

@@ -187,9 +187,15 @@ class Catalog:
     def _name_words_step(self) -> None:
         """Schema 3: every chunk's keyword heading text gains its file's name words (the
         update trigger re-indexes each row), so an index built before needs no rebuild."""
+        self._rewrite_heading_text("", ())
+
+    def _rewrite_heading_text(self, where: str, params: Sequence[object]) -> None:
+        """Derive again the keyword heading text of the chunks of the files `where` picks
+        (an SQL condition on `files f`; "" for every file) from their file's stored name."""
         rows = self.db.execute(
             "SELECT c.rowid, f.path, c.attachment, c.headings FROM chunks c "
-            "JOIN files f ON f.doc_id = c.doc_id"
+            f"JOIN files f ON f.doc_id = c.doc_id {where}",
+            params,
         ).fetchall()
         self.db.executemany(
             "UPDATE chunks SET heading_text = ? WHERE rowid = ?",
@@ -382,18 +388,7 @@ class Catalog:
                 "UPDATE files SET path = ?, size = ?, mtime_ns = ?, updated_at = ? WHERE path = ?",
                 (stored(new_path), size, mtime_ns, time.time(), stored(old_path)),
             )
-            rows = self.db.execute(
-                "SELECT c.rowid, c.attachment, c.headings FROM chunks c "
-                "JOIN files f ON f.doc_id = c.doc_id WHERE f.path = ?",
-                (stored(new_path),),
-            ).fetchall()
-            self.db.executemany(
-                "UPDATE chunks SET heading_text = ? WHERE rowid = ?",
-                [
-                    (heading_text(new_path, attachment, json.loads(headings)), rowid)
-                    for rowid, attachment, headings in rows
-                ],
-            )
+            self._rewrite_heading_text("WHERE f.path = ?", (stored(new_path),))
 
     def remove_file(self, path: str) -> FileRecord | None:
         with self.db:
