@@ -13,11 +13,11 @@ from typing import Annotated, Any
 
 import typer
 
+from assistant import quick
 from assistant.errors import SOME_FILES_FAILED, UsageError
 from assistant.models import AUTO, backend_names
 from assistant.quick import echo, emit_json, err, print_search
 from assistant.settings import Settings, load_settings
-from assistant.text import snippet
 from ingest.errors import IndexBusy
 from ingest.pathnames import shown
 from ingest.words import plural
@@ -32,9 +32,6 @@ app = typer.Typer(
 )
 
 _state: dict[str, Any] = {}
-
-SOURCE_SNIPPET_CHARS = 160  # under an answer, a reminder of each source
-QUOTE_SNIPPET_CHARS = 240  # under an answer, the sentence of a source a statement rests on
 
 
 def settings(**flags: Any) -> Settings:
@@ -71,15 +68,7 @@ def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Tracebacks and debug logs.")] = False,
 ) -> None:
     _state["debug"] = debug
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    if not debug and ctx.invoked_subcommand not in (None, "chat", "ingest", "watch"):
-        # The first command on a CPU makes the int8 model (about 10 s, once): say so rather
-        # than sit silent. Not in the terminal UI, whose screen a log line would tear, nor
-        # where the sync's listener says it (ingest, watch: a line of their own).
-        logging.getLogger("ingest.embed.onnx_export").setLevel(logging.INFO)
+    quick.set_up_logging(ctx.invoked_subcommand, debug)
     _state["settings"] = load_settings(config_file=config, data_dir=data_dir, chroma_url=chroma_url)
     if ctx.invoked_subcommand == "ask":
         _describe_ways_of_answering(ctx, _state["settings"])
@@ -342,70 +331,11 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Answer a question from your documents, every statement checked and cited."""
-    from assistant.owner import oneshot
-
     if not question.strip():
         raise UsageError('give a question: assistant ask "When does the lease end?"')
     flags = {"backend": backend, "model": model, "model_path": model_path}
     flags = {k: v for k, v in {**flags, "answer_mode": answer_mode}.items() if v is not None}
-
-    def started(chosen: tuple[str, str] | None) -> None:
-        if not as_json:
-            err(
-                f"answering with {chosen[0]} ({chosen[1]}); every statement is checked"
-                if chosen is not None
-                else "answering with quotes from the documents (extractive: no model)"
-            )
-
-    progress = sys.stderr.isatty() and not as_json
-    written = 0
-
-    def token(_token: str) -> None:
-        nonlocal written
-        written += 1
-        if progress:
-            sys.stderr.write(f"\rwriting … {plural(written, 'token')}")
-            sys.stderr.flush()
-
-    answer = oneshot.ask(settings(k=k), err, question, flags, within, types or (), started, token)
-    if progress and written:
-        sys.stderr.write("\r\033[K")
-    if as_json:
-        emit_json(answer.as_dict())
-        return
-    print_answer(answer)
-
-
-def print_answer(answer: Any) -> None:
-    """The checked answer, what did not hold up and why, then its sources and quotes."""
-    echo(answer.text)
-    unsupported = [s for s in answer.statements if not s.supported]
-    if unsupported:
-        echo("\nNot supported by the documents (the model's words, not theirs):")
-        for statement in unsupported:
-            echo(f"  - {statement.text} ({statement.reason})")
-    cited = [s for s in answer.sources if s.cited]
-    if cited:
-        echo("\nSources:")
-        for source in cited:
-            echo(
-                f"  [{source.n}] {source.passage.location()}"
-                + (f" · {source.passage.heading}" if source.passage.headings else "")
-            )
-            for line in source.quotes:
-                echo(f"      \u201c{snippet(line, QUOTE_SNIPPET_CHARS)}\u201d")
-    others = [s for s in answer.sources if not s.cited]
-    if others:
-        echo("\nPassages found (none cited):")
-        for source in others:
-            echo(f"  [{source.n}] {source.passage.location()}")
-            echo(f"      {snippet(source.passage.text, SOURCE_SNIPPET_CHARS)}")
-    if answer.unknown_citations:
-        err(
-            "note: the model cited passages that do not exist: "
-            + ", ".join(f"[{n}]" for n in answer.unknown_citations)
-            + " (its citations are replaced by the system's)"
-        )
+    quick.ask(settings(k=k), question, flags, within, types or (), as_json)
 
 
 @app.command()

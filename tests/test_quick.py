@@ -1,5 +1,5 @@
-"""The quick lane of a one-shot `search` (assistant/quick.py) reads only what the Typer
-`search` command reads, the same way, and hands everything else to Typer.
+"""The quick lane of a one-shot `search` and `ask` (assistant/quick.py) reads only what
+the Typer commands read, the same way, and hands everything else to Typer.
 
 The answer it gets from a running owner, and that it loads none of the heavy modules,
 is checked with a real watcher in tests/test_owner.py
@@ -26,7 +26,7 @@ def typer_options(command: str | None) -> dict[str, object]:
     ("command", "known"),
     [
         (None, {**quick.GLOBAL_OPTIONS}),
-        ("search", {**quick.SEARCH_OPTIONS, **quick.SEARCH_FLAGS}),
+        *((name, {**options, **quick.FLAGS}) for name, options in quick.COMMAND_OPTIONS.items()),
     ],
 )
 def test_every_option_the_quick_lane_reads_is_the_commands_own(command, known) -> None:  # type: ignore[no-untyped-def]
@@ -35,7 +35,11 @@ def test_every_option_the_quick_lane_reads_is_the_commands_own(command, known) -
         param = options[spelling]
         assert param.name == name
         assert bool(getattr(param, "multiple", False)) == (name == "types")
-        assert bool(getattr(param, "is_flag", False)) == (spelling in quick.SEARCH_FLAGS)
+        assert bool(getattr(param, "is_flag", False)) == (spelling in quick.FLAGS)
+
+
+def test_the_lane_does_search_and_ask() -> None:
+    assert set(quick.COMMAND_OPTIONS) == {"search", "ask"}
 
 
 def test_the_global_options_environment_variables_are_the_apps() -> None:
@@ -61,8 +65,9 @@ def test_a_plain_search_is_read_in_any_order_and_spelling() -> None:
             "--json",
         ]
     )
-    assert read == quick.Search(
-        query="owls at night",
+    assert read == quick.Line(
+        command="search",
+        text="owls at night",
         data_dir="/d",
         config="/c.toml",
         k="3",
@@ -88,7 +93,11 @@ def test_a_plain_search_is_read_in_any_order_and_spelling() -> None:
         ["search", "q", "--k", "-1"],
         ["search", "q", "--in="],
         ["search", "q", "--json=yes"],
-        ["ask", "q"],
+        ["ask"],  # no QUESTION
+        ["ask", "  "],  # a blank one: Typer's one-line usage error
+        ["ask", "q", "--answer"],
+        ["ask", "q", "--stream"],
+        ["ask", "q", "--mode", "keyword"],  # search's, not ask's
         ["status", "--json"],
         ["--json", "search", "q"],  # --json is search's, not the app's
         ["search", "q", "--data-dir", "/d"],  # the app's, not search's
@@ -96,6 +105,21 @@ def test_a_plain_search_is_read_in_any_order_and_spelling() -> None:
 )
 def test_anything_else_is_left_to_typer(args: list[str]) -> None:
     assert quick.read(args) is None
+
+
+def test_a_plain_ask_is_read_with_its_answer_options() -> None:
+    read = quick.read(
+        ["ask", "--answer=extractive", "When does the lease end?", "--backend", "llamacpp"]
+        + ["--model-path", "/m.gguf", "--in", "*.pdf", "--k", "4", "--json"]
+    )
+    assert read == quick.Line(
+        command="ask",
+        text="When does the lease end?",
+        k="4",
+        within="*.pdf",
+        answer_flags={"answer_mode": "extractive", "backend": "llamacpp", "model_path": "/m.gguf"},
+        as_json=True,
+    )
 
 
 def test_no_owner_is_left_to_typer(data_dir) -> None:  # type: ignore[no-untyped-def]
@@ -111,3 +135,29 @@ def test_the_typer_app_loads_the_sync_only_for_ingest_and_watch() -> None:
     code = "import sys, assistant.commands; print('ingest.sync' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_one_shot_ask_answers_without_loading_typer(cli, small) -> None:  # type: ignore[no-untyped-def]
+    """The whole `assistant ask` in its own process, as a person runs it: quoted, cited,
+    exit 0, and Typer (about 0.1 s of the one-second budget) never imported."""
+    import subprocess
+    import sys
+
+    assert cli("ingest", str(small), "--quiet").exit_code == 0
+    code = (
+        "import sys\n"
+        "from assistant.cli import main\n"
+        "main(sys.argv[1:])\n"
+        "print('TYPER', 'typer' in sys.modules, file=sys.stderr)\n"
+    )
+    question = "When does the bell by the gate ring?"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "ask", "--answer", "extractive", question],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "rings for lunch" in done.stdout
+    assert "one.md" in done.stdout
+    assert "answering with quotes from the documents" in done.stderr
+    assert "TYPER False" in done.stderr

@@ -78,7 +78,7 @@ def choose_backend(settings: Settings) -> BackendChoice:
         return BackendChoice(settings.backend)
     if settings.model_path:
         return BackendChoice("llamacpp", "a model file was given")
-    from assistant.models.ollama_backend import probe
+    from assistant.models.ollama_probe import probe
 
     models = probe(settings.ollama_host, settings.allowed_hosts)
     if models:

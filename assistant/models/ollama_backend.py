@@ -6,7 +6,6 @@ import logging
 import math
 from collections.abc import Iterator, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import ollama
@@ -15,6 +14,7 @@ from assistant.egress import check_endpoint
 from assistant.errors import BackendError
 from assistant.models.base import Message, rewrites_well, served_by_name
 from assistant.models.cutting import NO_KEEP_ALIVE, StreamCutter
+from assistant.models.ollama_probe import normalize_host, probe
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -164,14 +164,6 @@ class _OllamaErrors:
         return False
 
 
-def normalize_host(host: str) -> str:
-    """Accept a bare `host` or `host:port` as the ollama tools do; httpx needs a scheme."""
-    host = host.strip().rstrip("/")
-    if "://" in host:
-        return host
-    return "http://" + host + ("" if urlsplit("http://" + host).port else ":11434")
-
-
 def _make_client(host: str, cutter: StreamCutter | None = None) -> ollama.Client:
     """A client that ignores the environment: no OLLAMA_API_KEY header, no proxies.
 
@@ -187,23 +179,6 @@ def _make_client(host: str, cutter: StreamCutter | None = None) -> ollama.Client
     )
     client._client.headers.pop("authorization", None)
     return client
-
-
-def probe(host: str, allowed_hosts: Sequence[str], timeout: float = 0.3) -> list[str] | None:
-    """The models an Ollama server at `host` lists, or None if nothing answers in time.
-
-    Used by `auto` on every start, so it must be fast when no server runs.
-    """
-    host = normalize_host(host)
-    check_endpoint(host, allowed_hosts)
-    try:
-        with httpx.Client(base_url=host, timeout=timeout, trust_env=False) as http:
-            reply = http.get("/api/tags")
-            reply.raise_for_status()
-            return [m["model"] for m in reply.json().get("models", []) if m.get("model")]
-    except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        log.debug("no Ollama at %s: %s", host, exc)
-        return None
 
 
 # -- the plugin (see assistant.models.base.BackendPlugin) ----------------------------------
