@@ -88,6 +88,12 @@ def test_dotted_leaders_and_abbreviations_end_no_unit(tmp_path: Path) -> None:
     primary = parse_record("Primary care: Dr. Helen Marsh, Cedar Glen Family Medicine")
     assert primary is not None and primary.label == "Primary care"
     assert parse_record("Note: the office is shut. Call us on Monday.") is None
+    # One rule for a sentence's end and a field's (evidence/abbreviations.py): the field
+    # reader once knew 11 abbreviations to the sentence splitter's 40.
+    line = "Consultant: Prof. Ada Quist, Ward 4"
+    assert [u.text for u in split_sentences(line)] == [line]
+    consultant = parse_record(line)
+    assert consultant is not None and consultant.cells[0].value == "Prof. Ada Quist, Ward 4"
 
 
 def test_the_finer_kind_of_value_a_question_asks_for() -> None:

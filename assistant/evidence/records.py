@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.evidence.abbreviations import ends_no_sentence
 from ingest.tables import CELL_SEPARATOR
 
 MAX_LABEL_WORDS = 8  # "Total amount you may owe the provider" is a label; a clause is not
@@ -22,19 +23,14 @@ MAX_FIELD_CHARS = 200  # a longer "Label: text" line is prose with a colon in it
 _FIELD = re.compile(r"^(?P<label>[^:|]+?):\s+(?P<value>\S.*)$")
 # A field's value is one statement: "Note: the office is shut. Call us on Monday." is prose.
 _SECOND_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
-# Abbreviations whose dot ends no sentence: "Primary care: Dr. Helen Marsh" is one field.
-_ABBREVIATED = frozenset(["dr", "mr", "mrs", "ms", "st", "co", "no", "jr", "sr", "inc", "ltd"])
 
 
 def _second_sentence(value: str) -> bool:
     """Whether a field's value runs on into a second sentence (a dot after an initial or
     an abbreviation such as "Dr." or "no." ends none)."""
-    for match in _SECOND_SENTENCE.finditer(value):
-        before = value[: match.start()].split()
-        word = before[-1].lower() if before else ""
-        if not (len(word) == 1 or word in _ABBREVIATED):
-            return True
-    return False
+    return any(
+        not ends_no_sentence(value, match.start()) for match in _SECOND_SENTENCE.finditer(value)
+    )
 
 
 # A label names a thing; "The answer is: ..." or "as follows: ..." ends in a word that

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.evidence.abbreviations import ends_no_sentence
 from assistant.evidence.records import Record, parse_record
 from assistant.retrieve import STOPWORDS
 from ingest.dates import MONTHS
@@ -30,50 +31,6 @@ class Sentence:
 # A sentence ends at . ! ? (and closing quotes or brackets) before white space and a
 # capital, a digit or an opening quote.
 _END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "prof",
-        "sr",
-        "jr",
-        "vs",
-        "etc",
-        "eg",
-        "ie",
-        "no",
-        "nos",
-        "fig",
-        "vol",
-        "ca",
-        "approx",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "rev",
-        "hon",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
 _LINE = re.compile(r"[^\n]+")
 # A list item's marker: "- ", "* ", "• ", "1. ", "2) " (a checkbox "[ ]" after it is part of it).
 _ITEM = re.compile(r"^\s*(?:[-*•●▪◦–]|\d{1,2}[.)])\s+(?:\[[ xX]?\]\s+)?(?=\S)")
@@ -99,7 +56,7 @@ def split_sentences(text: str) -> list[Sentence]:
         block = text[start:end]
         cut = 0
         for match in _END.finditer(block):
-            if _is_abbreviation(block, match.start()):
+            if ends_no_sentence(block, match.start()):
                 continue
             _add(found, text, start + cut, start + match.end(), item=item)
             cut = match.end()
@@ -166,20 +123,6 @@ def _is_heading_line(line: str, longest: int) -> bool:
     if line[-1] in ".!?:;,\"'”’)":
         return False
     return len(line) <= _HEADING_LINE_CHARS and len(line) < 0.7 * max(longest, 1)
-
-
-def _is_abbreviation(block: str, dot: int) -> bool:
-    """A dot that ends no sentence: an abbreviation's, an initial's, or one of a run of
-    dots (a leader: "Lisinopril 10 mg ........ 1 tablet")."""
-    if block[dot] != ".":
-        return False
-    if block[dot - 1 : dot] == ".":
-        return True
-    word = re.search(r"(\w+)$", block[:dot])
-    if word is None:
-        return False
-    token = word.group(1)
-    return (len(token) == 1 and token.isupper()) or token.lower() in _ABBREVIATIONS
 
 
 def _add(
