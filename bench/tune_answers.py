@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -59,15 +60,14 @@ def say(message: str) -> None:
 
 
 def collect(args: argparse.Namespace) -> None:
+    if args.threads:
+        # Before the encoder loads: it sizes its thread pool from the cores this process
+        # may use (ingest.embed.device.cpu_threads), so fewer cores means fewer threads.
+        os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: args.threads])
     settings = load_settings(data_dir=args.data_dir)
     index_settings, questions = prepare_index(settings, args.file, say, args.docs)
     questions = sample_questions(questions, args.sample, 0)
     retriever = library.open_retriever(index_settings)
-    if args.threads:
-        import torch
-
-        retriever.embedder.model  # noqa: B018 - load first: loading sets the thread count
-        torch.set_num_threads(args.threads)
     rows: list[dict[str, Any]] = []
     texts: dict[str, None] = {}
     dimension = retriever.embedder.dimension
@@ -875,7 +875,7 @@ def main() -> None:
     c.add_argument("file", type=Path)
     c.add_argument("--data-dir", type=Path, required=True)
     c.add_argument("--cache", type=Path, required=True)
-    c.add_argument("--threads", type=int, help="torch threads (1 on a busy machine).")
+    c.add_argument("--threads", type=int, help="cores for the encoder (1 on a busy machine).")
     c.add_argument("--docs", type=Path, help="The folder a .jsonl questions file asks of.")
     c.add_argument("--sample", type=int, help="Only N questions, drawn at random (seed 0).")
     m = sub.add_parser("fit-mix")
