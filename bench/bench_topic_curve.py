@@ -1,5 +1,7 @@
 """The topic check's curve (assistant/evidence/topic.py): how many questions it declines,
-answerable and not, at each threshold, on rows and fields (shipped) and on prose (not).
+answerable and not, at each threshold, on rows and fields (shipped) and on prose (not);
+and the fourth session's two: no sum of money where one is asked, and prose whose topic
+nothing retrieved holds, at each margin above the combiner's threshold.
 
     python bench/bench_topic_curve.py QUESTIONS [--docs DIR] --data-dir DIR [--sample N]
 
@@ -27,12 +29,14 @@ force_offline()
 from assistant import answer  # noqa: E402
 from assistant.eval import qa_run  # noqa: E402
 from assistant.evidence import abstain, topic  # noqa: E402
+from assistant.evidence.money import money_missing  # noqa: E402
 from assistant.evidence.select import Evidence  # noqa: E402
 from assistant.evidence.which import unmatched  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 
 THRESHOLDS = (-0.1, 0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 RESCUES = (0.1, 0.15, 0.2, 0.3)
+MARGINS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 
 
 def record(evidence: Evidence) -> dict[str, Any]:
@@ -46,6 +50,8 @@ def record(evidence: Evidence) -> dict[str, Any]:
         "uncovered": bool(chosen and topic.uncovered(evidence, chosen)),
         "has_topic": bool(topic.topic_words(evidence.question.text)),
         "unmatched": bool(chosen and unmatched(evidence)),
+        "unheld": bool(chosen and topic.unheld(evidence)),
+        "money": money_missing(evidence),
     }
 
 
@@ -119,6 +125,17 @@ def report(rows: list[tuple[bool, dict[str, Any]]], answerable: int, total: int)
             and not r["uncovered"] and abstain.THRESHOLD - w <= r["score"]
         ]  # fmt: skip
         print(f"    {w}: {back.count(False)} answerable, {back.count(True)} unanswerable")
+    money = [imp for imp, r in rows if r["money"] and not r["base"]]
+    print(f"declined for no sum of money where one is asked (kept by the combiner): "
+          f"+{money.count(False)} answerable, +{money.count(True)} unanswerable")  # fmt: skip
+    print("prose declined for a topic nothing retrieved holds, that far above the threshold:")
+    for m in MARGINS:
+        fired = [
+            imp
+            for imp, r in rows
+            if not r["base"] and not r["row"] and r["unheld"] and r["score"] < abstain.THRESHOLD + m
+        ]  # fmt: skip
+        print(f"    {m}: +{fired.count(False)} answerable, +{fired.count(True)} unanswerable")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,8 @@ def test_a_question_asks_for_money_by_how_much_is_paid_or_what_it_costs() -> Non
         "What did rye flour cost under the 2023 agreement?",
         "How much is the pet fee for the cabin?",
         "How much did we spend at the market on March 21?",
+        "What's Dad's deductible this year?",
+        "What is the late fee?",
     ):
         assert _asks_money(question), question
     for question in (
@@ -91,17 +93,17 @@ def test_prose_whose_topic_nothing_retrieved_holds_is_not_quoted(
     embedder,  # type: ignore[no-untyped-def]
     tmp_path: Path,
 ) -> None:
-    """ "What colour is the van?" finds the to-do line about the van's renewal, which the
-    combiner barely believes: nothing retrieved says a colour, so it is declined. A
-    paper that says it, in a form of the word, is not."""
+    """ "Who painted the van?" finds the to-do line about the van's renewal, which the
+    combiner barely believes: nothing retrieved says anything was painted, so it is
+    declined. A paper that says it, in a form of the word, is not."""
     todo = whole(_write(tmp_path, "todo_week.md", TODO))
-    question = "What colour is the van?"
+    question = "Who painted the van?"
     evidence = select_evidence(question, [todo], embedder.embed)
     assert evidence.candidates[0].sentence.record is None, "prose"
-    assert unheld(evidence) == ["colour"]
+    assert unheld(evidence) == ["painted"]
     assert THRESHOLD <= answerable_score(evidence) < THRESHOLD + PROSE_MARGIN
     assert should_abstain(evidence)
-    said = TODO + "\nThe van's colours: dark blue with a white roof.\n"
+    said = TODO + "\nThe van was repainted at Mike's Body Shop last spring.\n"
     evidence = select_evidence(question, [whole(_write(tmp_path, "todo.md", said))], embedder.embed)
     assert unheld(evidence) == []
 

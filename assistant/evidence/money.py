@@ -43,9 +43,20 @@ MONEY = re.compile(
 )
 
 
+# "What's Dad's deductible this year?": a sum named last, after "the" or whose; not "What
+# is Tax Fees?" (what a line of a report means) nor "the cost of revenue" (what it holds).
+_WHAT_IS_SUM = re.compile(
+    r"^\s*what(?:'s|’s| is| was| are| were| will be) (?:the|our|my|your|his|her|their|its|"
+    r"[\w-]+(?:'s|’s)) (?:[\w-]+ ){0,5}?(?:fee|fees|premium|premiums|deductible|rent|price|"
+    r"cost|salary|wage|fare|toll|tuition|copay)(?: (?:this|last|next|per|each|a) \w+)?\s*\?\s*$",
+    re.IGNORECASE,
+)
+
+
 def asks_money(question: str, answer_type: str) -> bool:
     """Whether the question asks for a sum of money: how much is paid, spent, charged or
-    what a fee comes to, or what something costs ("What did rye flour cost?"); not where
+    what a fee comes to, what something costs ("What did rye flour cost?"), or what the
+    fee, premium or rent is ("What's Dad's deductible this year?"); not where
     it gives one ("which pay period does the $1,698.48 deposit cover" asks for the
     period), nor where it asks for a date, a person, a place or a finer kind (a duration,
     a size, a phone number; a paper's reference words, "claim", "policy", "Part A", name
@@ -53,7 +64,7 @@ def asks_money(question: str, answer_type: str) -> bool:
     finer = set(ValueKinds.of(question).asked) - {"reference"}
     if answer_type in ("date", "person", "place") or finer or MONEY.search(question):
         return False
-    if _WHAT_COSTS.search(question):
+    if _WHAT_COSTS.search(question) or _WHAT_IS_SUM.search(question):
         return True
     return bool(_HOW_MUCH.search(question) and _MONEY_WORDS.search(question))
 
