@@ -19,7 +19,7 @@ from assistant.evidence.abstain import (
     answerable_score,
     should_abstain,
 )
-from assistant.evidence.money import asks_money, money_missing
+from assistant.evidence.money import asks_money, money_answered, money_missing
 from assistant.evidence.question import answer_type
 from assistant.evidence.select import select_evidence
 from assistant.evidence.topic import topic_words, uncovered, unheld
@@ -87,6 +87,28 @@ def test_a_unit_holding_no_sum_of_money_does_not_say_what_something_costs(
     evidence = select_evidence(question, rules, embedder.embed)
     assert "$5" in evidence.candidates[0].text
     assert not money_missing(evidence)
+
+
+def test_a_unit_holding_the_sum_and_the_topic_answers_a_money_question(
+    embedder,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """The money check the other way: the sum and every topic word (the file's name says
+    whose notice it is) are there; a premium the notice does not name is not."""
+    notice = _write(
+        tmp_path,
+        "medicare_summary_notice_harold_2025-04.md",
+        "# Medicare Summary Notice\n\nYour 2025 Part B premium is $185.00 per month, "
+        "taken from your Social Security payment.\n",
+    )
+    question = "How much is Harold's Part B premium this year?"
+    evidence = select_evidence(question, [whole(notice)], embedder.embed)
+    assert "$185.00" in evidence.candidates[0].text
+    assert money_answered(evidence)
+    evidence = select_evidence(
+        "How much is Harold's dental premium?", [whole(notice)], embedder.embed
+    )
+    assert not money_answered(evidence)
 
 
 def test_prose_whose_topic_nothing_retrieved_holds_is_not_quoted(

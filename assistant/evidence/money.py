@@ -7,7 +7,9 @@ number, "(614) 555-0163" a phone number. A price, a fee, a wage or what was paid
 as money: with a currency sign or word, in cents ("62.18"), in thousands ("1,048"), as a
 share ("5%"), or as free. So a question that asks what something costs or what was paid,
 quoted with a unit (under its headings) holding none of these, is not answered by it
-(assistant/evidence/abstain.py).
+(assistant/evidence/abstain.py). The other way, a unit that holds a sum and every word of
+what the question is about answers it where the combiner barely doubts: "Your 2025 Part B
+premium is $185.00 per month" for "How much is Harold's Part B premium this year?".
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.select import Evidence
+from assistant.evidence.topic import topic_words, uncovered
 
 # "How much ..." asks for money with one of these ("How much is the fee", "How much did we
 # pay"); "What does it cost" with a verb of these. Not a bare "What is the service cost?":
@@ -79,3 +82,18 @@ def money_missing(evidence: Evidence) -> bool:
         return False
     chosen = evidence.candidates[0]
     return not MONEY.search(f"{evidence.headings(chosen)} {chosen.text}")
+
+
+def money_answered(evidence: Evidence) -> bool:
+    """Whether the question asks for money and the chosen (first) unit holds a sum, and,
+    under its headings and its file's name, every topic word of the question in some form
+    (assistant/evidence/topic.py)."""
+    if not evidence.candidates:
+        return False
+    question = evidence.question
+    if not asks_money(question.text, question.answer_type) or not topic_words(question.text):
+        return False
+    chosen = evidence.candidates[0]
+    if not MONEY.search(f"{evidence.headings(chosen)} {chosen.text}"):
+        return False
+    return not uncovered(evidence, chosen, evidence.window_under_headings(chosen))
