@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -118,24 +119,23 @@ def report(rows: list[tuple[bool, dict[str, Any]]], answerable: int, total: int)
                   f"+{u} unanswerable ({share(base_u + u, unanswerable)})")  # fmt: skip
     print("answered back by the topic check, that far below the combiner's threshold:")
     for w in RESCUES:
-        back = [
-            imp
-            for imp, r in rows
-            if r["base"] and not r["unmatched"] and r["row"] and r["has_topic"]
+        print(f"    {w}: " + counted(rows, lambda r, w=w: (
+            r["base"] and not r["unmatched"] and r["row"] and r["has_topic"]
             and not r["uncovered"] and abstain.THRESHOLD - w <= r["score"]
-        ]  # fmt: skip
-        print(f"    {w}: {back.count(False)} answerable, {back.count(True)} unanswerable")
-    money = [imp for imp, r in rows if r["money"] and not r["base"]]
-    print(f"declined for no sum of money where one is asked (kept by the combiner): "
-          f"+{money.count(False)} answerable, +{money.count(True)} unanswerable")  # fmt: skip
+        )))  # fmt: skip
+    print("declined for no sum of money where one is asked (kept by the combiner): "
+          + counted(rows, lambda r: r["money"] and not r["base"]))  # fmt: skip
     print("prose declined for a topic nothing retrieved holds, that far above the threshold:")
     for m in MARGINS:
-        fired = [
-            imp
-            for imp, r in rows
-            if not r["base"] and not r["row"] and r["unheld"] and r["score"] < abstain.THRESHOLD + m
-        ]  # fmt: skip
-        print(f"    {m}: +{fired.count(False)} answerable, +{fired.count(True)} unanswerable")
+        print(f"    {m}: " + counted(rows, lambda r, m=m: (
+            not r["base"] and not r["row"] and r["unheld"] and r["score"] < abstain.THRESHOLD + m
+        )))  # fmt: skip
+
+
+def counted(rows: list[tuple[bool, dict[str, Any]]], keep: Callable[[dict[str, Any]], bool]) -> str:
+    """How many answerable and unanswerable questions `keep` picks."""
+    picked = [imp for imp, r in rows if keep(r)]
+    return f"{picked.count(False)} answerable, {picked.count(True)} unanswerable"
 
 
 if __name__ == "__main__":
