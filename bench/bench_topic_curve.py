@@ -1,5 +1,7 @@
 """The topic check's curve (assistant/evidence/topic.py): how many questions it declines,
-answerable and not, at each threshold, on rows and fields (shipped) and on prose (not).
+answerable and not, at each threshold, on rows and fields (shipped) and on prose (not);
+and the fourth session's two: no sum of money where one is asked, and prose whose topic
+nothing retrieved holds, at each margin above the combiner's threshold.
 
     python bench/bench_topic_curve.py QUESTIONS [--docs DIR] --data-dir DIR [--sample N]
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +30,14 @@ force_offline()
 from assistant import answer  # noqa: E402
 from assistant.eval import qa_run  # noqa: E402
 from assistant.evidence import abstain, topic  # noqa: E402
+from assistant.evidence.money import money_missing  # noqa: E402
 from assistant.evidence.select import Evidence  # noqa: E402
 from assistant.evidence.which import unmatched  # noqa: E402
 from assistant.settings import load_settings  # noqa: E402
 
 THRESHOLDS = (-0.1, 0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 RESCUES = (0.1, 0.15, 0.2, 0.3)
+MARGINS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 
 
 def record(evidence: Evidence) -> dict[str, Any]:
@@ -46,6 +51,8 @@ def record(evidence: Evidence) -> dict[str, Any]:
         "uncovered": bool(chosen and topic.uncovered(evidence, chosen)),
         "has_topic": bool(topic.topic_words(evidence.question.text)),
         "unmatched": bool(chosen and unmatched(evidence)),
+        "unheld": bool(chosen and topic.unheld(evidence)),
+        "money": money_missing(evidence),
     }
 
 
@@ -112,13 +119,23 @@ def report(rows: list[tuple[bool, dict[str, Any]]], answerable: int, total: int)
                   f"+{u} unanswerable ({share(base_u + u, unanswerable)})")  # fmt: skip
     print("answered back by the topic check, that far below the combiner's threshold:")
     for w in RESCUES:
-        back = [
-            imp
-            for imp, r in rows
-            if r["base"] and not r["unmatched"] and r["row"] and r["has_topic"]
+        print(f"    {w}: " + counted(rows, lambda r, w=w: (
+            r["base"] and not r["unmatched"] and r["row"] and r["has_topic"]
             and not r["uncovered"] and abstain.THRESHOLD - w <= r["score"]
-        ]  # fmt: skip
-        print(f"    {w}: {back.count(False)} answerable, {back.count(True)} unanswerable")
+        )))  # fmt: skip
+    print("declined for no sum of money where one is asked (kept by the combiner): "
+          + counted(rows, lambda r: r["money"] and not r["base"]))  # fmt: skip
+    print("prose declined for a topic nothing retrieved holds, that far above the threshold:")
+    for m in MARGINS:
+        print(f"    {m}: " + counted(rows, lambda r, m=m: (
+            not r["base"] and not r["row"] and r["unheld"] and r["score"] < abstain.THRESHOLD + m
+        )))  # fmt: skip
+
+
+def counted(rows: list[tuple[bool, dict[str, Any]]], keep: Callable[[dict[str, Any]], bool]) -> str:
+    """How many answerable and unanswerable questions `keep` picks."""
+    picked = [imp for imp, r in rows if keep(r)]
+    return f"{picked.count(False)} answerable, {picked.count(True)} unanswerable"
 
 
 if __name__ == "__main__":

@@ -43,7 +43,8 @@ ASKED_FOR = frozenset(
     """what which who whom whose when where why how much many kind type sort name named
     called time date dates day days year years month months amount number numbers cost
     costs price total long often far old big tall hour hours minute minutes week weeks
-    percent percentage lb lbs kg oz mile miles km reason reasons cause component
+    percent percentage lb lbs kg oz mile miles km reason reasons cause causes caused
+    causing led result results resulted location located based situated component
     components item items part parts value values table tables figure figures""".split()  # noqa: SIM905 - a word list, read as one
 )
 # The commonest English verbs, adverbs and adjectives: they shape a question about anything
@@ -65,7 +66,9 @@ SHAPING = frozenset(
     cover covers covered deliver answer answered calculate
     still actually according across toward towards again instead anything something
     everything ever even also just already yet far right now currently once soon ahead
-    back away out up per each every ago
+    back away out up per each every ago without along among within upon via
+    primarily mainly mostly chiefly largely usually typically generally commonly often
+    frequently originally initially eventually
     good new first last long great little own other old big high different small large
     next early young important few public bad same able final original late latest
     internal full whole current second third fourth fifth more most less least fewer
@@ -87,14 +90,18 @@ def _inflected(verbs: frozenset[str]) -> frozenset[str]:
 
 
 SHAPING_FORMS = _inflected(SHAPING)
+# What a figure's ordinal ending reads as once the figure is split off ("10th": "th").
+ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
 # A topic word this close (embedding cosine, word to word) to a word of the paper is the
 # paper's word said otherwise ("kilowatt" and "kWh" 0.73, "meal" and "food" 0.80); an
 # unrelated pair scores 0.3-0.45 with this model ("babysitter" and "paystub" 0.34); 0.55
 # and 0.6 also take "shot" for "vaccination" (0.51) as another thing (bench/RESULTS.md).
 CLOSE = 0.5
-# A word this long that starts another ("plumber", "Plumbing") or sits inside it
-# ("stub", "paystub") is the same word.
+# A word this long that starts another ("plumber", "Plumbing"), sits inside it ("stub",
+# "paystub"), or whose letters before an ending (PART at least) start it ("buried",
+# "burial") is the same word.
 PART = 4
+_ENDINGS = ("ing", "ed", "es")
 
 
 def topic_words(question: str) -> list[str]:
@@ -106,6 +113,7 @@ def topic_words(question: str) -> list[str]:
         if (
             len(bare) < 2
             or bare[:1].isdigit()
+            or bare in ORDINAL_ENDINGS
             or bare in STOPWORDS | ASKED_FOR | SHAPING_FORMS | KINSHIP | MONTHS | NUMBER_WORDS
         ):
             continue
@@ -148,18 +156,29 @@ def _held(word: str, stems: set[str], held: list[str], spelt: set[str]) -> bool:
     word of it), or spelt out where the question abbreviates it ("CD", "VIN")."""
     if stem(word) in stems or word in spelt:
         return True
+    start = word[: PART + 1]
+    for ending in _ENDINGS:  # "buri" of "buried" starts "burial"
+        if word.endswith(ending) and len(word) - len(ending) >= PART:
+            start = min(start, word[: -len(ending)], key=len)
+            break
     return len(word) >= PART and any(
-        w.startswith(word[: PART + 1]) or word in w or w in word for w in held if len(w) >= PART
+        w.startswith(start) or word in w or w in word for w in held if len(w) >= PART
     )
 
 
-def uncovered(evidence: Evidence, candidate: Candidate) -> list[str]:
-    """The question's `topic_words` the candidate's paper holds in no form: ["babysitter"]
-    for a payslip's Hours row. Empty when it holds them all."""
+def retrieved_text(evidence: Evidence) -> str:
+    """Everything retrieved: each passage under its paper's name."""
+    return " ".join(f"{document_name(p)} {p.text}" for p in evidence.passages)
+
+
+def uncovered(evidence: Evidence, candidate: Candidate, text: str | None = None) -> list[str]:
+    """The question's `topic_words` the candidate's paper (or `text`: `retrieved_text`)
+    holds in no form: ["babysitter"] for a payslip's Hours row. Empty when it holds them
+    all."""
     topic = topic_words(evidence.question.text)
     if not topic:
         return []
-    text = paper_text(evidence, candidate)
+    text = paper_text(evidence, candidate) if text is None else text
     held = _paper_words(text)
     stems = {stem(w) for w in held}
     abbreviated = {w.lower() for w in words(evidence.question.text) if w.isupper() and len(w) > 1}
@@ -196,6 +215,18 @@ def off_topic(evidence: Evidence) -> list[str]:
     SQuAD the same check declines as many answerable questions as unanswerable ones."""
     chosen = _chosen_row(evidence)
     return uncovered(evidence, chosen) if chosen is not None else []
+
+
+def unheld(evidence: Evidence) -> list[str]:
+    """The topic words that nothing retrieved holds in any form, where the chosen (first)
+    unit is prose: ["roof"] for "How much did we pay for the new roof?" answered by a
+    to-do line about the van's renewal. Stricter than `off_topic` (every retrieved paper,
+    not the unit's own): an article that talks around its topic still says it somewhere
+    in what the search found, and a search for a word any paper held would have found it."""
+    chosen = evidence.candidates[0] if evidence.candidates else None
+    if chosen is None or chosen.sentence.record is not None:
+        return []
+    return uncovered(evidence, chosen, retrieved_text(evidence))
 
 
 def on_topic(evidence: Evidence) -> bool:

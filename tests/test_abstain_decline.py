@@ -1,0 +1,169 @@
+"""Declining what the papers do not say (issue 23, point 4), fourth session: a question
+about what something costs quoted with a unit that holds no sum of money, and a sentence
+of prose chosen for a topic that nothing retrieved holds.
+
+The papers are household2's files as they are on disk and a few written here (a to-do
+list, a pool's rules); the embedding model is the real one; the end-to-end check runs
+`assistant eval-qa`, as a user measures it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qa_files import ask_about
+from test_abstain_topic import whole
+
+from assistant.evidence.abstain import (
+    PROSE_MARGIN,
+    THRESHOLD,
+    answerable_score,
+    should_abstain,
+)
+from assistant.evidence.money import asks_money, money_answered, money_missing
+from assistant.evidence.question import answer_type
+from assistant.evidence.select import select_evidence
+from assistant.evidence.topic import topic_words, uncovered, unheld
+
+DOCS = Path(__file__).parent / "fixtures" / "household2" / "docs"
+TODO = (
+    "# To do this week\n\n"
+    "Call Patricia at Hale Insurance about the van renewal (policy renews 04/02/2025); ask "
+    "what roadside assistance would cost to add.\n\n"
+    "Pick up the dry cleaning on Thursday.\n\n"
+    "Book the boiler service before the winter.\n"
+)
+POOL = (
+    "# Pool rules\n\n"
+    "The pool is open from Memorial Day to Labor Day, 10 am to 8 pm.\n\n"
+    "Each household may bring up to 4 guests at a time.\n\n"
+    "Children under 14 must be with an adult.\n"
+)
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _asks_money(question: str) -> bool:
+    return asks_money(question, answer_type(question))
+
+
+def test_a_question_asks_for_money_by_how_much_is_paid_or_what_it_costs() -> None:
+    for question in (
+        "How much does a guest pass for the pool cost?",
+        "How much are we paying the sitter to watch the dog?",
+        "What did rye flour cost under the 2023 agreement?",
+        "How much is the pet fee for the cabin?",
+        "How much did we spend at the market on March 21?",
+        "What's Dad's deductible this year?",
+        "What is the late fee?",
+    ):
+        assert _asks_money(question), question
+    for question in (
+        "How much gas did we use in February?",  # a quantity
+        "How long is the notice period?",  # a duration
+        "What does the cost of products revenue comprise of?",  # what a cost is made of
+        "What is Tax Fees?",
+        "Which pay period does the $1,698.48 deposit cover?",  # gives the sum
+        "When is the rent due?",  # a date
+    ):
+        assert not _asks_money(question), question
+
+
+def test_a_unit_holding_no_sum_of_money_does_not_say_what_something_costs(
+    embedder,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """ "4 guests" is a count, not a price: declined; the same rules with a price are not."""
+    question = "How much does a guest pass for the pool cost?"
+    rules = [whole(_write(tmp_path, "pool_rules.md", POOL))]
+    evidence = select_evidence(question, rules, embedder.embed)
+    assert money_missing(evidence), evidence.candidates[0].text
+    assert should_abstain(evidence)
+    priced = POOL + "\nA guest pass costs $5 a day.\n"
+    rules = [whole(_write(tmp_path, "pool_rules_2025.md", priced))]
+    evidence = select_evidence(question, rules, embedder.embed)
+    assert "$5" in evidence.candidates[0].text
+    assert not money_missing(evidence)
+
+
+def test_a_unit_holding_the_sum_and_the_topic_answers_a_money_question(
+    embedder,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """The money check the other way: the sum and every topic word (the file's name says
+    whose notice it is) are there; a premium the notice does not name is not."""
+    notice = _write(
+        tmp_path,
+        "medicare_summary_notice_harold_2025-04.md",
+        "# Medicare Summary Notice\n\nYour 2025 Part B premium is $185.00 per month, "
+        "taken from your Social Security payment.\n",
+    )
+    question = "How much is Harold's Part B premium this year?"
+    evidence = select_evidence(question, [whole(notice)], embedder.embed)
+    assert "$185.00" in evidence.candidates[0].text
+    assert money_answered(evidence)
+    evidence = select_evidence(
+        "How much is Harold's dental premium?", [whole(notice)], embedder.embed
+    )
+    assert not money_answered(evidence)
+
+
+def test_prose_whose_topic_nothing_retrieved_holds_is_not_quoted(
+    embedder,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """ "Who painted the van?" finds the to-do line about the van's renewal, which the
+    combiner barely believes: nothing retrieved says anything was painted, so it is
+    declined. A paper that says it, in a form of the word, is not."""
+    todo = whole(_write(tmp_path, "todo_week.md", TODO))
+    question = "Who painted the van?"
+    evidence = select_evidence(question, [todo], embedder.embed)
+    assert evidence.candidates[0].sentence.record is None, "prose"
+    assert unheld(evidence) == ["painted"]
+    assert THRESHOLD <= answerable_score(evidence) < THRESHOLD + PROSE_MARGIN
+    assert should_abstain(evidence)
+    said = TODO + "\nThe van was repainted at Mike's Body Shop last spring.\n"
+    evidence = select_evidence(question, [whole(_write(tmp_path, "todo.md", said))], embedder.embed)
+    assert unheld(evidence) == []
+
+
+def test_a_word_is_held_in_its_other_forms(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "buried" is said as "Burial"; "10th" leaves no "th" to look for."""
+    will = _write(
+        tmp_path,
+        "will_summary.md",
+        "# Will summary\n\nBurial beside his late wife at Oak Hill Cemetery, Section F.\n",
+    )
+    evidence = select_evidence("Where does Dad want to be buried?", [whole(will)], embedder.embed)
+    assert uncovered(evidence, evidence.candidates[0]) == []
+    assert topic_words("Which parcel came on the 10th of May?") == ["parcel"]
+
+
+def test_questions_about_sums_the_papers_do_not_hold_are_declined(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Through `assistant eval-qa`: the new roof and the pool's guest pass find a to-do
+    line and a rule with figures but no price, which were quoted, and are declined; the
+    rent and the premium the papers hold are still answered."""
+    papers = [
+        DOCS / "tenancy_agreement_marlow_court.md",
+        DOCS / "oakline_contents_insurance_2024.md",
+        _write(tmp_path, "todo_week.md", TODO),
+        _write(tmp_path, "pool_rules.md", POOL),
+    ]
+    lines = [
+        {"id": "rent", "q": "How much rent do we pay for the flat each month?",
+         "golds": ["£1,150"], "file": "tenancy_agreement_marlow_court.md", "kind": "text"},
+        {"id": "premium", "q": "How much is the contents insurance premium per year?",
+         "golds": ["£148.00"], "file": "oakline_contents_insurance_2024.md", "kind": "text"},
+        {"id": "roof", "q": "How much did we pay for the new roof?", "golds": [],
+         "kind": "unanswerable-absent"},
+        {"id": "guest", "q": "How much does a guest pass for the pool cost?", "golds": [],
+         "kind": "unanswerable-near-miss"},
+    ]  # fmt: skip
+    rows = ask_about(cli, tmp_path, papers, lines)
+    for answered in ("rent", "premium"):
+        assert rows[answered]["contains_gold"], rows[answered]["answer"]
+    for declined in ("roof", "guest"):
+        assert rows[declined]["abstained"], rows[declined]["answer"]
