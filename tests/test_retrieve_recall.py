@@ -63,6 +63,31 @@ def test_a_paper_is_found_by_the_words_of_its_name(retriever: Retriever) -> None
     )
 
 
+def test_a_keyword_search_keeps_the_order_of_its_scores(tmp_path: Path) -> None:
+    """Coverage orders a hybrid search, weighed against the cosine; a keyword search has
+    no cosine, and coverage alone put a long page that names a rare word once, beside a
+    common one, above the short note about that rare word (SciFact's keyword nDCG@10 fell
+    from 0.693 to 0.663)."""
+    docs = tmp_path / "notes"
+    docs.mkdir()
+    (docs / "zebra.md").write_text("# Zebra\n\nZebra zebra zebra: the zebra crossing.\n")
+    filler = " ".join(
+        f"The quokka pen {n} needs its gate checked and its water changed." for n in range(12)
+    )
+    (docs / "rounds.md").write_text(f"# Rounds\n\n{filler} A zebra was seen once.\n")
+    for n in range(8):
+        (docs / f"pen{n}.md").write_text(f"# Pen {n}\n\nThe quokka in pen {n} ate well.\n")
+    settings = load_settings(
+        config_file=tmp_path / "none.toml", environ={}, data_dir=tmp_path / "d"
+    )
+    library.ingest(settings, [docs])
+    found = library.open_retriever(settings)
+    try:
+        assert _names(found, "zebra quokka", mode="keyword")[0] == "zebra.md"
+    finally:
+        found.index.close()
+
+
 def test_the_plumber_is_found_as_plumbing(retriever: Retriever) -> None:
     """Porter keeps "plumber" whole and stems "plumbing" to "plumb": the keyword side
     searches the agent's activity too, so the row is found by keyword alone."""
