@@ -3,7 +3,9 @@ asked by what it asks, not by the things it names ("the discount on the van's po
 asks for no policy number); a "Year to date" column answers only a question about the
 year so far, a running balance every question about what is still owed; a "how much"
 question is answered by a cell that holds an amount, and "which check number" by the
-cell that holds one. Files are written to disk and read by the real readers; scoring
+cell that holds one; a unit holding the kind asked for is quoted beside a best one that
+holds none; and the version of a paper the question dates is not declined because the
+other version's line scores higher. Files are written to disk and read by the real readers; scoring
 uses the real embedding model."""
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.evidence.abstain import should_abstain
 from assistant.evidence.compose import extractive_answer
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.question import QuestionProfile
@@ -19,6 +22,7 @@ from assistant.evidence.records import Record
 from assistant.evidence.select import select_evidence
 from assistant.evidence.structure import chosen_cells
 from assistant.evidence.text import split_sentences
+from assistant.evidence.which import STRAY_MARGIN, prefer_matching
 from tests.test_evidence_units import written
 
 POLICY = """# Commercial auto policy: 2017 Ford Transit Connect
@@ -154,3 +158,68 @@ def test_what_is_still_owed_is_the_running_balance(embedder, tmp_path: Path) -> 
         "How much will we still owe after the January 2028 payment?",
     )
     assert "(Balance): $4,931.55" in said.split(" — ")[0], said
+
+
+COVERAGES = """Coverage,Limits,Deductible,6-month premium
+Collision,Actual cash value,$500,$212.40
+Roadside Assistance,"Towing up to 15 miles, lockout, jump-start",-,$8.90
+Rental Reimbursement,$40 per day,-,$24.80
+"""
+
+POLICY_NOTES = """Policy notes
+
+To report a claim, use the app.
+If the car breaks down, ring (800) 555-0145 at any hour.
+Keep this card in the glove box.
+"""
+
+
+def test_a_unit_holding_the_kind_asked_is_quoted_beside_one_that_holds_none(
+    embedder,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    question = "What number do I call for a tow or a jump-start?"
+    passages = [
+        written(tmp_path, "auto_coverages.csv", COVERAGES),
+        written(tmp_path, "auto_policy_notes.txt", POLICY_NOTES),
+    ]
+    evidence = select_evidence(question, passages, embedder.embed)
+    assert evidence.best is not None and evidence.best.features["kind_miss"] == 1.0
+    said = extractive_answer(evidence)[0]
+    # The Roadside row names the tow and holds no phone number; the number is quoted too.
+    assert "(800) 555-0145" in said, said
+
+
+CONTRACT_2025 = """# Cleaning services agreement
+
+This Agreement is made on March 18, 2025 between Brightway Cleaning Ltd and Hollis Bakery.
+
+1. Either party may end this cleaning agreement by giving the other party {notice} in writing.
+2. Cleaning is done on Mondays and Thursdays after closing.
+3. The monthly fee is $640.00, invoiced on the first of each month.
+""".format(notice="30 days' notice to end it")
+
+CONTRACT_2023 = """# Cleaning services agreement
+
+This Agreement is made on March 20, 2023 between Brightway Cleaning Ltd and Hollis Bakery.
+
+1. Termination: 60 days' written notice.
+2. Cleaning is done on Mondays after closing.
+3. The monthly fee is $520.00, invoiced on the first of each month.
+"""
+
+
+def test_the_version_of_a_paper_the_question_dates_answers(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    question = "How much notice did we have to give to end the 2023 cleaning agreement?"
+    passages = [
+        written(tmp_path, "cleaning_agreement_2025.md", CONTRACT_2025),
+        written(tmp_path, "cleaning_agreement_2023.md", CONTRACT_2023),
+    ]
+    evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
+    chosen = evidence.candidates[0]
+    top = max(evidence.candidates, key=lambda c: c.score)
+    # The 2025 line scores far above the 2023 one; it is the same paper, of another year.
+    assert chosen.text == "Termination: 60 days' written notice."
+    assert top.score - chosen.score > STRAY_MARGIN and top.source == 1
+    assert not should_abstain(evidence)
+    assert extractive_answer(evidence)[0].startswith("Termination: 60 days' written notice.")
