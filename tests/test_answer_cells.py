@@ -4,12 +4,14 @@ asks for no policy number); a "Year to date" column answers only a question abou
 year so far, a running balance every question about what is still owed; a "how much"
 question is answered by a cell that holds an amount, and "which check number" by the
 cell that holds one; a unit holding the kind asked for is quoted beside a best one that
-holds none; and the version of a paper the question dates is not declined because the
-other version's line scores higher. Files are written to disk and read by the real readers; scoring
-uses the real embedding model."""
+holds none; the version of a paper the question dates is not declined because the
+other version's line scores higher, nor quoted beside that line; and "first" is "1st".
+Files are written to disk and read by the real readers; scoring uses the real embedding
+model."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +23,7 @@ from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
 from assistant.evidence.select import select_evidence
 from assistant.evidence.structure import chosen_cells
-from assistant.evidence.text import split_sentences
+from assistant.evidence.text import content_stems, split_sentences
 from assistant.evidence.which import STRAY_MARGIN, prefer_matching
 from tests.test_evidence_units import written
 
@@ -223,3 +225,38 @@ def test_the_version_of_a_paper_the_question_dates_answers(embedder, tmp_path: P
     assert top.score - chosen.score > STRAY_MARGIN and top.source == 1
     assert not should_abstain(evidence)
     assert extractive_answer(evidence)[0].startswith("Termination: 60 days' written notice.")
+
+
+def test_the_version_passed_over_is_not_quoted_beside_it(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    question = "How much notice did we have to give to end the 2023 cleaning agreement?"
+    newer = written(tmp_path, "cleaning_agreement_2025.md", CONTRACT_2025)
+    # Retrieval ranks the 2023 agreement closest, so nothing else adds the 2025 one.
+    older = dataclasses.replace(
+        written(tmp_path, "cleaning_agreement_2023.md", CONTRACT_2023), score=0.6
+    )
+    evidence = prefer_matching(select_evidence(question, [newer, older], embedder.embed))
+    said = extractive_answer(evidence)[0]
+    assert said.startswith("Termination: 60 days' written notice."), said
+    assert "30 days" not in said, said
+
+
+ESCROW = """Date,Description,Deposits,Disbursements,Balance
+01/02/2025,Escrow from payment (due 01/01/2025),$587.80,,"$2,775.24"
+02/01/2025,Escrow from payment (due 02/01/2025),$587.80,,"$3,363.04"
+02/12/2025,County Treasurer - 1st half 2024 real estate taxes,,"$2,704.78",$658.26
+03/01/2025,Escrow from payment (due 03/01/2025),$587.80,,"$1,246.06"
+"""
+
+
+def test_an_ordinal_is_one_word_in_words_or_figures(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert "1st" in content_stems("the first-half property taxes")
+    assert "1st" in content_stems("1st half 2024 real estate taxes")
+    assert "2nd" in content_stems("the second quarter") and "2nd" in content_stems("2nd qtr")
+    said = answer(
+        embedder,
+        tmp_path,
+        "mortgage_escrow.csv",
+        ESCROW,
+        "When did the escrow account pay the first-half property taxes?",
+    )
+    assert said.startswith("02/12/2025"), said

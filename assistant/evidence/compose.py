@@ -143,7 +143,9 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     listing = _listing(evidence)
     best = listing if listing is not None else ranked[0]
     chosen = [best]
-    runner_up = ranked[1] if len(ranked) > 1 else None
+    # A unit passed over for the best (scoring above it, of a paper dated or named
+    # otherwise: `prefer_matching`) is no second answer to quote beside it.
+    runner_up = next((c for c in ranked if c is not best and c.score <= best.score), None)
     if listing is not None:
         # Beside the labels, the best other unit: "what does X consist of" may be a
         # sentence's answer, its row the table's line for X.
