@@ -143,9 +143,20 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     listing = _listing(evidence)
     best = listing if listing is not None else ranked[0]
     chosen = [best]
-    # A unit passed over for the best (scoring above it, of a paper dated or named
-    # otherwise: `prefer_matching`) is no second answer to quote beside it.
-    runner_up = next((c for c in ranked if c is not best and c.score <= best.score), None)
+    # A unit of another paper passed over for the best (scoring above it, the paper dated
+    # or named otherwise: `prefer_matching`) is no second answer to quote beside it. One
+    # of the same paper may be: the preference reads a unit's dates, and a report's line
+    # for 2018 may answer what the 2019 question was asked through.
+    paper = evidence.passages[best.source - 1].path
+    runner_up = next(
+        (
+            c
+            for c in ranked
+            if c is not best
+            and (c.score <= best.score or evidence.passages[c.source - 1].path == paper)
+        ),
+        None,
+    )
     if listing is not None:
         # Beside the labels, the best other unit: "what does X consist of" may be a
         # sentence's answer, its row the table's line for X.
