@@ -32,6 +32,9 @@ FALLBACK_NOTE = "The model's answer is not supported by the documents, so here i
 SECOND_QUOTE_MARGIN = 0.5
 # A listing is answered from the best-scored table row among this many best candidates.
 LISTING_LOOKAHEAD = 5
+# Where the best unit holds no value of the finer kind asked for, the best of this many
+# that holds one is quoted beside it.
+KIND_LOOKAHEAD = 5
 
 
 def quote(evidence: Evidence, candidate: Candidate) -> str:
@@ -74,6 +77,12 @@ def answer_part(evidence: Evidence, candidate: Candidate) -> tuple[str, str, str
     if caption and caption.lower() not in stated.lower():
         stated = f"{caption} › {stated}"
     return f"{stated} — {location} [{candidate.source}]", stated, source
+
+
+def _holding_kind(ranked: Sequence[Candidate]) -> Candidate | None:
+    """The best of the first few candidates after the first that holds a value of the
+    finer kind the question asks for (a phone number, a deadline)."""
+    return next((c for c in ranked[1:KIND_LOOKAHEAD] if c.features["kind_match"]), None)
 
 
 def _is_row(candidate: Candidate) -> bool:
@@ -134,7 +143,20 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
     listing = _listing(evidence)
     best = listing if listing is not None else ranked[0]
     chosen = [best]
-    runner_up = ranked[1] if len(ranked) > 1 else None
+    # A unit of another paper passed over for the best (scoring above it, the paper dated
+    # or named otherwise: `prefer_matching`) is no second answer to quote beside it. One
+    # of the same paper may be: the preference reads a unit's dates, and a report's line
+    # for 2018 may answer what the 2019 question was asked through.
+    paper = evidence.passages[best.source - 1].path
+    runner_up = next(
+        (
+            c
+            for c in ranked
+            if c is not best
+            and (c.score <= best.score or evidence.passages[c.source - 1].path == paper)
+        ),
+        None,
+    )
     if listing is not None:
         # Beside the labels, the best other unit: "what does X consist of" may be a
         # sentence's answer, its row the table's line for X.
@@ -145,6 +167,10 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
             (c for c in ranked if c is not best and c.source == best.source and _is_row(c)),
             runner_up,
         )
+    elif best.features["kind_miss"] and (holding := _holding_kind(ranked)) is not None:
+        # "What number do I call for a tow?": the Roadside row's premium holds no phone
+        # number; the best unit that holds one is quoted beside it.
+        runner_up = holding
     elif runner_up is not None and best.score - runner_up.score > SECOND_QUOTE_MARGIN:
         runner_up = None
     if runner_up is not None:

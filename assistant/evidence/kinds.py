@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.dates import date_spans
+
 _UNITS_OF_TIME = r"(?:hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?)"
 _UNITS_OF_SIZE = (
     r"(?:feet|foot|ft|inch(?:es)?|in\.|cm|mm|meters?|metres?|miles?|km|square feet|sq\.? ?ft"
@@ -31,10 +33,15 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|µg|ml|mL|IU|units?)\b"),
     ),
     "reference": (
+        # An identifier asked for by its name ("which model", "the VIN") or as a number,
+        # ID or code ("the policy number", "Medicare #"). A thing that has a number is no
+        # question for it: "the discount on the van's policy", "the checking account
+        # balance", "Part B premium", "the April Medicare notice" ask for something else;
+        # "phone number" asks for a phone number, "the number of payments" for a count.
         re.compile(
-            r"\b(?:model|serial|vin|confirmation|reference|policy|account|member|claim|invoice"
-            r"|order|case|tracking|medicare|licen[cs]e|registration|routing|part)"
-            r"(?:\s+(?:number|no\.?|#|id|code))?\b|\b(?:number|no\.?|#|id|code)\b",
+            r"\b(?:model|serial|vin|confirmation)\b"
+            r"|(?<!phone )(?<!telephone )(?<!fax )\b(?:number|id|code)\b(?!\s+of\b)"
+            r"|\bno\.|#",
             re.IGNORECASE,
         ),
         # Letters and figures mixed ("AP40-G6-38", "HRC-58213-WT", "7EQ4-TR2-MK83"), or
@@ -64,6 +71,12 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
         re.compile(rf"\b\d+(?:[.,]\d+)?(?:\s?-\s?|\s)?{_UNITS_OF_SIZE}(?!\w)", re.I),
     ),
+    # A deadline is a date whatever words ask for it ("the deadline for appealing" is no
+    # "when" question, and a phone number beside it holds figures too).
+    "deadline": (
+        re.compile(r"\b(?:deadline|due date|cut-?off date)\b", re.I),
+        re.compile(r"\b\d{1,2}/\d{1,2}\b"),  # read below with the date reader's dates
+    ),
     "time": (
         re.compile(r"\bwhat time\b|\bat what hour\b|\bhow early\b|\bhow late\b", re.I),
         re.compile(r"\b\d{1,2}(?::\d\d)?\s?[AaPp]\.?[Mm]\b\.?|\b\d{1,2}:\d\d\b"),
@@ -85,4 +98,12 @@ class ValueKinds:
         """Whether `text` holds a value of a kind asked for; None when none is asked."""
         if not self.asked:
             return None
-        return any(_KINDS[k][1].search(text) for k in self.asked)
+        return any(_holds(k, text) for k in self.asked)
+
+
+def _holds(kind: str, text: str) -> bool:
+    """A deadline is any date the date reader reads, or a day and month with no year
+    ("follow up by 04/02"); the other kinds are their patterns."""
+    if kind == "deadline" and date_spans(text):
+        return True
+    return bool(_KINDS[kind][1].search(text))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, Record
 from assistant.evidence.text import content_stems, has_date, has_number, numbers
@@ -66,6 +67,19 @@ _BALANCE_HEADER = re.compile(r"\bbalance\b|\brunning total\b", re.IGNORECASE)
 _ASKS_BALANCE = re.compile(
     r"\b(?:balance|left|remain\w*|owe[ds]?|owing|outstanding|still)\b", re.IGNORECASE
 )
+# A column that adds up the year so far ("Year to date" on a payslip) says what came out
+# of every pay period to date, not this one: it answers only a question that asks for a
+# cumulative figure.
+_CUMULATIVE_HEADER = re.compile(r"\b(?:year|month|quarter)[- ]to[- ]date\b|\b[YMQ]TD\b", re.I)
+_ASKS_CUMULATIVE = re.compile(
+    r"\bto date\b|\b[YMQ]TD\b|\bso far\b|\bthis year\b|\byear's total\b|\bin total\b"
+    r"|\bcumulative\b|\baltogether\b",
+    re.IGNORECASE,
+)
+# A column of the finer kind asked for ("which check number": the Description holding
+# "CHECK #1186", not the Debit) or of the kind the running balance is (what is left,
+# owed) gains this much: about a header's meaning as close as 0.67.
+KIND_CELL_WEIGHT = 2.0
 HEADER_COSINE_WEIGHT = 3.0  # a header as close as 0.5 by meaning counts as 1.5 shared words
 MAX_COLUMN_ROWS = 40  # a column compared down a table is shown for this many rows at most
 
@@ -98,6 +112,8 @@ def cell_scores(
     asked = set(profile.stems) - whole
     asked_dates = calendar_dates(profile.text)
     balance_asked = bool(_ASKS_BALANCE.search(profile.text))
+    cumulative_asked = bool(_ASKS_CUMULATIVE.search(profile.text))
+    kinds = ValueKinds.of(profile.text)
     scores = []
     for n, cell in enumerate(record.cells):
         header = set(content_stems(cell.header))
@@ -112,8 +128,12 @@ def cell_scores(
         said = bool(numbers(cell.value)) and numbers(cell.value) <= profile.numbers
         if said or names_date(asked_dates, calendar_dates(cell.value)):
             score -= 2.0
-        if _BALANCE_HEADER.search(cell.header) and not balance_asked:
+        if _BALANCE_HEADER.search(cell.header):
+            score += KIND_CELL_WEIGHT if balance_asked else -2.0
+        if _CUMULATIVE_HEADER.search(cell.header) and not cumulative_asked:
             score -= 2.0
+        if kinds.held(cell.value):
+            score += KIND_CELL_WEIGHT
         scores.append(score)
     return scores
 
@@ -240,8 +260,12 @@ def chosen_cells(
     if len(named) > 1 and len({frozenset(asked & numbers(c.header)) for c in named}) > 1:
         return named
     scores = cell_scores(record, profile, weights, closeness)
-    top = max(scores)
-    return [c for c, s in zip(record.cells, scores, strict=True) if s == top]
+    # "How much was the vet bill": a name in the Vet column answers no "how much", however
+    # well its header matches; a cell of the kind asked for does, where the row has one.
+    fitting = [n for n, c in enumerate(record.cells) if type_fit(profile, c.value) > 0]
+    pool = fitting or range(len(record.cells))
+    top = max(scores[n] for n in pool)
+    return [record.cells[n] for n in pool if scores[n] == top]
 
 
 def _shown(cells: Sequence[Cell]) -> str:

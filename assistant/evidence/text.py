@@ -145,7 +145,8 @@ def _add(
 
 # -- words ---------------------------------------------------------------------------------
 
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*")
+# An ordinal written in figures is one word ("1st", which "first" is too: see `stem`).
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][a-z]+)?|\d+(?:st|nd|rd|th)\b|\d+(?:[.,]\d+)*")
 _SUFFIXES = (
     "ational", "ization", "fulness", "iveness", "ations", "ingly", "ments", "ities", "ation",
     "ness", "ment", "ings", "edly", "ing", "ied", "ers", "est", "ed", "er", "ly",
@@ -165,14 +166,21 @@ _MONTH_SHORT = {
 # The irregular past of the verbs papers state money with: "what did the plan pay" is the
 # column "Plan paid".
 _IRREGULAR = {"paid": "pay", "spent": "spend", "sold": "sell", "bought": "buy"}
+# An ordinal is one word however it is written: "the first-half taxes" are the row "1st
+# half 2024", "the second quarter" the column "2nd quarter".
+_ORDINALS = {
+    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
+    "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
+}  # fmt: skip
 
 
 def stem(word: str) -> str:
     """A light suffix stripper: 'costs', 'costing' and 'cost' meet; 'bought' and 'buy' do
     not (the embedding model sees those), but 'paid' and 'pay' do. A month's short name
-    is its name: a table's "Jul 2024" row is what "July 2024" asks for."""
+    is its name: a table's "Jul 2024" row is what "July 2024" asks for; "first" is
+    "1st"."""
     w = word.lower().replace("’", "'")
-    w = _MONTH_SHORT.get(w) or _IRREGULAR.get(w, w)
+    w = _MONTH_SHORT.get(w) or _ORDINALS.get(w) or _IRREGULAR.get(w, w)
     if w.endswith("'s"):
         w = w[:-2]
     if w[:1].isdigit():

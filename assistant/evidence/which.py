@@ -18,6 +18,9 @@ abstention decides:
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from assistant.evidence.named import unknown_papers, unnamed
 from assistant.evidence.qualifiers import Dated, conflicts, described, gaps
 from assistant.evidence.select import Candidate, Evidence
@@ -35,6 +38,7 @@ PREFER_POOL = 30  # candidates looked at, best first
 # otherwise, is no answer either: it holds the name asked for, not the thing asked about
 # (Tunde named in the lease, where the dentist's letter is Zara's).
 STRAY_MARGIN = 1.5
+_FIGURES = re.compile(r"\d+")
 
 
 def prefer_matching(evidence: Evidence) -> Evidence:
@@ -77,6 +81,17 @@ def mismatch(evidence: Evidence, candidate: Candidate) -> list[str]:
     return conflicts(evidence, candidate) + other_subject(evidence, candidate)
 
 
+def versions(evidence: Evidence, one: Candidate, other: Candidate) -> bool:
+    """The two candidates are of two versions of one paper: two files whose names differ
+    only in their figures (`supply_agreement_2023.docx`, `supply_agreement_2025.docx`).
+    The question's date chooses between them, and the version it names answers however
+    faintly its best line scores beside the other's: that one is the same paper, of
+    another date, not a paper about something else."""
+    paths = [Path(evidence.passages[c.source - 1].path) for c in (one, other)]
+    names = {_FIGURES.sub("", p.stem).strip(" _-.").lower() for p in paths}
+    return paths[0] != paths[1] and len(names) == 1 and names != {""}
+
+
 def unmatched(evidence: Evidence) -> list[str]:
     """Why the chosen (first) candidate does not answer the question's dates and names:
     its own `mismatch`, or, where `prefer_matching` chose it over a candidate scoring more
@@ -86,6 +101,11 @@ def unmatched(evidence: Evidence) -> list[str]:
     chosen = evidence.candidates[0]
     found = mismatch(evidence, chosen)
     top = max(evidence.candidates, key=lambda c: c.score)
-    if not found and top is not chosen and top.score - chosen.score > STRAY_MARGIN:
+    if (
+        not found
+        and top is not chosen
+        and top.score - chosen.score > STRAY_MARGIN
+        and not versions(evidence, top, chosen)
+    ):
         found = mismatch(evidence, top)
     return found + unknown_papers(evidence)

@@ -1,0 +1,262 @@
+"""The cell of a row, and the unit, that answers: the finer kind a question asks for is
+asked by what it asks, not by the things it names ("the discount on the van's policy"
+asks for no policy number); a "Year to date" column answers only a question about the
+year so far, a running balance every question about what is still owed; a "how much"
+question is answered by a cell that holds an amount, and "which check number" by the
+cell that holds one; a unit holding the kind asked for is quoted beside a best one that
+holds none; the version of a paper the question dates is not declined because the
+other version's line scores higher, nor quoted beside that line; and "first" is "1st".
+Files are written to disk and read by the real readers; scoring uses the real embedding
+model."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+
+from assistant.evidence.abstain import should_abstain
+from assistant.evidence.compose import extractive_answer
+from assistant.evidence.kinds import ValueKinds
+from assistant.evidence.question import QuestionProfile
+from assistant.evidence.records import Record
+from assistant.evidence.select import select_evidence
+from assistant.evidence.structure import chosen_cells
+from assistant.evidence.text import content_stems, split_sentences
+from assistant.evidence.which import STRAY_MARGIN, prefer_matching
+from tests.test_evidence_units import written
+
+POLICY = """# Commercial auto policy: 2017 Ford Transit Connect
+
+## Endorsements
+
+- GS-PP-01 Personal Auto Policy (Ohio)
+- GS-BU-17 Business Use - Artisan and Food Delivery: covers delivering goods the insureds make.
+- GS-SE-09 Signage Endorsement: vehicle wrap/lettering up to $1,500 is covered.
+
+## Discounts applied
+
+- Multi-vehicle: -$28.90
+- Paperless and autopay: -$10.10
+- Safe driver (5+ years claim-free): -$31.20
+"""
+
+PAYSLIP = """Description,Current,Year to date
+Gross pay,"$2,166.67","$13,000.02"
+Federal income tax,$142.00,$852.00
+Ohio state income tax,$41.27,$247.62
+Cedar Glen city tax (2.5%),$54.17,$325.02
+Net pay,"$1,698.48","$10,190.88"
+"""
+
+VISITS = """Date,Reason,Weight (lb),Vet,Amount charged
+2024-06-10,"Annual exam, vaccines",42.6,Dr. Anita Rowe,286.40
+2024-11-18,"Ear infection (left), vaccines",43.1,Dr. Marcus Lee,148.75
+2024-12-09,Canine influenza booster,43.4,Dr. Marcus Lee,41.50
+"""
+
+CHECKING = """Date,Description,Category,Debit,Credit,Balance
+03/25/2025,GRANITE SHIELD INS AUTOPAY,Insurance,94.25,,5761.28
+03/27/2025,CHECK #1186 KOWALSKI PLUMBING & HEATING,Home repair,1940.00,,3821.28
+03/28/2025,PAYROLL DEPOSIT,Income,,1698.48,5519.76
+"""
+
+SCHEDULE = """Payment,Due date,Payment amount,Principal,Interest,Balance
+51,12/05/2027,$630.98,$599.07,$31.91,"$5,533.75"
+52,01/05/2028,$630.98,$602.20,$28.78,"$4,931.55"
+53,02/05/2028,$630.98,$605.34,$25.64,"$4,326.21"
+"""
+
+
+def answer(embedder, tmp_path: Path, name: str, text: str, question: str) -> str:  # type: ignore[no-untyped-def]
+    evidence = select_evidence(question, [written(tmp_path, name, text)], embedder.embed)
+    return extractive_answer(evidence)[0]
+
+
+def test_a_thing_that_has_a_number_asks_for_no_number() -> None:
+    assert ValueKinds.of("How much is the paperless discount on the van's policy?").asked == ()
+    assert ValueKinds.of("What was our checking account balance in February?").asked == ()
+    assert ValueKinds.of("How much is Harold's Part B premium this year?").asked == ()
+    assert ValueKinds.of("How many payments is that in total?").asked == ()
+    assert ValueKinds.of("What is the policy number on the van?").asked == ("reference",)
+    assert ValueKinds.of("What's the VIN of the car?").asked == ("reference",)
+    assert ValueKinds.of("What's the phone number of the vet?").asked == ("phone",)
+
+
+def test_a_deadline_is_a_date() -> None:
+    deadline = ValueKinds.of("What's the deadline for appealing anything on the notice?")
+    assert deadline.held("Your appeal must be received by August 2, 2025.")
+    assert deadline.held("follow up if no answer by 04/02")
+    assert not deadline.held("Call 1-800-MEDICARE.")
+
+
+def test_the_discount_on_a_policy_is_the_discount_not_a_form_code(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    said = answer(
+        embedder,
+        tmp_path,
+        "van_policy.md",
+        POLICY,
+        "How much is the paperless and autopay discount on the van's policy?",
+    )
+    assert said.startswith("Paperless and autopay: -$10.10"), said
+
+
+def row_of(tmp_path: Path, name: str, text: str, held: str) -> Record:
+    """The record of the row of `name` whose line holds `held`, as its reader reads it."""
+    units = split_sentences(written(tmp_path, name, text).text)
+    record = next(u.record for u in units if u.record is not None and held in u.text)
+    assert record is not None
+    return record
+
+
+def headers(record: Record, question: str, weights: dict[str, float], embedder) -> list[str]:  # type: ignore[no-untyped-def]
+    """The headers of the cells chosen for `question`, the headers' closeness to it taken
+    from the real model (none without one: their words alone), the question's words
+    weighted by `weights` (their rarity among what was retrieved)."""
+    closeness = None
+    if embedder is not None:
+        vectors = np.asarray(embedder.embed([question, *(c.header for c in record.cells)]))
+        closeness = [float(v) for v in vectors[1:] @ vectors[0]]
+    chosen = chosen_cells(record, QuestionProfile.of(question), weights, closeness)
+    return [c.header for c in chosen]
+
+
+def test_this_pay_period_is_the_current_column(tmp_path: Path) -> None:
+    # Read by the headers' words alone: "Year to date" is as close to "paycheck" by
+    # meaning as "Current" is, or closer, depending on the question's other words.
+    row = row_of(tmp_path, "paystub.csv", PAYSLIP, "city tax")
+    now = "How much city tax came out of Dana's March 20 paycheck?"
+    assert headers(row, now, {}, None) == ["Current"]
+    so_far = "How much city tax has been withheld so far this year?"
+    assert headers(row, so_far, {}, None) == ["Year to date"]
+
+
+def test_how_much_is_an_amount_not_the_name_beside_it(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    row = row_of(tmp_path, "dog_visits.csv", VISITS, "Ear infection")
+    # "vet" is rare among the units retrieved beside the sheet (a sitter's notes, a
+    # to-do list), and the Vet column's header is that word.
+    question = "How much was the vet bill when the dog had the ear infection?"
+    assert headers(row, question, {"vet": 2.0}, embedder) == ["Amount charged"]
+
+
+def test_which_check_number_is_the_cell_holding_it(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    said = answer(
+        embedder,
+        tmp_path,
+        "checking.csv",
+        CHECKING,
+        "Which check number did we use to pay the plumber?",
+    )
+    assert "CHECK #1186" in said.split(" — ")[0], said
+
+
+def test_what_is_still_owed_is_the_running_balance(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    said = answer(
+        embedder,
+        tmp_path,
+        "loan_schedule.csv",
+        SCHEDULE,
+        "How much will we still owe after the January 2028 payment?",
+    )
+    assert "(Balance): $4,931.55" in said.split(" — ")[0], said
+
+
+COVERAGES = """Coverage,Limits,Deductible,6-month premium
+Collision,Actual cash value,$500,$212.40
+Roadside Assistance,"Towing up to 15 miles, lockout, jump-start",-,$8.90
+Rental Reimbursement,$40 per day,-,$24.80
+"""
+
+POLICY_NOTES = """Policy notes
+
+To report a claim, use the app.
+If the car breaks down, ring (800) 555-0145 at any hour.
+Keep this card in the glove box.
+"""
+
+
+def test_a_unit_holding_the_kind_asked_is_quoted_beside_one_that_holds_none(
+    embedder,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    question = "What number do I call for a tow or a jump-start?"
+    passages = [
+        written(tmp_path, "auto_coverages.csv", COVERAGES),
+        written(tmp_path, "auto_policy_notes.txt", POLICY_NOTES),
+    ]
+    evidence = select_evidence(question, passages, embedder.embed)
+    assert evidence.best is not None and evidence.best.features["kind_miss"] == 1.0
+    said = extractive_answer(evidence)[0]
+    # The Roadside row names the tow and holds no phone number; the number is quoted too.
+    assert "(800) 555-0145" in said, said
+
+
+CONTRACT_2025 = """# Cleaning services agreement
+
+This Agreement is made on March 18, 2025 between Brightway Cleaning Ltd and Hollis Bakery.
+
+1. Either party may end this cleaning agreement by giving the other party {notice} in writing.
+2. Cleaning is done on Mondays and Thursdays after closing.
+3. The monthly fee is $640.00, invoiced on the first of each month.
+""".format(notice="30 days' notice to end it")
+
+CONTRACT_2023 = """# Cleaning services agreement
+
+This Agreement is made on March 20, 2023 between Brightway Cleaning Ltd and Hollis Bakery.
+
+1. Termination: 60 days' written notice.
+2. Cleaning is done on Mondays after closing.
+3. The monthly fee is $520.00, invoiced on the first of each month.
+"""
+
+
+def test_the_version_of_a_paper_the_question_dates_answers(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    question = "How much notice did we have to give to end the 2023 cleaning agreement?"
+    passages = [
+        written(tmp_path, "cleaning_agreement_2025.md", CONTRACT_2025),
+        written(tmp_path, "cleaning_agreement_2023.md", CONTRACT_2023),
+    ]
+    evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
+    chosen = evidence.candidates[0]
+    top = max(evidence.candidates, key=lambda c: c.score)
+    # The 2025 line scores far above the 2023 one; it is the same paper, of another year.
+    assert chosen.text == "Termination: 60 days' written notice."
+    assert top.score - chosen.score > STRAY_MARGIN and top.source == 1
+    assert not should_abstain(evidence)
+    assert extractive_answer(evidence)[0].startswith("Termination: 60 days' written notice.")
+
+
+def test_the_version_passed_over_is_not_quoted_beside_it(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    question = "How much notice did we have to give to end the 2023 cleaning agreement?"
+    newer = written(tmp_path, "cleaning_agreement_2025.md", CONTRACT_2025)
+    # Retrieval ranks the 2023 agreement closest, so nothing else adds the 2025 one.
+    older = dataclasses.replace(
+        written(tmp_path, "cleaning_agreement_2023.md", CONTRACT_2023), score=0.6
+    )
+    evidence = prefer_matching(select_evidence(question, [newer, older], embedder.embed))
+    said = extractive_answer(evidence)[0]
+    assert said.startswith("Termination: 60 days' written notice."), said
+    assert "30 days" not in said, said
+
+
+ESCROW = """Date,Description,Deposits,Disbursements,Balance
+01/02/2025,Escrow from payment (due 01/01/2025),$587.80,,"$2,775.24"
+02/01/2025,Escrow from payment (due 02/01/2025),$587.80,,"$3,363.04"
+02/12/2025,County Treasurer - 1st half 2024 real estate taxes,,"$2,704.78",$658.26
+03/01/2025,Escrow from payment (due 03/01/2025),$587.80,,"$1,246.06"
+"""
+
+
+def test_an_ordinal_is_one_word_in_words_or_figures(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert "1st" in content_stems("the first-half property taxes")
+    assert "1st" in content_stems("1st half 2024 real estate taxes")
+    assert "2nd" in content_stems("the second quarter") and "2nd" in content_stems("2nd qtr")
+    said = answer(
+        embedder,
+        tmp_path,
+        "mortgage_escrow.csv",
+        ESCROW,
+        "When did the escrow account pay the first-half property taxes?",
+    )
+    assert said.startswith("02/12/2025"), said
