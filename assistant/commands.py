@@ -616,6 +616,7 @@ def _print_qa_report(report: dict[str, Any]) -> None:
         ("answer contains a gold answer (of answerable)", pct("answer_contains_gold")),
         ("... and cites the file that answers", pct("right_cited_file")),
         ("... and its page (where the file gives one)", pct("right_page")),
+        ("its first quote (or statement) holds it", pct("first_holds_gold")),
         ("a cited source holds it (of answered answerable)", pct("cited_source_holds_gold")),
         ("a retrieved passage holds it (of answerable)", pct("retrieved_holds_gold")),
         ("unanswerable questions abstained", pct("abstained_unanswerable")),

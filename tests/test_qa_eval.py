@@ -245,6 +245,9 @@ def test_eval_qa_on_a_folder_and_a_questions_file(cli, tmp_path: Path) -> None: 
     assert report["by_kind"]["table"]["right_cited_file"] == 1.0
     rows = {r["qid"]: r for r in map(json.loads, details.read_text().splitlines())}
     assert "Net pay (This period): £1,984.20" in rows["2"]["answer"]
+    assert rows["2"]["first_holds_gold"], "the net pay is the first quote, not a later one"
+    assert report["first_holds_gold"] <= report["answer_contains_gold"]
     assert rows["3"]["query"].startswith("And who is the landlord?"), "rewritten: it refers back"
     printed = cli("eval-qa", str(questions), "--docs", str(docs), "--answer", "extractive")
     assert "and cites the file that answers" in printed.stdout and "follow-up" in printed.stdout
+    assert "its first quote (or statement) holds it" in printed.stdout

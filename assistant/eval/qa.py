@@ -230,6 +230,7 @@ class QaOutcome:
     kind: str = ""
     cited_right_file: bool = False  # a cited source is the file (or an `also` one) that answers
     cited_right_page: bool | None = None  # ... on the page that answers; None: no page given
+    first_holds_gold: bool = False  # the answer's first statement (its first quote) holds it
     query: str = ""  # what retrieval searched for, when a follow-up was rewritten
 
     def as_dict(self) -> dict[str, Any]:
@@ -306,6 +307,9 @@ def summarize(outcomes: Sequence[QaOutcome]) -> dict[str, Any]:
         "right_page": _share(
             sum(_right_and_cited(o) and bool(o.cited_right_page) for o in paged), len(paged)
         ),
+        # An answer of two or three quotes holds the gold if any does; a reader takes the
+        # first as the answer.
+        "first_holds_gold": _share(sum(o.first_holds_gold for o in answerable), len(answerable)),
         "cited_source_holds_gold": _share(sum(o.cited_holds_gold for o in answered), len(answered)),
         "retrieved_holds_gold": _share(
             sum(o.retrieved_holds_gold for o in answerable), len(answerable)

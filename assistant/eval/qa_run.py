@@ -111,6 +111,9 @@ def score_answer(
         cited_right_page=None
         if question.page is None or not gold
         else any(_covers(p, question.page) for p in in_file),
+        first_holds_gold=not answer.abstained
+        and bool(answer.statements)
+        and question.held_by(answer.statements[0].text),
         query=query,
     )
 

@@ -169,8 +169,8 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
         )
     elif best.features["kind_miss"] and (holding := _holding_kind(ranked)) is not None:
         # "What number do I call for a tow?": the Roadside row's premium holds no phone
-        # number; the best unit that holds one is quoted beside it.
-        runner_up = holding
+        # number; the best unit that holds one answers first, and the row follows it.
+        chosen, runner_up = [holding], best
     elif runner_up is not None and best.score - runner_up.score > SECOND_QUOTE_MARGIN:
         runner_up = None
     if runner_up is not None:
