@@ -88,50 +88,6 @@ def test_a_keyword_search_keeps_the_order_of_its_scores(tmp_path: Path) -> None:
         found.index.close()
 
 
-RYE = (
-    "# Rye loaf\n\n## Starter\nFeed the starter the night before with 50 g rye flour and "
-    "50 g water at 80°F.\n\n## Dough\n500 g rye flour, 400 g water, 10 g salt and 100 g of "
-    "the starter. Mix and rest 30 minutes.\n\n## Bake\nBake 40 minutes covered at 475°F, "
-    "then 20 minutes uncovered, until the inside reads 208°F.\n\n## Storage\nKeep the "
-    "bread wrapped in linen for up to four days.\n"
-)
-
-
-def test_the_rerank_weighs_passages_fusion_put_past_k(tmp_path: Path) -> None:
-    """The bake step says "inside", not "internal temperature", while a gas bill's rows
-    say "temperature": fusion ranks the bill above the step, past the first two. The
-    coverage rerank weighs a pool wider than k, so the step (the question's nearest by
-    far) is seen and kept; before, only fusion's first k were reranked and it was lost."""
-    docs = tmp_path / "papers"
-    docs.mkdir()
-    (docs / "rye_loaf.md").write_text(RYE, encoding="utf-8")
-    (docs / "gas_usage_2024.csv").write_text(
-        "Month,Avg. temperature (F),Gas (Ccf)\nJan 2024,27,161\nFeb 2024,33,139\nMar 2024,41,98\n",
-        encoding="utf-8",
-    )
-    (docs / "thermostat.md").write_text(
-        "# Thermostat\n\nThe thermostat holds the temperature at 68 during the day and 62 "
-        "at night.\n",
-        encoding="utf-8",
-    )
-    (docs / "next_steps.md").write_text(
-        "# Science fair: next steps\n\nTest different water temperatures and see which one "
-        "makes the most gas.\n",
-        encoding="utf-8",
-    )
-    settings = load_settings(
-        config_file=tmp_path / "none.toml", environ={}, data_dir=tmp_path / "d"
-    )
-    library.ingest(settings, [docs])
-    found = library.open_retriever(settings)
-    try:
-        question = "What internal temperature tells me the rye loaf is done?"
-        passages = found.search(question, k=2).passages
-        assert "208°F" in passages[0].text
-    finally:
-        found.index.close()
-
-
 def test_the_plumber_is_found_as_plumbing(retriever: Retriever) -> None:
     """Porter keeps "plumber" whole and stems "plumbing" to "plumb": the keyword side
     searches the agent's activity too, so the row is found by keyword alone."""

@@ -50,10 +50,6 @@ class RetrievalConfig:
     # them: a row that only the keyword side found (an exact name and figure) or a
     # paraphrase only the vector side found is worth showing.
     leaders: int = 1
-    # The coverage rerank weighs this many times k passages and keeps the best k: a passage
-    # that fusion put just past k yet holds the question's words (the table row with the
-    # figure, under a heading the question does not name) would otherwise never be seen.
-    coverage_pool: int = 3
 
 
 def overfetch_size(n: int, passing: int, total: int) -> int:
@@ -180,11 +176,8 @@ class Retriever:
         if not fused:
             return RetrievalResult([])
         fused = lift_leaders(fused, rankings, cfg.leaders, k)
-        # Only a hybrid search reranks by coverage, so only it takes a wider pool (a keyword
-        # search keeps BM25's first k, a vector search its nearest k).
-        pool = k * cfg.coverage_pool if mode == "hybrid" else k
-        # Enough chunks to fill the pool's passages even when neighbours merge.
-        top = fused[: max(pool * 3, pool + 10)]
+        # Enough chunks to fill k passages even when neighbours merge.
+        top = fused[: max(k * 3, k + 10)]
         chunks = self.index.catalog.chunks_by_ids([i for i, _ in top])
         similarity = dict(vector_hits)
         if query_vector is not None:
@@ -200,12 +193,12 @@ class Retriever:
         relevant = [r for r in ranked if r[2] >= floor or r[0].chunk_id in holding_all]
         if ranked and not relevant:
             return RetrievalResult([], below_floor=True)
-        passages = merge_neighbours(relevant, pool)
+        passages = merge_neighbours(relevant, k)
         if query_vector is None:
             # Coverage with no cosine to weigh it is a coarser order than BM25's own
             # (SciFact keyword nDCG@10: 0.693 by BM25, 0.663 by coverage; bench/RESULTS.md).
             return RetrievalResult(passages)
-        return RetrievalResult(self._by_coverage(passages, words)[:k])
+        return RetrievalResult(self._by_coverage(passages, words))
 
     def _by_coverage(self, passages: list[Passage], words: KeywordQuery) -> list[Passage]:
         """The passages by how much of the question each holds (`rerank`): each searched
