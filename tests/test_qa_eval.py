@@ -79,6 +79,11 @@ def test_squad_normalisation_and_containment() -> None:
     assert contains_answer("It cost 3,275 pounds [2].", ["3,275 pounds"])
     assert not contains_answer("It cost 13,275 pounds.", ["3,275 pounds"]), "whole words only"
     assert not contains_answer("anything", ["the"]), "an answer of articles only matches nothing"
+    assert not contains_answer("the end.", ["."]), "nor does a lone mark of punctuation"
+    # A grade normalises to nothing (the sign, then the article "a", go): it is looked for
+    # as written, a whole token, so "A-" is not found in "A" or "A+" or a word.
+    assert contains_answer("Science | Q1: B+ | Q2: A- | Semester 1: A-", ["A-"])
+    assert not contains_answer("Science | Q1: A | Q2: A+ | area-wide", ["A-"])
 
 
 def test_loading_reads_articles_questions_and_impossibility(tmp_path: Path) -> None:

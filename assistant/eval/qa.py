@@ -198,9 +198,27 @@ def normalize_answer(text: str) -> str:
 
 
 def contains_answer(text: str, answers: Iterable[str]) -> bool:
-    """Whether `text` holds any of `answers` as whole words, both normalised."""
+    """Whether `text` holds any of `answers` as whole words, both normalised; an answer
+    that normalising empties although it is a mark (`_mark`) is looked for as written."""
     haystack = f" {normalize_answer(text)} "
-    return any((needle := normalize_answer(a)) and f" {needle} " in haystack for a in answers)
+    return any(
+        f" {needle} " in haystack
+        if (needle := normalize_answer(a))
+        else bool((mark := _mark(a)) and mark.search(text.lower()))
+        for a in answers
+    )
+
+
+def _mark(answer: str) -> re.Pattern[str] | None:
+    """A grade ("A-", "B+") as a whole token, case folded: SQuAD's rules drop the sign and
+    then the article "a", leaving nothing, so such a gold could never be found. Only an
+    answer with both a letter or digit and a sign: articles alone, or a lone ".", still
+    match nothing."""
+    bare = " ".join(answer.lower().split())
+    has_sign = any(not ch.isalnum() and not ch.isspace() for ch in bare)
+    if not (has_sign and any(ch.isalnum() for ch in bare)):
+        return None
+    return re.compile(rf"(?<![\w+-]){re.escape(bare)}(?![\w+-])")
 
 
 # -- one run's measures ----------------------------------------------------------------------
