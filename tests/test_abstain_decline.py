@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import write
 from qa_files import ask_about
 from test_abstain_topic import whole
 
@@ -38,12 +39,6 @@ POOL = (
     "Each household may bring up to 4 guests at a time.\n\n"
     "Children under 14 must be with an adult.\n"
 )
-
-
-def _write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _asks_money(question: str) -> bool:
@@ -78,12 +73,12 @@ def test_a_unit_holding_no_sum_of_money_does_not_say_what_something_costs(
 ) -> None:
     """ "4 guests" is a count, not a price: declined; the same rules with a price are not."""
     question = "How much does a guest pass for the pool cost?"
-    rules = [whole(_write(tmp_path, "pool_rules.md", POOL))]
+    rules = [whole(write(tmp_path, "pool_rules.md", POOL))]
     evidence = select_evidence(question, rules, embedder.embed)
     assert money_missing(evidence), evidence.candidates[0].text
     assert should_abstain(evidence)
     priced = POOL + "\nA guest pass costs $5 a day.\n"
-    rules = [whole(_write(tmp_path, "pool_rules_2025.md", priced))]
+    rules = [whole(write(tmp_path, "pool_rules_2025.md", priced))]
     evidence = select_evidence(question, rules, embedder.embed)
     assert "$5" in evidence.candidates[0].text
     assert not money_missing(evidence)
@@ -95,7 +90,7 @@ def test_a_unit_holding_the_sum_and_the_topic_answers_a_money_question(
 ) -> None:
     """The money check the other way: the sum and every topic word (the file's name says
     whose notice it is) are there; a premium the notice does not name is not."""
-    notice = _write(
+    notice = write(
         tmp_path,
         "medicare_summary_notice_harold_2025-04.md",
         "# Medicare Summary Notice\n\nYour 2025 Part B premium is $185.00 per month, "
@@ -118,7 +113,7 @@ def test_prose_whose_topic_nothing_retrieved_holds_is_not_quoted(
     """ "Who painted the van?" finds the to-do line about the van's renewal, which the
     combiner barely believes: nothing retrieved says anything was painted, so it is
     declined. A paper that says it, in a form of the word, is not."""
-    todo = whole(_write(tmp_path, "todo_week.md", TODO))
+    todo = whole(write(tmp_path, "todo_week.md", TODO))
     question = "Who painted the van?"
     evidence = select_evidence(question, [todo], embedder.embed)
     assert evidence.candidates[0].sentence.record is None, "prose"
@@ -126,13 +121,13 @@ def test_prose_whose_topic_nothing_retrieved_holds_is_not_quoted(
     assert THRESHOLD <= answerable_score(evidence) < THRESHOLD + PROSE_MARGIN
     assert should_abstain(evidence)
     said = TODO + "\nThe van was repainted at Mike's Body Shop last spring.\n"
-    evidence = select_evidence(question, [whole(_write(tmp_path, "todo.md", said))], embedder.embed)
+    evidence = select_evidence(question, [whole(write(tmp_path, "todo.md", said))], embedder.embed)
     assert unheld(evidence) == []
 
 
 def test_a_word_is_held_in_its_other_forms(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """ "buried" is said as "Burial"; "10th" leaves no "th" to look for."""
-    will = _write(
+    will = write(
         tmp_path,
         "will_summary.md",
         "# Will summary\n\nBurial beside his late wife at Oak Hill Cemetery, Section F.\n",
@@ -149,8 +144,8 @@ def test_questions_about_sums_the_papers_do_not_hold_are_declined(cli, tmp_path:
     papers = [
         DOCS / "tenancy_agreement_marlow_court.md",
         DOCS / "oakline_contents_insurance_2024.md",
-        _write(tmp_path, "todo_week.md", TODO),
-        _write(tmp_path, "pool_rules.md", POOL),
+        write(tmp_path, "todo_week.md", TODO),
+        write(tmp_path, "pool_rules.md", POOL),
     ]
     lines = [
         {"id": "rent", "q": "How much rent do we pay for the flat each month?",
