@@ -32,8 +32,8 @@ FALLBACK_NOTE = "The model's answer is not supported by the documents, so here i
 SECOND_QUOTE_MARGIN = 0.5
 # A listing is answered from the best-scored table row among this many best candidates.
 LISTING_LOOKAHEAD = 5
-# Where the best unit holds no value of the finer kind asked for, the best of this many
-# that holds one is quoted beside it.
+# Where the best unit holds no value of the finer kind asked for, the best of the units
+# ranked below it, up to this rank, that holds one is quoted first and the best beside it.
 KIND_LOOKAHEAD = 5
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from assistant.evidence.kinds import ValueKinds
-from assistant.evidence.select import Evidence
+from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.topic import topic_words, uncovered
 
 # "How much ..." asks for money with one of these ("How much is the fee", "How much did we
@@ -80,8 +80,7 @@ def money_missing(evidence: Evidence) -> bool:
     question = evidence.question
     if not asks_money(question.text, question.answer_type):
         return False
-    chosen = evidence.candidates[0]
-    return not MONEY.search(f"{evidence.headings(chosen)} {chosen.text}")
+    return not _holds_money(evidence, evidence.candidates[0])
 
 
 def money_answered(evidence: Evidence) -> bool:
@@ -94,6 +93,11 @@ def money_answered(evidence: Evidence) -> bool:
     if not asks_money(question.text, question.answer_type) or not topic_words(question.text):
         return False
     chosen = evidence.candidates[0]
-    if not MONEY.search(f"{evidence.headings(chosen)} {chosen.text}"):
+    if not _holds_money(evidence, chosen):
         return False
     return not uncovered(evidence, chosen, evidence.window_under_headings(chosen))
+
+
+def _holds_money(evidence: Evidence, candidate: Candidate) -> bool:
+    """The unit, read under its headings ("Fees" over "£24 a year"), holds a sum."""
+    return bool(MONEY.search(f"{evidence.headings(candidate)} {candidate.text}"))
