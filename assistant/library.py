@@ -55,11 +55,11 @@ def chroma_url(settings: Settings) -> str | None:
     return settings.chroma_url
 
 
-def open_index(settings: Settings, must_exist: bool = False) -> Index:
+def open_index(settings: Settings, must_exist: bool = False, read_only: bool = False) -> Index:
     if must_exist and not catalog_exists(settings.data_dir):
         raise NothingIndexed()
     prepare_data_dir(settings.data_dir)
-    return Index(settings.data_dir, chroma_url(settings))
+    return Index(settings.data_dir, chroma_url(settings), read_only=read_only)
 
 
 @contextmanager
@@ -370,9 +370,12 @@ def example_questions(settings: Settings, count: int = EXAMPLES) -> list[str]:
         return examples.example_questions(index.catalog.file_headings(count * 4), count)
 
 
-def open_retriever(settings: Settings, config: RetrievalConfig | None = None) -> Retriever:
-    """Retrieval over the index with the model it was built with; never takes the lock."""
-    index = open_index(settings, must_exist=True)
+def open_retriever(
+    settings: Settings, config: RetrievalConfig | None = None, read_only: bool = False
+) -> Retriever:
+    """Retrieval over the index with the model it was built with; never takes the lock.
+    `read_only` for a process that never writes (see Index)."""
+    index = open_index(settings, must_exist=True, read_only=read_only)
     if index.catalog.counts()["chunks"] == 0:
         index.close()
         raise NothingIndexed()

@@ -38,7 +38,7 @@ def search(
         from assistant import library
         from assistant.retrieve import PathFilter
 
-        retriever = library.open_retriever(settings)
+        retriever = library.open_retriever(settings, read_only=True)
         try:
             return library.search(settings, retriever, query, PathFilter.build(within, types), mode)
         finally:
@@ -66,7 +66,7 @@ def ask(
         from assistant.retrieve import PathFilter
 
         cfg = settings.replace(**answer_flags)
-        retriever = library.open_retriever(cfg)
+        retriever = library.open_retriever(cfg, read_only=True)
         try:
             path_filter = PathFilter.build(within, types)
             retriever.check_filter(path_filter)  # before a model loads for nothing

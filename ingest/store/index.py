@@ -77,9 +77,14 @@ class Index:
     """Catalog plus vectors for one data dir. Writers hold a WriterLock around it; the
     embedded vectors open only under the owner lock (ingest.store.owner)."""
 
-    def __init__(self, data_dir: Path, chroma_url: str | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, chroma_url: str | None = None, read_only: bool = False
+    ) -> None:
+        """`read_only`: this process only searches the vectors (a one-shot `ask`), so
+        the embedded store may open without chromadb's Python layer (ingest.store.reader)."""
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.data_dir = data_dir
+        self.read_only = read_only
         self.catalog = Catalog(data_dir / CATALOG_NAME)
         self.keywords = KeywordIndex(self.catalog.db)
         self._chroma_url = chroma_url
@@ -123,7 +128,7 @@ class Index:
                     raise StoreDamaged(self.data_dir, probe.detail)
             owner.mark_in_use(self.data_dir)
             owner.on_last_release(self.data_dir, lambda: self._close_embedded(persist))
-        return open_client(persist)
+        return open_client(persist, read_only=self.read_only)
 
     def _close_embedded(self, persist: Path) -> None:
         close_client(persist)

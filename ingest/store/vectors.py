@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 from ingest.offline import force_offline
 from ingest.store import owner
+from ingest.store.reader import StoreReader, open_reader
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +100,15 @@ def _mark_override(method: Any = None, **_checks: Any) -> Any:
     return method
 
 
-def open_client(persist_dir: Path | None = None, url: str | None = None) -> Any:
+def open_client(
+    persist_dir: Path | None = None, url: str | None = None, read_only: bool = False
+) -> Any:
     """A Chroma client on `persist_dir`, or on the server at `url` (already vetted by the
-    caller's egress policy)."""
-    chromadb = import_chromadb()
-
+    caller's egress policy). `read_only`: a process that only queries gets the engine
+    without chromadb's Python layer where it opens (ingest.store.reader); a reader's client
+    gives way to the full one when the same process later asks to write."""
     if url:
+        chromadb = import_chromadb()
         parsed = urlparse(url if "://" in url else f"http://{url}")
         with _proxies_ignored():
             return chromadb.HttpClient(
@@ -119,8 +123,12 @@ def open_client(persist_dir: Path | None = None, url: str | None = None) -> Any:
     persist_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = str(persist_dir.resolve())
     with _CLIENT_LOCK:
-        if key not in _CLIENTS:
-            _CLIENTS[key] = persistent_client(persist_dir)
+        client = _CLIENTS.get(key)
+        if client is None or (not read_only and isinstance(client, StoreReader)):
+            if client is not None:
+                client.close()  # one engine per store in a process
+            reader = open_reader(persist_dir, COLLECTION) if read_only else None
+            _CLIENTS[key] = reader or persistent_client(persist_dir)
         return _CLIENTS[key]
 
 
