@@ -101,3 +101,41 @@ def test_one_article_under_its_own_title_never_conflicts(embedder) -> None:  # t
         "What coalition rose up against the King of France?", passages, embedder.embed
     )
     assert mismatch(evidence, evidence.candidates[0]) == []
+
+
+PENSION_OPENING = """Workplace Pension Annual Statement
+Member: Priya Okafor   Plan number: WP-55120
+Employer: Lantern Books Ltd   Statement date: 30/04/2025
+"""
+PENSION_VALUES = """Your plan this year
+Value on 06/04/2024: £21,480.10
+Value on 05/04/2025: £24,902.66
+"""
+DIARY = """# Household diary (Priya)
+Library books back on Saturday.
+"""
+
+
+def test_the_opening_of_a_paper_says_whose_its_other_passages_are(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The pension statement's value lines name no one; its opening says it is Priya's.
+    A diary named for Priya makes Priya a subject: the value line, read under its paper's
+    opening, is Priya's and answers (it was declined as someone else's), while a question
+    about Omar, whose name no opening gives, still is not answered from it."""
+    passages = [
+        Passage(
+            "/docs/pension_statement_2025.pdf", 1, 3, 3, 1, 1, (), PENSION_VALUES, 0, 90, 0.5, 0
+        ),
+        Passage(
+            "/docs/pension_statement_2025.pdf", 1, 0, 0, 1, 1, (), PENSION_OPENING, 0, 9, 0.4, 0
+        ),
+        passage("/docs/diary_priya.md", DIARY, 0.3, 2),
+    ]
+    question = "What was Priya's pension worth on 5 April 2025?"
+    evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
+    assert evidence.candidates[0].sentence.text.startswith("Value on 05/04/2025")
+    assert mismatch(evidence, evidence.candidates[0]) == []
+    answer = answer_stream(question, evidence, None, embed=embedder.embed, mode="extractive")
+    assert "24,902.66" in answer.finish().text
+    unopened = select_evidence(question, [passages[0], passages[2]], embedder.embed)
+    value = next(c for c in unopened.candidates if c.sentence.text.startswith("Value on 05"))
+    assert other_subject(unopened, value) == ["priya"], "without its opening, nobody's"

@@ -84,9 +84,10 @@ WEIGHTS: Mapping[str, float] = {
     "field": 0.388,
     "row": 0.482,
 }
-# A table row holding (in its label or values) a date the question names
-# ("the payment due June 5, 2025" is the schedule's row "06/05/2025", which shares no word
-# with it) gains this much, about what sharing every rare question word gives a sentence.
+# A table row holding (in its label or values) a date the question names, or a field
+# whose label holds it ("the payment due June 5, 2025" is the schedule's row "06/05/2025",
+# which shares no word with it; "worth on 5 April 2025" is "Value on 05/04/2025") gains
+# this much, about what sharing every rare question word gives a sentence.
 # Not fitted: SQuAD's prose has no rows; checked on the home set and TAT-QA
 # (bench/RESULTS.md).
 DATE_NAMED_WEIGHT = 2.0
@@ -313,7 +314,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             "row": float(_is_row(sentence)),
         }
         value = score(features)
-        if _is_row(sentence) and names_date(asked_dates, _own_dates(sentence.record)):
+        if names_date(asked_dates, _dates_naming(sentence.record)):
             value += DATE_NAMED_WEIGHT
         candidates.append(Candidate(n, i, sentence, features, value))
     candidates.sort(key=lambda c: -c.score)
@@ -323,10 +324,16 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
 LEANING = ("it ", "its ", "they ", "their ", "this ", "these ", "he ", "she ", "his ", "her ")
 
 
-def _own_dates(record: Record | None) -> set[Day]:
-    """The dates a row or field holds in its label and values: a date in a column header
-    ("As of December 31, 2019") is every row's, and picks no row."""
+def _dates_naming(record: Record | None) -> set[Day]:
+    """The dates that say which row or field this is: a row's in its label and values (a
+    date in a column header, "As of December 31, 2019", is every row's and picks none); a
+    field's in its label only ("Value on 05/04/2025: £58,078.72" is the value on that day,
+    while "Statement date: 30/04/2025" holds a date a question would ask for, not name)."""
     if record is None:
+        return set()
+    if record.kind == "field":
+        return calendar_dates(record.label)
+    if record.kind != "row":
         return set()
     return calendar_dates(" ".join([record.label, *(c.value for c in record.cells)]))
 

@@ -29,6 +29,8 @@ KINSHIP = frozenset(
     cousin baby kids kid children""".split()  # noqa: SIM905 - a word list, read as one
 )
 _POSSESSIVE = re.compile(r"['’]s$")
+# A paper's title block, where a statement, a letter or a record says whose it is.
+OPENING_CHARS = 300
 
 
 def _bare(word: str) -> str:
@@ -49,7 +51,23 @@ def subjects(evidence: Evidence) -> set[str]:
 
 
 def held(evidence: Evidence, candidate: Candidate) -> set[str]:
-    return {_bare(w) for w in words(evidence.window_under_headings(candidate))}
+    """The names the candidate is under: its own words, headings and file name, and the
+    opening of its paper where that was retrieved, which says whose the whole paper is
+    ("Member: Marta Ashworth" atop a pension statement whose value line names no one)."""
+    return {
+        _bare(w)
+        for w in words(
+            f"{evidence.window_under_headings(candidate)} {opening(evidence, candidate)}"
+        )
+    }
+
+
+def opening(evidence: Evidence, candidate: Candidate) -> str:
+    """The first OPENING_CHARS of the candidate's paper, where a retrieved passage starts it."""
+    path = evidence.passages[candidate.source - 1].path
+    return " ".join(
+        p.text[:OPENING_CHARS] for p in evidence.passages if p.path == path and p.first == 0
+    )
 
 
 def other_subject(evidence: Evidence, candidate: Candidate) -> list[str]:
