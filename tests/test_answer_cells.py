@@ -263,3 +263,24 @@ def test_an_ordinal_is_one_word_in_words_or_figures(embedder, tmp_path: Path) ->
         "When did the escrow account pay the first-half property taxes?",
     )
     assert said.startswith("02/12/2025"), said
+
+
+INSTALMENTS = """Instalment,Due date,Amount
+1,01/04/2025,£120.50
+2,01/05/2025,£118.00
+3,01/06/2025,£118.00
+4,01/07/2025,£118.00
+Total,,£474.50
+"""
+
+
+def test_the_last_instalment_is_the_bottom_row_of_the_schedule(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """No word names the last row (its label is "4"); "last year" is a date, not a row."""
+    said = answer(
+        embedder, tmp_path, "water_rates.csv", INSTALMENTS, "When is the last instalment due?"
+    )
+    assert "01/07/2025" in said.split(" — ")[0], said
+    said = answer(
+        embedder, tmp_path, "water_rates.csv", INSTALMENTS, "When is the final payment due?"
+    )
+    assert "01/07/2025" in said.split(" — ")[0], said

@@ -16,6 +16,7 @@ question's units.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -91,6 +92,14 @@ WEIGHTS: Mapping[str, float] = {
 # Not fitted: SQuAD's prose has no rows; checked on the home set and TAT-QA
 # (bench/RESULTS.md).
 DATE_NAMED_WEIGHT = 2.0
+# "The last instalment", "the final payment": the bottom row of a schedule, which no word
+# of the question names (its label is "10" or a date). A time ("last year", "last month")
+# is a date, not a row. The row gains what a named date gives.
+_ASKS_LAST = re.compile(
+    r"\b(?:last|final)\s+(?!(?:year|month|week|day|night|time|quarter|term|season|"
+    r"weekend|name|one)s?\b)[a-z]",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -271,6 +280,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     pairs = set(zip(profile.stems, profile.stems[1:], strict=False))
     position = {(n, i): k for k, (n, i, _) in enumerate(flat)}
     asked_dates = calendar_dates(question)
+    asks_last = bool(_ASKS_LAST.search(question))
     kinds = ValueKinds.of(question)
     candidates: list[Candidate] = []
     vectors: dict[tuple[int, int], np.ndarray] = {}
@@ -316,6 +326,8 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
         value = score(features)
         if names_date(asked_dates, _dates_naming(sentence.record)):
             value += DATE_NAMED_WEIGHT
+        if asks_last and _ends_table(sentences[n - 1], i):
+            value += DATE_NAMED_WEIGHT
         candidates.append(Candidate(n, i, sentence, features, value))
     candidates.sort(key=lambda c: -c.score)
     return Evidence(profile, list(passages), sentences, candidates, vectors, weights, embed, query)
@@ -336,6 +348,19 @@ def _dates_naming(record: Record | None) -> set[Day]:
     if record.kind != "row":
         return set()
     return calendar_dates(" ".join([record.label, *(c.value for c in record.cells)]))
+
+
+def _ends_table(sentences: Sequence[Sentence], i: int) -> bool:
+    """The row is its table's last in the passage: no row under the same headers follows."""
+    record = sentences[i].record
+    if record is None or record.kind != "row":
+        return False
+    after = sentences[i + 1].record if i + 1 < len(sentences) else None
+    return after is None or after.kind != "row" or _headers(after) != _headers(record)
+
+
+def _headers(record: Record) -> tuple[str, ...]:
+    return tuple(c.header for c in record.cells)
 
 
 def _label_stems(record: Record | None) -> set[str]:
