@@ -284,3 +284,20 @@ def test_the_last_instalment_is_the_bottom_row_of_the_schedule(embedder, tmp_pat
         embedder, tmp_path, "water_rates.csv", INSTALMENTS, "When is the final payment due?"
     )
     assert "01/07/2025" in said.split(" — ")[0], said
+
+
+BOOKING = """Dear Mr Lindqvist,
+
+Thank you for booking with Harbour Lights Cottages.
+Cottage: Gull's Rest, 2 Quay Street, Porthleven (sleeps 4)
+Your booking reference is HL-30952.
+Arrival: Saturday 9 August 2025, from 4 pm.
+"""
+
+
+def test_a_reference_is_asked_for_as_a_number_is(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """British papers say "reference" where American ones say "number"."""
+    assert ValueKinds.of("What is the booking reference for the cottage?").asked == ("reference",)
+    question = "What is the booking reference for the cottage in Porthleven?"
+    said = answer(embedder, tmp_path, "booking.txt", BOOKING, question)
+    assert "HL-30952" in said.split(" — ")[0].split("[")[0], said

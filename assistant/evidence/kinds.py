@@ -33,13 +33,14 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|µg|ml|mL|IU|units?)\b"),
     ),
     "reference": (
-        # An identifier asked for by its name ("which model", "the VIN") or as a number,
-        # ID or code ("the policy number", "Medicare #"). A thing that has a number is no
+        # An identifier asked for by its name ("which model", "the VIN", "the booking
+        # reference": British papers say reference where American ones say number) or as a
+        # number, ID or code ("the policy number", "Medicare #"). A thing that has a number is no
         # question for it: "the discount on the van's policy", "the checking account
         # balance", "Part B premium", "the April Medicare notice" ask for something else;
         # "phone number" asks for a phone number, "the number of payments" for a count.
         re.compile(
-            r"\b(?:model|serial|vin|confirmation)\b"
+            r"\b(?:model|serial|vin|confirmation|reference)\b"
             r"|(?<!phone )(?<!telephone )(?<!fax )\b(?:number|id|code)\b(?!\s+of\b)"
             r"|\bno\.|#",
             re.IGNORECASE,
