@@ -301,3 +301,24 @@ def test_a_reference_is_asked_for_as_a_number_is(embedder, tmp_path: Path) -> No
     question = "What is the booking reference for the cottage in Porthleven?"
     said = answer(embedder, tmp_path, "booking.txt", BOOKING, question)
     assert "HL-30952" in said.split(" — ")[0].split("[")[0], said
+
+
+READINGS = """Date,Meter,Reading,Type
+14/08/2024,Water W7731 (m³),812.4,Actual
+14/09/2024,Water W7731 (m³),826.9,Actual
+14/09/2024,Heat H2205 (kWh),10440,Estimated
+14/10/2024,Water W7731 (m³),839.0,Actual
+"""
+
+
+def test_the_last_noun_of_what_is_asked_is_the_column(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "The water meter reading on 14/09/2024": "reading" is the column asked for, and
+    "water meter" and the date say which row; the Meter column matches a word too."""
+    said = answer(
+        embedder,
+        tmp_path,
+        "meter_readings.csv",
+        READINGS,
+        "What was the water meter reading on 14/09/2024?",
+    )
+    assert "826.9" in said.split(" — ")[0], said

@@ -39,6 +39,23 @@ _PART_OF = re.compile(
 # "the January 2028 payment", "the payment due June 5": the noun a date is attached to.
 _DETERMINERS = frozenset(["the", "my", "our", "his", "her", "their", "this", "that", "your"])
 _DATING = frozenset(["due", "on", "of", "for", "dated", "from"])
+# ... unless that noun heads what the question asks for, after other nouns that say which
+# ("What was the gas meter reading on 05/09/2024?": "gas meter" picks the row with the
+# date, and "reading" is the column asked for).
+_ASKED_HEAD = re.compile(
+    r"^\s*(?:what|which)(?:'s|’s|\s+(?:is|was|are|were))\s+(?:the|my|our|his|her|their|your)"
+    r"\s+(?:[\w-]+\s+){1,3}[\w-]+$",
+    re.IGNORECASE,
+)
+# The noun phrase a "what was the ..." question asks for, up to where it is placed in time
+# or said of something: its last word is the thing asked (the column), the words before it
+# say which (the row): "the gas meter reading on 05/09/2024" asks for a Reading.
+_ASKED_PHRASE = re.compile(
+    r"^\s*(?:what|which)(?:'s|’s|\s+(?:is|was|are|were))\s+(?:the|my|our|his|her|their|your)"
+    r"\s+(?:[\w-]+\s+){1,3}(?P<head>[\w-]+)"
+    r"(?=\s+(?:on|for|due|of|dated|from|in|at|this|last|next)\b|\s*\?|\s*$)",
+    re.IGNORECASE,
+)
 # A question for the rows of a table, not one value: "What financial items are listed in
 # the table?", "What are the components of total revenue?", "What does X consist of?".
 _LISTS_ROWS = re.compile(
@@ -78,7 +95,8 @@ _ASKS_CUMULATIVE = re.compile(
 )
 # A column of the finer kind asked for ("which check number": the Description holding
 # "CHECK #1186", not the Debit) or of the kind the running balance is (what is left,
-# owed) gains this much: about a header's meaning as close as 0.67.
+# owed), or whose header is the thing a "what was the gas meter reading" question asks
+# for (`asked_head`), gains this much: about a header's meaning as close as 0.67.
 KIND_CELL_WEIGHT = 2.0
 HEADER_COSINE_WEIGHT = 3.0  # a header as close as 0.5 by meaning counts as 1.5 shared words
 MAX_COLUMN_ROWS = 40  # a column compared down a table is shown for this many rows at most
@@ -114,10 +132,13 @@ def cell_scores(
     balance_asked = bool(_ASKS_BALANCE.search(profile.text))
     cumulative_asked = bool(_ASKS_CUMULATIVE.search(profile.text))
     kinds = ValueKinds.of(profile.text)
+    head = asked_head(profile.text)
     scores = []
     for n, cell in enumerate(record.cells):
         header = set(content_stems(cell.header))
         score = sum(weights.get(t, 1.0) for t in asked & header)
+        if head in header:
+            score += KIND_CELL_WEIGHT
         score += 2.0 * len(profile.numbers & numbers(cell.header))
         score += type_fit(profile, cell.value)
         # A header that names the row ("Payment" in "how much of the payment is
@@ -138,6 +159,15 @@ def cell_scores(
     return scores
 
 
+def asked_head(question: str) -> str | None:
+    """The stem of the thing a "what was the X Y Z ..." question asks for, after the
+    words that say which: "reading" in "the gas meter reading on 05/09/2024", where the
+    Meter column matches a word too. None where the question has no such phrase."""
+    match = _ASKED_PHRASE.match(question)
+    stems = content_stems(match["head"]) if match else []
+    return stems[-1] if stems else None
+
+
 def row_naming(question: str) -> set[str]:
     """The question's words that say which row, not which column: the whole in "how much
     of the payment is interest?" (the part, "interest", is the column), and the words
@@ -152,7 +182,11 @@ def row_naming(question: str) -> set[str]:
         after = question[end:].split()
         if before and before[-1].lower() in _DETERMINERS and after:
             named |= set(content_stems(after[0]))  # "the January 2028 payment"
-        if len(before) > 1 and before[-1].lower() in _DATING:
+        if (
+            len(before) > 1
+            and before[-1].lower() in _DATING
+            and not _ASKED_HEAD.match(" ".join(before[:-1]))
+        ):
             named |= set(content_stems(before[-2]))  # "the payment due June 5"
     return named
 
