@@ -311,6 +311,12 @@ READINGS = """Date,Meter,Reading,Type
 """
 
 
+CLAIMS = """Service,Amount charged,Plan approved,Plan paid,You may be billed
+Knee X-ray (73562),$310.00,$96.20,$76.96,$19.24
+Office visit (99214),$245.00,$131.40,$105.12,$26.28
+"""
+
+
 def test_the_last_noun_of_what_is_asked_is_the_column(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """ "The water meter reading on 14/09/2024": "reading" is the column asked for, and
     "water meter" and the date say which row; the Meter column matches a word too."""
@@ -322,3 +328,12 @@ def test_the_last_noun_of_what_is_asked_is_the_column(embedder, tmp_path: Path) 
         "What was the water meter reading on 14/09/2024?",
     )
     assert "826.9" in said.split(" — ")[0], said
+    # "Amount" is what every figure is: it names no column.
+    said = answer(
+        embedder,
+        tmp_path,
+        "claims.csv",
+        CLAIMS,
+        "What was the plan-approved amount for the knee X-ray?",
+    )
+    assert "96.20" in said.split(" — ")[0], said

@@ -159,13 +159,20 @@ def cell_scores(
     return scores
 
 
+# Every figure is one of these, so as the last noun they say no column: "the
+# Medicare-approved amount" is the Medicare approved column, not "Amount provider charged".
+_GENERIC_HEADS = frozenset(
+    ["amount", "amounts", "number", "figure", "value", "total", "sum", "date", "one", "thing"]
+)
+
+
 def asked_head(question: str) -> str | None:
     """The stem of the thing a "what was the X Y Z ..." question asks for, after the
     words that say which: "reading" in "the gas meter reading on 05/09/2024", where the
     Meter column matches a word too. None where the question has no such phrase."""
     match = _ASKED_PHRASE.match(question)
     stems = content_stems(match["head"]) if match else []
-    return stems[-1] if stems else None
+    return stems[-1] if stems and match["head"].lower() not in _GENERIC_HEADS else None
 
 
 def row_naming(question: str) -> set[str]:
