@@ -181,11 +181,9 @@ class Retriever:
         # Enough chunks to fill k passages even when neighbours merge.
         pool = max(k * 3, k + 10)
         chunks = self.index.catalog.chunks_by_ids([i for i, _ in fused[:pool]])
-        aside = {
-            c.doc_id
-            for c in chunks.values()
-            if c.path in set_aside(query, {c.path for c in chunks.values()})
-        }
+        # The versions of a paper the question does not mean give up their places.
+        paths = set_aside(query, {c.path for c in chunks.values()})
+        aside = {c.doc_id for c in chunks.values() if c.path in paths}
         if aside:
             fused = [(i, s) for i, s in fused if parse_chunk_id(i)[0] not in aside]
             wanted = [i for i, _ in fused[:pool] if i not in chunks]
