@@ -38,10 +38,23 @@ LETTER = (
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Retriever]:  # type: ignore[no-untyped-def]
     """A bank export for February, a savings export and a lender's letter, as files."""
+    yield from _indexed(
+        tmp_path_factory,
+        {
+            "bvcu_checking_4471_2025-02.csv": FEBRUARY,
+            "bvcu_savings_9020_2025-02.csv": SAVINGS,
+            "lender_letter.md": LETTER,
+        },
+    )
+
+
+def _indexed(
+    tmp_path_factory: pytest.TempPathFactory, files: dict[str, str]
+) -> Iterator[Retriever]:
+    """A retriever over a real index of `files` (name: text) written to a folder."""
     docs = tmp_path_factory.mktemp("papers")
-    (docs / "bvcu_checking_4471_2025-02.csv").write_text(FEBRUARY, encoding="utf-8")
-    (docs / "bvcu_savings_9020_2025-02.csv").write_text(SAVINGS, encoding="utf-8")
-    (docs / "lender_letter.md").write_text(LETTER, encoding="utf-8")
+    for name, text in files.items():
+        (docs / name).write_text(text, encoding="utf-8")
     data = tmp_path_factory.mktemp("index")
     settings = load_settings(config_file=data / "none.toml", environ={}, data_dir=data)
     library.ingest(settings, [docs])
@@ -174,18 +187,11 @@ LABELLED = {
 def papers(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Retriever]:  # type: ignore[no-untyped-def]
     """Two versions of one supply agreement and papers whose labels answer in other words
     than the questions asked of them, as files."""
-    docs = tmp_path_factory.mktemp("papers")
-    for year, day, net in (("2023", "Tuesdays", "30"), ("2025", "Wednesdays", "15")):
-        text = AGREEMENT.format(year=year, day=day, net=net)
-        (docs / f"prairie_mill_supply_agreement_{year}.md").write_text(text, encoding="utf-8")
-    for name, text in LABELLED.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    data = tmp_path_factory.mktemp("index")
-    settings = load_settings(config_file=data / "none.toml", environ={}, data_dir=data)
-    library.ingest(settings, [docs])
-    found = library.open_retriever(settings)
-    yield found
-    found.index.close()
+    versions = {
+        f"prairie_mill_supply_agreement_{year}.md": AGREEMENT.format(year=year, day=day, net=net)
+        for year, day, net in (("2023", "Tuesdays", "30"), ("2025", "Wednesdays", "15"))
+    }
+    yield from _indexed(tmp_path_factory, {**versions, **LABELLED})
 
 
 @pytest.mark.parametrize(
