@@ -25,3 +25,19 @@ def file_terms(path: str) -> str:
     stem = name.rsplit(".", 1)[0] if "." in name else name
     dates = [f"{MONTH_NAMES[m - 1].title()} {y}" for y, m in file_months(stem)]
     return " ".join([*_FILE_WORD.findall(stem), *dates])
+
+
+_FIGURES = re.compile(r"\d+")
+
+
+def paper_name(path: str) -> str:
+    """A file's name less its figures: what two versions of one paper share
+    (`supply_agreement_2023.docx` and `supply_agreement_2025.docx` are both
+    "supply_agreement"); "" where the name is all figures."""
+    return _FIGURES.sub("", PurePath(path).stem).strip(" _-.").lower()
+
+
+def name_figures(path: str) -> tuple[int, ...]:
+    """The figures of a file's name in order, which date its versions
+    (`statement_2025-03.pdf` is (2025, 3), after (2025, 2))."""
+    return tuple(int(f) for f in _FIGURES.findall(PurePath(path).stem))

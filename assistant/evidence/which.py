@@ -18,13 +18,11 @@ abstention decides:
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 from assistant.evidence.named import unknown_papers, unnamed
 from assistant.evidence.qualifiers import Dated, conflicts, described, gaps
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.whose import other_subject
+from ingest.namewords import paper_name
 
 # How far below the best score a candidate may be and still be preferred for naming what
 # the question names (scores are log-odds: 3 is a twentieth of the best's odds).
@@ -38,7 +36,6 @@ PREFER_POOL = 30  # candidates looked at, best first
 # otherwise, is no answer either: it holds the name asked for, not the thing asked about
 # (Tunde named in the lease, where the dentist's letter is Zara's).
 STRAY_MARGIN = 1.5
-_FIGURES = re.compile(r"\d+")
 
 
 def prefer_matching(evidence: Evidence) -> Evidence:
@@ -87,8 +84,8 @@ def versions(evidence: Evidence, one: Candidate, other: Candidate) -> bool:
     The question's date chooses between them, and the version it names answers however
     faintly its best line scores beside the other's: that one is the same paper, of
     another date, not a paper about something else."""
-    paths = [Path(evidence.passages[c.source - 1].path) for c in (one, other)]
-    names = {_FIGURES.sub("", p.stem).strip(" _-.").lower() for p in paths}
+    paths = [evidence.passages[c.source - 1].path for c in (one, other)]
+    names = {paper_name(p) for p in paths}
     return paths[0] != paths[1] and len(names) == 1 and names != {""}
 
 

@@ -19,8 +19,10 @@ from assistant.retrieve.keyword import (
     fts_expression,
     keyword_terms,
 )
+from assistant.retrieve.labels import label_forms
 from assistant.retrieve.passages import Passage, merge_neighbours
 from assistant.retrieve.rerank import by_coverage, idf_weights
+from assistant.retrieve.versions import set_aside
 from ingest.embed import Embedder
 from ingest.store import Index, StoredChunk
 from ingest.store.catalog import parse_chunk_id, vector_ids
@@ -177,8 +179,16 @@ class Retriever:
             return RetrievalResult([])
         fused = lift_leaders(fused, rankings, cfg.leaders, k)
         # Enough chunks to fill k passages even when neighbours merge.
-        top = fused[: max(k * 3, k + 10)]
-        chunks = self.index.catalog.chunks_by_ids([i for i, _ in top])
+        pool = max(k * 3, k + 10)
+        chunks = self.index.catalog.chunks_by_ids([i for i, _ in fused[:pool]])
+        # The versions of a paper the question does not mean give up their places.
+        paths = set_aside(query, {c.path for c in chunks.values()})
+        aside = {c.doc_id for c in chunks.values() if c.path in paths}
+        if aside:
+            fused = [(i, s) for i, s in fused if parse_chunk_id(i)[0] not in aside]
+            wanted = [i for i, _ in fused[:pool] if i not in chunks]
+            chunks.update(self.index.catalog.chunks_by_ids(wanted))
+        top = fused[:pool]
         similarity = dict(vector_hits)
         if query_vector is not None:
             missing = [i for i, _ in top if i not in similarity and i in chunks]
@@ -241,7 +251,8 @@ class Retriever:
         """The words of `query` the keyword side searches for (the rarest, within budget),
         and the agent or activity forms of those that the index holds, searched beside
         them within what the budget has left ("plumber" finds "plumbing":
-        `keyword.agent_forms`)."""
+        `keyword.agent_forms`), as are the label words a paper records them under
+        ("leave": departure; `labels.label_forms`)."""
         keywords = self.index.keywords
         terms = keyword_terms(query)
         postings = keywords.term_postings(terms)
@@ -254,6 +265,11 @@ class Retriever:
         candidates = list(dict.fromkeys(f for forms in forms_of.values() for f in forms))
         # A form counts only where the stemmer leaves it as it is (FTS5 stems the query).
         stable = [f for f, found in keywords.stems(candidates).items() if found == [f]]
+        # The words a paper's labels use for the question's own ("leave": departure).
+        for term, labels in label_forms(query, kept).items():
+            forms_of[term] = [*forms_of.get(term, []), *labels]
+            stable += labels
+        stable = list(dict.fromkeys(stable))
         held = keywords.term_postings(stable)
         added = set(affordable_terms([f for f in stable if held[f]], held, left, keep=0))
         return KeywordQuery(
