@@ -20,6 +20,7 @@ from assistant.evidence.abstain import (
     answerable_score,
     should_abstain,
 )
+from assistant.evidence.designation import designations
 from assistant.evidence.money import asks_money, money_answered, money_missing
 from assistant.evidence.question import answer_type
 from assistant.evidence.select import select_evidence
@@ -162,3 +163,66 @@ def test_questions_about_sums_the_papers_do_not_hold_are_declined(cli, tmp_path:
         assert rows[answered]["contains_gold"], rows[answered]["answer"]
     for declined in ("roof", "guest"):
         assert rows[declined]["abstained"], rows[declined]["answer"]
+
+
+# Fifth session: designations (which one of several siblings) and compounds.
+CARD = (
+    "# Maplewood Elementary report card, Quarter 2\n\n"
+    "Student: Ada Lindqvist\n\n"
+    "| Subject | Grade | Teacher |\n"
+    "| --- | --- | --- |\n"
+    "| Art | A- | Ms. Brook |\n"
+    "| Music | B+ | Mr. Lowe |\n"
+)
+NOTICE = (
+    "# Medicare notice for Gunnar Lindqvist\n\n"
+    "You have now met your $240.00 Part B deductible for 2025.\n\n"
+    "Questions? Call the number on the back of your card.\n"
+)
+TAX_BILL = (
+    "# 2024 Fenwick County water tax bill\n\n"
+    "First half due: February 10, 2025 ($310.50).\n\n"
+    "Second half due: July 10, 2025 ($310.50).\n"
+)
+
+
+def test_a_designation_is_read_the_same_way_in_a_question_and_a_paper() -> None:
+    assert designations("What was Ada's art grade for the third quarter?") == {("quarter", "3")}
+    assert designations("report card ada 2025 q 3") == {("quarter", "3")}, "a file's name"
+    assert designations("Quarter 3, 2024-2025") == {("quarter", "3")}
+    assert designations("the 3rd quarter's Part A and Schedule II") == {
+        ("quarter", "3"), ("part", "A"), ("schedule", "2"),
+    }  # fmt: skip
+    assert designations("1st half 2024") == {("half", "1")}, "a year is no value"
+    assert designations("Part of the plan, in part. A new one") == set()
+
+
+def test_a_sibling_of_the_thing_asked_does_not_answer_it(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Through `assistant eval-qa`: the third quarter's grade asked of the Quarter 2 card,
+    the Part A deductible of a notice that gives Part B's, and tax year 2025's second half
+    of the 2024 bill (due in 2025) were quoted; each is declined, and the same questions
+    naming the quarter, the part and the year the papers are for are still answered."""
+    papers = [
+        write(tmp_path, "report_card_ada_2024-25_q2.md", CARD),
+        write(tmp_path, "medicare_notice_gunnar_2025.md", NOTICE),
+        write(tmp_path, "fenwick_water_tax_bill_2024.md", TAX_BILL),
+    ]
+    lines = [
+        {"id": "q3", "q": "What was Ada's art grade for the third quarter?", "golds": [],
+         "kind": "unanswerable-near-miss"},
+        {"id": "q2", "q": "What was Ada's art grade for the second quarter?", "golds": ["A-"],
+         "file": "report_card_ada_2024-25_q2.md", "kind": "table"},
+        {"id": "partA", "q": "What's Gunnar's Medicare Part A deductible this year?",
+         "golds": [], "kind": "unanswerable-near-miss"},
+        {"id": "partB", "q": "What's Gunnar's Medicare Part B deductible this year?",
+         "golds": ["$240.00"], "file": "medicare_notice_gunnar_2025.md", "kind": "text"},
+        {"id": "tax2025", "q": "How much is the second-half water tax for tax year 2025?",
+         "golds": [], "kind": "unanswerable-near-miss"},
+        {"id": "tax2024", "q": "How much is the second-half water tax for tax year 2024?",
+         "golds": ["$310.50"], "file": "fenwick_water_tax_bill_2024.md", "kind": "text"},
+    ]  # fmt: skip
+    rows = ask_about(cli, tmp_path, papers, lines)
+    for answered in ("q2", "partB", "tax2024"):
+        assert rows[answered]["contains_gold"], (answered, rows[answered]["answer"])
+    for declined in ("q3", "partA", "tax2025"):
+        assert rows[declined]["abstained"], (declined, rows[declined]["answer"])

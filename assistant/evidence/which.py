@@ -7,13 +7,15 @@ abstention decides:
 
 - `prefer_matching` puts first, among the candidates scoring nearly as well as the best,
   the one whose context (the unit under its headings and its file's name) names most of
-  the dates and the subjects the question names (February's row, Theo's card), and then
-  whose paper is named by the question's words that name some retrieved papers (the
-  van's policy, not the RAV4's: assistant/evidence/named.py);
+  the dates, the subjects and the designations the question names (February's row,
+  Theo's card, the Part A line: assistant/evidence/designation.py), and then whose
+  paper is named by the question's words that name some retrieved papers (the van's
+  policy, not the RAV4's: assistant/evidence/named.py);
 - `mismatch` says what the chosen unit still lacks while its document is dated or named
-  otherwise, and `unmatched` adds the papers the question names that none retrieved is
-  ("the water bill" where only electricity bills are): reasons to say the documents do
-  not say (assistant/evidence/abstain.py).
+  otherwise, or where it names a sibling of the thing asked (Part B for Part A), and
+  `unmatched` adds the papers the question names that none retrieved is ("the water
+  bill" where only electricity bills are): reasons to say the documents do not say
+  (assistant/evidence/abstain.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from assistant.evidence import designation
 from assistant.evidence.named import unknown_papers, unnamed
 from assistant.evidence.qualifiers import Dated, conflicts, described, gaps
 from assistant.evidence.select import Candidate, Evidence
@@ -53,7 +56,10 @@ def prefer_matching(evidence: Evidence) -> Evidence:
 
     def lacking(candidate: Candidate) -> tuple[int, int]:
         dates = len(described(gaps(evidence, candidate, asked))) if asked else 0
-        return dates + len(other_subject(evidence, candidate)), len(unnamed(evidence, candidate))
+        which = len(designation.lacking(evidence, candidate))
+        return dates + which + len(other_subject(evidence, candidate)), len(
+            unnamed(evidence, candidate)
+        )
 
     best = evidence.candidates[0]
     at_best = lacking(best)
@@ -76,9 +82,15 @@ def prefer_matching(evidence: Evidence) -> Evidence:
 
 
 def mismatch(evidence: Evidence, candidate: Candidate) -> list[str]:
-    """The dates and names the question gives that the candidate lacks while its document
-    is dated or named otherwise: ["april 2025"], ["theo"]; empty when it matches."""
-    return conflicts(evidence, candidate) + other_subject(evidence, candidate)
+    """The dates, names and designations the question gives that the candidate lacks
+    while its document is dated or named otherwise, or it names a sibling: ["april
+    2025"], ["theo"], ["part A"] (assistant/evidence/designation.py); empty when it
+    matches."""
+    return (
+        conflicts(evidence, candidate)
+        + other_subject(evidence, candidate)
+        + designation.conflicting(evidence, candidate)
+    )
 
 
 def versions(evidence: Evidence, one: Candidate, other: Candidate) -> bool:
