@@ -24,7 +24,7 @@ from assistant.evidence.designation import designations
 from assistant.evidence.money import asks_money, money_answered, money_missing
 from assistant.evidence.question import answer_type
 from assistant.evidence.select import select_evidence
-from assistant.evidence.topic import topic_words, uncovered, unheld
+from assistant.evidence.topic import compounds, topic_words, uncovered, unheld
 
 DOCS = Path(__file__).parent / "fixtures" / "household2" / "docs"
 TODO = (
@@ -225,4 +225,73 @@ def test_a_sibling_of_the_thing_asked_does_not_answer_it(cli, tmp_path: Path) ->
     for answered in ("q2", "partB", "tax2024"):
         assert rows[answered]["contains_gold"], (answered, rows[answered]["answer"])
     for declined in ("q3", "partA", "tax2025"):
+        assert rows[declined]["abstained"], (declined, rows[declined]["answer"])
+
+
+KIDS_TODO = (
+    "# To do: week of April 7\n\n"
+    "## Kids\n\n"
+    "- Liv: piano recital Thu 04/10, call time 5:30 PM at the Grange hall\n"
+    "- Oskar: library books due Friday\n\n"
+    "## House\n\n"
+    "- Call the gutter cleaner\n"
+)
+PET_RECORD = (
+    "# Pepper: vaccination record\n\n"
+    "## Vaccinations\n\n"
+    "| Vaccine | Date given | Next due |\n"
+    "| --- | --- | --- |\n"
+    "| Rabies (3-year) | 2024-05-01 | 2027-05-01 |\n"
+    "| Bordetella (oral) | 2025-01-15 | 2026-01-15 |\n"
+)
+ASSETS = (
+    "# Household assets, end of 2024\n\n"
+    "## Accounts\n\n"
+    "| Account | Bank | Balance |\n"
+    "| --- | --- | --- |\n"
+    "| Checking account | Elm Street Bank | $2,100 |\n"
+    "| Brokerage account | Harbor Funds | $15,600 |\n"
+)
+
+
+def test_a_compound_is_read_as_one_thing() -> None:
+    assert compounds("What time is Nora's soccer practice on Wednesdays?") == [
+        ("soccer", "practice")
+    ]
+    assert compounds("How much is in the kids' 529 college savings accounts?") == [
+        ("college", "savings", "accounts")
+    ]
+    assert compounds("Which company insures the house?") == [], "a verb ends it"
+    assert compounds("What's the phone number of the vet who gave Biscuit his rabies shot?") == []
+
+
+def test_a_thing_named_by_words_no_row_holds_is_not_answered(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Through `assistant eval-qa`: Liv's swim practice found the recital's call time (no
+    word of "swim practice" on the list), the Lyme vaccine the Rabies row (a sibling under
+    "Vaccinations"), the college savings accounts the Checking account row (a sibling
+    account); each is declined, and the recital, the rabies vaccine and the checking
+    account are still answered."""
+    papers = [
+        write(tmp_path, "todo_week_of_04-07.md", KIDS_TODO),
+        write(tmp_path, "pepper_vaccination_record.md", PET_RECORD),
+        write(tmp_path, "household_assets.md", ASSETS),
+    ]
+    lines = [
+        {"id": "swim", "q": "What time is Liv's swim practice on Tuesdays?", "golds": [],
+         "kind": "unanswerable-absent"},
+        {"id": "recital", "q": "What time is Liv's piano recital?", "golds": ["5:30 PM"],
+         "file": "todo_week_of_04-07.md", "kind": "text"},
+        {"id": "lyme", "q": "When is Pepper's Lyme vaccine next due?", "golds": [],
+         "kind": "unanswerable-near-miss"},
+        {"id": "rabies", "q": "When is Pepper's rabies vaccine next due?",
+         "golds": ["2027-05-01"], "file": "pepper_vaccination_record.md", "kind": "table"},
+        {"id": "college", "q": "How much is in the kids' college savings accounts?",
+         "golds": [], "kind": "unanswerable-absent"},
+        {"id": "checking", "q": "How much is in the checking account?", "golds": ["$2,100"],
+         "file": "household_assets.md", "kind": "table"},
+    ]  # fmt: skip
+    rows = ask_about(cli, tmp_path, papers, lines)
+    for answered in ("recital", "rabies", "checking"):
+        assert rows[answered]["contains_gold"], (answered, rows[answered]["answer"])
+    for declined in ("swim", "lyme", "college"):
         assert rows[declined]["abstained"], (declined, rows[declined]["answer"])

@@ -9,6 +9,12 @@ word matches but the one that says which. A careful reader sees that the line, o
 paper it is on (`report_card_nora_2024-25_q2.pdf` for "the third quarter"), is about a
 sibling of the thing asked, not the thing, and says the documents do not say.
 
+A thing named by a word before what it is ("the Lyme vaccine", "the college savings
+accounts") has siblings too: a table's rows, each named by its label. A row whose label
+(or caption) names what the thing is and whose label names it otherwise ("Rabies" under
+"Vaccinations", "Checking account") is a `sibling`, where the paper holds the word that
+says which one asked nowhere.
+
 So a designation is a sort (quarter, half, term, part, schedule, plan, tier, ...) and
 its value ("3", "A"), read the same way from the question and from a unit under its
 headings and its file's name: "third quarter", "Q3", "Quarter 3" and "q 3" (a file's
@@ -22,6 +28,9 @@ from __future__ import annotations
 import re
 
 from assistant.evidence.select import Candidate, Evidence
+from assistant.evidence.text import words
+from assistant.evidence.topic import compounds, held_in, paper_text
+from assistant.retrieve import STOPWORDS
 
 # Sorts whose siblings are told apart by a figure, a capital letter or a roman numeral
 # after the sort's name: "Part A", "Schedule 1", "Quarter 2", "Plan G", "Tier II".
@@ -105,3 +114,35 @@ def conflicting(evidence: Evidence, candidate: Candidate) -> list[str]:
     answered = {sort for sort, _ in held & asked}
     named = {sort for sort, _ in held}
     return described({(s, v) for s, v in asked if s in named and s not in answered})
+
+
+def sibling(evidence: Evidence, candidate: Candidate) -> list[str]:
+    """The question's `compounds` that a table row or form field names a sibling of: its
+    label, or the caption a row sits under, names the compound's last word (what it is), its
+    label names it by other words, and the paper holds a word that says which one asked
+    nowhere. ["college savings accounts"] for the will's "Checking account" row,
+    ["lyme vaccine"] for the "Rabies (3-year)" row under "Vaccinations": a row is one of
+    its table's things, and its label says which; a label that is the thing alone
+    ("Executor" for "the backup executor") names no other one. The word that says which
+    is held only in one of its forms, not by a word close in meaning: siblings are close
+    in meaning (Lyme and rabies, college and institution), and so would pass for it."""
+    record = candidate.sentence.record
+    runs = compounds(evidence.question.text) if record is not None and record.label else []
+    if record is None or not runs:
+        return []
+    paper = paper_text(evidence, candidate)
+    label = [
+        w.lower() for w in words(record.label) if not w[:1].isdigit() and w.lower() not in STOPWORDS
+    ]
+    # A table's caption says what its rows are ("Vaccinations"); a field's heading says
+    # what the paper is, and its label a part of it ("Period of cover"), not another one.
+    caption = evidence.caption(candidate) if record.kind == "row" else None
+    naming = f"{record.label} {caption or ''}"
+    found = []
+    for run in runs:
+        head, designating = run[-1], run[:-1]
+        others = [w for w in label if not any(held_in(word, w) for word in run)]
+        unsaid = [w for w in designating if not held_in(w, paper)]
+        if unsaid and held_in(head, naming) and others:
+            found.append(" ".join(run))
+    return found

@@ -109,7 +109,10 @@ def unmatched(evidence: Evidence) -> list[str]:
     its own `mismatch`, or, where `prefer_matching` chose it over a candidate scoring more
     than STRAY_MARGIN higher, that one's (the paper the question is most like is another's,
     and the one about the right paper is only faintly about the question); and the papers
-    the question names that none retrieved is (`unknown_papers`)."""
+    the question names that none retrieved is (`unknown_papers`); and the things the
+    question names that the chosen row is a sibling of (`designation.sibling`: the Rabies
+    row for the Lyme vaccine; only the chosen one: a sibling scoring higher is no reason
+    to doubt the one chosen over it)."""
     chosen = evidence.candidates[0]
     found = mismatch(evidence, chosen)
     top = max(evidence.candidates, key=lambda c: c.score)
@@ -120,4 +123,4 @@ def unmatched(evidence: Evidence) -> list[str]:
         and not versions(evidence, top, chosen)
     ):
         found = mismatch(evidence, top)
-    return found + unknown_papers(evidence)
+    return found + designation.sibling(evidence, chosen) + unknown_papers(evidence)
