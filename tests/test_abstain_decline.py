@@ -25,6 +25,7 @@ from assistant.evidence.money import asks_money, money_answered, money_missing
 from assistant.evidence.question import answer_type
 from assistant.evidence.select import select_evidence
 from assistant.evidence.topic import compounds, topic_words, uncovered, unheld
+from assistant.evidence.which import prefer_matching
 
 DOCS = Path(__file__).parent / "fixtures" / "household2" / "docs"
 TODO = (
@@ -295,3 +296,32 @@ def test_a_thing_named_by_words_no_row_holds_is_not_answered(cli, tmp_path: Path
         assert rows[answered]["contains_gold"], (answered, rows[answered]["answer"])
     for declined in ("swim", "lyme", "college"):
         assert rows[declined]["abstained"], (declined, rows[declined]["answer"])
+
+
+DEFINED_NOTICE = (
+    "# Medicare notice for Gunnar Lindqvist\n\n"
+    "Your deductible is what you must pay each year for most health services before "
+    "Medicare begins to pay.\n\n"
+    "You have now met your $240.00 Part B deductible for 2025.\n\n"
+    "Questions? Call the number on the back of your card.\n"
+)
+
+
+def test_a_sum_asked_is_taken_from_a_unit_holding_one_and_naming_what_was_asked(
+    embedder,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """The best unit for "What's Gunnar's deductible this year?" is the notice's
+    definition, which holds no sum (declined before); the next holds the sum and every
+    word of the question, and answers it. Asked for Part A, the Part B line is a sibling
+    and is not taken: still declined."""
+    notice = whole(write(tmp_path, "medicare_notice_gunnar_2025-04.md", DEFINED_NOTICE))
+    evidence = select_evidence("What's Gunnar's deductible this year?", [notice], embedder.embed)
+    assert money_missing(evidence), "the definition is best"
+    evidence = prefer_matching(evidence)
+    assert "$240.00" in evidence.candidates[0].text
+    assert not should_abstain(evidence)
+    question = "What's Gunnar's Medicare Part A deductible this year?"
+    evidence = prefer_matching(select_evidence(question, [notice], embedder.embed))
+    assert "$240.00" not in evidence.candidates[0].text
+    assert should_abstain(evidence)

@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 
 from assistant.evidence import designation
+from assistant.evidence.money import holds_sum_and_topic, money_missing
 from assistant.evidence.named import unknown_papers, unnamed
 from assistant.evidence.qualifiers import Dated, conflicts, described, gaps
 from assistant.evidence.select import Candidate, Evidence
@@ -37,6 +38,9 @@ PREFER_MARGIN = 3.0
 # set: 3.0 declines one answerable question more than 2.0, 1.5 two unanswerable fewer).
 NAME_MARGIN = 2.0
 PREFER_POOL = 30  # candidates looked at, best first
+# Where a money question's best unit holds no sum, the next this many are looked at for one
+# that does (as assistant/evidence/compose.py looks for the finer kind asked).
+MONEY_LOOKAHEAD = 5
 # A preferred candidate this far below the best-scoring one, whose paper is dated or named
 # otherwise, is no answer either: it holds the name asked for, not the thing asked about
 # (Tunde named in the lease, where the dentist's letter is Zara's).
@@ -48,8 +52,13 @@ def prefer_matching(evidence: Evidence) -> Evidence:
     """Put first the candidate within PREFER_MARGIN of the best that lacks fewest of the
     question's dates and subjects, when the best lacks some, and among those lacking as
     few, the one within NAME_MARGIN whose paper is named by most of the question's words
-    that name a retrieved paper (`unnamed`: the van's policy, not the RAV4's); the order
-    is otherwise kept. The evidence is changed in place and returned."""
+    that name a retrieved paper (`unnamed`: the van's policy, not the RAV4's); then, for
+    a sum asked, one holding a sum (`prefer_money`); the order is otherwise kept. The
+    evidence is changed in place and returned."""
+    return prefer_money(_prefer_dated_and_named(evidence))
+
+
+def _prefer_dated_and_named(evidence: Evidence) -> Evidence:
     if not evidence.candidates:
         return evidence
     asked = Dated.of_question(evidence.question.text)
@@ -78,6 +87,27 @@ def prefer_matching(evidence: Evidence) -> Evidence:
     if ranks[id(fewest)] < at_best:
         evidence.candidates.remove(fewest)
         evidence.candidates.insert(0, fewest)
+    return evidence
+
+
+def prefer_money(evidence: Evidence) -> Evidence:
+    """Where the question asks for a sum and the first candidate holds none (a contract's
+    preamble for "What did a case of butter cost under the 2023 agreement?"), put first
+    the best of the next MONEY_LOOKAHEAD that holds a sum and every topic word, names
+    every designation the question gives and lacks none of its dates and names: the
+    price list's butter row, not "your $257.00 Part B deductible" for the Part A one
+    (assistant/evidence/designation.py). The evidence is changed in place and returned."""
+    if not money_missing(evidence):
+        return evidence
+    for candidate in evidence.candidates[1 : 1 + MONEY_LOOKAHEAD]:
+        if (
+            holds_sum_and_topic(evidence, candidate)
+            and not designation.lacking(evidence, candidate)
+            and not mismatch(evidence, candidate)
+        ):
+            evidence.candidates.remove(candidate)
+            evidence.candidates.insert(0, candidate)
+            break
     return evidence
 
 
