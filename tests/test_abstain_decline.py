@@ -167,6 +167,18 @@ def test_questions_about_sums_the_papers_do_not_hold_are_declined(cli, tmp_path:
 
 
 # Fifth session: designations (which one of several siblings) and compounds.
+
+
+def answered_and_declined(
+    rows: dict[str, dict], answered: tuple[str, ...], declined: tuple[str, ...]
+) -> None:
+    """Each of `answered` holds its gold answer; each of `declined` is declined."""
+    for qid in answered:
+        assert rows[qid]["contains_gold"], (qid, rows[qid]["answer"])
+    for qid in declined:
+        assert rows[qid]["abstained"], (qid, rows[qid]["answer"])
+
+
 CARD = (
     "# Maplewood Elementary report card, Quarter 2\n\n"
     "Student: Ada Lindqvist\n\n"
@@ -222,11 +234,11 @@ def test_a_sibling_of_the_thing_asked_does_not_answer_it(cli, tmp_path: Path) ->
         {"id": "tax2024", "q": "How much is the second-half water tax for tax year 2024?",
          "golds": ["$310.50"], "file": "fenwick_water_tax_bill_2024.md", "kind": "text"},
     ]  # fmt: skip
-    rows = ask_about(cli, tmp_path, papers, lines)
-    for answered in ("q2", "partB", "tax2024"):
-        assert rows[answered]["contains_gold"], (answered, rows[answered]["answer"])
-    for declined in ("q3", "partA", "tax2025"):
-        assert rows[declined]["abstained"], (declined, rows[declined]["answer"])
+    answered_and_declined(
+        ask_about(cli, tmp_path, papers, lines),
+        ("q2", "partB", "tax2024"),
+        ("q3", "partA", "tax2025"),
+    )
 
 
 KIDS_TODO = (
@@ -291,11 +303,11 @@ def test_a_thing_named_by_words_no_row_holds_is_not_answered(cli, tmp_path: Path
         {"id": "checking", "q": "How much is in the checking account?", "golds": ["$2,100"],
          "file": "household_assets.md", "kind": "table"},
     ]  # fmt: skip
-    rows = ask_about(cli, tmp_path, papers, lines)
-    for answered in ("recital", "rabies", "checking"):
-        assert rows[answered]["contains_gold"], (answered, rows[answered]["answer"])
-    for declined in ("swim", "lyme", "college"):
-        assert rows[declined]["abstained"], (declined, rows[declined]["answer"])
+    answered_and_declined(
+        ask_about(cli, tmp_path, papers, lines),
+        ("recital", "rabies", "checking"),
+        ("swim", "lyme", "college"),
+    )
 
 
 DEFINED_NOTICE = (
