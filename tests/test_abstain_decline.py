@@ -337,3 +337,13 @@ def test_a_sum_asked_is_taken_from_a_unit_holding_one_and_naming_what_was_asked(
     evidence = prefer_matching(select_evidence(question, [notice], embedder.embed))
     assert "$240.00" not in evidence.candidates[0].text
     assert should_abstain(evidence)
+
+
+def test_words_that_shape_the_answer_or_say_what_a_thing_did_name_no_compound() -> None:
+    """A report's "respective" and "in chronological order" say how to answer; "the
+    quarter ended July 27" what the quarter did: none is of a thing's name."""
+    assert compounds("What was the gross margin for the quarter ended July 27, 2019?") == [
+        ("gross", "margin")
+    ]
+    assert compounds("What are the respective proportion of cost of revenue?") == []
+    assert compounds("How much deferred revenue was recognised?") == [("deferred", "revenue")]

@@ -47,7 +47,8 @@ ASKED_FOR = frozenset(
     costs price total long often far old big tall hour hours minute minutes week weeks
     percent percentage lb lbs kg oz mile miles km reason reasons cause causes caused
     causing led result results resulted location located based situated component
-    components item items part parts value values table tables figure figures""".split()  # noqa: SIM905 - a word list, read as one
+    components item items part parts value values table tables figure figures respective
+    respectively chronological alphabetical ascending descending""".split()  # noqa: SIM905 - a word list, read as one
 )
 # The commonest English verbs, adverbs and adjectives: they shape a question about anything
 # ("What do we still owe", "so far this year", "how much did it come to", "the final
@@ -134,13 +135,20 @@ _DETERMINERS = frozenset(
 )
 
 
+def _participle(run: list[str]) -> bool:
+    """Whether the run ends in a participle ("the quarter ended July 27", "a member aged
+    65"): after a noun, it says what the thing did; before one ("deferred revenue"), it
+    is of its name."""
+    return len(run) > 1 and run[-1].endswith("ed") and len(run[-1]) > 3
+
+
 def compounds(question: str) -> list[tuple[str, ...]]:
     """The things the question's main clause names by two or more adjacent topic words,
     which a person reads as one thing: ("soccer", "practice"), ("credit", "score"),
     ("college", "savings", "accounts"). A possessive ("Nora's"), a figure or a mark ends
-    one, and a word before "the", "our" (a verb: "which company insures the house") is
-    not of it; a relative clause ("who ...", "when ...") describes another thing, and is
-    not read."""
+    one, and a word before "the", "our" (a verb: "which company insures the house") or a
+    participle after its noun ("the quarter ended July 27") is not of it; a relative
+    clause ("who ...", "when ...") describes another thing, and is not read."""
     topic = set(topic_words(question))
     found: list[tuple[str, ...]] = []
     run: list[str] = []
@@ -151,7 +159,7 @@ def compounds(question: str) -> list[tuple[str, ...]]:
         if bare in topic:
             run.append(bare)
             continue
-        if bare in _DETERMINERS:  # "which company insures the house": a verb ends the run
+        if bare in _DETERMINERS or _participle(run):  # a verb ends the run
             run = run[:-1]
         if len(run) > 1:
             found.append(tuple(run))
