@@ -29,7 +29,7 @@ import re
 
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import words
-from assistant.evidence.topic import compounds, held_in, paper_text
+from assistant.evidence.topic import compounds, paper_text, unsaid
 from assistant.retrieve import STOPWORDS
 
 # Sorts whose siblings are told apart by a figure, a capital letter or a roman numeral
@@ -130,7 +130,6 @@ def sibling(evidence: Evidence, candidate: Candidate) -> list[str]:
     runs = compounds(evidence.question.text) if record is not None and record.label else []
     if record is None or not runs:
         return []
-    paper = paper_text(evidence, candidate)
     label = [
         w.lower() for w in words(record.label) if not w[:1].isdigit() and w.lower() not in STOPWORDS
     ]
@@ -138,11 +137,11 @@ def sibling(evidence: Evidence, candidate: Candidate) -> list[str]:
     # what the paper is, and its label a part of it ("Period of cover"), not another one.
     caption = evidence.caption(candidate) if record.kind == "row" else None
     naming = f"{record.label} {caption or ''}"
+    absent = set(unsaid([w for run in runs for w in run[:-1]], paper_text(evidence, candidate)))
     found = []
     for run in runs:
-        head, designating = run[-1], run[:-1]
-        others = [w for w in label if not any(held_in(word, w) for word in run)]
-        unsaid = [w for w in designating if not held_in(w, paper)]
-        if unsaid and held_in(head, naming) and others:
+        others = [w for w in label if len(unsaid(list(run), w)) == len(run)]
+        said = absent.isdisjoint(run[:-1]) or unsaid([run[-1]], naming)
+        if not said and others:
             found.append(" ".join(run))
     return found

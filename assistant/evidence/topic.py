@@ -217,11 +217,12 @@ def _held(word: str, stems: set[str], held: list[str], spelt: set[str]) -> bool:
     )
 
 
-def held_in(word: str, text: str) -> bool:
-    """Whether the text holds the word in one of its forms (`_held`, no meaning):
-    "vaccine" in "Vaccinations", "accounts" in "Checking account"."""
+def unsaid(asked: list[str], text: str) -> list[str]:
+    """The words the text holds in none of their forms (`_held`, no meaning): "vaccine"
+    is said by "Vaccinations", "accounts" by "Checking account"."""
     held = _paper_words(text)
-    return _held(word, {stem(w) for w in held}, held, set())
+    stems = {stem(w) for w in held}
+    return [w for w in asked if not _held(w, stems, held, set())]
 
 
 def retrieved_text(evidence: Evidence) -> str:
@@ -298,8 +299,11 @@ def compounds_not_held(evidence: Evidence) -> list[str]:
     runs = compounds(evidence.question.text) if chosen is not None else []
     if chosen is None or not runs:
         return []
-    missing = set(uncovered(evidence, chosen))
-    return [" ".join(run) for run in runs if missing.issuperset(run)]
+    # By form first, on the paper's words alone; by meaning (the embedding) only then.
+    paper = paper_text(evidence, chosen)
+    bare = [run for run in runs if len(unsaid(list(run), paper)) == len(run)]
+    missing = set(uncovered(evidence, chosen)) if bare else set()
+    return [" ".join(run) for run in bare if missing.issuperset(run)]
 
 
 def on_topic(evidence: Evidence) -> bool:
