@@ -20,10 +20,12 @@ from assistant.evidence.abstain import (
     answerable_score,
     should_abstain,
 )
+from assistant.evidence.designation import designations
 from assistant.evidence.money import asks_money, money_answered, money_missing
 from assistant.evidence.question import answer_type
 from assistant.evidence.select import select_evidence
-from assistant.evidence.topic import topic_words, uncovered, unheld
+from assistant.evidence.topic import compounds, topic_words, uncovered, unheld
+from assistant.evidence.which import prefer_matching
 
 DOCS = Path(__file__).parent / "fixtures" / "household2" / "docs"
 TODO = (
@@ -162,3 +164,186 @@ def test_questions_about_sums_the_papers_do_not_hold_are_declined(cli, tmp_path:
         assert rows[answered]["contains_gold"], rows[answered]["answer"]
     for declined in ("roof", "guest"):
         assert rows[declined]["abstained"], rows[declined]["answer"]
+
+
+# Fifth session: designations (which one of several siblings) and compounds.
+
+
+def answered_and_declined(
+    rows: dict[str, dict], answered: tuple[str, ...], declined: tuple[str, ...]
+) -> None:
+    """Each of `answered` holds its gold answer; each of `declined` is declined."""
+    for qid in answered:
+        assert rows[qid]["contains_gold"], (qid, rows[qid]["answer"])
+    for qid in declined:
+        assert rows[qid]["abstained"], (qid, rows[qid]["answer"])
+
+
+CARD = (
+    "# Maplewood Elementary report card, Quarter 2\n\n"
+    "Student: Ada Lindqvist\n\n"
+    "| Subject | Grade | Teacher |\n"
+    "| --- | --- | --- |\n"
+    "| Art | A- | Ms. Brook |\n"
+    "| Music | B+ | Mr. Lowe |\n"
+)
+NOTICE = (
+    "# Medicare notice for Gunnar Lindqvist\n\n"
+    "You have now met your $240.00 Part B deductible for 2025.\n\n"
+    "Questions? Call the number on the back of your card.\n"
+)
+TAX_BILL = (
+    "# 2024 Fenwick County water tax bill\n\n"
+    "First half due: February 10, 2025 ($310.50).\n\n"
+    "Second half due: July 10, 2025 ($310.50).\n"
+)
+
+
+def test_a_designation_is_read_the_same_way_in_a_question_and_a_paper() -> None:
+    assert designations("What was Ada's art grade for the third quarter?") == {("quarter", "3")}
+    assert designations("report card ada 2025 q 3") == {("quarter", "3")}, "a file's name"
+    assert designations("Quarter 3, 2024-2025") == {("quarter", "3")}
+    assert designations("the 3rd quarter's Part A and Schedule II") == {
+        ("quarter", "3"), ("part", "A"), ("schedule", "2"),
+    }  # fmt: skip
+    assert designations("1st half 2024") == {("half", "1")}, "a year is no value"
+    assert designations("Part of the plan, in part. A new one") == set()
+
+
+def test_a_sibling_of_the_thing_asked_does_not_answer_it(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Through `assistant eval-qa`: the third quarter's grade asked of the Quarter 2 card,
+    the Part A deductible of a notice that gives Part B's, and tax year 2025's second half
+    of the 2024 bill (due in 2025) were quoted; each is declined, and the same questions
+    naming the quarter, the part and the year the papers are for are still answered."""
+    papers = [
+        write(tmp_path, "report_card_ada_2024-25_q2.md", CARD),
+        write(tmp_path, "medicare_notice_gunnar_2025.md", NOTICE),
+        write(tmp_path, "fenwick_water_tax_bill_2024.md", TAX_BILL),
+    ]
+    lines = [
+        {"id": "q3", "q": "What was Ada's art grade for the third quarter?", "golds": [],
+         "kind": "unanswerable-near-miss"},
+        {"id": "q2", "q": "What was Ada's art grade for the second quarter?", "golds": ["A-"],
+         "file": "report_card_ada_2024-25_q2.md", "kind": "table"},
+        {"id": "partA", "q": "What's Gunnar's Medicare Part A deductible this year?",
+         "golds": [], "kind": "unanswerable-near-miss"},
+        {"id": "partB", "q": "What's Gunnar's Medicare Part B deductible this year?",
+         "golds": ["$240.00"], "file": "medicare_notice_gunnar_2025.md", "kind": "text"},
+        {"id": "tax2025", "q": "How much is the second-half water tax for tax year 2025?",
+         "golds": [], "kind": "unanswerable-near-miss"},
+        {"id": "tax2024", "q": "How much is the second-half water tax for tax year 2024?",
+         "golds": ["$310.50"], "file": "fenwick_water_tax_bill_2024.md", "kind": "text"},
+    ]  # fmt: skip
+    answered_and_declined(
+        ask_about(cli, tmp_path, papers, lines),
+        ("q2", "partB", "tax2024"),
+        ("q3", "partA", "tax2025"),
+    )
+
+
+KIDS_TODO = (
+    "# To do: week of April 7\n\n"
+    "## Kids\n\n"
+    "- Liv: piano recital Thu 04/10, call time 5:30 PM at the Grange hall\n"
+    "- Oskar: library books due Friday\n\n"
+    "## House\n\n"
+    "- Call the gutter cleaner\n"
+)
+PET_RECORD = (
+    "# Pepper: vaccination record\n\n"
+    "## Vaccinations\n\n"
+    "| Vaccine | Date given | Next due |\n"
+    "| --- | --- | --- |\n"
+    "| Rabies (3-year) | 2024-05-01 | 2027-05-01 |\n"
+    "| Bordetella (oral) | 2025-01-15 | 2026-01-15 |\n"
+)
+ASSETS = (
+    "# Household assets, end of 2024\n\n"
+    "## Accounts\n\n"
+    "| Account | Bank | Balance |\n"
+    "| --- | --- | --- |\n"
+    "| Checking account | Elm Street Bank | $2,100 |\n"
+    "| Brokerage account | Harbor Funds | $15,600 |\n"
+)
+
+
+def test_a_compound_is_read_as_one_thing() -> None:
+    assert compounds("What time is Nora's soccer practice on Wednesdays?") == [
+        ("soccer", "practice")
+    ]
+    assert compounds("How much is in the kids' 529 college savings accounts?") == [
+        ("college", "savings", "accounts")
+    ]
+    assert compounds("Which company insures the house?") == [], "a verb ends it"
+    assert compounds("What's the phone number of the vet who gave Biscuit his rabies shot?") == []
+
+
+def test_a_thing_named_by_words_no_row_holds_is_not_answered(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Through `assistant eval-qa`: Liv's swim practice found the recital's call time (no
+    word of "swim practice" on the list), the Lyme vaccine the Rabies row (a sibling under
+    "Vaccinations"), the college savings accounts the Checking account row (a sibling
+    account); each is declined, and the recital, the rabies vaccine and the checking
+    account are still answered."""
+    papers = [
+        write(tmp_path, "todo_week_of_04-07.md", KIDS_TODO),
+        write(tmp_path, "pepper_vaccination_record.md", PET_RECORD),
+        write(tmp_path, "household_assets.md", ASSETS),
+    ]
+    lines = [
+        {"id": "swim", "q": "What time is Liv's swim practice on Tuesdays?", "golds": [],
+         "kind": "unanswerable-absent"},
+        {"id": "recital", "q": "What time is Liv's piano recital?", "golds": ["5:30 PM"],
+         "file": "todo_week_of_04-07.md", "kind": "text"},
+        {"id": "lyme", "q": "When is Pepper's Lyme vaccine next due?", "golds": [],
+         "kind": "unanswerable-near-miss"},
+        {"id": "rabies", "q": "When is Pepper's rabies vaccine next due?",
+         "golds": ["2027-05-01"], "file": "pepper_vaccination_record.md", "kind": "table"},
+        {"id": "college", "q": "How much is in the kids' college savings accounts?",
+         "golds": [], "kind": "unanswerable-absent"},
+        {"id": "checking", "q": "How much is in the checking account?", "golds": ["$2,100"],
+         "file": "household_assets.md", "kind": "table"},
+    ]  # fmt: skip
+    answered_and_declined(
+        ask_about(cli, tmp_path, papers, lines),
+        ("recital", "rabies", "checking"),
+        ("swim", "lyme", "college"),
+    )
+
+
+DEFINED_NOTICE = (
+    "# Medicare notice for Gunnar Lindqvist\n\n"
+    "Your deductible is what you must pay each year for most health services before "
+    "Medicare begins to pay.\n\n"
+    "You have now met your $240.00 Part B deductible for 2025.\n\n"
+    "Questions? Call the number on the back of your card.\n"
+)
+
+
+def test_a_sum_asked_is_taken_from_a_unit_holding_one_and_naming_what_was_asked(
+    embedder,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """The best unit for "What's Gunnar's deductible this year?" is the notice's
+    definition, which holds no sum (declined before); the next holds the sum and every
+    word of the question, and answers it. Asked for Part A, the Part B line is a sibling
+    and is not taken: still declined."""
+    notice = whole(write(tmp_path, "medicare_notice_gunnar_2025-04.md", DEFINED_NOTICE))
+    evidence = select_evidence("What's Gunnar's deductible this year?", [notice], embedder.embed)
+    assert money_missing(evidence), "the definition is best"
+    evidence = prefer_matching(evidence)
+    assert "$240.00" in evidence.candidates[0].text
+    assert not should_abstain(evidence)
+    question = "What's Gunnar's Medicare Part A deductible this year?"
+    evidence = prefer_matching(select_evidence(question, [notice], embedder.embed))
+    assert "$240.00" not in evidence.candidates[0].text
+    assert should_abstain(evidence)
+
+
+def test_words_that_shape_the_answer_or_say_what_a_thing_did_name_no_compound() -> None:
+    """A report's "respective" and "in chronological order" say how to answer; "the
+    quarter ended July 27" what the quarter did: none is of a thing's name."""
+    assert compounds("What was the gross margin for the quarter ended July 27, 2019?") == [
+        ("gross", "margin")
+    ]
+    assert compounds("What are the respective proportion of cost of revenue?") == []
+    assert compounds("How much deferred revenue was recognised?") == [("deferred", "revenue")]

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from assistant.evidence.money import money_answered, money_missing
 from assistant.evidence.select import Evidence
 from assistant.evidence.text import content_stems, numbers, words
-from assistant.evidence.topic import off_topic, on_topic, unheld
+from assistant.evidence.topic import compounds_not_held, off_topic, on_topic, unheld
 from assistant.evidence.which import unmatched
 
 FEATURES = (
@@ -156,11 +156,18 @@ def should_abstain(evidence: Evidence) -> bool:
     or, below TOPIC_THRESHOLD, it is a row or field whose paper holds nothing on what the
     question is about (assistant/evidence/topic.py); or, just above THRESHOLD, it is
     prose and nothing retrieved holds a word of that topic; or the question asks what
-    something costs and the unit holds no sum of money (assistant/evidence/money.py).
+    something costs and the unit holds no sum of money (assistant/evidence/money.py); or
+    it is a row or field whose paper holds no word of a thing the question names by
+    several ("soccer practice": assistant/evidence/topic.py).
     Just below THRESHOLD, a row or field whose paper holds all of it is answered, and so
     is a unit holding the sum asked for and every word of the question's topic."""
     score = answerable_score(evidence)
-    if score < THRESHOLD - TOPIC_RESCUE or unmatched(evidence) or money_missing(evidence):
+    if (
+        score < THRESHOLD - TOPIC_RESCUE
+        or unmatched(evidence)
+        or money_missing(evidence)
+        or compounds_not_held(evidence)
+    ):
         return True
     if score < THRESHOLD:
         return not (on_topic(evidence) or money_answered(evidence))

@@ -92,10 +92,15 @@ def money_answered(evidence: Evidence) -> bool:
     question = evidence.question
     if not asks_money(question.text, question.answer_type) or not topic_words(question.text):
         return False
-    chosen = evidence.candidates[0]
-    if not _holds_money(evidence, chosen):
+    return holds_sum_and_topic(evidence, evidence.candidates[0])
+
+
+def holds_sum_and_topic(evidence: Evidence, candidate: Candidate) -> bool:
+    """Whether the unit holds a sum and, under its headings and its file's name, every
+    topic word of the question in some form."""
+    if not _holds_money(evidence, candidate):
         return False
-    return not uncovered(evidence, chosen, evidence.window_under_headings(chosen))
+    return not uncovered(evidence, candidate, evidence.window_under_headings(candidate))
 
 
 def _holds_money(evidence: Evidence, candidate: Candidate) -> bool:

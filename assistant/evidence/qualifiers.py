@@ -55,9 +55,15 @@ _DATE = rf"(?:{_CAPITAL_MONTH}(?:\s+\d\d?(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d\d
 _BETWEEN = (
     r"(?:\s+(?!(?:in|on|at|of|from|for|to|by|with|did|does|do|is|was|were|are)\b)[\w&'’-]+){0,4}?"
 )
+# A year said as the period a paper is for: "tax year 2025", "the 2024-25 school year".
+# A bill, a policy or a report card is for one such year, so the year names the paper (the
+# 2024 tax bill is due in 2025 and is still no bill for tax year 2025). Not a fiscal year:
+# a report's table holds several, one a column.
+_PERIOD_YEAR = r"(?i:tax|school|academic|plan|policy|benefit|coverage)\s+(?i:year)"
 _DATED_DOCUMENT = re.compile(
     rf"(?<!\w)({_DATE}){_BETWEEN}\s+(?:{_DOCUMENTS})\b"
     rf"|\b(?:{_DOCUMENTS})\s+(?:from|dated)\s+({_DATE})(?!\w)"
+    rf"|\b{_PERIOD_YEAR}\s+((?:19|20)\d\d)\b|\b((?:19|20)\d\d)(?:-\d\d)?\s+{_PERIOD_YEAR}\b"
 )
 
 
@@ -135,10 +141,10 @@ class Dated:
 
 
 def document_dates(question: str) -> Dated:
-    """The dates a question gives a paper by ("the March 2025 power bill"): the paper's
-    own name or title must carry them, not merely a line in it (April's bill says "due
-    by 20 May 2025", and is no May bill)."""
-    found = " ".join(a or b for a, b in _DATED_DOCUMENT.findall(question))
+    """The dates a question gives a paper by ("the March 2025 power bill", "tax year
+    2025"): the paper's own name or title must carry them, not merely a line in it
+    (April's bill says "due by 20 May 2025", and is no May bill)."""
+    found = " ".join(" ".join(groups) for groups in _DATED_DOCUMENT.findall(question))
     return Dated.of_text(found) if found else Dated(frozenset(), frozenset())
 
 

@@ -28,6 +28,8 @@ the chosen paper").
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from assistant.evidence.qualifiers import document_name
@@ -45,7 +47,8 @@ ASKED_FOR = frozenset(
     costs price total long often far old big tall hour hours minute minutes week weeks
     percent percentage lb lbs kg oz mile miles km reason reasons cause causes caused
     causing led result results resulted location located based situated component
-    components item items part parts value values table tables figure figures""".split()  # noqa: SIM905 - a word list, read as one
+    components item items part parts value values table tables figure figures respective
+    respectively chronological alphabetical ascending descending""".split()  # noqa: SIM905 - a word list, read as one
 )
 # The commonest English verbs, adverbs and adjectives: they shape a question about anything
 # ("What do we still owe", "so far this year", "how much did it come to", "the final
@@ -97,9 +100,10 @@ ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
 # unrelated pair scores 0.3-0.45 with this model ("babysitter" and "paystub" 0.34); 0.55
 # and 0.6 also take "shot" for "vaccination" (0.51) as another thing (bench/RESULTS.md).
 CLOSE = 0.5
-# A word this long that starts another ("plumber", "Plumbing"), sits inside it ("stub",
-# "paystub"), or whose letters before an ending (PART at least) start it ("buried",
-# "burial") is the same word.
+# A word whose stem, this long, starts another ("plumber", "Plumbing"), that sits inside it
+# ("stub", "paystub"), or whose letters before an ending (PART at least) start it
+# ("buried", "burial") is the same word. Its stem, not its first letters: "college" and
+# "collections" share five letters and no stem.
 PART = 4
 _ENDINGS = ("ing", "ed", "es")
 
@@ -119,6 +123,50 @@ def topic_words(question: str) -> list[str]:
             continue
         found.append(bare)
     return list(dict.fromkeys(found))
+
+
+# Words after the first that start a clause describing another thing the question names,
+# not the thing asked: "the phone number of the vet who gave Biscuit his rabies shot".
+_RELATIVE = frozenset({"who", "whom", "whose", "which", "where", "when", "if"})
+_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
+# A noun is not followed by these; a verb is ("Which company insures the house?").
+_DETERMINERS = frozenset(
+    "the a an our my his her their your its this that these those".split()  # noqa: SIM905 - a word list, read as one
+)
+
+
+def _participle(run: list[str]) -> bool:
+    """Whether the run ends in a participle ("the quarter ended July 27", "a member aged
+    65"): after a noun, it says what the thing did; before one ("deferred revenue"), it
+    is of its name."""
+    return len(run) > 1 and run[-1].endswith("ed") and len(run[-1]) > 3
+
+
+def compounds(question: str) -> list[tuple[str, ...]]:
+    """The things the question's main clause names by two or more adjacent topic words,
+    which a person reads as one thing: ("soccer", "practice"), ("credit", "score"),
+    ("college", "savings", "accounts"). A possessive ("Nora's"), a figure or a mark ends
+    one, and a word before "the", "our" (a verb: "which company insures the house") or a
+    participle after its noun ("the quarter ended July 27") is not of it; a relative
+    clause ("who ...", "when ...") describes another thing, and is not read."""
+    topic = set(topic_words(question))
+    found: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for i, token in enumerate([*_TOKEN.findall(question), "?"]):
+        bare = token.lower().replace("’", "'")
+        if i > 0 and bare in _RELATIVE:
+            break
+        if bare in topic:
+            run.append(bare)
+            continue
+        if bare in _DETERMINERS or _participle(run):  # a verb ends the run
+            run = run[:-1]
+        if len(run) > 1:
+            found.append(tuple(run))
+        run = []
+    if len(run) > 1:
+        found.append(tuple(run))
+    return found
 
 
 def paper_text(evidence: Evidence, candidate: Candidate) -> str:
@@ -156,14 +204,25 @@ def _held(word: str, stems: set[str], held: list[str], spelt: set[str]) -> bool:
     word of it), or spelt out where the question abbreviates it ("CD", "VIN")."""
     if stem(word) in stems or word in spelt:
         return True
-    start = word[: PART + 1]
+    starts = {stem(word)}
     for ending in _ENDINGS:  # "buri" of "buried" starts "burial"
-        if word.endswith(ending) and len(word) - len(ending) >= PART:
-            start = min(start, word[: -len(ending)], key=len)
+        if word.endswith(ending):
+            starts.add(word[: -len(ending)])
             break
+    starts = {s for s in starts if len(s) >= PART}
     return len(word) >= PART and any(
-        w.startswith(start) or word in w or w in word for w in held if len(w) >= PART
+        any(w.startswith(s) for s in starts) or word in w or w in word
+        for w in held
+        if len(w) >= PART
     )
+
+
+def unsaid(asked: list[str], text: str) -> list[str]:
+    """The words the text holds in none of their forms (`_held`, no meaning): "vaccine"
+    is said by "Vaccinations", "accounts" by "Checking account"."""
+    held = _paper_words(text)
+    stems = {stem(w) for w in held}
+    return [w for w in asked if not _held(w, stems, held, set())]
 
 
 def retrieved_text(evidence: Evidence) -> str:
@@ -227,6 +286,24 @@ def unheld(evidence: Evidence) -> list[str]:
     if chosen is None or chosen.sentence.record is not None:
         return []
     return uncovered(evidence, chosen, retrieved_text(evidence))
+
+
+def compounds_not_held(evidence: Evidence) -> list[str]:
+    """The question's `compounds` of which the chosen (first) unit's paper holds no word
+    in any form, where that unit is a table row or a form field: ["soccer practice"] for
+    the to-do list's "Nora: band concert Tue 03/18, call time 6:15 PM". A thing named by
+    two or more words is a thing a paper names; a paper that says none of them does not
+    hold it, however well its row matches the rest of the question (the person, the kind
+    of answer), and however sure the combiner is."""
+    chosen = _chosen_row(evidence)
+    runs = compounds(evidence.question.text) if chosen is not None else []
+    if chosen is None or not runs:
+        return []
+    # By form first, on the paper's words alone; by meaning (the embedding) only then.
+    paper = paper_text(evidence, chosen)
+    bare = [run for run in runs if len(unsaid(list(run), paper)) == len(run)]
+    missing = set(uncovered(evidence, chosen)) if bare else set()
+    return [" ".join(run) for run in bare if missing.issuperset(run)]
 
 
 def on_topic(evidence: Evidence) -> bool:

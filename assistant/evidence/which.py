@@ -7,17 +7,21 @@ abstention decides:
 
 - `prefer_matching` puts first, among the candidates scoring nearly as well as the best,
   the one whose context (the unit under its headings and its file's name) names most of
-  the dates and the subjects the question names (February's row, Theo's card), and then
-  whose paper is named by the question's words that name some retrieved papers (the
-  van's policy, not the RAV4's: assistant/evidence/named.py);
+  the dates, the subjects and the designations the question names (February's row,
+  Theo's card, the Part A line: assistant/evidence/designation.py), and then whose
+  paper is named by the question's words that name some retrieved papers (the van's
+  policy, not the RAV4's: assistant/evidence/named.py);
 - `mismatch` says what the chosen unit still lacks while its document is dated or named
-  otherwise, and `unmatched` adds the papers the question names that none retrieved is
-  ("the water bill" where only electricity bills are): reasons to say the documents do
-  not say (assistant/evidence/abstain.py).
+  otherwise, or where it names a sibling of the thing asked (Part B for Part A), and
+  `unmatched` adds the papers the question names that none retrieved is ("the water
+  bill" where only electricity bills are): reasons to say the documents do not say
+  (assistant/evidence/abstain.py).
 """
 
 from __future__ import annotations
 
+from assistant.evidence import designation
+from assistant.evidence.money import holds_sum_and_topic, money_missing
 from assistant.evidence.named import unknown_papers, unnamed
 from assistant.evidence.qualifiers import Dated, conflicts, described, gaps
 from assistant.evidence.select import Candidate, Evidence
@@ -32,6 +36,9 @@ PREFER_MARGIN = 3.0
 # set: 3.0 declines one answerable question more than 2.0, 1.5 two unanswerable fewer).
 NAME_MARGIN = 2.0
 PREFER_POOL = 30  # candidates looked at, best first
+# Where a money question's best unit holds no sum, the next this many are looked at for one
+# that does (as assistant/evidence/compose.py looks for the finer kind asked).
+MONEY_LOOKAHEAD = 5
 # A preferred candidate this far below the best-scoring one, whose paper is dated or named
 # otherwise, is no answer either: it holds the name asked for, not the thing asked about
 # (Tunde named in the lease, where the dentist's letter is Zara's).
@@ -42,15 +49,23 @@ def prefer_matching(evidence: Evidence) -> Evidence:
     """Put first the candidate within PREFER_MARGIN of the best that lacks fewest of the
     question's dates and subjects, when the best lacks some, and among those lacking as
     few, the one within NAME_MARGIN whose paper is named by most of the question's words
-    that name a retrieved paper (`unnamed`: the van's policy, not the RAV4's); the order
-    is otherwise kept. The evidence is changed in place and returned."""
+    that name a retrieved paper (`unnamed`: the van's policy, not the RAV4's); then, for
+    a sum asked, one holding a sum (`prefer_money`); the order is otherwise kept. The
+    evidence is changed in place and returned."""
+    return prefer_money(_prefer_dated_and_named(evidence))
+
+
+def _prefer_dated_and_named(evidence: Evidence) -> Evidence:
     if not evidence.candidates:
         return evidence
     asked = Dated.of_question(evidence.question.text)
 
     def lacking(candidate: Candidate) -> tuple[int, int]:
         dates = len(described(gaps(evidence, candidate, asked))) if asked else 0
-        return dates + len(other_subject(evidence, candidate)), len(unnamed(evidence, candidate))
+        which = len(designation.lacking(evidence, candidate))
+        return dates + which + len(other_subject(evidence, candidate)), len(
+            unnamed(evidence, candidate)
+        )
 
     best = evidence.candidates[0]
     at_best = lacking(best)
@@ -72,10 +87,37 @@ def prefer_matching(evidence: Evidence) -> Evidence:
     return evidence
 
 
+def prefer_money(evidence: Evidence) -> Evidence:
+    """Where the question asks for a sum and the first candidate holds none (a contract's
+    preamble for "What did a case of butter cost under the 2023 agreement?"), put first
+    the best of the next MONEY_LOOKAHEAD that holds a sum and every topic word, names
+    every designation the question gives and lacks none of its dates and names: the
+    price list's butter row, not "your $257.00 Part B deductible" for the Part A one
+    (assistant/evidence/designation.py). The evidence is changed in place and returned."""
+    if not money_missing(evidence):
+        return evidence
+    for candidate in evidence.candidates[1 : 1 + MONEY_LOOKAHEAD]:
+        if (
+            holds_sum_and_topic(evidence, candidate)
+            and not designation.lacking(evidence, candidate)
+            and not mismatch(evidence, candidate)
+        ):
+            evidence.candidates.remove(candidate)
+            evidence.candidates.insert(0, candidate)
+            break
+    return evidence
+
+
 def mismatch(evidence: Evidence, candidate: Candidate) -> list[str]:
-    """The dates and names the question gives that the candidate lacks while its document
-    is dated or named otherwise: ["april 2025"], ["theo"]; empty when it matches."""
-    return conflicts(evidence, candidate) + other_subject(evidence, candidate)
+    """The dates, names and designations the question gives that the candidate lacks
+    while its document is dated or named otherwise, or it names a sibling: ["april
+    2025"], ["theo"], ["part A"] (assistant/evidence/designation.py); empty when it
+    matches."""
+    return (
+        conflicts(evidence, candidate)
+        + other_subject(evidence, candidate)
+        + designation.conflicting(evidence, candidate)
+    )
 
 
 def versions(evidence: Evidence, one: Candidate, other: Candidate) -> bool:
@@ -94,7 +136,10 @@ def unmatched(evidence: Evidence) -> list[str]:
     its own `mismatch`, or, where `prefer_matching` chose it over a candidate scoring more
     than STRAY_MARGIN higher, that one's (the paper the question is most like is another's,
     and the one about the right paper is only faintly about the question); and the papers
-    the question names that none retrieved is (`unknown_papers`)."""
+    the question names that none retrieved is (`unknown_papers`); and the things the
+    question names that the chosen row is a sibling of (`designation.sibling`: the Rabies
+    row for the Lyme vaccine; only the chosen one: a sibling scoring higher is no reason
+    to doubt the one chosen over it)."""
     chosen = evidence.candidates[0]
     found = mismatch(evidence, chosen)
     top = max(evidence.candidates, key=lambda c: c.score)
@@ -105,4 +150,4 @@ def unmatched(evidence: Evidence) -> list[str]:
         and not versions(evidence, top, chosen)
     ):
         found = mismatch(evidence, top)
-    return found + unknown_papers(evidence)
+    return found + designation.sibling(evidence, chosen) + unknown_papers(evidence)
