@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.evidence.abstain import should_abstain
-from assistant.evidence.compose import extractive_answer
+from assistant.evidence.compose import answering, extractive_answer
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
@@ -339,3 +339,55 @@ def test_the_line_naming_the_attribute_asked_answers(embedder, tmp_path: Path) -
     assert said.startswith("Check-out: Tuesday"), said
     assert "phone" in ValueKinds.of("What's the number for the emergency vet?").asked
     assert "phone" not in ValueKinds.of("What's the policy number for the van?").asked
+
+
+PAYSTUB = """# Paystub: Orchard Lane Bakery
+
+Employee: Lena Park
+Pay period: 04/01/2025 - 04/15/2025
+Pay date: 04/18/2025
+Net pay: $1,402.16
+Questions about your pay: call payroll at (555) 010-2231.
+"""
+
+
+def test_the_field_a_question_asks_for_by_name_answers(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "Which pay period does ... cover?" names the field that answers: `Pay period`, not
+    the line about pay that holds a figure."""
+    said = answer(
+        embedder,
+        tmp_path,
+        "paystub_lena_2025-04-18.md",
+        PAYSTUB,
+        "Which pay period does the $1,402.16 payroll deposit on April 18 cover?",
+    )
+    assert said.startswith("Pay period: 04/01/2025 - 04/15/2025"), said
+
+
+BOILER_EMAIL = """Subject: Re: Boiler replacement quote
+
+Hi both,
+
+Revised number for the new boiler, the 30 kW combi model:
+
+$4,100.00 installed.
+
+That includes the gas permit ($85), a new boiler flue kit, a new pump and haul-away of the old one.
+
+We can start on the 14th if that suits you.
+"""
+
+
+def test_a_question_naming_a_price_reads_the_sum_said_of_it(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "What's the final installed price" names a sum: the line giving it answers (2), the
+    line whose only sum is the permit's holds one said of another thing (1), and the line
+    with none holds none (0)."""
+    question = "What's the final installed price for the new boiler?"
+    evidence = select_evidence(
+        question, [written(tmp_path, "boiler_thread.eml.txt", BOILER_EMAIL)], embedder.embed
+    )
+    levels = {c.text: answering(evidence, c) for c in evidence.candidates}
+    assert levels["$4,100.00 installed."] == 2, levels
+    permit = next(t for t in levels if t.startswith("That includes the gas permit"))
+    assert levels[permit] == 1, levels
+    assert levels["We can start on the 14th if that suits you."] == 0, levels

@@ -110,6 +110,34 @@ def _clauses(text: str) -> list[str]:
     return [text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)]
 
 
+# "What's the final installed price for ...?" asks for a sum by naming one (the money check
+# that declines is stricter: a report's "What is Tax Fees?" asks what a line means; here,
+# among quotes already chosen, a sum is the likelier answer either way).
+_NAMES_A_SUM = re.compile(
+    r"\b(?:price|cost|fee|fees|surcharge|premium|rent|fare|toll|wage|salary)\b", re.I
+)
+# "Which pay period does ... cover?", "What's the VIN of ...": the words after "which" or
+# "what", up to the verb or preposition, name the field that answers.
+_ASKED_NOUN = re.compile(
+    r"^\s*(?:which|what)(?:'s|’s|\s+is|\s+was|\s+are|\s+were)?\s+"
+    r"(?:(?:the|my|our|your|his|her|their)\s+)?"
+    r"(?P<noun>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)\s+"
+    r"(?:does|do|did|is|was|are|were|will|would|can|should|has|have|for|of|on|in|at|to|from)\b",
+    re.IGNORECASE,
+)
+
+
+def _field_named(question: str, candidate: Candidate) -> bool:
+    """Whether the unit is a form field whose label holds every word of what the question
+    asks for by name ("Which pay period does the deposit cover?": `Pay period: ...`)."""
+    record = candidate.sentence.record
+    match = _ASKED_NOUN.search(question)
+    if record is None or record.kind != "field" or match is None:
+        return False
+    asked = set(content_stems(match.group("noun")))
+    return bool(asked) and asked <= set(content_stems(record.label))
+
+
 def _holds_value(evidence: Evidence, text: str, headings: str = "") -> bool | None:
     """Whether `text` holds a value of the kind the question asks for: the finer kind (a
     phone number, a deadline), a sum of money where it asks what something cost, else its
@@ -119,7 +147,11 @@ def _holds_value(evidence: Evidence, text: str, headings: str = "") -> bool | No
     held = ValueKinds.of(question.text).held(text)
     if held is not None:
         return held
-    if asks_money(question.text, question.answer_type):
+    if asks_money(question.text, question.answer_type) or (
+        question.answer_type == "other"
+        and _NAMES_A_SUM.search(question.text)
+        and not MONEY.search(question.text)  # it gives the sum: it asks something else
+    ):
         return bool(MONEY.search(f"{headings} {text}"))
     if question.answer_type == "other":
         return None
@@ -146,13 +178,15 @@ def answering(evidence: Evidence, candidate: Candidate) -> int | None:
             before = evidence.sentences[candidate.source - 1][candidate.index - 1].text
             clauses[0] = f"{before} {clauses[0]}"
         held = _holds_value(evidence, candidate.text)
+    if held is not False and _field_named(question, candidate):
+        return 3
     attributes = attributes_asked(question)
     if attributes and any(
         _holds_value(evidence, clause) is not False and any(a.search(clause) for a in attributes)
         for clause in clauses
     ):
         return 3
-    if held is None and not attributes:
+    if held is None and not attributes and not _ASKED_NOUN.search(question):
         return None
     if not held:
         return 0
@@ -165,11 +199,15 @@ def answering(evidence: Evidence, candidate: Candidate) -> int | None:
 
 
 def _naming_attribute(evidence: Evidence, ranked: Sequence[Candidate]) -> Candidate | None:
-    """Where the question asks for an attribute ("how tall") and the best unit does not
-    name it, the best of the next few units of the same paper that does: the paper is
-    right, the line is not ("Placement: 6 inches inside the property line" for the fence's
-    height; its "Height: 5 feet" line answers)."""
-    if not attributes_asked(evidence.question.text) or answering(evidence, ranked[0]) == 3:
+    """Where the question asks for an attribute ("how tall") or a field by name ("which
+    pay period") and the best unit does not name it, the best of the next few units of
+    the same paper that does: the paper is right, the line is not ("Placement: 6 inches
+    inside the property line" for the fence's height; its "Height: 5 feet" line
+    answers)."""
+    question = evidence.question.text
+    if not (attributes_asked(question) or _ASKED_NOUN.search(question)):
+        return None
+    if answering(evidence, ranked[0]) == 3:
         return None
     paper = evidence.passages[ranked[0].source - 1].path
     return next(
