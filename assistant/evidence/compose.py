@@ -226,15 +226,23 @@ def answering_first(evidence: Evidence, chosen: list[Candidate]) -> list[Candida
     its own; "It was bought for 3,275 pounds" answers. A quote never passes one whose
     paper matches the dates and names the question gives better (`which.mismatch`: May's
     bill is not quoted before April's for "April 2025"); else the order chosen is kept."""
-    levels = {id(c): answering(evidence, c) for c in chosen}
-    if len(chosen) < 2 or None in levels.values():
+    if len(chosen) < 2:
         return chosen
-    lacks = {id(c): len(mismatch(evidence, c)) for c in chosen}
+    levels = {id(c): answering(evidence, c) for c in chosen}
+    if None in levels.values():
+        return chosen
+    lacks: dict[int, int] = {}
+
+    def lacking(candidate: Candidate) -> int:  # read only where a quote would move
+        if id(candidate) not in lacks:
+            lacks[id(candidate)] = len(mismatch(evidence, candidate))
+        return lacks[id(candidate)]
+
     ordered: list[Candidate] = []
     for candidate in chosen:
         place = len(ordered)
         while place and (levels[id(candidate)] or 0) > (levels[id(ordered[place - 1])] or 0):
-            if lacks[id(candidate)] > lacks[id(ordered[place - 1])]:
+            if lacking(candidate) > lacking(ordered[place - 1]):
                 break
             place -= 1
         ordered.insert(place, candidate)

@@ -104,18 +104,17 @@ PART = 4
 _ENDINGS = ("ing", "ed", "es")
 
 
+# Every word that names no topic, joined once (not per word of every question).
+_NO_TOPIC = STOPWORDS | ASKED_FOR | SHAPING_FORMS | KINSHIP | MONTHS | NUMBER_WORDS
+
+
 def topic_words(question: str) -> list[str]:
     """The question's words that name what it is about, lower-cased, in order: "babysitter"
     for "How much do we pay the babysitter per hour?" (an hour is a unit: the kind)."""
     found = []
     for word in words(question):
         bare = word.lower().replace("’", "'").removesuffix("'s")
-        if (
-            len(bare) < 2
-            or bare[:1].isdigit()
-            or bare in ORDINAL_ENDINGS
-            or bare in STOPWORDS | ASKED_FOR | SHAPING_FORMS | KINSHIP | MONTHS | NUMBER_WORDS
-        ):
+        if len(bare) < 2 or bare[:1].isdigit() or bare in ORDINAL_ENDINGS or bare in _NO_TOPIC:
             continue
         found.append(bare)
     return list(dict.fromkeys(found))
