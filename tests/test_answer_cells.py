@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.evidence.abstain import should_abstain
-from assistant.evidence.compose import extractive_answer
+from assistant.evidence.compose import answering, extractive_answer
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
@@ -337,3 +337,131 @@ def test_the_last_noun_of_what_is_asked_is_the_column(embedder, tmp_path: Path) 
         "What was the plan-approved amount for the knee X-ray?",
     )
     assert "96.20" in said.split(" — ")[0], said
+
+
+SOCIETY_REPORT = """# Linden Lane Allotment Society: annual report 2025
+
+## Accounts
+
+Income for the year was 11,200 pounds, most of it from plot rents. Spending was 9,400 pounds.
+The largest costs were the new polytunnel, {costs}.
+
+## The new polytunnel
+
+In May the society bought a polytunnel for the shared plot, after three years of borrowing one.
+The committee chose a 6 by 3 metre tunnel with roll-up sides, made by Fenland Growers of Ely.
+It was bought on 3 May 2025 for 2,180 pounds, paid from the lottery grant.
+Only members shown how to vent it may open the sides.
+""".format(
+    costs="water rates at 820 pounds, seed potatoes at 410 pounds, and 1,150 pounds for fencing"
+)
+
+
+def test_the_sum_said_of_the_thing_asked_is_quoted_first(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A sentence that names the thing asked and gives sums to other things ("the largest
+    costs were the new polytunnel, water rates at 820 pounds") is no answer to what the
+    thing cost: the sentence that gives it its sum is quoted first."""
+    question = "How much did the new polytunnel cost?"
+    accounts, tunnel = SOCIETY_REPORT.split("## The new polytunnel")
+    # Two passages of the report; retrieval ranks the polytunnel's own section closest.
+    passages = [
+        dataclasses.replace(written(tmp_path, "report_accounts.md", accounts), score=0.5),
+        dataclasses.replace(
+            written(tmp_path, "report_tunnel.md", "## The new polytunnel" + tunnel), score=0.6
+        ),
+    ]
+    evidence = select_evidence(question, passages, embedder.embed)
+    said = extractive_answer(evidence)[0]
+    first = said.split(" [")[0]
+    assert "2,180 pounds" in first, said
+
+
+SHED_LETTER = """Dear Architectural Review Committee,
+
+We request approval to build a garden shed behind our home at 14 Alder Court (Lot 12).
+
+Placement: 4 feet inside the rear property line, as marked on the enclosed plan
+Footprint: 10 by 12 feet, on a gravel pad
+Height: 8 feet 6 inches at the ridge
+Siding: cedar shingles, stained to match the house
+
+Sincerely,
+Priya and Tom Hale
+"""
+
+STAY = """# Booking confirmation: Lakeside Cottage
+
+Check-in: Saturday, July 12, 2025 after 3:00 PM
+Check-out: Tuesday, July 15, 2025 by 10:00 AM
+Guests: 4 adults
+"""
+
+
+def test_the_line_naming_the_attribute_asked_answers(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "How tall" asks for the Height line, "when do we have to be out" for the Check-out
+    one, "what's the number for" for a phone number: a reader knows what a form calls
+    what the question asks for."""
+    said = answer(
+        embedder,
+        tmp_path,
+        "shed_request.txt",
+        SHED_LETTER,
+        "How tall is the shed we asked to build?",
+    )
+    assert said.startswith("Height: 8 feet 6 inches"), said
+    said = answer(embedder, tmp_path, "stay.md", STAY, "And when do we have to be out?")
+    assert said.startswith("Check-out: Tuesday"), said
+    assert "phone" in ValueKinds.of("What's the number for the emergency vet?").asked
+    assert "phone" not in ValueKinds.of("What's the policy number for the van?").asked
+
+
+PAYSTUB = """# Paystub: Orchard Lane Bakery
+
+Employee: Lena Park
+Pay period: 04/01/2025 - 04/15/2025
+Pay date: 04/18/2025
+Net pay: $1,402.16
+Questions about your pay: call payroll at (555) 010-2231.
+"""
+
+
+def test_the_field_a_question_asks_for_by_name_answers(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "Which pay period does ... cover?" names the field that answers: `Pay period`, not
+    the line about pay that holds a figure."""
+    said = answer(
+        embedder,
+        tmp_path,
+        "paystub_lena_2025-04-18.md",
+        PAYSTUB,
+        "Which pay period does the $1,402.16 payroll deposit on April 18 cover?",
+    )
+    assert said.startswith("Pay period: 04/01/2025 - 04/15/2025"), said
+
+
+BOILER_EMAIL = """Subject: Re: Boiler replacement quote
+
+Hi both,
+
+Revised number for the new boiler, the 30 kW combi model:
+
+$4,100.00 installed.
+
+That includes the gas permit ($85), a new boiler flue kit, a new pump and haul-away of the old one.
+
+We can start on the 14th if that suits you.
+"""
+
+
+def test_a_question_naming_a_price_reads_the_sum_said_of_it(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "What's the final installed price" names a sum: the line giving it answers (2), the
+    line whose only sum is the permit's holds one said of another thing (1), and the line
+    with none holds none (0)."""
+    question = "What's the final installed price for the new boiler?"
+    evidence = select_evidence(
+        question, [written(tmp_path, "boiler_thread.eml.txt", BOILER_EMAIL)], embedder.embed
+    )
+    levels = {c.text: answering(evidence, c) for c in evidence.candidates}
+    assert levels["$4,100.00 installed."] == 2, levels
+    permit = next(t for t in levels if t.startswith("That includes the gas permit"))
+    assert levels[permit] == 1, levels
+    assert levels["We can start on the 14th if that suits you."] == 0, levels

@@ -4,9 +4,12 @@ is given, and a checked answer written out with its citations and marks."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 from assistant.evidence.claims import Statement
+from assistant.evidence.kinds import ValueKinds, attributes_asked
+from assistant.evidence.money import MONEY, asks_money
 from assistant.evidence.select import Candidate, Evidence, leans_back
 from assistant.evidence.structure import (
     cell_text,
@@ -21,7 +24,10 @@ from assistant.evidence.structure import (
     row_labels,
 )
 from assistant.evidence.text import content_stems
+from assistant.evidence.topic import topic_words, unheld_in_form
+from assistant.evidence.which import mismatch
 from assistant.retrieve import Passage
+from ingest.dates import date_spans
 
 ABSTAIN_ANSWER = "The documents do not say."
 UNSUPPORTED_MARK = "[unsupported]"
@@ -83,6 +89,164 @@ def _holding_kind(ranked: Sequence[Candidate]) -> Candidate | None:
     """The best of the first few candidates after the first that holds a value of the
     finer kind the question asks for (a phone number, a deadline)."""
     return next((c for c in ranked[1:KIND_LOOKAHEAD] if c.features["kind_match"]), None)
+
+
+# A sentence says several things, each in a clause: "The biggest costs were the new cider
+# press, insurance at 1,180 pounds, ..." gives the insurance a sum and the press none. A
+# comma or semicolon before a space, or a joining word, ends a clause; not one in a date
+# ("June 5, 2025", "Saturday, April 26"), nor in a figure ("1,180").
+_CLAUSE_END = re.compile(r"(?<!day)[,;](?=\s)|\s(?:and|but|while|whereas|whilst)\s", re.IGNORECASE)
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of a sentence."""
+    dates = date_spans(text)
+    cuts = [
+        m
+        for m in _CLAUSE_END.finditer(text)
+        if not any(start <= m.start() < end for start, end in dates)
+    ]
+    bounds = [0, *(p for m in cuts for p in (m.start(), m.end())), len(text)]
+    return [text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)]
+
+
+# "What's the final installed price for ...?" asks for a sum by naming one (the money check
+# that declines is stricter: a report's "What is Tax Fees?" asks what a line means; here,
+# among quotes already chosen, a sum is the likelier answer either way).
+_NAMES_A_SUM = re.compile(
+    r"\b(?:price|cost|fee|fees|surcharge|premium|rent|fare|toll|wage|salary)\b", re.I
+)
+# "Which pay period does ... cover?", "What's the VIN of ...": the words after "which" or
+# "what", up to the verb or preposition, name the field that answers.
+_ASKED_NOUN = re.compile(
+    r"^\s*(?:which|what)(?:'s|’s|\s+is|\s+was|\s+are|\s+were)?\s+"
+    r"(?:(?:the|my|our|your|his|her|their)\s+)?"
+    r"(?P<noun>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)\s+"
+    r"(?:does|do|did|is|was|are|were|will|would|can|should|has|have|for|of|on|in|at|to|from)\b",
+    re.IGNORECASE,
+)
+
+
+def _field_named(question: str, candidate: Candidate) -> bool:
+    """Whether the unit is a form field whose label holds every word of what the question
+    asks for by name ("Which pay period does the deposit cover?": `Pay period: ...`)."""
+    record = candidate.sentence.record
+    match = _ASKED_NOUN.search(question)
+    if record is None or record.kind != "field" or match is None:
+        return False
+    asked = set(content_stems(match.group("noun")))
+    return bool(asked) and asked <= set(content_stems(record.label))
+
+
+def _holds_value(evidence: Evidence, text: str, headings: str = "") -> bool | None:
+    """Whether `text` holds a value of the kind the question asks for: the finer kind (a
+    phone number, a deadline), a sum of money where it asks what something cost, else its
+    answer type (an amount, a date, a name); None where it asks for none of these ("what
+    kinds of driving ...")."""
+    question = evidence.question
+    held = ValueKinds.of(question.text).held(text)
+    if held is not None:
+        return held
+    if asks_money(question.text, question.answer_type) or (
+        question.answer_type == "other"
+        and _NAMES_A_SUM.search(question.text)
+        and not MONEY.search(question.text)  # it gives the sum: it asks something else
+    ):
+        return bool(MONEY.search(f"{headings} {text}"))
+    if question.answer_type == "other":
+        return None
+    return question.type_match(text)
+
+
+def answering(evidence: Evidence, candidate: Candidate) -> int | None:
+    """How well a unit answers by what it holds: 3 where it names the attribute the
+    question asks for ("how tall": a Height line), with a value of the kind asked for in
+    the same clause where one is asked; 2 where a value of that kind is said of the thing
+    asked (in one clause with a word of what the question is about; a row's or field's
+    values with its label and headers; "It was bought for 3,275 pounds" with the sentence
+    before, which says what "it" is); 1 where it holds such a value said of something
+    else; 0 where it holds none; None where no kind or attribute is asked."""
+    question = evidence.question.text
+    if candidate.sentence.record is not None:
+        # A row's values are said of its label and headers; its headings may say what
+        # a sum is ("Fees" over "£24 a year"), as money.py reads them.
+        clauses = [candidate.text]
+        held = _holds_value(evidence, candidate.text, evidence.headings(candidate))
+    else:
+        clauses = _clauses(candidate.text)
+        if leans_back(candidate.sentence) and candidate.index > 0:
+            before = evidence.sentences[candidate.source - 1][candidate.index - 1].text
+            clauses[0] = f"{before} {clauses[0]}"
+        held = _holds_value(evidence, candidate.text)
+    if held is not False and _field_named(question, candidate):
+        return 3
+    attributes = attributes_asked(question)
+    if attributes and any(
+        _holds_value(evidence, clause) is not False and any(a.search(clause) for a in attributes)
+        for clause in clauses
+    ):
+        return 3
+    if held is None and not attributes and not _ASKED_NOUN.search(question):
+        return None
+    if not held:
+        return 0
+    topic = topic_words(question)
+    attached = any(
+        _holds_value(evidence, clause) and len(unheld_in_form(question, clause)) < len(topic)
+        for clause in clauses
+    )
+    return 2 if attached else 1
+
+
+def _naming_attribute(evidence: Evidence, ranked: Sequence[Candidate]) -> Candidate | None:
+    """Where the question asks for an attribute ("how tall") or a field by name ("which
+    pay period") and the best unit does not name it, the best of the next few units of
+    the same paper that does: the paper is right, the line is not ("Placement: 6 inches
+    inside the property line" for the fence's height; its "Height: 5 feet" line
+    answers)."""
+    question = evidence.question.text
+    if not (attributes_asked(question) or _ASKED_NOUN.search(question)):
+        return None
+    if answering(evidence, ranked[0]) == 3:
+        return None
+    paper = evidence.passages[ranked[0].source - 1].path
+    return next(
+        (
+            c
+            for c in ranked[1:KIND_LOOKAHEAD]
+            if evidence.passages[c.source - 1].path == paper and answering(evidence, c) == 3
+        ),
+        None,
+    )
+
+
+def answering_first(evidence: Evidence, chosen: list[Candidate]) -> list[Candidate]:
+    """The quotes with the one that answers first (`answering`): "the biggest costs were
+    the new cider press, insurance at 1,180 pounds, ..." names the press with no sum of
+    its own; "It was bought for 3,275 pounds" answers. A quote never passes one whose
+    paper matches the dates and names the question gives better (`which.mismatch`: May's
+    bill is not quoted before April's for "April 2025"); else the order chosen is kept."""
+    if len(chosen) < 2:
+        return chosen
+    levels = {id(c): answering(evidence, c) for c in chosen}
+    if None in levels.values():
+        return chosen
+    lacks: dict[int, int] = {}
+
+    def lacking(candidate: Candidate) -> int:  # read only where a quote would move
+        if id(candidate) not in lacks:
+            lacks[id(candidate)] = len(mismatch(evidence, candidate))
+        return lacks[id(candidate)]
+
+    ordered: list[Candidate] = []
+    for candidate in chosen:
+        place = len(ordered)
+        while place and (levels[id(candidate)] or 0) > (levels[id(ordered[place - 1])] or 0):
+            if lacking(candidate) > lacking(ordered[place - 1]):
+                break
+            place -= 1
+        ordered.insert(place, candidate)
+    return ordered
 
 
 def _is_row(candidate: Candidate) -> bool:
@@ -171,6 +335,9 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
         # "What number do I call for a tow?": the Roadside row's premium holds no phone
         # number; the best unit that holds one answers first, and the row follows it.
         chosen, runner_up = [holding], best
+    elif (naming := _naming_attribute(evidence, ranked)) is not None:
+        # "How tall is the fence?": the letter's Height line, then the best unit.
+        chosen, runner_up = [naming], best
     elif runner_up is not None and best.score - runner_up.score > SECOND_QUOTE_MARGIN:
         runner_up = None
     if runner_up is not None:
@@ -180,6 +347,8 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
         chosen += [c for c in ranked if c.source == closest][:1]
     # Overlapping chunks repeat a sentence in two passages: quote it once.
     chosen = [c for i, c in enumerate(chosen) if all(c.text != o.text for o in chosen[:i])]
+    if listing is None:
+        chosen = answering_first(evidence, chosen)
     parts = []
     statements = []
     for candidate in chosen:

@@ -21,7 +21,11 @@ _UNITS_OF_SIZE = (
 # Each kind: what in a question asks for it, and what a value of it looks like.
 _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "phone": (
-        re.compile(r"\b(?:phone|telephone|fax|call|dial|ring)\b", re.IGNORECASE),
+        # "What's the number for the vet?" (a number for someone, not "the policy number").
+        re.compile(
+            r"\b(?:phone|telephone|fax|call|dial|ring)\b|\b(?:the|a) number (?:for|to)\b",
+            re.IGNORECASE,
+        ),
         re.compile(r"\(\d{3}\)\s?\d{3}[\s.-]\d{4}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b|\b\d{3}-\d{4}\b"),
     ),
     "email": (
@@ -83,6 +87,47 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b\d{1,2}(?::\d\d)?\s?[AaPp]\.?[Mm]\b\.?|\b\d{1,2}:\d\d\b"),
     ),
 }
+
+
+# What a question's words ask for as a form or letter labels it: "how tall" is the Height
+# line, "allergic to" the Allergies line, "who do I make the check out to" the Payable to
+# line. Each: what in a question asks for it, and what names it in a unit (a label, or
+# the words a sentence says it with). A reader knows these of any paper, not of one.
+_ATTRIBUTES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        re.compile(r"\bhow (?:tall|high)\b", re.I),
+        re.compile(r"\b(?:height|tall|high)\b", re.I),
+    ),
+    (re.compile(r"\bhow wide\b", re.I), re.compile(r"\b(?:width|wide)\b", re.I)),
+    (re.compile(r"\bhow deep\b", re.I), re.compile(r"\b(?:depth|deep)\b", re.I)),
+    (
+        re.compile(r"\bhow heavy\b|\bhow much does\b.*\bweigh\b", re.I),
+        re.compile(r"\b(?:weight|weighs?|heavy)\b", re.I),
+    ),
+    (re.compile(r"\ballerg", re.I), re.compile(r"\ballerg", re.I)),
+    (
+        re.compile(r"\b(?:make|made|write|written)\b.*\bchecks? (?:out )?to\b|\bpayable\b", re.I),
+        re.compile(r"\bpayable\b|\bpay to the order\b", re.I),
+    ),
+    (
+        re.compile(r"\bhow many (?:\w+ )?(?:payments|installments|instalments)\b", re.I),
+        re.compile(r"\bterm\b|\bnumber of (?:payments|installments|instalments)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(?:backup|back-up|alternate|successor|contingent)\b", re.I),
+        re.compile(r"\b(?:backup|back-up|alternate|successor|contingent)\b", re.I),
+    ),
+    (
+        re.compile(r"\bcheck[- ]?out\b|\b(?:have to|must|need to) (?:be out|leave)\b", re.I),
+        re.compile(r"\bcheck[- ]?out\b|\bdeparture\b", re.I),
+    ),
+)
+
+
+def attributes_asked(question: str) -> tuple[re.Pattern[str], ...]:
+    """What names the attribute the question asks for, on a form or in a sentence (often
+    nothing: most questions name it in their own words)."""
+    return tuple(names for asks, names in _ATTRIBUTES if asks.search(question))
 
 
 @dataclass(frozen=True)

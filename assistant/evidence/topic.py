@@ -108,18 +108,17 @@ PART = 4
 _ENDINGS = ("ing", "ed", "es")
 
 
+# Every word that names no topic, joined once (not per word of every question).
+_NO_TOPIC = STOPWORDS | ASKED_FOR | SHAPING_FORMS | KINSHIP | MONTHS | NUMBER_WORDS
+
+
 def topic_words(question: str) -> list[str]:
     """The question's words that name what it is about, lower-cased, in order: "babysitter"
     for "How much do we pay the babysitter per hour?" (an hour is a unit: the kind)."""
     found = []
     for word in words(question):
         bare = word.lower().replace("’", "'").removesuffix("'s")
-        if (
-            len(bare) < 2
-            or bare[:1].isdigit()
-            or bare in ORDINAL_ENDINGS
-            or bare in STOPWORDS | ASKED_FOR | SHAPING_FORMS | KINSHIP | MONTHS | NUMBER_WORDS
-        ):
+        if len(bare) < 2 or bare[:1].isdigit() or bare in ORDINAL_ENDINGS or bare in _NO_TOPIC:
             continue
         found.append(bare)
     return list(dict.fromkeys(found))
@@ -230,22 +229,25 @@ def retrieved_text(evidence: Evidence) -> str:
     return " ".join(f"{document_name(p)} {p.text}" for p in evidence.passages)
 
 
+def unheld_in_form(question: str, text: str) -> list[str]:
+    """The question's `topic_words` that `text` holds in no form (by stem, as part of a
+    longer word, spelt out), words close in meaning not counted."""
+    held = _paper_words(text)
+    stems = {stem(w) for w in held}
+    abbreviated = {w.lower() for w in words(question) if w.isupper() and len(w) > 1}
+    return [
+        t
+        for t in topic_words(question)
+        if not _held(t, stems, held, spelt_out(text, len(t)) if t in abbreviated else set())
+    ]
+
+
 def uncovered(evidence: Evidence, candidate: Candidate, text: str | None = None) -> list[str]:
     """The question's `topic_words` the candidate's paper (or `text`: `retrieved_text`)
     holds in no form: ["babysitter"] for a payslip's Hours row. Empty when it holds them
     all."""
-    topic = topic_words(evidence.question.text)
-    if not topic:
-        return []
     text = paper_text(evidence, candidate) if text is None else text
-    held = _paper_words(text)
-    stems = {stem(w) for w in held}
-    abbreviated = {w.lower() for w in words(evidence.question.text) if w.isupper() and len(w) > 1}
-    missing = [
-        t
-        for t in topic
-        if not _held(t, stems, held, spelt_out(text, len(t)) if t in abbreviated else set())
-    ]
+    missing = unheld_in_form(evidence.question.text, text)
     # In other words: against what names the unit (its label, headers, headings, title and
     # file's name), not the whole paper: a few dozen short words to embed, not hundreds.
     passage = evidence.passages[candidate.source - 1]
