@@ -345,8 +345,6 @@ def _dates_naming(record: Record | None) -> set[Day]:
         return set()
     if record.kind == "field":
         return calendar_dates(record.label)
-    if record.kind != "row":
-        return set()
     return calendar_dates(" ".join([record.label, *(c.value for c in record.cells)]))
 
 

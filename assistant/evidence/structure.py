@@ -42,17 +42,16 @@ _DATING = frozenset(["due", "on", "of", "for", "dated", "from"])
 # ... unless that noun heads what the question asks for, after other nouns that say which
 # ("What was the gas meter reading on 05/09/2024?": "gas meter" picks the row with the
 # date, and "reading" is the column asked for).
-_ASKED_HEAD = re.compile(
+_WHAT_WAS_THE = (
     r"^\s*(?:what|which)(?:'s|’s|\s+(?:is|was|are|were))\s+(?:the|my|our|his|her|their|your)"
-    r"\s+(?:[\w-]+\s+){1,3}[\w-]+$",
-    re.IGNORECASE,
+    r"\s+(?:[\w-]+\s+){1,3}"
 )
+_ASKED_HEAD = re.compile(_WHAT_WAS_THE + r"[\w-]+$", re.IGNORECASE)
 # The noun phrase a "what was the ..." question asks for, up to where it is placed in time
 # or said of something: its last word is the thing asked (the column), the words before it
 # say which (the row): "the gas meter reading on 05/09/2024" asks for a Reading.
 _ASKED_PHRASE = re.compile(
-    r"^\s*(?:what|which)(?:'s|’s|\s+(?:is|was|are|were))\s+(?:the|my|our|his|her|their|your)"
-    r"\s+(?:[\w-]+\s+){1,3}(?P<head>[\w-]+)"
+    _WHAT_WAS_THE + r"(?P<head>[\w-]+)"
     r"(?=\s+(?:on|for|due|of|dated|from|in|at|this|last|next)\b|\s*\?|\s*$)",
     re.IGNORECASE,
 )

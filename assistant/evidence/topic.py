@@ -216,12 +216,17 @@ def _held(word: str, stems: set[str], held: list[str], spelt: set[str]) -> bool:
     )
 
 
-def unsaid(asked: list[str], text: str) -> list[str]:
+def unsaid(asked: list[str], text: str, abbreviated: frozenset[str] = frozenset()) -> list[str]:
     """The words the text holds in none of their forms (`_held`, no meaning): "vaccine"
-    is said by "Vaccinations", "accounts" by "Checking account"."""
+    is said by "Vaccinations", "accounts" by "Checking account"; an `abbreviated` one
+    ("vin") also where the text spells it out."""
     held = _paper_words(text)
     stems = {stem(w) for w in held}
-    return [w for w in asked if not _held(w, stems, held, set())]
+    return [
+        w
+        for w in asked
+        if not _held(w, stems, held, spelt_out(text, len(w)) if w in abbreviated else set())
+    ]
 
 
 def retrieved_text(evidence: Evidence) -> str:
@@ -232,14 +237,8 @@ def retrieved_text(evidence: Evidence) -> str:
 def unheld_in_form(question: str, text: str) -> list[str]:
     """The question's `topic_words` that `text` holds in no form (by stem, as part of a
     longer word, spelt out), words close in meaning not counted."""
-    held = _paper_words(text)
-    stems = {stem(w) for w in held}
-    abbreviated = {w.lower() for w in words(question) if w.isupper() and len(w) > 1}
-    return [
-        t
-        for t in topic_words(question)
-        if not _held(t, stems, held, spelt_out(text, len(t)) if t in abbreviated else set())
-    ]
+    abbreviated = frozenset(w.lower() for w in words(question) if w.isupper() and len(w) > 1)
+    return unsaid(topic_words(question), text, abbreviated)
 
 
 def uncovered(evidence: Evidence, candidate: Candidate, text: str | None = None) -> list[str]:
