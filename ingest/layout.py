@@ -110,7 +110,11 @@ def layout_parts(
         continued = carry if number == 0 and len(band) <= _RUNNING_HEAD_LINES else None
         rendered = _render(table, continued)
         if rendered is not None:
-            caption = _caption(band) or (continued.caption if continued else rendered.corner)
+            caption = (
+                rendered.title
+                or _caption(band)
+                or (continued.caption if continued else rendered.corner)
+            )
             parts.append(Part(rendered.kind, rendered.text, caption))
             carry = Carry(rendered.headers, caption) if rendered.kind == KIND_TABLE else None
         above = table.bottom

@@ -83,6 +83,7 @@ class TableText:
     text: str
     headers: tuple[str, ...]
     corner: str | None = None  # the label column's header: what the rows are ("Deduction")
+    title: str | None = None  # a first row merged across the table: what the table is
 
 
 def parse_line(line: str) -> Row:
@@ -156,6 +157,13 @@ def render_table(
     if not rows:
         return None
     width = len(kept)
+    title = None
+    if headers is None and _is_title(rows):
+        # A first cell merged across the whole width names the table ("Maya - March
+        # 2025"); read as a header it would prefix every column's name.
+        title = rows.pop(0)[0]
+        # Where the source marked only that row as a header, the header is guessed.
+        header_rows = header_rows - 1 if header_rows and header_rows > 1 else None
     if headers is not None and len(headers) > width:  # named before blank columns went
         headers = [headers[i] for i in kept] if len(headers) > max(kept) else None
     if headers is not None and len(headers) == width:
@@ -166,7 +174,7 @@ def render_table(
         count = min(count, len(rows) - 1) if len(rows) > 1 else 0
         if count == 0 and _is_form(rows):
             text = "".join(_form_lines(rows))
-            return TableText(KIND_FORM, text, ()) if text else None
+            return TableText(KIND_FORM, text, (), title=title) if text else None
         names = _header_names(rows[:count], width)
         body = rows[count:]
     lines = []
@@ -192,7 +200,15 @@ def render_table(
         names[0] != UNNAMED_COLUMN.format(1) and sum(map(str.isalpha, names[0])) >= _CORNER_LETTERS
     )
     corner = names[0] if named and sum(map(_is_label, labels)) * 2 > len(labels) else None
-    return TableText(KIND_TABLE, "".join(lines), tuple(names), corner)
+    return TableText(KIND_TABLE, "".join(lines), tuple(names), corner, title)
+
+
+def _is_title(rows: list[list[str | None]]) -> bool:
+    """A first row whose one text spans every column (the others covered by it, None),
+    over a table; over key/value pairs it is the first of their sections ("Parties")."""
+    first = rows[0]
+    spans = len(first) > 1 and bool(first[0]) and all(c is None for c in first[1:])
+    return spans and len(rows) > 1 and not _is_form(rows[1:])
 
 
 def _trimmed(rows: list[list[str | None]]) -> tuple[list[list[str | None]], list[int]]:
@@ -327,10 +343,10 @@ def table_section(
     rendered = render_table(grid, header_rows, headers)
     if rendered is None:
         return None
-    title = clean_cell(caption)
     path = tuple(headings)
-    if title and title not in path[-1:]:
-        path = (*path, title)
+    for title in (clean_cell(caption), rendered.title):
+        if title and title not in path[-1:]:
+            path = (*path, title)
     return Section(rendered.text, page, path, kind=rendered.kind)
 
 

@@ -204,6 +204,28 @@ def docx_bytes() -> bytes:
     return out.getvalue()
 
 
+def titled_docx_bytes() -> bytes:
+    """A childcare invoice whose table opens with a bold row merged across every column
+    (whose care, which month) over its bold header row."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Invoice 2025-03", level=1)
+    rows = [
+        ("Ada Brook - Room 2 - March 2025", "", ""),
+        ("Description", "Days", "Rate"),
+        ("Full-day care", "21", "$68.00"),
+    ]
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).paragraphs[0].add_run(value).bold = r < 2
+    table.cell(0, 0).merge(table.cell(0, 2))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def html_bytes() -> bytes:
     """Two header rows joined by a colspan and a rowspan, and a key/value table whose
     rows start with <th>."""

@@ -294,6 +294,13 @@ def test_docx_table_rows_carry_headers_merged_cell_and_caption() -> None:
     assert _lines(doc, KIND_FORM) == ["Employer: Quillfeather Ltd", "Start date: 1 March 2025"]
 
 
+def test_a_first_row_merged_across_the_table_is_its_title_not_its_header() -> None:
+    doc = read_document(tablefiles.titled_docx_bytes(), Path("invoice.docx"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.headings == ("Invoice 2025-03", "Ada Brook - Room 2 - March 2025")
+    assert table.text.splitlines() == ["Full-day care | Days: 21 | Rate: $68.00"]
+
+
 def test_html_table_spans_join_headers_and_th_labels_make_a_form() -> None:
     doc = read_document(tablefiles.html_bytes(), Path("savings.html"))
     (table,) = _sections(doc, KIND_TABLE)
