@@ -184,9 +184,28 @@ def _unruled(lines: list[list[Word]]) -> list[Found]:
         if short and (not run or _close(run[-1], segments)):
             run.append(segments)
             continue
-        if len(run) >= _MIN_ROWS and (table := _columns(run)) is not None:
-            found.append(table)
+        found += _tables(run)
         run = [segments] if short else []
+    return found
+
+
+def _tables(run: list[list[list[Word]]]) -> list[Found]:
+    """The run's tables: the longest first rows whose columns line up, then the same on
+    the rest (a bill's summary table with an "Account charges | Amount" table right
+    under it, on other columns). Rows that line up stop doing so once they don't: more
+    rows only widen the columns."""
+    found = []
+    start = 0
+    while len(run) - start >= _MIN_ROWS:
+        end = start + _MIN_ROWS
+        table = _columns(run[start:end])
+        if table is None:
+            start += 1
+            continue
+        while end < len(run) and (longer := _columns(run[start : end + 1])) is not None:
+            table, end = longer, end + 1
+        found.append(table)
+        start = end
     return found
 
 

@@ -139,6 +139,31 @@ def unruled_pdf() -> bytes:
     return _pdf(story, "Flat accounts 2025")
 
 
+def stacked_unruled_pdf() -> bytes:
+    """A phone bill: a summary table by line and, right under it with no gap wider than
+    a row's, a two-column table of account charges on other columns; no lines drawn."""
+    from reportlab.platypus import Paragraph, Table
+
+    lines = [
+        ("Line", "User", "Plan", "Monthly", "Total"),
+        ("555-0142", "Dana", "Unlimited 75 GB", "$65.00", "$101.00"),
+        ("555-0143", "Priya", "Unlimited 50 GB", "$55.00", "$55.00"),
+    ]
+    charges = [
+        ("Account charges", "Amount"),
+        ("Lines and extras", "$156.00"),
+        ("Tax (13%)", "$20.28"),
+    ]
+    return _pdf(
+        [
+            Paragraph("Summary by line", _styles()["Heading2"]),
+            Table(lines, colWidths=[70, 50, 110, 60, 60], hAlign="LEFT"),
+            Table(charges, colWidths=[150, 60], hAlign="LEFT"),
+        ],
+        "Phone bill",
+    )
+
+
 def long_table_pdf(repeat_header: bool) -> bytes:
     """READINGS drawn as one ruled table that runs onto page 2, with its header row
     repeated there (what most tools do) or not (the reader must carry it over)."""

@@ -214,6 +214,17 @@ def test_unruled_pdf_table_is_found_and_prose_is_not_a_table() -> None:
     assert "mistaken for columns" in prose and "raised the rent" in prose
 
 
+def test_two_unruled_tables_one_under_the_other_are_read_apart() -> None:
+    doc = read_document(tablefiles.stacked_unruled_pdf(), Path("phone.pdf"))
+    summary, charges = _sections(doc, KIND_TABLE)
+    assert summary.text.splitlines() == [
+        "555-0142 | User: Dana | Plan: Unlimited 75 GB | Monthly: $65.00 | Total: $101.00",
+        "555-0143 | User: Priya | Plan: Unlimited 50 GB | Monthly: $55.00 | Total: $55.00",
+    ]
+    assert charges.headings[-1] == "Account charges"
+    assert charges.text.splitlines() == ["Lines and extras: $156.00", "Tax (13%): $20.28"]
+
+
 @pytest.mark.parametrize("repeat_header", [True, False], ids=["repeated", "not-repeated"])
 def test_table_across_two_pages_keeps_its_header_on_both(repeat_header: bool) -> None:
     doc = read_document(tablefiles.long_table_pdf(repeat_header), Path("meters.pdf"))
