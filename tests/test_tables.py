@@ -360,6 +360,29 @@ def test_sheet_title_rows_become_the_caption_and_a_key_value_block_a_form(
     ]
 
 
+def test_sheet_money_and_percentages_read_as_their_cells_show_them(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Fees"
+    sheet.append(("Item", "Cost", "Discount", "Players"))
+    sheet.append(("Winter clinic", 65, 0.125, 1200))
+    sheet.append(("Refund", -46, None, 3))
+    formats = {"B": '"$"#,##0.00', "C": "0.0%", "D": "General"}
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row[1:]:
+            cell.number_format = formats[cell.column_letter]
+    sheet["B2"].number_format = "[$€-1809]#,##0.00"
+    path = tmp_path / "fees.xlsx"
+    book.save(path)
+    doc = read_document(path.read_bytes(), path)
+    assert _lines(doc, KIND_TABLE) == [
+        "Winter clinic | Cost: €65.00 | Discount: 12.5% | Players: 1200",
+        "Refund | Cost: -$46.00 | Players: 3",
+    ]
+
+
 def test_epub_chapter_tables_stay_tables() -> None:
     from ebooklib import epub
 

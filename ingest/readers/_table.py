@@ -9,11 +9,16 @@ not. The leading underscore keeps the registry from taking this for a reader.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Iterable, Sequence
 
 from ingest.document import Section
 from ingest.tables import is_number, table_section, text_sections
+
+# A currency symbol in a number format: "$"#,##0.00, [$€-1809]#,##0.00 or £#,##0.
+_CURRENCY = re.compile(r'"([$£€¥])"|\[\$([$£€¥])[^\]]*\]|\\?([$£€¥])')
+_PLACES = re.compile(r"\.(0+)")
 
 
 def cell_text(value: object) -> str:
@@ -29,6 +34,23 @@ def cell_text(value: object) -> str:
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     return " ".join(str(value).split())
+
+
+def shown(value: object, number_format: str | None) -> object:
+    """A number as the sheet shows it where its format says money or a percentage
+    ("$65.00", "12.5%"): a question asks what the sheet shows, and a bare 65 reads as no
+    sum at all. Other values are left to cell_text."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not number_format:
+        return value
+    section = number_format.split(";")[0]
+    symbol = next((g for m in _CURRENCY.finditer(section) for g in m.groups() if g), "")
+    percent = "%" in section
+    if not symbol and not percent:
+        return value
+    places = _PLACES.search(section)
+    number = value * 100 if percent else value
+    digits = f"{abs(number):{',' if ',' in section else ''}.{len(places[1]) if places else 0}f}"
+    return f"{'-' if number < 0 else ''}{symbol}{digits}{'%' if percent else ''}"
 
 
 def column_letter(index: int) -> str:

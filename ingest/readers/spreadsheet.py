@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.document import Document, UnreadableFile
 from ingest.readers import ReadOptions, parser, reader, short_reason
 from ingest.readers._decode import decode_text
-from ingest.readers._table import sheet_sections
+from ingest.readers._table import sheet_sections, shown
 
 
 @reader(".xlsx", ".xlsm")
@@ -33,7 +34,7 @@ def read_xlsx(data: bytes, path: Path, options: ReadOptions) -> Document:
         sections = [
             section
             for sheet in book.worksheets
-            for section in sheet_sections(sheet.iter_rows(values_only=True), (sheet.title,))
+            for section in sheet_sections(_shown_rows(sheet), (sheet.title,))
         ]
         metadata = _workbook_metadata(book)
     except Exception as exc:  # the sheets are parsed only now, each part's XML on its own
@@ -41,6 +42,12 @@ def read_xlsx(data: bytes, path: Path, options: ReadOptions) -> Document:
     finally:
         book.close()
     return Document(sections=sections, metadata=metadata, engine="openpyxl")
+
+
+def _shown_rows(sheet: object) -> Iterator[list[object]]:
+    """The sheet's rows of values, money and percentages as the cells' formats show them."""
+    for row in sheet.iter_rows():  # type: ignore[attr-defined]
+        yield [shown(cell.value, getattr(cell, "number_format", None)) for cell in row]
 
 
 def _workbook_metadata(book: object) -> dict[str, str]:
