@@ -267,6 +267,13 @@ def _guess_header_rows(rows: list[list[str | None]]) -> int:
         periods = all(is_period(c) for c in cells[1:] if c)
         if cells[0] and not periods and _filled(cells) <= _filled(rows[count - 1]):
             break
+        # Under a first row naming every column, the label column's too, a row naming
+        # fewer is not another header row but the first of the body (a sheet's title
+        # lines under its header); a report's units line sits under a blank corner.
+        full = count == 1 and all(first)
+        units = all(c.startswith("(") for c in cells[1:] if c)
+        if not periods and not units and full and _filled(cells) < len(cells) - 1:
+            break
         count += 1
     return count
 

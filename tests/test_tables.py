@@ -383,6 +383,23 @@ def test_sheet_money_and_percentages_read_as_their_cells_show_them(tmp_path: Pat
     ]
 
 
+def test_title_lines_under_a_full_header_are_body_rows_not_more_header() -> None:
+    data = "\n".join(
+        [
+            "Label,Description,Amount",
+            ',"Ana Lima Bike Repairs, ABN 47 611 208 935",',
+            'G1,Total sales (including GST),"$14,872.00"',
+            '1A,GST on sales,"$1,352.00"',
+        ]
+    )
+    doc = read_document(data.encode(), Path("bas.csv"))
+    assert _lines(doc, KIND_TABLE) == [
+        "Description: Ana Lima Bike Repairs, ABN 47 611 208 935",
+        "G1 | Description: Total sales (including GST) | Amount: $14,872.00",
+        "1A | Description: GST on sales | Amount: $1,352.00",
+    ]
+
+
 def test_epub_chapter_tables_stay_tables() -> None:
     from ebooklib import epub
 
