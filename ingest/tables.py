@@ -177,6 +177,15 @@ def render_table(
             return TableText(KIND_FORM, text, (), title=title) if text else None
         names = _header_names(rows[:count], width)
         body = rows[count:]
+        if count:
+            # Lines of text under the header with no row label (whose business, which
+            # quarter) say what the table is; as rows they would answer for it.
+            lead = 0
+            while lead < len(body) - 1 and _is_title_line(body[lead]):
+                lead += 1
+            if lead:
+                title = " - ".join([*([title] if title else []), *_texts(body[:lead])])
+                body = body[lead:]
     lines = []
     labels = []
     above: list[str | None] = [None] * width
@@ -201,6 +210,15 @@ def render_table(
     )
     corner = names[0] if named and sum(map(_is_label, labels)) * 2 > len(labels) else None
     return TableText(KIND_TABLE, "".join(lines), tuple(names), corner, title)
+
+
+def _is_title_line(row: list[str | None]) -> bool:
+    """A body row with no label and no figure: a line of text set in the table."""
+    return not row[0] and any(row) and not any(is_number(c or "") for c in row)
+
+
+def _texts(rows: list[list[str | None]]) -> list[str]:
+    return [" ".join(c for c in row if c) for row in rows]
 
 
 def _is_title(rows: list[list[str | None]]) -> bool:

@@ -383,7 +383,7 @@ def test_sheet_money_and_percentages_read_as_their_cells_show_them(tmp_path: Pat
     ]
 
 
-def test_title_lines_under_a_full_header_are_body_rows_not_more_header() -> None:
+def test_title_lines_under_a_full_header_name_the_table() -> None:
     data = "\n".join(
         [
             "Label,Description,Amount",
@@ -393,8 +393,9 @@ def test_title_lines_under_a_full_header_are_body_rows_not_more_header() -> None
         ]
     )
     doc = read_document(data.encode(), Path("bas.csv"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert table.headings == ("Ana Lima Bike Repairs, ABN 47 611 208 935",)
     assert _lines(doc, KIND_TABLE) == [
-        "Description: Ana Lima Bike Repairs, ABN 47 611 208 935",
         "G1 | Description: Total sales (including GST) | Amount: $14,872.00",
         "1A | Description: GST on sales | Amount: $1,352.00",
     ]
