@@ -115,6 +115,9 @@ def test_what_was_put_into_a_pension_is_a_contribution(embedder, tmp_path: Path)
     assert label_forms(question, ["tom", "put", "pension"]) == {
         "put": ["contribution", "contributions"]
     }
+    # "Net pay in May" and "pay in total" ask for no contribution.
+    assert label_forms("What was the net pay in May?", ["net", "pay", "may"]) == {}
+    assert label_forms("How much did they pay in total?", ["pay", "total"]) == {}
 
 
 def test_how_much_of_our_bill_is_our_charge_in_money(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

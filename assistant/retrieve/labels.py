@@ -90,7 +90,10 @@ SAYINGS: tuple[Saying, ...] = (
     ),
     # What someone put or paid into a pension or a savings plan is a contribution.
     _saying(
-        r"\b(?:put|puts|putting|paid|pay|pays|paying)\s+in(?:to)?\b",
+        # "in" only where it ends the phrase: "net pay in May", "pay in total" and
+        # "putting in a water heater" ask for no contribution.
+        r"\b(?:put|puts|paid|pay|pays|paying)\s+into\b"
+        r"|\b(?:put|paid|pay|pays)\s+in\b(?=\s*(?:\?|$|so far\b|each\b|every\b|per\b))",
         r"\bcontribut\w*",
         ("contribution", "contributions"),
     ),
