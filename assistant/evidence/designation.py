@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.evidence.kinds import attributes_asked
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import words
 from assistant.evidence.topic import compounds, paper_text, unsaid
@@ -129,6 +130,10 @@ def sibling(evidence: Evidence, candidate: Candidate) -> list[str]:
     record = candidate.sentence.record
     runs = compounds(evidence.question.text) if record is not None and record.label else []
     if record is None or not runs:
+        return []
+    # A label that names what the question asks in its own words is that thing, not a
+    # sibling of it: "Alternate executor" for "the backup executor" (`attributes_asked`).
+    if any(a.search(record.label) for a in attributes_asked(evidence.question.text)):
         return []
     label = [
         w.lower() for w in words(record.label) if not w[:1].isdigit() and w.lower() not in STOPWORDS

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.retrieve.labels import sayings_asked
 from ingest.dates import date_spans
 
 _UNITS_OF_TIME = r"(?:hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?)"
@@ -89,67 +90,57 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
-# What a question's words ask for as a form or letter labels it: "how tall" is the Height
-# line, "allergic to" the Allergies line, "who do I make the check out to" the Payable to
-# line. Each: what in a question asks for it, and what names it in a unit (a label, or
-# the words a sentence says it with). A reader knows these of any paper, not of one.
-_ATTRIBUTES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    (
-        re.compile(r"\bhow (?:tall|high)\b", re.I),
-        re.compile(r"\b(?:height|tall|high)\b", re.I),
-    ),
-    (re.compile(r"\bhow wide\b", re.I), re.compile(r"\b(?:width|wide)\b", re.I)),
-    (re.compile(r"\bhow deep\b", re.I), re.compile(r"\b(?:depth|deep)\b", re.I)),
-    (
-        re.compile(r"\bhow heavy\b|\bhow much does\b.*\bweigh\b", re.I),
-        re.compile(r"\b(?:weight|weighs?|heavy)\b", re.I),
-    ),
-    (re.compile(r"\ballerg", re.I), re.compile(r"\ballerg", re.I)),
-    (
-        re.compile(r"\b(?:make|made|write|written)\b.*\bchecks? (?:out )?to\b|\bpayable\b", re.I),
-        re.compile(r"\bpayable\b|\bpay to the order\b", re.I),
-    ),
-    (
-        re.compile(r"\bhow many (?:\w+ )?(?:payments|installments|instalments)\b", re.I),
-        re.compile(r"\bterm\b|\bnumber of (?:payments|installments|instalments)\b", re.I),
-    ),
-    (
-        re.compile(r"\b(?:backup|back-up|alternate|successor|contingent)\b", re.I),
-        re.compile(r"\b(?:backup|back-up|alternate|successor|contingent)\b", re.I),
-    ),
-    (
-        re.compile(r"\bcheck[- ]?out\b|\b(?:have to|must|need to) (?:be out|leave)\b", re.I),
-        re.compile(r"\bcheck[- ]?out\b|\bdeparture\b", re.I),
-    ),
-)
-
-
 def attributes_asked(question: str) -> tuple[re.Pattern[str], ...]:
     """What names the attribute the question asks for, on a form or in a sentence (often
-    nothing: most questions name it in their own words)."""
-    return tuple(names for asks, names in _ATTRIBUTES if asks.search(question))
+    nothing: most questions name it in their own words): "how tall" is the Height line,
+    "run out" the Expiry date line (`assistant.retrieve.labels.SAYINGS`, the vocabulary
+    the keyword side searches too)."""
+    return tuple(s.names for s in sayings_asked(question))
+
+
+# "Dad's full Medicare number": a value with its figures masked (`XXXX-XX2-MK83`,
+# `****4471`) shows only part of it, so it is no full number, whatever its label.
+_WHOLE_ASKED = re.compile(r"\b(?:full|whole|complete|entire|unmasked)\b", re.I)
+_PHONE_WORD = re.compile(r"1-8\d\d-")
+_MASKED = re.compile(r"[X*•]{3,}|[X*•]{2,}[-\s]")
 
 
 @dataclass(frozen=True)
 class ValueKinds:
-    """The kinds of value one question asks for (often none)."""
+    """The kinds of value one question asks for (often none), and whether it asks for a
+    value whole (a full number, not one with its figures masked)."""
 
     asked: tuple[str, ...]
+    whole: bool = False
 
     @classmethod
     def of(cls, question: str) -> ValueKinds:
-        return cls(tuple(k for k, (asks, _) in _KINDS.items() if asks.search(question)))
+        return cls(
+            tuple(k for k, (asks, _) in _KINDS.items() if asks.search(question)),
+            bool(_WHOLE_ASKED.search(question)),
+        )
 
     def held(self, text: str) -> bool | None:
         """Whether `text` holds a value of a kind asked for; None when none is asked."""
         if not self.asked:
             return None
-        return any(_holds(k, text) for k in self.asked)
+        return any(_holds(k, text, self.whole) for k in self.asked)
 
 
-def _holds(kind: str, text: str) -> bool:
+def _holds(kind: str, text: str, whole: bool = False) -> bool:
     """A deadline is any date the date reader reads, or a day and month with no year
-    ("follow up by 04/02"); the other kinds are their patterns."""
+    ("follow up by 04/02"); a reference is no date or toll-free number, and one asked for
+    whole is none that is masked; the other kinds are their patterns."""
     if kind == "deadline" and date_spans(text):
         return True
+    if kind == "reference":
+        if whole and _MASKED.search(text):
+            return False
+        # A date ("2025-03-12") or a phone number ("1-800-MEDICARE") is no identifier.
+        dates = date_spans(text)
+        return any(
+            not any(start <= m.start() < end for start, end in dates)
+            and not _PHONE_WORD.match(m.group())
+            for m in _KINDS[kind][1].finditer(text)
+        )
     return bool(_KINDS[kind][1].search(text))

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.evidence.kinds import ValueKinds
+from assistant.evidence.kinds import ValueKinds, attributes_asked
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
+from assistant.evidence.structure import asked_thing, plainly_labels
 from assistant.evidence.text import Sentence, content_stems, split_sentences, words
 from assistant.retrieve import Passage
 from ingest.dates import Day, calendar_dates, names_date
@@ -94,7 +95,9 @@ WEIGHTS: Mapping[str, float] = {
 DATE_NAMED_WEIGHT = 2.0
 # "The last instalment", "the final payment": the bottom row of a schedule, which no word
 # of the question names (its label is "10" or a date). A time ("last year", "last month")
-# is a date, not a row. The row gains what a named date gives.
+# is a date, not a row. The row gains what a named date gives, and so does a row or field
+# whose label names the attribute the question asks in its own words ("run out": Expiry)
+# or, plainly, the thing a "how much X" question asks (`structure.plainly_labels`).
 _ASKS_LAST = re.compile(
     r"\b(?:last|final)\s+(?!(?:year|month|week|day|night|time|quarter|term|season|"
     r"weekend|name|one)s?\b)[a-z]",
@@ -282,6 +285,9 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     asked_dates = calendar_dates(question)
     asks_last = bool(_ASKS_LAST.search(question))
     kinds = ValueKinds.of(question)
+    attributes = attributes_asked(question)
+    thing = asked_thing(question)
+    question_stems = set(profile.stems)
     candidates: list[Candidate] = []
     vectors: dict[tuple[int, int], np.ndarray] = {}
     for k, (n, i, sentence) in enumerate(flat):
@@ -328,6 +334,10 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             value += DATE_NAMED_WEIGHT
         if asks_last and _ends_table(sentences[n - 1], i):
             value += DATE_NAMED_WEIGHT
+        if _labels_attribute(sentence.record, attributes) or plainly_labels(
+            sentence.record, thing, question_stems
+        ):
+            value += DATE_NAMED_WEIGHT
         candidates.append(Candidate(n, i, sentence, features, value))
     candidates.sort(key=lambda c: -c.score)
     return Evidence(profile, list(passages), sentences, candidates, vectors, weights, embed, query)
@@ -366,6 +376,14 @@ def _label_stems(record: Record | None) -> set[str]:
     if record is None:
         return set()
     return set(content_stems(record.label.replace("#", " number ")))
+
+
+def _labels_attribute(record: Record | None, attributes: Sequence[re.Pattern[str]]) -> bool:
+    """Whether a row's or field's label names the attribute the question asks for in its
+    own words ("When does the MOT run out?": `Expiry date: 21/02/2026`; "How much is left
+    to pay?": `Balance: £840.00`): the paper's line for what is asked, which shares no
+    word with the question."""
+    return record is not None and any(a.search(record.label) for a in attributes)
 
 
 def _kind_features(held: bool | None) -> dict[str, float]:

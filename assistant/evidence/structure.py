@@ -97,6 +97,22 @@ _ASKS_CUMULATIVE = re.compile(
 # owed), or whose header is the thing a "what was the gas meter reading" question asks
 # for (`asked_head`), gains this much: about a header's meaning as close as 0.67.
 KIND_CELL_WEIGHT = 2.0
+# "How much of our council tax goes to the police?" asks for a sum: where a row holds one,
+# its percentage cell ("Change on last year: 4.52%") does not answer, unless the question
+# asks for a share or a change. A sum is written with its currency sign.
+_CURRENCY = re.compile(r"[$£€¥]\s?\d")
+_PERCENT = re.compile(r"\d\s?%")
+_ASKS_SHARE = re.compile(
+    r"%|\bper ?cent|\bpercentage\b|\brate\b|\bshare\b|\bproportion\b|\bfraction\b|\bratio\b"
+    r"|\bchange[ds]?\b|\bincrease[ds]?\b|\bdecrease[ds]?\b|\bgr[eo]w\w*|\brise\b|\brose\b"
+    r"|\bfall\b|\bfell\b|\bdrop\w*",
+    re.IGNORECASE,
+)
+# A paper addresses its reader: what the question calls "our" or "my" charge, the bill
+# calls "Your charge", beside the band's or the scheme's own figure.
+_READER_ASKS = re.compile(r"\b(?:our|my|we|us|i)\b", re.IGNORECASE)
+_READER_HEADER = re.compile(r"^\s*your\b", re.IGNORECASE)
+READER_CELL_WEIGHT = 1.0
 HEADER_COSINE_WEIGHT = 3.0  # a header as close as 0.5 by meaning counts as 1.5 shared words
 MAX_COLUMN_ROWS = 40  # a column compared down a table is shown for this many rows at most
 
@@ -132,6 +148,12 @@ def cell_scores(
     cumulative_asked = bool(_ASKS_CUMULATIVE.search(profile.text))
     kinds = ValueKinds.of(profile.text)
     head = asked_head(profile.text)
+    sum_asked = (
+        profile.answer_type == "amount"
+        and not _ASKS_SHARE.search(profile.text)
+        and any(_CURRENCY.search(c.value) for c in record.cells)
+    )
+    reader = bool(_READER_ASKS.search(profile.text))
     scores = []
     for n, cell in enumerate(record.cells):
         header = set(content_stems(cell.header))
@@ -154,10 +176,16 @@ def cell_scores(
             score -= 2.0
         if kinds.held(cell.value):
             score += KIND_CELL_WEIGHT
+        if sum_asked and _PERCENT.search(cell.value) and not _CURRENCY.search(cell.value):
+            score -= KIND_CELL_WEIGHT
+        if reader and _READER_HEADER.search(cell.header):
+            score += READER_CELL_WEIGHT
         scores.append(score)
     return scores
 
 
+# Nouns of quantity, not things: "how much money", "how much time".
+_NO_THING = frozenset(["money", "time", "longer", "more", "less", "of"])
 # Every figure is one of these, so as the last noun they say no column: "the
 # Medicare-approved amount" is the Medicare approved column, not "Amount provider charged".
 _GENERIC_HEADS = frozenset(
@@ -172,6 +200,44 @@ def asked_head(question: str) -> str | None:
     match = _ASKED_PHRASE.match(question)
     stems = content_stems(match["head"]) if match else []
     return stems[-1] if stems and match["head"].lower() not in _GENERIC_HEADS else None
+
+
+# "How much VAT was charged on the boiler service invoice?" asks for VAT: the noun after
+# "how much" is the thing asked, the words after it say which paper. So is the noun of "how
+# big was the deposit we paid ...", before the words that say which deposit.
+_HOW_MUCH_THING = re.compile(
+    r"^\s*how (?:much|many)\s+(?P<head>[a-z][\w-]*)\s+"
+    r"(?:was|is|were|are|did|does|do|has|have|had|will|would|can|should)\b"
+    r"|^\s*how (?:much|big|large|high|long|old)\s+(?:is|was|are|were)\s+"
+    r"(?:the|our|my|his|her|their|your)\s+(?P<noun>[a-z][\w-]*)"
+    r"(?=\s+(?:we|i|you|he|she|they|on|for|of|in|at|that|which|this|last|next)\b|\s*\?|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def asked_thing(question: str) -> str | None:
+    """The stem of the thing a "how much X was ..." or "how big was the X ..." question
+    asks for ("vat", "deposit"); None where it has no such phrase, or the noun is one
+    every figure is ("how much money")."""
+    match = _HOW_MUCH_THING.match(question)
+    if match is None:
+        return None
+    noun = match["head"] or match["noun"]
+    stems = content_stems(noun)
+    if not stems or noun.lower() in _GENERIC_HEADS or noun.lower() in _NO_THING:
+        return None
+    return stems[0]
+
+
+def plainly_labels(record: Record | None, thing: str | None, stems: set[str]) -> bool:
+    """Whether a row's or field's label names the thing asked and nothing the question
+    does not say: "the deposit" is `Deposit: £1,557.69`, not `Holding deposit: £311.53`
+    (a kind of deposit the question does not ask about); figures in a label ("VAT at
+    20%") say no other thing."""
+    if record is None or thing is None:
+        return False
+    label = {t for t in content_stems(record.label) if not any(ch.isdigit() for ch in t)}
+    return thing in label and label <= stems
 
 
 def row_naming(question: str) -> set[str]:

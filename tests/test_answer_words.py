@@ -1,0 +1,161 @@
+"""People ask in their own words; papers answer under labels. "When does the permit run
+out?" is the Expiry date line, "the mileage" the Odometer line, "how much is left to pay"
+the Balance line, "what did he put into his pension" the Contributions line (one
+vocabulary, `assistant.retrieve.labels.SAYINGS`, searched by the keyword side and read by
+the unit choice); "how much" asks for a sum, not the percentage beside it in the row, and
+"our" charge is the bill's "Your charge"; "how much VAT" is the VAT line, "the deposit"
+the plain Deposit line, not a kind of deposit the question does not name; a masked number
+is no full number, and a date or a toll-free number no identifier.
+The papers are written for these tests, saved to disk and read by the real readers;
+scoring uses the real embedding model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.evidence.kinds import ValueKinds
+from assistant.evidence.structure import asked_thing
+from assistant.retrieve.labels import label_forms
+from tests.test_answer_cells import answer, headers, row_of
+
+PERMIT = """# Harbour mooring permit
+
+The permit was renewed last spring, after the harbour master's inspection of the pontoon.
+Bring the permit to the harbour office if you change boats.
+
+Permit holder: Mr J. Okafor
+Boat: Little Auk (blue hull, 6.2 m)
+Permit number: HM-2207-B
+Issued: 01/04/2025
+Expiry date: 31/03/2026
+Mooring fee paid: £640.00
+"""
+
+SERVICE = """# Service record: 2019 Skoda Octavia estate
+
+Serviced by: Cole Street Garage, Bramley
+Date of service: 14/03/2025
+Odometer: 48,210 miles
+Next service due: 14/03/2026 or 58,000 miles, whichever comes first
+The car was driven 9,000 miles since its last service, most of it on the motorway.
+"""
+
+CARAVAN = """Subject: Your caravan booking at Sandy Lane Park
+
+Thank you for booking with us. Your caravan is ready from 3pm on arrival day.
+
+Caravan: Seaview 12 (two bedrooms, sleeps 4)
+Arrival: 26/07/2025
+Deposit paid today: £150.00
+Balance: £475.00, due by 26/06/2025
+There is parking for two cars beside the caravan, and the site shop sells bread.
+"""
+
+PENSION = """# Workplace pension statement 2024-25
+
+Member: Tom Fairley
+Employer: Brindle & Marsh Surveyors
+Plan value on 05/04/2025: £31,208.44
+Contributions paid in during the year: £2,400.00
+Annual management charge: £48.10
+Tom's plan is invested in the Brindle default growth fund, which he chose when he joined.
+"""
+
+WATER = """Service,Standard charge,Your charge,Change on last year
+Water supply,£210.40,£189.36,3.2%
+Sewerage,£260.10,£234.09,4.1%
+Surface water drainage,£41.00,£36.90,2.0%
+"""
+
+FLAT = """# Tenancy: Flat 2, 9 Orchard Row
+
+We rent the flat from Hartley Lettings. The rent is paid on the 3rd of each month.
+
+Rent: £925.00 a month
+Reservation deposit: £200.00, taken off the first month's rent we paid
+Deposit: £1,067.31
+Deposit held by: the tenancy deposit scheme
+"""
+
+INVOICE = """# Invoice 4471 from Brightpane Window Cleaning (VAT reg. no. GB 402 1187 66)
+
+Item,Qty,Unit price,Amount
+Window cleaning (whole house),1,£60.00,£60.00
+Conservatory roof,1,£35.00,£35.00
+VAT at 20%,,,£19.00
+Total,,,£114.00
+"""
+
+
+def test_what_runs_out_is_the_expiry_line(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    said = answer(embedder, tmp_path, "permit.md", PERMIT, "When does the mooring permit run out?")
+    assert said.startswith("Expiry date: 31/03/2026"), said
+    assert label_forms("When does the permit run out?", ["permit", "run"]) == {
+        "run": ["expiry", "expires", "expiration"]
+    }
+
+
+def test_the_mileage_is_the_odometer_line(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    question = "What was the mileage on the car at its last service?"
+    said = answer(embedder, tmp_path, "service.md", SERVICE, question)
+    assert said.startswith("Odometer: 48,210 miles"), said
+
+
+def test_what_is_left_to_pay_is_the_balance(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    question = "How much is left to pay on the caravan?"
+    said = answer(embedder, tmp_path, "caravan_booking.txt", CARAVAN, question)
+    assert said.startswith("Balance: £475.00"), said
+    assert label_forms(question, ["left", "pay", "caravan"]) == {"left": ["balance", "outstanding"]}
+
+
+def test_what_was_put_into_a_pension_is_a_contribution(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    question = "How much did Tom put into his pension last year?"
+    said = answer(embedder, tmp_path, "pension.md", PENSION, question)
+    assert said.startswith("Contributions paid in during the year: £2,400.00"), said
+    assert label_forms(question, ["tom", "put", "pension"]) == {
+        "put": ["contribution", "contributions"]
+    }
+    # "Net pay in May" and "pay in total" ask for no contribution.
+    assert label_forms("What was the net pay in May?", ["net", "pay", "may"]) == {}
+    assert label_forms("How much did they pay in total?", ["pay", "total"]) == {}
+
+
+def test_how_much_of_our_bill_is_our_charge_in_money(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Not the percentage change beside it, and not the standard charge: the bill calls
+    what the question calls "our" bill "Your charge"."""
+    row = row_of(tmp_path, "water.csv", WATER, "Sewerage")
+    question = "How much of our water bill this year goes to sewerage?"
+    assert headers(row, question, {}, embedder) == ["Your charge"]
+    # A question that asks for the change is answered by it.
+    changed = "By how much did the sewerage charge change on last year?"
+    assert headers(row, changed, {}, embedder) == ["Change on last year"]
+
+
+def test_the_thing_asked_is_the_plain_line(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "How much VAT" is the VAT line, though the invoice's heading names VAT too and its
+    first row holds the question's other words; "the deposit" is the plain Deposit line,
+    not the reservation deposit that shares the question's words about the rent."""
+    said = answer(
+        embedder,
+        tmp_path,
+        "invoice.csv",
+        INVOICE,
+        "How much VAT was charged on the window cleaning invoice?",
+    )
+    assert "VAT at 20%" in said.split(" — ")[0] and "£19.00" in said.split(" — ")[0], said
+    question = "How big was the deposit we paid on the flat we rent?"
+    said = answer(embedder, tmp_path, "flat.md", FLAT, question)
+    assert said.startswith("Deposit: £1,067.31"), said
+    assert asked_thing("How much VAT was charged?") == "vat"
+    assert asked_thing("How much money did we spend?") is None
+
+
+def test_a_masked_number_is_no_full_number() -> None:
+    full = ValueKinds.of("What's Mum's full NHS number?")
+    assert full.held("NHS number: XXX-XXX-8813") is False
+    assert full.held("NHS number: 4KD9-TR7-8813") is True
+    plain = ValueKinds.of("What's the account number?")
+    assert plain.held("Account: XXXX-XX4-KP71") is True
+    # A date or a toll-free number is no identifier.
+    assert plain.held("Updated: 2025-03-12") is False
+    assert plain.held("Call 1-800-MEDICARE.") is False
