@@ -1,0 +1,258 @@
+"""Questions that need two papers: a thing named by a description, found first.
+
+"What's the VIN of the car we financed through the credit union?" names the car by what
+was done with it. No one paper answers: the loan papers say which car (the RAV4), and
+the RAV4's insurance schedule holds its VIN. A person reads it in two steps: they find
+what the description designates, asking it as a question of its own ("which car did we
+finance through the credit union?" - the RAV4), then ask the question again with that in
+its place ("what's the VIN of the 2023 Toyota RAV4 Hybrid XLE?").
+
+A description is a noun with a relative clause after it: "the grandchild who inherits
+Grandpa's pocket watch", "the contract that raised our butter price", or one whose
+subject follows the noun at once ("the doctor Dad sees on April 8", "the bill we paid
+from checking on March 11", "the first day he was out sick in January").
+
+What the description designates is read from the best unit answering it, by the kind of
+thing the noun is: a person is a name ("to granddaughter Nora Whitaker" - Nora
+Whitaker; "follow-up with Dr. Feldman" - Dr. Feldman), a day is its date, and anything
+else is the unit's value (a loan's `Collateral` field, a statement line's payee and sum).
+
+This runs only where the question in one pass was declined (assistant/answer.py): the
+common path costs nothing more. The question asked again must pass every check a
+question asked once does (the combiner, whose, which paper, the topic), and it must be
+answered from another paper than the one that resolved the description; else the hop
+says nothing and the decline stands. Both papers are cited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.evidence.abstain import should_abstain
+from assistant.evidence.select import Candidate, Embed, Evidence, select_evidence
+from assistant.evidence.text import content_stems, words
+from assistant.evidence.which import prefer_matching
+from assistant.evidence.whose import asked_names
+from assistant.retrieve import Passage
+from ingest.dates import Day, month_number, names_date, written_dates
+
+# A day and month with no year, as a to-do list writes it: "04/08".
+_MONTH_DAY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
+# How far down the inner question's units a designation is looked for.
+LOOKAHEAD = 5
+Search = Callable[[str], Sequence[Passage]]
+
+# Who may be the subject of a clause that follows its noun with no "who" or "that": a
+# pronoun, or a person named by kinship or by name ("the doctor Dad sees").
+_SUBJECT = r"(?:we|i|you|he|she|they|dad|mom|mum|grandma|grandpa|[A-Z][a-z]+)"
+# Words that end a noun phrase rather than qualify its noun.
+_FUNCTION = r"(?:the|a|an|of|on|in|at|to|for|from|with|by|and|or|our|my|his|her|their)"
+# The description: "the" (or "our", "my", ...), up to three words qualifying the noun,
+# the noun, then its clause, which runs to the end of the question or to a comma.
+_DESCRIPTION = re.compile(
+    r"\b(?P<det>the|our|my|his|her|their)\s+"
+    r"(?P<noun>(?:(?!"
+    + _FUNCTION
+    + r"\b)[\w'$.-]+\s+){0,3}?(?!"
+    + _FUNCTION
+    + r"\b)(?P<head>[a-z]+))\s+"
+    r"(?P<clause>(?:who|that|which|whom)\s+[^,?]+|" + _SUBJECT + r"\s+[a-z][^,?]*)"
+    r"(?=[,?]|$)",
+)
+# A clause that follows its noun at once opens with its subject and then its verb: the
+# verb is one of these forms ("sees", "paid", "was", "financed").
+_VERB = re.compile(
+    r"^\S+\s+(?:[a-z]+(?:s|ed)|was|were|is|are|had|has|did|does|got|saw|met|paid|gave|sent|bought|sold|took|made)\b"
+)
+# Nouns that name a person: what they designate is a name.
+_PERSON = frozenset(
+    """person people man woman child children kid kids grandchild grandson granddaughter
+    son daughter doctor dentist pediatrician physician nurse teacher tutor coach vet
+    lawyer attorney agent accountant landlord tenant neighbour neighbor friend contractor
+    plumber electrician babysitter sitter employee employer manager owner officer
+    executor trustee signer""".split()  # noqa: SIM905 - a word list, read as one
+)
+# Nouns that name a time: what they designate is a date.
+_TIME = frozenset("day date week month year morning evening night time".split())  # noqa: SIM905
+# A person's name: a title and a surname, or two or more capitalised words.
+_NAME = re.compile(
+    r"\b(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+"
+    r"|[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+)+)"
+)
+# The words of a question that say nothing of what it asks about.
+_NOT_NOUNS = frozenset("what which who whom how when where why one".split())  # noqa: SIM905
+
+
+@dataclass(frozen=True)
+class Description:
+    """A thing named by what is said of it, and the question that asks what it is."""
+
+    phrase: str  # "the car we financed through the credit union"
+    noun: str  # "the car"
+    head: str  # "car"
+    inner: str  # "Which car we financed through the credit union?"
+
+
+@dataclass
+class Hop:
+    """The question asked again with what its description designates in its place."""
+
+    question: str  # "What's the VIN of the 2023 Toyota RAV4 Hybrid XLE?"
+    evidence: Evidence  # the outer question's, the resolving passage added last
+    resolving: Candidate  # the unit that said what the description designates
+
+
+def described(question: str) -> Description | None:
+    """The first description in `question`, where what is left asks something of it."""
+    for match in _DESCRIPTION.finditer(question):
+        head = match.group("head").lower()
+        clause = match.group("clause")
+        if head in _NOT_NOUNS or (
+            not re.match(r"(?:who|that|which|whom)\b", clause) and not _VERB.match(clause)
+        ):
+            continue
+        rest = question[: match.start()] + question[match.end() :]
+        if len(re.findall(r"[A-Za-z]{3,}", rest)) < 2:
+            continue  # the description is the whole question: one hop is the question
+        phrase = match.group(0).strip()
+        said = f"the {match.group('noun')} {_named(clause.strip(), rest)}"
+        if head in _PERSON:
+            inner = f"Who is {said}?"
+        elif head in _TIME:
+            inner = f"When was {said}?"
+        else:
+            inner = f"Which is {said}?"
+        return Description(phrase, f"{match.group('det')} {match.group('noun')}", head, inner)
+    return None
+
+
+def _named(clause: str, rest: str) -> str:
+    """The clause with "he" or "she" read as the one person the rest of the question names
+    ("the first day he was out sick", asked about Theo, is the first day Theo was out)."""
+    asked = asked_names(rest)
+    people = {w for w in re.findall(r"\b[A-Z][a-z]+\b", rest) if w.lower() in asked}
+    if len(people) != 1:
+        return clause
+    (name,) = people
+    clause = re.sub(r"\b(?:he|she|him)\b", name, clause)
+    return re.sub(r"\b(?:his|her)\b", f"{name}'s", clause)
+
+
+def _written(text: str) -> list[tuple[int, int, set[Day]]]:
+    """Where `text` writes dates and the days each can be: the date reader's, and a day
+    and month with no year ("Tue 04/08", read both ways)."""
+    found = [(w.start, w.end, set(w.days)) for w in written_dates(text)]
+    for match in _MONTH_DAY.finditer(text):
+        if all(not s <= match.start() < e for s, e, _ in found):
+            first, second = int(match.group(1)), int(match.group(2))
+            days = {(None, first, second), (None, second, first)}
+            found.append((*match.span(), {d for d in days if 1 <= d[1] <= 12 and 1 <= d[2] <= 31}))
+    return sorted(found, key=lambda w: w[0])
+
+
+def _asked_dates(phrase: str) -> set[Day]:
+    """The days a description names, a month alone ("out sick in January") as a month."""
+    months = {(None, n, None) for w in words(phrase) if (n := month_number(w)) is not None}
+    return {d for *_, days in _written(phrase) for d in days} | months
+
+
+def designation(
+    evidence: Evidence, description: Description, declined: bool
+) -> tuple[str, Candidate] | None:
+    """What the description designates, and the unit that says so: of the inner question's
+    best few units, the first that names every date the description gives and holds
+    something of the noun's kind (a name for a person, a date for a day, else the unit's
+    value). Where the inner question was itself declined, only a unit naming such a date
+    is trusted: "the doctor Dad sees on April 8" is the line dated 04/08."""
+    asked = _asked_dates(description.phrase)
+    if declined and not asked:
+        return None
+    for candidate in evidence.candidates[:LOOKAHEAD]:
+        text = candidate.text
+        if asked and not names_date(asked, {d for *_, days in _written(text) for d in days}):
+            continue
+        value = _designated(candidate, description, asked)
+        if value:
+            return value, candidate
+    return None
+
+
+def _designated(candidate: Candidate, description: Description, asked: set[Day]) -> str | None:
+    text = candidate.text
+    if description.head in _PERSON:
+        said = description.phrase.lower()
+        return next((n for n in _NAME.findall(text) if n.lower() not in said), None)
+    if description.head in _TIME:
+        dates = [(s, e) for s, e, days in _written(text) if not asked or names_date(asked, days)]
+        return text[dates[0][0] : dates[0][1]] if dates else None
+    record = candidate.sentence.record
+    if record is not None:
+        text = (
+            " ".join(c.value for c in record.cells)
+            if record.kind == "row"
+            else record.cells[-1].value
+        )
+    for start, end, _ in reversed(_written(text)):
+        text = text[:start] + text[end:]
+    text = re.sub(r"\s+", " ", text).strip(" ,;.-|")
+    return text or None
+
+
+def _about(evidence: Evidence, candidate: Candidate, value: str) -> bool:
+    """Whether the answering unit's passage speaks of what was designated: most of its
+    words and figures are there (the homeroom teacher of Nora Whitaker is on Nora's card)."""
+    passage = evidence.passages[candidate.source - 1]
+    held = set(content_stems(f"{passage.path} {passage.text}"))
+    wanted = set(content_stems(value))
+    return bool(wanted) and len(wanted & held) * 2 >= len(wanted)
+
+
+def second_pass(question: str, evidence: Evidence, search: Search, embed: Embed) -> Hop | None:
+    """The hop, where the question names a thing by a description and its one-pass
+    `evidence` is declined; None otherwise (the answer stands as it is). A question
+    without a description costs one pattern search."""
+    if described(question) is None or not should_abstain(prefer_matching(evidence)):
+        return None
+    return hop(question, search, embed)
+
+
+def hop(question: str, search: Search, embed: Embed) -> Hop | None:
+    """Answer the description first, then the question with its designation in place; None
+    when there is no description, either step finds nothing sure, or one paper would
+    answer both."""
+    description = described(question)
+    if description is None:
+        return None
+    inner = prefer_matching(select_evidence(description.inner, search(description.inner), embed))
+    if not inner.passages:
+        return None
+    found = designation(inner, description, should_abstain(inner))
+    if found is None:
+        return None
+    value, resolving = found
+    resolved_by = inner.passages[resolving.source - 1]
+    if description.head in _PERSON or description.head in _TIME:
+        named = value
+    else:  # the thing keeps its noun: "the hospital bill (CEDAR GLEN ... 96.15)"
+        named = f"{description.noun} ({value})"
+    outer_question = question.replace(description.phrase, named, 1)
+    passages = list(search(outer_question))
+    if all((p.path, p.first) != (resolved_by.path, resolved_by.first) for p in passages):
+        passages.append(resolved_by)
+    outer = prefer_matching(select_evidence(outer_question, passages, embed))
+    best = outer.best
+    if best is None or should_abstain(outer):
+        return None
+    if outer.passages[best.source - 1].path == resolved_by.path or not _about(outer, best, value):
+        return None  # one paper answers both, or the answer is about something else
+    source = next(
+        i
+        for i, p in enumerate(outer.passages, 1)
+        if (p.path, p.first) == (resolved_by.path, resolved_by.first)
+    )
+    unit = next(
+        (c for c in outer.candidates if c.source == source and c.text == resolving.text), None
+    )
+    return Hop(outer_question, outer, unit) if unit is not None else None
