@@ -22,8 +22,9 @@ from assistant.evidence.compose import (
     extractive_answer,
     written,
 )
-from assistant.evidence.select import Candidate, Embed, Evidence
+from assistant.evidence.select import Embed, Evidence
 from assistant.evidence.which import prefer_matching
+from assistant.hops import Hop, asked_first
 from assistant.models.base import Backend, Message
 from assistant.retrieve import Passage
 
@@ -295,9 +296,12 @@ class AnswerStream:
     def _quoted(self) -> tuple[str, list[Statement]]:
         """The extractive answer, and after it, for a question answered in two steps
         (assistant/hops.py), the unit that said what its description designates."""
-        text, statements = extractive_answer(self.plan.evidence)
-        resolving = self.plan.resolving
-        if resolving is None or any(resolving.source in s.citations for s in statements):
+        found = self.plan.hop
+        if found is None:
+            return extractive_answer(self.plan.evidence)
+        text, statements = extractive_answer(asked_first(self.plan.evidence, found.rest))
+        resolving = found.resolving
+        if any(resolving.source in s.citations for s in statements):
             return text, statements
         part, stated, source = answer_part(self.plan.evidence, resolving)
         statement = Statement(stated, True, [resolving.source], [], source, "quoted")
@@ -380,7 +384,7 @@ class AnswerPlan:
     max_tokens: int = 0
     temperature: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
-    resolving: Candidate | None = None  # what said what a description designates (hops.py)
+    hop: Hop | None = None  # a question answered in two steps (assistant/hops.py)
 
 
 def answer_stream(
@@ -396,7 +400,7 @@ def answer_stream(
     retrieve_ms: float = 0.0,
     history: Sequence[Turn] = (),
     follow_up: bool = False,
-    resolving: Candidate | None = None,
+    hop: Hop | None = None,
 ) -> AnswerStream:
     """Plan the answer: abstain when the evidence does not answer, quote it in extractive
     mode, else prompt the backend with the compact evidence (its best `evidence_sentences`
@@ -406,13 +410,14 @@ def answer_stream(
     The abstention combiner was fitted on stand-alone questions, so a follow-up that a
     model answers with the conversation in view is left to the model (its statements are
     still checked); a new question in a long chat is judged like any other.
-    `resolving`: for a question answered in two steps (assistant/hops.py), the unit of
-    the evidence that said what its description designates, quoted after the answer."""
+    `hop`: a question answered in two steps (assistant/hops.py): its evidence is the
+    question asked again, and the unit that said what its description designates is
+    quoted after the answer."""
     started = time.perf_counter()
     follow_up = follow_up and mode == "generative" and bool(history)
     evidence = prefer_matching(evidence)
     abstained = not evidence.passages or (not follow_up and should_abstain(evidence))
-    plan = AnswerPlan(evidence, mode, abstained, embed, backend, resolving=resolving)
+    plan = AnswerPlan(evidence, mode, abstained, embed, backend, hop=hop)
     if mode == "generative" and evidence.passages and not abstained:
         if backend is None:
             raise ValueError("generative answers need a backend")

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.evidence.abstain import should_abstain
 from assistant.evidence.select import Candidate, Embed, Evidence, select_evidence
@@ -102,6 +102,7 @@ class Hop:
     question: str  # "What's the VIN of the 2023 Toyota RAV4 Hybrid XLE?"
     evidence: Evidence  # the outer question's, the resolving passage added last
     resolving: Candidate  # the unit that said what the description designates
+    rest: str  # the question without its description: what is asked of the thing
 
 
 def described(question: str) -> Description | None:
@@ -200,6 +201,21 @@ def _designated(candidate: Candidate, description: Description, asked: set[Day])
     return text or None
 
 
+def asked_first(evidence: Evidence, rest: str) -> Evidence:
+    """The evidence to quote from, where a unit that only names the thing designated
+    ("Student: Nora E. Whitaker") is best: it says which paper, not what is asked, so the
+    best of the next few units that holds a word of the rest of the question ("Homeroom:
+    Ms. Deepa Patel") goes before it. The evidence judged is left as it is."""
+    asked = set(content_stems(rest))
+    ranked = evidence.candidates
+    if not ranked or asked & set(content_stems(ranked[0].text)):
+        return evidence
+    saying = next((c for c in ranked[1:LOOKAHEAD] if asked & set(content_stems(c.text))), None)
+    if saying is None:
+        return evidence
+    return replace(evidence, candidates=[saying, *(c for c in ranked if c is not saying)])
+
+
 def _about(evidence: Evidence, candidate: Candidate, value: str) -> bool:
     """Whether the answering unit's passage speaks of what was designated: most of its
     words and figures are there (the homeroom teacher of Nora Whitaker is on Nora's card)."""
@@ -255,4 +271,6 @@ def hop(question: str, search: Search, embed: Embed) -> Hop | None:
     unit = next(
         (c for c in outer.candidates if c.source == source and c.text == resolving.text), None
     )
-    return Hop(outer_question, outer, unit) if unit is not None else None
+    if unit is None:
+        return None
+    return Hop(outer_question, outer, unit, question.replace(description.phrase, " ", 1))

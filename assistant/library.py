@@ -429,7 +429,7 @@ def ask(
     result = retriever.search(query or question, settings.k, path_filter)
     embed = sentence_vectors(retriever.embedder)
     evidence = select_evidence(query or question, result.passages, embed)
-    resolving = None
+    found = None
     if query is None or query == question:  # a follow-up leans on the chat, not on papers
 
         def search(text: str) -> list[Passage]:
@@ -437,7 +437,7 @@ def ask(
 
         found = hops.second_pass(question, evidence, search, embed)
         if found is not None:
-            evidence, resolving = found.evidence, found.resolving
+            evidence = found.evidence
     retrieve_ms = (time.perf_counter() - started) * 1000
     mode = answer_mode(settings, backend)
     return answer_stream(
@@ -452,7 +452,7 @@ def ask(
         retrieve_ms=retrieve_ms,
         history=history,
         follow_up=query is not None and query != question,
-        resolving=resolving,
+        hop=found,
     )
 
 
