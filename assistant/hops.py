@@ -34,7 +34,7 @@ from assistant.evidence.abstain import should_abstain
 from assistant.evidence.select import Candidate, Embed, Evidence, select_evidence
 from assistant.evidence.text import content_stems, words
 from assistant.evidence.which import prefer_matching
-from assistant.evidence.whose import asked_names
+from assistant.evidence.whose import KINSHIP, asked_names
 from assistant.retrieve import Passage
 from ingest.dates import Day, month_number, names_date, written_dates
 
@@ -45,10 +45,14 @@ LOOKAHEAD = 5
 Search = Callable[[str], Sequence[Passage]]
 
 # Who may be the subject of a clause that follows its noun with no "who" or "that": a
-# pronoun, or a person named by kinship or by name ("the doctor Dad sees").
-_SUBJECT = r"(?:we|i|you|he|she|they|dad|mom|mum|grandma|grandpa|[A-Z][a-z]+)"
+# pronoun, or a person named by kinship ("the doctor Dad sees"). A name is not read so:
+# "the first Huguenot colonists settle" has no clause.
+_SUBJECT = r"(?:we|I|you|he|she|they|(?i:" + "|".join(sorted(KINSHIP)) + r"))"
 # Words that end a noun phrase rather than qualify its noun.
-_FUNCTION = r"(?:the|a|an|of|on|in|at|to|for|from|with|by|and|or|our|my|his|her|their)"
+_FUNCTION = (
+    r"(?:the|a|an|of|on|in|at|to|for|from|with|by|and|or|our|my|his|her|their|if|when|as"
+    r"|because|than|whether|that|who|which|is|are|was|were)"
+)
 # The description: "the" (or "our", "my", ...), up to three words qualifying the noun,
 # the noun, then its clause, which runs to the end of the question or to a comma.
 _DESCRIPTION = re.compile(
@@ -81,6 +85,8 @@ _NAME = re.compile(
     r"\b(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+"
     r"|[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+)+)"
 )
+# Words that ask without saying of what: "what was the name of" asks nothing of a thing.
+_ASKING = frozenset(content_stems("what which who whom how when where why name called kind type"))
 # The words of a question that say nothing of what it asks about.
 _NOT_NOUNS = frozenset("what which who whom how when where why one".split())  # noqa: SIM905
 
@@ -115,7 +121,7 @@ def described(question: str) -> Description | None:
         ):
             continue
         rest = question[: match.start()] + question[match.end() :]
-        if len(re.findall(r"[A-Za-z]{3,}", rest)) < 2:
+        if not set(content_stems(rest)) - _ASKING:
             continue  # the description is the whole question: one hop is the question
         phrase = match.group(0).strip()
         said = f"the {match.group('noun')} {_named(clause.strip(), rest)}"
