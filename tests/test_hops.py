@@ -95,10 +95,21 @@ def test_a_description_is_a_noun_and_the_clause_that_says_which(
     assert (found.phrase, found.head) == (phrase, head)
 
 
+def test_the_description_is_asked_as_a_question_of_its_own_kind() -> None:
+    """A person is asked with "who", a day with "when"; "he" is the one person the rest of
+    the question names."""
+    day = described("Which pediatrician saw Theo on the first day he was out sick in January?")
+    assert day is not None
+    assert day.inner == "When was the first day Theo was out sick in January?"
+    person = described("What's the street address of the doctor Dad sees on April 8?")
+    assert person is not None and person.inner == "Who is the doctor Dad sees on April 8?"
+
+
 @pytest.mark.parametrize(
     "question",
     [
         "Who is Nora's homeroom teacher?",
+        "Where did the first Huguenot colonists settle?",  # a name is no clause's subject
         "When does the farmers market stall open?",
         "Who is the grandchild who inherits the pocket watch?",  # the description is all of it
     ],
