@@ -176,7 +176,9 @@ def designation(
     asked = _asked_dates(description.phrase)
     if declined and not asked:
         return None
-    for candidate in evidence.candidates[:LOOKAHEAD]:
+    # The scorer's order, not the date preference's: that one puts first any unit naming
+    # the description's month ("Report date: 01/24/2025" for "out sick in January").
+    for candidate in sorted(evidence.candidates[:LOOKAHEAD], key=lambda c: -c.score):
         text = candidate.text
         if asked and not names_date(asked, {d for *_, days in _written(text) for d in days}):
             continue
@@ -260,23 +262,33 @@ def hop(question: str, search: Search, embed: Embed) -> Hop | None:
     else:  # the thing keeps its noun: "the hospital bill (CEDAR GLEN ... 96.15)"
         named = f"{description.noun} ({value})"
     outer_question = question.replace(description.phrase, named, 1)
-    passages = list(search(outer_question))
-    if all((p.path, p.first) != (resolved_by.path, resolved_by.first) for p in passages):
-        passages.append(resolved_by)
+    # The paper that said what the description designates has been read: the answer is
+    # in another one ("Theo was absent 01/22" is on his report card; who saw him that day
+    # is on the insurer's statement).
+    passages = [p for p in search(outer_question) if p.path != resolved_by.path]
     outer = prefer_matching(select_evidence(outer_question, passages, embed))
     best = outer.best
-    if best is None or should_abstain(outer):
+    if best is None or not _about(outer, best, value):
+        return None  # nothing found, or the answer is about something else
+    cited = _citing(outer, inner, resolving)
+    if should_abstain(cited):
         return None
-    if outer.passages[best.source - 1].path == resolved_by.path or not _about(outer, best, value):
-        return None  # one paper answers both, or the answer is about something else
-    source = next(
-        i
-        for i, p in enumerate(outer.passages, 1)
-        if (p.path, p.first) == (resolved_by.path, resolved_by.first)
+    return Hop(
+        outer_question, cited, cited.candidates[-1], question.replace(description.phrase, " ", 1)
     )
-    unit = next(
-        (c for c in outer.candidates if c.source == source and c.text == resolving.text), None
+
+
+def _citing(outer: Evidence, inner: Evidence, resolving: Candidate) -> Evidence:
+    """The outer evidence with the resolving unit's passage added last, to be quoted and
+    cited; the resolving unit is its last candidate, below every other, so it never
+    answers."""
+    source = len(outer.passages) + 1
+    unit = replace(
+        resolving, source=source, score=min((c.score for c in outer.candidates), default=0.0) - 1
     )
-    if unit is None:
-        return None
-    return Hop(outer_question, outer, unit, question.replace(description.phrase, " ", 1))
+    return replace(
+        outer,
+        passages=[*outer.passages, inner.passages[resolving.source - 1]],
+        sentences=[*outer.sentences, inner.sentences[resolving.source - 1]],
+        candidates=[*outer.candidates, unit],
+    )
