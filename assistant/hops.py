@@ -68,7 +68,8 @@ _DESCRIPTION = re.compile(
 # A clause that follows its noun at once opens with its subject and then its verb: the
 # verb is one of these forms ("sees", "paid", "was", "financed").
 _VERB = re.compile(
-    r"^\S+\s+(?:[a-z]+(?:s|ed)|was|were|is|are|had|has|did|does|got|saw|met|paid|gave|sent|bought|sold|took|made)\b"
+    r"^\S+\s+(?:[a-z]+(?:s|ed)|was|were|is|are|had|has|did|does|got|saw|met|paid|gave"
+    r"|sent|bought|sold|took|made)\b"
 )
 # Nouns that name a person: what they designate is a name.
 _PERSON = frozenset(
@@ -98,7 +99,7 @@ class Description:
     phrase: str  # "the car we financed through the credit union"
     noun: str  # "the car"
     head: str  # "car"
-    inner: str  # "Which car we financed through the credit union?"
+    inner: str  # "Which is the car we financed through the credit union?"
 
 
 @dataclass
@@ -106,7 +107,7 @@ class Hop:
     """The question asked again with what its description designates in its place."""
 
     question: str  # "What's the VIN of the 2023 Toyota RAV4 Hybrid XLE?"
-    evidence: Evidence  # the outer question's, the resolving passage added last
+    evidence: Evidence  # the question asked again, the resolving passage added last
     resolving: Candidate  # the unit that said what the description designates
     rest: str  # the question without its description: what is asked of the thing
 
@@ -169,8 +170,8 @@ def designation(
     evidence: Evidence, description: Description, declined: bool
 ) -> tuple[str, Candidate] | None:
     """What the description designates, and the unit that says so: of the inner question's
-    best few units, the first that names every date the description gives and holds
-    something of the noun's kind (a name for a person, a date for a day, else the unit's
+    first few units, the best-scoring that names the date the description gives (if it
+    gives one) and holds something of the noun's kind (a name for a person, a date for a day, else the unit's
     value). Where the inner question was itself declined, only a unit naming such a date
     is trusted: "the doctor Dad sees on April 8" is the line dated 04/08."""
     asked = _asked_dates(description.phrase)
@@ -189,6 +190,9 @@ def designation(
 
 
 def _designated(candidate: Candidate, description: Description, asked: set[Day]) -> str | None:
+    """The words of the unit that name the thing: a person's name, the date asked about,
+    or a row's cells or a field's value with their dates left out (a date would then ask
+    for a row of that date)."""
     text = candidate.text
     if description.head in _PERSON:
         said = description.phrase.lower()
