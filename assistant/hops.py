@@ -171,9 +171,9 @@ def designation(
 ) -> tuple[str, Candidate] | None:
     """What the description designates, and the unit that says so: of the inner question's
     first few units, the best-scoring that names the date the description gives (if it
-    gives one) and holds something of the noun's kind (a name for a person, a date for a day, else the unit's
-    value). Where the inner question was itself declined, only a unit naming such a date
-    is trusted: "the doctor Dad sees on April 8" is the line dated 04/08."""
+    gives one) and holds something of the noun's kind (a name for a person, a date for a
+    day, else the unit's value). Where the inner question was itself declined, only a unit
+    naming such a date is trusted: "the doctor Dad sees on April 8" is the line dated 04/08."""
     asked = _asked_dates(description.phrase)
     if declined and not asked:
         return None
