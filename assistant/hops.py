@@ -42,6 +42,8 @@ from ingest.dates import Day, month_number, names_date, written_dates
 _MONTH_DAY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
 # How far down the inner question's units a designation is looked for.
 LOOKAHEAD = 5
+# A value longer than this says more than which thing it is: its names are read instead.
+DESIGNATION_WORDS = 8
 Search = Callable[[str], Sequence[Passage]]
 
 # Who may be the subject of a clause that follows its noun with no "who" or "that": a
@@ -191,8 +193,9 @@ def designation(
 
 def _designated(candidate: Candidate, description: Description, asked: set[Day]) -> str | None:
     """The words of the unit that name the thing: a person's name, the date asked about,
-    or a row's cells or a field's value with their dates left out (a date would then ask
-    for a row of that date)."""
+    a row's cells or a field's value with their dates left out (a date would then ask for
+    a row of that date), or, for a sentence or a longer value, its names (the rest says
+    other things)."""
     text = candidate.text
     if description.head in _PERSON:
         said = description.phrase.lower()
@@ -202,15 +205,16 @@ def _designated(candidate: Candidate, description: Description, asked: set[Day])
         return text[dates[0][0] : dates[0][1]] if dates else None
     record = candidate.sentence.record
     if record is not None:
-        text = (
-            " ".join(c.value for c in record.cells)
-            if record.kind == "row"
-            else record.cells[-1].value
-        )
-    for start, end, _ in reversed(_written(text)):
-        text = text[:start] + text[end:]
-    text = re.sub(r"\s+", " ", text).strip(" ,;.-|")
-    return text or None
+        cells = record.cells if record.kind == "row" else record.cells[-1:]
+        value = " ".join(c.value for c in cells)
+        for start, end, _ in reversed(_written(value)):
+            value = value[:start] + value[end:]
+        value = re.sub(r"\s+", " ", value).strip(" ,;.-|")
+        if 0 < len(value.split()) <= DESIGNATION_WORDS:
+            return value
+    # A sentence, or a value that says more than which thing: its names say which.
+    said = description.phrase.lower()
+    return " ".join(n for n in _NAME.findall(text) if n.lower() not in said) or None
 
 
 def asked_first(evidence: Evidence, rest: str) -> Evidence:
