@@ -73,6 +73,9 @@ _VERB = re.compile(
     r"^\S+\s+(?:[a-z]+(?:s|ed)|was|were|is|are|had|has|did|does|got|saw|met|paid|gave"
     r"|sent|bought|sold|took|made)\b"
 )
+# "That" and then a noun phrase of its own says what the noun holds, not which one it is:
+# "the arguments that the measure protected public health" is no description.
+_STATEMENT = re.compile(r"that\s+(?:the|a|an|this|these|those|its|their|there)\b")
 # Nouns that name a person: what they designate is a name.
 _PERSON = frozenset(
     """person people man woman child children kid kids grandchild grandson granddaughter
@@ -119,8 +122,10 @@ def described(question: str) -> Description | None:
     for match in _DESCRIPTION.finditer(question):
         head = match.group("head").lower()
         clause = match.group("clause")
-        if head in _NOT_NOUNS or (
-            not re.match(r"(?:who|that|which|whom)\b", clause) and not _VERB.match(clause)
+        if (
+            head in _NOT_NOUNS
+            or _STATEMENT.match(clause)
+            or (not re.match(r"(?:who|that|which|whom)\b", clause) and not _VERB.match(clause))
         ):
             continue
         rest = question[: match.start()] + question[match.end() :]

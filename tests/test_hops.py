@@ -110,6 +110,8 @@ def test_the_description_is_asked_as_a_question_of_its_own_kind() -> None:
     [
         "Who is Nora's homeroom teacher?",
         "Where did the first Huguenot colonists settle?",  # a name is no clause's subject
+        # "that" and a noun phrase says what the arguments held, not which ones they were
+        "Who accepted the government's arguments that the measure protected public health?",
         "When does the farmers market stall open?",
         "Who is the grandchild who inherits the pocket watch?",  # the description is all of it
     ],
