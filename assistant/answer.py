@@ -17,12 +17,14 @@ from assistant.evidence.claims import Statement, check_answer
 from assistant.evidence.compose import (
     ABSTAIN_ANSWER,
     FALLBACK_NOTE,
+    answer_part,
     compact_passages,
     extractive_answer,
     written,
 )
 from assistant.evidence.select import Embed, Evidence
 from assistant.evidence.which import prefer_matching
+from assistant.hops import Hop, asked_first
 from assistant.models.base import Backend, Message
 from assistant.retrieve import Passage
 
@@ -289,7 +291,21 @@ class AnswerStream:
             return NO_PASSAGES_ANSWER
         if self.plan.abstained:
             return ABSTAIN_ANSWER
-        return extractive_answer(self.plan.evidence)[0]
+        return self._quoted()[0]
+
+    def _quoted(self) -> tuple[str, list[Statement]]:
+        """The extractive answer, and after it, for a question answered in two steps
+        (assistant/hops.py), the unit that said what its description designates."""
+        found = self.plan.hop
+        if found is None:
+            return extractive_answer(self.plan.evidence)
+        text, statements = extractive_answer(asked_first(self.plan.evidence, found.rest))
+        resolving = found.resolving
+        if any(resolving.source in s.citations for s in statements):
+            return text, statements
+        part, stated, source = answer_part(self.plan.evidence, resolving)
+        statement = Statement(stated, True, [resolving.source], [], source, "quoted")
+        return f"{text} {part}", [*statements, statement]
 
     def finish(self) -> Answer:
         """Check the text against the evidence and attach the citations."""
@@ -302,7 +318,7 @@ class AnswerStream:
         if not self.passages or plan.abstained:
             text, statements = self._fixed_text(), []
         elif plan.prompt is None:
-            text, statements = extractive_answer(evidence)
+            text, statements = self._quoted()
         else:
             draft = self.text.strip()
             statements = check_answer(draft, evidence, plan.embed)
@@ -368,6 +384,7 @@ class AnswerPlan:
     max_tokens: int = 0
     temperature: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    hop: Hop | None = None  # a question answered in two steps (assistant/hops.py)
 
 
 def answer_stream(
@@ -383,6 +400,7 @@ def answer_stream(
     retrieve_ms: float = 0.0,
     history: Sequence[Turn] = (),
     follow_up: bool = False,
+    hop: Hop | None = None,
 ) -> AnswerStream:
     """Plan the answer: abstain when the evidence does not answer, quote it in extractive
     mode, else prompt the backend with the compact evidence (its best `evidence_sentences`
@@ -391,12 +409,15 @@ def answer_stream(
     `follow_up`: the question leans on the conversation (it was rewritten for retrieval).
     The abstention combiner was fitted on stand-alone questions, so a follow-up that a
     model answers with the conversation in view is left to the model (its statements are
-    still checked); a new question in a long chat is judged like any other."""
+    still checked); a new question in a long chat is judged like any other.
+    `hop`: a question answered in two steps (assistant/hops.py): its evidence is the
+    question asked again, and the unit that said what its description designates is
+    quoted after the answer."""
     started = time.perf_counter()
     follow_up = follow_up and mode == "generative" and bool(history)
     evidence = prefer_matching(evidence)
     abstained = not evidence.passages or (not follow_up and should_abstain(evidence))
-    plan = AnswerPlan(evidence, mode, abstained, embed, backend)
+    plan = AnswerPlan(evidence, mode, abstained, embed, backend, hop=hop)
     if mode == "generative" and evidence.passages and not abstained:
         if backend is None:
             raise ValueError("generative answers need a backend")

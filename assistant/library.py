@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant import examples
+from assistant import examples, hops
 from assistant.answer import AnswerStream, Source, Turn, answer_stream
 from assistant.errors import ConfigError, NothingIndexed, UsageError
 from assistant.evidence.select import CachedEmbed, select_evidence
@@ -429,6 +429,15 @@ def ask(
     result = retriever.search(query or question, settings.k, path_filter)
     embed = sentence_vectors(retriever.embedder)
     evidence = select_evidence(query or question, result.passages, embed)
+    found = None
+    if query is None or query == question:  # a follow-up leans on the chat, not on papers
+
+        def search(text: str) -> list[Passage]:
+            return retriever.search(text, settings.k, path_filter).passages
+
+        found = hops.second_pass(question, evidence, search, embed)
+        if found is not None:
+            evidence = found.evidence
     retrieve_ms = (time.perf_counter() - started) * 1000
     mode = answer_mode(settings, backend)
     return answer_stream(
@@ -443,6 +452,7 @@ def ask(
         retrieve_ms=retrieve_ms,
         history=history,
         follow_up=query is not None and query != question,
+        hop=found,
     )
 
 
