@@ -3,7 +3,8 @@
     python bench/tune_answers.py collect FILE --data-dir DIR --cache CACHE.json [--threads 1]
         [--docs FOLDER --sample N]   (FILE a .jsonl questions file about FOLDER)
     python bench/tune_answers.py fit --cache CACHE.json [--report CURVE.json]
-    python bench/tune_answers.py fit-mix --cache HOME.json TATQA.json SQUAD.json
+    python bench/tune_answers.py fit-mix --cache HOME.json TATQA.json SQUAD.json [--fit-on right]
+    python bench/tune_answers.py sweep --cache SQUAD_WHOLE.json --thresholds T [T ...]
     python bench/tune_answers.py checks --cache HOME.json TATQA.json SQUAD.json
 
 `collect` indexes the file's articles through the real ingest path (as `assistant eval-qa`
@@ -541,6 +542,11 @@ def fit_mix(args: argparse.Namespace) -> None:
         fit_mix_scorer(rows, sets, args.l2)
         return
     usable = [r for r in rows if r["abstain"] is not None]
+    if args.fit_on == "right":
+        # What the targets count: an answer holding the gold against a question nobody can
+        # answer. An answerable question answered wrong is lost either way, so it does not
+        # pull the combiner towards answering (or declining) what looks like it.
+        usable = [r for r in usable if r["impossible"] or r["answer_gold"]]
     scores, abstained, y = held_out_abstention(
         usable, args.l2, args.answerable_rate, folds=10, balanced=True
     )
@@ -868,6 +874,40 @@ def checks(args: argparse.Namespace) -> None:
                 print(f"{path.stem:<14} {side_name:<12} n={n:<4} {shown}")
 
 
+def sweep(args: argparse.Namespace) -> None:
+    """Each cache's figures as `eval-qa` counts them, at each threshold: the answer holds
+    the gold, answerable and unanswerable questions declined, with every check of
+    `should_abstain` (they sit at fixed distances from the threshold). Collected over a
+    whole file (no --sample), this is the curve a threshold is chosen on."""
+    if args.data_dir:
+        EMBEDDER[:] = [library.embedder_for(load_settings(data_dir=args.data_dir))]
+    shipped = abstain.THRESHOLD
+    for path in args.cache:
+        cache = json.loads(path.read_text())
+        cases = []
+        for q in cache["questions"]:
+            evidence = cached_evidence(cache, q)
+            right = not q["impossible"] and contains_answer(
+                extractive_answer(evidence)[0], q["answers"]
+            )
+            cases.append((q["impossible"], right, evidence))
+        answerable = max(sum(not c[0] for c in cases), 1)
+        unanswerable = max(sum(c[0] for c in cases), 1)
+        for t in args.thresholds:
+            abstain.THRESHOLD = t
+            declined = [not e.passages or abstain.should_abstain(e) for _, _, e in cases]
+            gold = sum(r and not d for (_, r, _), d in zip(cases, declined, strict=True))
+            said = sum(d and not i for (i, _, _), d in zip(cases, declined, strict=True))
+            refused = sum(d and i for (i, _, _), d in zip(cases, declined, strict=True))
+            print(
+                f"{path.stem:<12} threshold {t:>6.2f}: holds gold {gold / answerable:.2%}, "
+                f"answerable declined {said / answerable:.2%}, "
+                f"unanswerable declined {refused / unanswerable:.2%}",
+                flush=True,
+            )
+    abstain.THRESHOLD = shipped
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -890,6 +930,16 @@ def main() -> None:
     m.add_argument("--only", nargs="*", default=[], help="The weights --search may move.")
     m.add_argument("--rows", type=Path, help="Keep the scored questions here; reuse them.")
     m.add_argument("--data-dir", type=Path, help="Embed what the caches lack with its model.")
+    m.add_argument(
+        "--fit-on",
+        choices=("all", "right"),
+        default="all",
+        help="right: answerable questions only where the answer holds the gold.",
+    )
+    w = sub.add_parser("sweep")
+    w.add_argument("--cache", type=Path, nargs="+", required=True)
+    w.add_argument("--thresholds", type=float, nargs="+", required=True)
+    w.add_argument("--data-dir", type=Path, help="Embed what the caches lack with its model.")
     f = sub.add_parser("fit")
     f.add_argument("--cache", type=Path, required=True)
     f.add_argument("--l2", type=float, default=1.0)
@@ -918,7 +968,7 @@ def main() -> None:
     k.add_argument("--cosines", type=float, nargs="+", default=[0.6, 0.7, 0.75, 0.8, 0.9, 1.01])
     args = parser.parse_args()
     commands = {"collect": collect, "fit": fit, "fit-mix": fit_mix, "drafts": drafts}
-    {**commands, "claims": claims, "checks": checks}[args.command](args)
+    {**commands, "claims": claims, "checks": checks, "sweep": sweep}[args.command](args)
 
 
 if __name__ == "__main__":

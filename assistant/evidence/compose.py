@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from assistant.evidence.claims import Statement
 from assistant.evidence.kinds import ValueKinds, attributes_asked
 from assistant.evidence.money import MONEY, asks_money
+from assistant.evidence.question import SUM_ASKED
 from assistant.evidence.select import Candidate, Evidence, leans_back
 from assistant.evidence.structure import (
     cell_text,
@@ -148,7 +149,7 @@ def _holds_value(evidence: Evidence, text: str, headings: str = "") -> bool | No
     if held is not None:
         return held
     if asks_money(question.text, question.answer_type) or (
-        question.answer_type == "other"
+        (question.answer_type == "other" or SUM_ASKED.search(question.text))
         and _NAMES_A_SUM.search(question.text)
         and not MONEY.search(question.text)  # it gives the sum: it asks something else
     ):

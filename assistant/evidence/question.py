@@ -38,6 +38,17 @@ _QUESTION_WORDS = frozenset(
         "are",
     ]
 )
+# "What's the surcharge if we pay by card?": a fee, price or the like named as the thing
+# asked for (the head of its phrase) is a sum of money.
+SUM_ASKED = re.compile(
+    r"\bwhat(?:'s|’s|\s+is|\s+was|\s+are|\s+were|\s+will\s+be)\s+"
+    r"(?:the|a|an|our|my|your|his|her|their|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:fees?|surcharges?|prices?|costs?|premiums?|fares?|tolls?|rent|deductible|"
+    r"co-?pay|tuition|salary|wages?)"
+    r"(?=\s*(?:[?,]|$)|\s+(?:if|for|of|on|in|at|to|from|per|each|when|with|after|"
+    r"before|under|by|this|that|we|i|you|they|he|she|it)\b)",
+    re.IGNORECASE,
+)
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
@@ -54,7 +65,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bhow (?:many|much|long|far|old|large|big|tall|high|often|fast|deep|wide|heavy)\b"
             r"|\bwhat (?:percentage|percent|proportion|amount|number|fraction|share|size|"
-            r"price|cost|sum|total|rate|age)\b",
+            r"price|cost|sum|total|rate|age)\b|" + SUM_ASKED.pattern,
             re.IGNORECASE,
         ),
     ),
