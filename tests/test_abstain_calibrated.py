@@ -56,6 +56,14 @@ def test_a_fee_named_as_the_thing_asked_for_is_a_sum() -> None:
     assert not profile.type_match("Pay online by e-check at no charge.")
 
 
+def test_what_a_thing_costs_or_what_was_paid_asks_a_sum() -> None:
+    assert answer_type("What does Ruby's geography excursion cost?") == "amount"
+    assert answer_type("What did the water we actually used cost us this quarter?") == "amount"
+    assert answer_type("What will we pay the plumber once the discount comes off?") == "amount"
+    assert answer_type("What did the pay rise do to her pension?") == "other"
+    assert answer_type("When did we pay the water bill?") == "date"
+
+
 def test_the_surcharge_question_finds_its_sum_and_reads_as_asking_one(embedder) -> None:  # type: ignore[no-untyped-def]
     question = "What's the surcharge if we pay the property tax with a credit card?"
     passages = [passage("/docs/delmont_property_tax_bill_2024.pdf", TAX, 0.6, 1)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from assistant.evidence.kinds import ValueKinds
+from assistant.evidence.question import WHAT_COSTS
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.topic import topic_words, uncovered
 
@@ -31,12 +32,6 @@ _MONEY_WORDS = re.compile(
     re.IGNORECASE,
 )
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
-# ... the verb, not the noun ("What does the cost of revenue comprise?").
-_WHAT_COSTS = re.compile(
-    r"^\s*what (?:did|does|do|will|would|should) (?!(?:the )?(?:cost|charge|pay)\b)"
-    r".*\b(?<!the )(?<!of )(?:cost|charge|pay)\b(?! of\b)",
-    re.IGNORECASE,
-)
 # What a sum of money looks like in any paper.
 MONEY = re.compile(
     r"[$£€¥₹]|\b\d+\.\d\d\b|\b\d{1,3}(?:,\d{3})+\b|%|"
@@ -67,7 +62,7 @@ def asks_money(question: str, answer_type: str) -> bool:
     finer = set(ValueKinds.of(question).asked) - {"reference"}
     if answer_type in ("date", "person", "place") or finer or MONEY.search(question):
         return False
-    if _WHAT_COSTS.search(question) or _WHAT_IS_SUM.search(question):
+    if WHAT_COSTS.search(question) or _WHAT_IS_SUM.search(question):
         return True
     return bool(_HOW_MUCH.search(question) and _MONEY_WORDS.search(question))
 

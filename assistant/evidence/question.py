@@ -49,6 +49,13 @@ SUM_ASKED = re.compile(
     r"before|under|by|this|that|we|i|you|they|he|she|it)\b)",
     re.IGNORECASE,
 )
+# "What does it cost", "What did we pay": the verb asks a sum; not the noun ("What does
+# the cost of revenue comprise?", "What did the pay rise do?").
+WHAT_COSTS = re.compile(
+    r"^\s*what (?:did|does|do|will|would|should) (?!(?:the )?(?:cost|charge|pay)\b)"
+    r".*\b(?<!the )(?<!of )(?:cost|charge|pay)\b(?! of\b)",
+    re.IGNORECASE,
+)
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
@@ -65,7 +72,11 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\bhow (?:many|much|long|far|old|large|big|tall|high|often|fast|deep|wide|heavy)\b"
             r"|\bwhat (?:percentage|percent|proportion|amount|number|fraction|share|size|"
-            r"price|cost|sum|total|rate|age)\b|" + SUM_ASKED.pattern,
+            r"price|cost|sum|total|rate|age)\b|"
+            + SUM_ASKED.pattern
+            # "What did the water cost us?", "What will we pay the plumber?": the verb.
+            + "|"
+            + WHAT_COSTS.pattern,
             re.IGNORECASE,
         ),
     ),
