@@ -159,3 +159,35 @@ def test_a_masked_number_is_no_full_number() -> None:
     # A date or a toll-free number is no identifier.
     assert plain.held("Updated: 2025-03-12") is False
     assert plain.held("Call 1-800-MEDICARE.") is False
+
+
+COVER = """Cover,Limit,Excess,Premium
+Contents,"$60,000",$500,$318.00
+Bicycles,"$2,500",$250,$41.00
+Legal expenses,"$50,000",Nil,$19.00
+"""
+
+STUB = """Description,Current,Year to date
+Gross pay,"2,910.00","14,550.00"
+Income tax,412.30,"2,061.50"
+Net pay,"2,104.18","10,520.90"
+"""
+
+CHEMIST = """Date,Item,Price,Plan paid,You paid
+2025-01-09,Amoxicillin 500 mg,18.40,14.72,3.68
+2025-02-14,Ventolin inhaler,31.10,24.88,6.22
+"""
+
+
+def test_what_a_policy_covers_is_its_limit_and_what_came_home_is_net_pay(
+    embedder, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """ "Covered for" is the Limit column, not the premium beside it; what someone took
+    home is the Net line; what was paid out of pocket is the payer's own column."""
+    bikes = row_of(tmp_path, "cover.csv", COVER, "Bicycles")
+    assert headers(bikes, "How much are our bikes covered for?", {}, embedder) == ["Limit"]
+    said = answer(embedder, tmp_path, "stub.csv", STUB, "How much did she take home this month?")
+    assert said.startswith("Net pay (Current): 2,104.18"), said
+    inhaler = row_of(tmp_path, "chemist.csv", CHEMIST, "Ventolin inhaler")
+    question = "What did we pay out of pocket for the Ventolin inhaler?"
+    assert headers(inhaler, question, {}, embedder) == ["You paid"]

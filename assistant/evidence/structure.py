@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from assistant.evidence.kinds import ValueKinds
+from assistant.evidence.kinds import ValueKinds, attributes_asked
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, Record
 from assistant.evidence.text import content_stems, has_date, has_number, numbers
@@ -154,6 +154,7 @@ def cell_scores(
         and any(_CURRENCY.search(c.value) for c in record.cells)
     )
     reader = bool(_READER_ASKS.search(profile.text))
+    attributes = attributes_asked(profile.text)
     scores = []
     for n, cell in enumerate(record.cells):
         header = set(content_stems(cell.header))
@@ -180,6 +181,10 @@ def cell_scores(
             score -= KIND_CELL_WEIGHT
         if reader and _READER_HEADER.search(cell.header):
             score += READER_CELL_WEIGHT
+        # The column the paper heads with what the question says in its own words
+        # ("covered for": Limit; "take home": Net).
+        if any(a.search(cell.header) for a in attributes):
+            score += KIND_CELL_WEIGHT
         scores.append(score)
     return scores
 

@@ -88,6 +88,21 @@ SAYINGS: tuple[Saying, ...] = (
         r"\bbalance\b|\boutstanding\b|\bamount (?:due|owed|owing)\b",
         ("balance", "outstanding"),
     ),
+    # What a payslip pays out is its net pay: "How much did she take home?".
+    _saying(r"\btake[- ]?home\b|\btook home\b", r"\bnet\b", ("net",)),
+    # What a policy covers something for is its limit (or sum insured), not its premium.
+    _saying(
+        r"\bcovered (?:for|up to)\b|\bcoverage\b|\binsured for\b|\bhow much cover\b",
+        r"\blimits?\b|\bsum insured\b|\bcover(?:age)? (?:amount|limit)\b",
+        ("limit",),
+    ),
+    # What was paid out of pocket is the payer's own share: "You paid", "Patient pays";
+    # not a plan's out-of-pocket maximum, which is a line of its own.
+    _saying(
+        r"\bout[- ]of[- ]pocket\b(?![- ](?:max\w*|limit))",
+        r"\byou (?:paid|pay|owe)\b|\byour (?:share|cost|portion)\b|\bpatient (?:pays|paid|"
+        r"portion|share)\b",
+    ),
     # What someone put or paid into a pension or a savings plan is a contribution.
     _saying(
         # "in" only where it ends the phrase: "net pay in May", "pay in total" and
