@@ -193,10 +193,13 @@ def _tables(run: list[list[list[Word]]]) -> list[Found]:
     """The run's tables: the longest first rows whose columns line up, then the same on
     the rest (a bill's summary table with an "Account charges | Amount" table right
     under it, on other columns). Rows that line up stop doing so once they don't: more
-    rows only widen the columns."""
+    rows only widen the columns, so a run that lines up throughout is one table, read
+    once."""
     found = []
     start = 0
     while len(run) - start >= _MIN_ROWS:
+        if (whole := _columns(run[start:])) is not None:
+            return [*found, whole]
         end = start + _MIN_ROWS
         table = _columns(run[start:end])
         if table is None:

@@ -184,7 +184,7 @@ def render_table(
             while lead < len(body) - 1 and _is_title_line(body[lead]):
                 lead += 1
             if lead:
-                title = " - ".join([*([title] if title else []), *_texts(body[:lead])])
+                title = " - ".join(filter(None, [title, *_texts(body[:lead])]))
                 body = body[lead:]
     lines = []
     labels = []
