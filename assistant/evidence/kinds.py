@@ -13,7 +13,42 @@ from dataclasses import dataclass
 from assistant.retrieve.labels import sayings_asked
 from ingest.dates import date_spans
 
-_UNITS_OF_TIME = r"(?:hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?)"
+_UNITS_OF_TIME = r"(?:hours?|hrs?|days?|weeks?|fortnights?|months?|years?|minutes?|mins?)"
+# A count written in words ("guaranteed for two years", "a six-month term"), as letters
+# and notices write short ones.
+_COUNT_WORDS = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen"
+    r"|twenty|thirty|forty|forty-five|sixty|ninety|a|an|a half|half an?)"
+)
+# What a household's meters and plans count in, by what a question names: electricity in
+# kilowatt-hours, water in litres or kilolitres (gallons, cubic metres, CCF, where billed
+# so), gas in cubic metres, therms or megajoules, a phone plan's data in gigabytes. A
+# question that names the quantity or its unit ("how many kilowatt-hours", "how much data",
+# "how much water did we use") asks for a figure in that unit, not the charge beside it.
+_MEASURES = {
+    "energy": (
+        r"\bhow many (?:kilowatt[- ]?hours?|kwh)\b|\bhow much (?:electricity|power|energy)\b"
+        r"|\b(?:electricity|power|energy) (?:did|do|does) (?:we|i|they|you) use\b",
+        r"\d\s?(?:kwh|kw/h|kilowatt[- ]?hours?|units)\b",
+    ),
+    "water": (
+        r"\bhow many (?:(?:kilo)?lit(?:re|er)s?|kl|gallons?|cubic met(?:re|er)s?)\b"
+        r"|\bhow much water\b"
+        r"|\bwater (?:did|do|does) (?:we|i|they|you) use\b",
+        r"\d\s?(?:kl|l|kilolit(?:re|er)s?|lit(?:re|er)s?|gallons?|gal|m3|m³|cubic met(?:re|er)s?"
+        r"|ccf|hcf)\b",
+    ),
+    "gas": (
+        r"\bhow much gas\b|\bgas (?:did|do|does) (?:we|i|they|you) use\b"
+        r"|\bhow many (?:therms?|megajoules?)\b",
+        r"\d\s?(?:m3|m³|cubic met(?:re|er)s?|therms?|mj|megajoules?|ccf|kwh)\b",
+    ),
+    "data": (
+        r"\bhow many (?:gigabytes?|megabytes?|gb)\b|\bhow much data\b"
+        r"|\bdata (?:did|do|does) \w+ use\b",
+        r"\d\s?(?:gb|mb|tb|gigabytes?|megabytes?)\b",
+    ),
+}
 _UNITS_OF_SIZE = (
     r"(?:feet|foot|ft|inch(?:es)?|in\.|cm|mm|meters?|metres?|miles?|km|square feet|sq\.? ?ft"
     r"|acres?|lbs?|pounds|kg|gallons?|gal)"
@@ -67,8 +102,40 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             rf"\bhow long\b|\bhow many {_UNITS_OF_TIME}\b|\bhow much (?:notice|time)\b",
             re.IGNORECASE,
         ),
-        re.compile(rf"\b\d+(?:\.\d+)?(?:\s?(?:-|to)\s?\d+)?\s+{_UNITS_OF_TIME}\b", re.I),
+        re.compile(
+            rf"\b(?:\d+(?:\.\d+)?(?:\s?(?:-|to)\s?\d+)?|{_COUNT_WORDS})[\s-]+{_UNITS_OF_TIME}\b",
+            re.I,
+        ),
     ),
+    # "How often": a frequency, in any of the ways a prescription, a plan or a timetable
+    # writes one ("twice a day", "every 8 hours", "fortnightly", "3 times weekly").
+    "frequency": (
+        re.compile(r"\bhow often\b|\bhow many times\b|\bhow frequently\b", re.I),
+        re.compile(
+            rf"\b(?:once|twice|thrice|(?:\d+|{_COUNT_WORDS}) times?)\b"
+            rf"|\b(?:every|each|per|a) (?:\d+ |{_COUNT_WORDS} |other |second |third )?"
+            rf"(?:{_UNITS_OF_TIME}|morning|night|evening|weekday|weekend|(?:mon|tues|wednes"
+            r"|thurs|fri|satur|sun)day)\b"
+            r"|\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly"
+            r"|annually|bi-?weekly|bi-?monthly)\b",
+            re.I,
+        ),
+    ),
+    # An interest rate asked for by name is a figure with a per cent sign (or "per cent"),
+    # not the sum of interest beside it. Not "percentage": a report's table puts its %
+    # sign in the header, or nowhere.
+    "rate": (
+        re.compile(
+            r"\binterest rate\b|\brate of interest\b|\b(?:APR|AER|APY)\b"
+            r"|\bwhat (?:interest )?rate\b(?!.*\b(?:hour|hourly|kwh|per)\b)",
+            re.I,
+        ),
+        re.compile(r"\d\s?%|\bper ?cent\b", re.I),
+    ),
+    **{
+        name: (re.compile(asks, re.I), re.compile(held, re.I))
+        for name, (asks, held) in _MEASURES.items()
+    },
     "size": (
         re.compile(
             r"\bhow (?:tall|high|wide|long|deep|big|large|far|heavy)\b"

@@ -149,8 +149,13 @@ def _add(
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][a-z]+)?|\d+(?:st|nd|rd|th)\b|\d+(?:[.,]\d+)*")
 _SUFFIXES = (
     "ational", "ization", "fulness", "iveness", "ations", "ingly", "ments", "ities", "ation",
-    "ness", "ment", "ings", "edly", "ing", "ied", "ers", "est", "ed", "er", "ly",
+    "ness", "ment", "ance", "ence", "able", "ible", "ings", "edly", "ing", "ied", "ers", "est",
+    "ed", "er", "ly",
 )  # fmt: skip
+# What must be left of a word before these: "insurance" and "insure", "allowance" and
+# "allow" meet, "balance" and "science" stay whole; "payable" is "pay", "deductible"
+# "deduct", "taxable" "tax" (the amount payable is what "what will we pay" asks).
+_SHORTEST_BEFORE = {"ance": 4, "ence": 4}
 _SIBILANT_PLURAL = re.compile(r"(?:ss|x|z|ch|sh)es$")
 
 
@@ -192,7 +197,7 @@ def stem(word: str) -> str:
     elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
         w = w[:-1]
     for suffix in _SUFFIXES:
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+        if w.endswith(suffix) and len(w) - len(suffix) >= _SHORTEST_BEFORE.get(suffix, 3):
             w = w[: -len(suffix)]
             break
     if len(w) > 4 and w.endswith("e"):

@@ -1,0 +1,97 @@
+"""The figure a question asks for by its measure, and the line it does not ask for.
+
+"How many kilowatt-hours" asks for a figure in kWh, not the tariff's hours; "how much
+water did we use" for litres or kilolitres; "how often" for a frequency ("twice a day");
+"how long is it guaranteed" for a duration however a letter writes it ("ten years"). "What
+will we pay once the rebate comes off?" names the rebate to say which figure it wants: the
+rebate's own line is not the answer, the amount payable is (assistant/evidence/
+adjustments.py). The papers are written for these tests, saved to disk and read by the
+real readers; scoring uses the real embedding model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.evidence.adjustments import left_out
+from assistant.evidence.kinds import ValueKinds
+from assistant.evidence.text import content_stems
+from tests.test_answer_cells import answer
+
+QUOTE = """Name,Qty,Unit price,Amount
+Supply solar hot water system (315 L),1,"$4,260.00","$4,260.00"
+Installation and commissioning,1,$980.00,$980.00
+Removal of old gas unit,1,$240.00,$240.00
+Less state solar rebate,1,"-$1,400.00","-$1,400.00"
+Amount payable,,,"$4,080.00"
+"""
+
+ENERGY = """# Brookfield Energy: your electricity bill, January 2025
+
+Night rate hours are 11 pm to 7 am every day, and the day rate applies at all other hours.
+
+Day units | Usage: 418 kWh | Rate: 31.2c | Amount: $130.42
+Night units | Usage: 612 kWh | Rate: 18.4c | Amount: $112.61
+Daily supply charge | Usage: 31 days | Rate: 98.0c | Amount: $30.38
+"""
+
+MEDICINES = """# Medicines for Gran (Irene Walsh)
+
+Gran's chemist is Kerrigan's on Main Street; they deliver on Thursdays.
+Her GP reviews the list every six months, last in February.
+
+Medicine: Warfarin 3 mg
+Dose: one tablet once a day at 6 pm
+Prescriber: Dr P. Nolan
+"""
+
+ROOFER = """Subject: Your roof repair
+
+Dear Mr and Mrs Duffy,
+
+Thank you for having us out to look at the roof. We will replace the cracked ridge tiles
+and re-point the chimney. This quote is valid for 30 days from the date of this letter.
+Our work on the ridge and the chimney is guaranteed for ten years. Scaffolding goes up
+the day before we start.
+
+Regards,
+Liam Brophy
+"""
+
+
+def test_the_amount_left_once_a_rebate_comes_off(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert left_out("What will we pay once the solar rebate comes off?") == {"rebat"}
+    assert left_out("What was the balance after the March payment?") == set()
+    said = answer(
+        embedder, tmp_path, "quote.csv", QUOTE, "What will we pay once the solar rebate comes off?"
+    )
+    assert said.startswith("Amount payable (Amount): $4,080.00"), said
+
+
+def test_what_we_will_pay_is_the_amount_payable() -> None:
+    assert set(content_stems("pay")) == set(content_stems("payable"))
+    assert set(content_stems("insure")) == set(content_stems("insurance"))
+    assert content_stems("balance") != content_stems("ball")
+
+
+def test_kilowatt_hours_are_usage_not_the_tariffs_hours(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    question = "How many kilowatt-hours did we use at night in January?"
+    said = answer(embedder, tmp_path, "energy_bill_2025-01.md", ENERGY, question)
+    assert "612 kWh" in said.split(" — ")[0], said
+
+
+def test_how_often_is_a_frequency(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    often = ValueKinds.of("How often does the bin get collected?")
+    assert often.held("Your bin is collected every second Tuesday.")
+    assert not often.held("Bins must be out by 7 am.")
+    said = answer(
+        embedder, tmp_path, "gran_medicines.md", MEDICINES, "How often does Gran take warfarin?"
+    )
+    assert said.startswith("Dose: one tablet once a day"), said
+
+
+def test_a_duration_written_in_words(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert ValueKinds.of("How much water did we use?").held("You used 48 kL, 533 litres a day.")
+    assert ValueKinds.of("What does a litre of milk cost?").asked == ()
+    question = "How long is the roof work guaranteed for?"
+    said = answer(embedder, tmp_path, "roofer.eml", ROOFER, question)
+    assert "guaranteed for ten years" in said.split("[2]")[0], said
