@@ -13,9 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.evidence.adjustments import left_out
+from assistant.evidence.compose import extractive_answer
 from assistant.evidence.kinds import ValueKinds
+from assistant.evidence.select import select_evidence
 from assistant.evidence.text import content_stems
-from tests.test_answer_cells import answer
+from tests.test_answer_cells import answer, written
 
 QUOTE = """Name,Qty,Unit price,Amount
 Supply solar hot water system (315 L),1,"$4,260.00","$4,260.00"
@@ -95,3 +97,29 @@ def test_a_duration_written_in_words(embedder, tmp_path: Path) -> None:  # type:
     question = "How long is the roof work guaranteed for?"
     said = answer(embedder, tmp_path, "roofer.eml", ROOFER, question)
     assert "guaranteed for ten years" in said.split("[2]")[0], said
+
+
+PHONES = """# Family phones
+
+Mia's Galaxy A35 is still owed on: it is paid off monthly on the family plan, ending 4471.
+Ben keeps his old Pixel as a spare.
+
+# Skyline Mobile bill, May 2025
+
+Device payment this month: $28.75
+Remaining device balance after this bill: $316.25
+"""
+
+
+def test_a_sum_asked_is_a_line_holding_a_sum(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The notes line names Mia and her phone, and "4471" is no sum: for a sum asked it
+    loses what a line holding one does not, and the bill's line answers. A question that
+    asks for no sum marks no line."""
+    passages = [written(tmp_path, "phones.md", PHONES)]
+    owed = select_evidence("How much is still owed on Mia's Galaxy?", passages, embedder.embed)
+    missing = {c.text[:20]: c.features["sum_missing"] for c in owed.candidates}
+    assert missing["Mia's Galaxy A35 is "] == 1.0
+    assert missing["Remaining device bal"] == 0.0
+    assert extractive_answer(owed)[0].startswith("Remaining device balance after this bill")
+    who = select_evidence("Whose phone is the Galaxy?", passages, embedder.embed)
+    assert not any(c.features["sum_missing"] for c in who.candidates)

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from assistant.evidence.claims import Statement
 from assistant.evidence.kinds import ValueKinds, attributes_asked
-from assistant.evidence.money import MONEY, asks_money
 from assistant.evidence.question import SUM_ASKED
 from assistant.evidence.select import Candidate, Evidence, leans_back
 from assistant.evidence.structure import (
@@ -24,6 +23,7 @@ from assistant.evidence.structure import (
     respective,
     row_labels,
 )
+from assistant.evidence.sums import MONEY, asks_money
 from assistant.evidence.text import content_stems
 from assistant.evidence.topic import topic_words, unheld_in_form
 from assistant.evidence.which import mismatch

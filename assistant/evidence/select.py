@@ -29,6 +29,7 @@ from assistant.evidence.kinds import ValueKinds, attributes_asked
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
 from assistant.evidence.structure import asked_thing, plainly_labels
+from assistant.evidence.sums import MONEY, asks_money
 from assistant.evidence.text import Sentence, content_stems, split_sentences, words
 from assistant.retrieve import Passage
 from ingest.dates import Day, calendar_dates, names_date
@@ -62,6 +63,7 @@ FEATURES = (
     "last_row",  # its table's bottom row, for "the last instalment"
     "label_asked",  # its label names the attribute asked ("run out": Expiry) or the thing
     "adjustment",  # it is the line of a sum the question takes off ("before the discount")
+    "sum_missing",  # the question asks for money, some unit holds a sum, and it holds none
 )
 # Fitted by `python bench/tune_answers.py fit-mix --scorer --search` on a mix of the home
 # set, TAT-QA and SQuAD (shares 0.4, 0.3, 0.3): the listwise logit, then a search for the
@@ -103,6 +105,7 @@ WEIGHTS: Mapping[str, float] = {
     "last_row": 2.0,
     "label_asked": 2.0,
     "adjustment": -4.0,
+    "sum_missing": -3.0,
 }
 # "The last instalment", "the final payment": the bottom row of a schedule, which no word
 # of the question names (its label is "10" or a date). A time ("last year", "last month")
@@ -297,6 +300,18 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     attributes = attributes_asked(question)
     thing = asked_thing(question)
     sums_off = left_out(question)
+    # A sum asked for ("How much is still owed on the phone?"): a line holding none (a
+    # notes line naming the phone, "ending 7713") is no answer while another holds one; it
+    # would be declined for it (assistant/evidence/money.py).
+    sum_held = (
+        [
+            bool(MONEY.search(f"{_heading_path(passages[n - 1], heading)} {s.text}"))
+            for heading, (n, _, s) in zip(headings, flat, strict=True)
+        ]
+        if asks_money(question, profile.answer_type)
+        else []
+    )
+    sums_somewhere = any(sum_held)
     question_stems = set(profile.stems)
     candidates: list[Candidate] = []
     vectors: dict[tuple[int, int], np.ndarray] = {}
@@ -345,6 +360,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
                 or plainly_labels(sentence.record, thing, question_stems)
             ),
             "adjustment": float(only_the_adjustment(sentence.record, sums_off)),
+            "sum_missing": float(sums_somewhere and not sum_held[k]),
         }
         candidates.append(Candidate(n, i, sentence, features, score(features)))
     candidates.sort(key=lambda c: -c.score)
