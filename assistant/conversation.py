@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer import Answer, Source, Turn
+from assistant.evidence.topic import ASKED_FOR, SHAPING_FORMS
 from assistant.models import can_rewrite
 from assistant.models.base import Backend, Message
 from assistant.retrieve import STOPWORDS, Passage, file_location
@@ -206,6 +207,11 @@ def rewrite_by_rule(question: str, previous_queries: Sequence[str]) -> str:
         return question
     have = set(content_words(question))
     carried = [w for w in content_words(previous_queries[-1]) if w not in have]
+    # What the last question was about, not what it asked: after "How much is left to pay
+    # on the holiday cottage?", "And when does that have to be paid by?" asks a date of the
+    # cottage; "much left pay" would search for the balance again.
+    about = [w for w in carried if len(w) > 1 and w not in ASKED_FOR and w not in SHAPING_FORMS]
+    carried = about or carried
     if not carried:
         return question
     return f"{question.strip()} {' '.join(carried[:MAX_CARRIED_TERMS])}"

@@ -86,7 +86,18 @@ def test_stand_alone_questions_are_not_follow_ups(question: str) -> None:
 
 def test_the_rule_carries_the_previous_topic() -> None:
     query = rewrite_by_rule("and the second one?", ["Which apple varieties grow in the orchard?"])
-    assert query == "and the second one? apple varieties grow orchard"
+    assert query == "and the second one? apple varieties orchard"
+
+
+def test_the_rule_carries_what_the_last_question_was_about_not_what_it_asked() -> None:
+    """ "much left pay" carried into "And when is it due?" searches for the balance again:
+    the follow-up asks its own thing of the cottage."""
+    query = rewrite_by_rule(
+        "And when does that have to be paid by?", ["How much is left to pay on the cottage?"]
+    )
+    assert query == "And when does that have to be paid by? cottage"
+    query = rewrite_by_rule("And who runs it?", ["What does Ruby's geography trip cost?"])
+    assert query == "And who runs it? ruby geography trip"
 
 
 def test_the_rule_leaves_a_stand_alone_question_alone() -> None:
