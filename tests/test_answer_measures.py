@@ -16,6 +16,7 @@ from assistant.evidence.adjustments import left_out
 from assistant.evidence.compose import extractive_answer
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.select import select_evidence
+from assistant.evidence.sums import asks_money
 from assistant.evidence.text import content_stems
 from tests.test_answer_cells import answer, written
 
@@ -123,3 +124,37 @@ def test_a_sum_asked_is_a_line_holding_a_sum(embedder, tmp_path: Path) -> None: 
     assert extractive_answer(owed)[0].startswith("Remaining device balance after this bill")
     who = select_evidence("Whose phone is the Galaxy?", passages, embedder.embed)
     assert not any(c.features["sum_missing"] for c in who.candidates)
+
+
+FEES = """Age group,Club fee,Insurance levy,Kit,Total
+Under 10,$150.00,$20.00,$40.00,$210.00
+Under 12,$175.00,$20.00,$40.00,$235.00
+Under 14,$190.00,$20.00,$40.00,$250.00
+"""
+
+SAVINGS = """# Term savings offer
+
+Term: 6 months
+Opening balance: $20,000.00
+
+Rates from 1 March 2025 | 6 months: 4.10% | 9 months: 4.25% | 12 months: 4.35%
+"""
+
+
+def test_the_full_cost_is_the_total(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    question = "What's the full cost for an Under 12 player this season?"
+    said = answer(embedder, tmp_path, "junior_fees.csv", FEES, question)
+    assert said.startswith("Under 12 (Total): $235.00"), said
+    assert asks_money("What did the cake stall bring in?", "amount")
+    assert asks_money("How much interest will the deposit earn?", "amount")
+
+
+def test_a_field_the_question_already_gives_answers_nothing(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    question = "What rate is on offer for a 12 month term?"
+    evidence = select_evidence(question, [written(tmp_path, "savings.md", SAVINGS)], embedder.embed)
+    said = {c.text: c.features["value_said"] for c in evidence.candidates}
+    assert said["Term: 6 months"] == 0.0
+    question = "What is on offer for a 6 month term?"
+    evidence = select_evidence(question, [written(tmp_path, "savings.md", SAVINGS)], embedder.embed)
+    assert {c.text: c.features["value_said"] for c in evidence.candidates}["Term: 6 months"] == 1.0
+    assert not evidence.candidates[0].text.startswith("Term:")

@@ -49,11 +49,12 @@ SUM_ASKED = re.compile(
     r"before|under|by|this|that|we|i|you|they|he|she|it)\b)",
     re.IGNORECASE,
 )
-# "What does it cost", "What did we pay": the verb asks a sum; not the noun ("What does
-# the cost of revenue comprise?", "What did the pay rise do?").
+# "What does it cost", "What did we pay", "What did the stall bring in": the verb asks a
+# sum; not the noun ("What does the cost of revenue comprise?", "What did the pay rise
+# do?").
 WHAT_COSTS = re.compile(
     r"^\s*what (?:did|does|do|will|would|should) (?!(?:the )?(?:cost|charge|pay)\b)"
-    r".*\b(?<!the )(?<!of )(?:cost|charge|pay)\b(?! of\b)",
+    r".*\b(?<!the )(?<!of )(?:cost|charge|pay|(?:bring|take|earn|make) in)\b(?! of\b)",
     re.IGNORECASE,
 )
 _TYPES: list[tuple[str, re.Pattern[str]]] = [

@@ -30,7 +30,7 @@ from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
 from assistant.evidence.structure import asked_thing, plainly_labels
 from assistant.evidence.sums import MONEY, asks_money
-from assistant.evidence.text import Sentence, content_stems, split_sentences, words
+from assistant.evidence.text import Sentence, content_stems, numbers, split_sentences, words
 from assistant.retrieve import Passage
 from ingest.dates import Day, calendar_dates, names_date
 from ingest.namewords import file_terms
@@ -64,6 +64,7 @@ FEATURES = (
     "label_asked",  # its label names the attribute asked ("run out": Expiry) or the thing
     "adjustment",  # it is the line of a sum the question takes off ("before the discount")
     "sum_missing",  # the question asks for money, some unit holds a sum, and it holds none
+    "value_said",  # a field whose value the question already gives ("Term: 12 months")
 )
 # Fitted by `python bench/tune_answers.py fit-mix --scorer --search` on a mix of the home
 # set, TAT-QA and SQuAD (shares 0.4, 0.3, 0.3): the listwise logit, then a search for the
@@ -106,6 +107,7 @@ WEIGHTS: Mapping[str, float] = {
     "label_asked": 2.0,
     "adjustment": -4.0,
     "sum_missing": -3.0,
+    "value_said": -2.0,
 }
 # "The last instalment", "the final payment": the bottom row of a schedule, which no word
 # of the question names (its label is "10" or a date). A time ("last year", "last month")
@@ -361,6 +363,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             ),
             "adjustment": float(only_the_adjustment(sentence.record, sums_off)),
             "sum_missing": float(sums_somewhere and not sum_held[k]),
+            "value_said": float(_value_said(sentence.record, profile.numbers)),
         }
         candidates.append(Candidate(n, i, sentence, features, score(features)))
     candidates.sort(key=lambda c: -c.score)
@@ -408,6 +411,16 @@ def _labels_attribute(record: Record | None, attributes: Sequence[re.Pattern[str
     to pay?": `Balance: £840.00`): the paper's line for what is asked, which shares no
     word with the question."""
     return record is not None and any(a.search(record.label) for a in attributes)
+
+
+def _value_said(record: Record | None, said: frozenset[str]) -> bool:
+    """A field whose value's figures the question already gives: "Term: 12 months" for
+    "What is the bank offering for a 12-month term deposit?" names the thing asked about,
+    and answers nothing."""
+    if record is None or record.kind != "field" or not record.cells:
+        return False
+    held = numbers(record.cells[0].value)
+    return bool(held) and held <= said
 
 
 def _kind_features(held: bool | None) -> dict[str, float]:

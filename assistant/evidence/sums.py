@@ -17,7 +17,9 @@ _MONEY_WORDS = re.compile(
     r"\b(?:price|prices|cost|costs|costing|fee|fees|fare|fares|premium|premiums|deductible|"
     r"rent|salary|salaries|wage|wages|copay|co-pay|toll|tuition|pay|pays|paid|paying|charge|"
     r"charges|charged|charging|spend|spends|spent|spending|owe|owes|owed|earn|earns|earned|"
-    r"worth)\b",
+    r"worth|interest)\b"
+    # What a business or a sale brought in is a sum too ("How much did the fair bring in?").
+    r"|\b(?:bring|brings|brought|bringing|take|takes|took|taken|taking) in\b",
     re.IGNORECASE,
 )
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)

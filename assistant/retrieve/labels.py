@@ -112,6 +112,14 @@ SAYINGS: tuple[Saying, ...] = (
         r"\bcontribut\w*",
         ("contribution", "contributions"),
     ),
+    # The full cost, all up, altogether, in total: a bill's or a fee table's Total line or
+    # column, not one of the parts it adds up.
+    _saying(
+        r"\b(?:full|whole|overall|combined|entire)\s+(?:cost|price|amount|fee|fees|charge|bill)s?\b"
+        r"|\ball[- ]up\b|\baltogether\b|\bin total\b|\ball told\b|\bin all\b",
+        r"\btotal\b",
+        ("total",),
+    ),
 )
 
 # Forms of a question's word that a paper's label may use instead, searched by the keyword
