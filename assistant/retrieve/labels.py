@@ -112,11 +112,12 @@ SAYINGS: tuple[Saying, ...] = (
         r"\bcontribut\w*",
         ("contribution", "contributions"),
     ),
-    # The full cost, all up, altogether, in total: a bill's or a fee table's Total line or
-    # column, not one of the parts it adds up.
+    # The full cost, all up, altogether: a bill's or a fee table's Total line or column, not
+    # one of the parts it adds up. Not "in total", which as often counts ("How many
+    # payments is that in total?" is the Term, not the Total of payments).
     _saying(
         r"\b(?:full|whole|overall|combined|entire)\s+(?:cost|price|amount|fee|fees|charge|bill)s?\b"
-        r"|\ball[- ]up\b|\baltogether\b|\bin total\b|\ball told\b|\bin all\b",
+        r"|\ball[- ]up\b|\baltogether\b|\ball told\b",
         r"\btotal\b",
         ("total",),
     ),
