@@ -18,6 +18,7 @@ from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.select import select_evidence
 from assistant.evidence.sums import asks_money
 from assistant.evidence.text import content_stems
+from assistant.evidence.which import prefer_matching
 from tests.test_answer_cells import answer, written
 
 QUOTE = """Name,Qty,Unit price,Amount
@@ -158,3 +159,30 @@ def test_a_field_the_question_already_gives_answers_nothing(embedder, tmp_path: 
     evidence = select_evidence(question, [written(tmp_path, "savings.md", SAVINGS)], embedder.embed)
     assert {c.text: c.features["value_said"] for c in evidence.candidates}["Term: 6 months"] == 1.0
     assert not evidence.candidates[0].text.startswith("Term:")
+
+
+LEVY = """# Strata levy notice, Lot 4
+
+The special levy for the roof repairs is four quarterly instalments of $480.00 for Lot 4.
+
+Special levy - roof repairs (2 of 4) | Due date: 01/04/2025 | Amount: $480.00
+Admin fund | Due date: 01/04/2025 | Amount: $390.10
+"""
+
+WORKSHEET = """# Quarterly tax worksheet, quarter 1 January 2025 to 31 March 2025
+
+Amount payable to the tax office | Amount: $1,204.00
+Tax instalment | Amount: $310.00
+"""
+
+
+def test_this_quarter_says_when_and_names_no_paper(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "Quarter" is a word of the worksheet's name, but "this quarter" is a time: the
+    levy notice's line stays first."""
+    passages = [
+        written(tmp_path, "strata_levy_notice_2025-04.md", LEVY),
+        written(tmp_path, "tax_worksheet_quarter_2025-q1.md", WORKSHEET),
+    ]
+    question = "What does Gran have to pay towards the roof this quarter?"
+    evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
+    assert "$480.00" in evidence.candidates[0].text, evidence.candidates[0].text

@@ -26,6 +26,8 @@ building is insured by your landlord" and is still no buildings insurance.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from assistant.evidence.select import Candidate, Evidence
@@ -93,8 +95,24 @@ def naming_words(evidence: Evidence) -> set[str]:
     "van" where the van's policy and the RAV4's were retrieved, "pet" where the pet
     insurance was retrieved beside the car's."""
     names = list(paper_names(evidence).values())
-    asked = _naming(list(evidence.question.stems))
+    asked = _naming(list(evidence.question.stems)) - _times(evidence.question.text)
     return {w for w in asked if any(w in n for n in names) and not all(w in n for n in names)}
+
+
+# "This quarter", "last month", "per year": a time counted from now or by the period, which
+# says when; it names no paper ("What does Dad pay towards the lift this quarter?" is the
+# levy notice's, not the quarterly tax worksheet's).
+_RELATIVE_TIME = re.compile(
+    r"\b(?:this|last|next|that|per|each|every|a)\s+(?:financial\s+|tax\s+|school\s+)?"
+    r"(quarter|month|year|week|season|term|period|fortnight|semester)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _times(question: str) -> set[str]:
+    """The stems of the periods the question counts from now or by ("quarter" in "this
+    quarter")."""
+    return {stem(m.group(1)) for m in _RELATIVE_TIME.finditer(question)}
 
 
 def unnamed(evidence: Evidence, candidate: Candidate) -> list[str]:
