@@ -139,3 +139,28 @@ def test_the_opening_of_a_paper_says_whose_its_other_passages_are(embedder) -> N
     unopened = select_evidence(question, [passages[0], passages[2]], embedder.embed)
     value = next(c for c in unopened.candidates if c.sentence.text.startswith("Value on 05"))
     assert other_subject(unopened, value) == ["priya"], "without its opening, nobody's"
+
+
+STUB_HEADER = """Employee: Nora Whitaker Employee ID: 20417
+Pay period: 2025-03-01 to 2025-03-14 Pay date: March 14, 2025
+"""
+STUB_TABLE = """Gross pay | Current: 3,499.13 | YTD: 17,274.75
+Net pay | Current: 2,406.80 | YTD: 11,881.78
+"""
+
+
+def test_a_papers_title_block_in_its_second_chunk_says_whose_it_is(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A payslip's title is a chunk of its own; the "Employee: Nora Whitaker" block is the
+    next. Its pay table, a third chunk, is Nora's: the question about Nora's pay is not
+    declined for the name, while Theo's report card is retrieved beside it."""
+    stub = "/docs/payslip_2025-03-14.pdf"
+    passages = [
+        Passage(stub, 1, 2, 2, 1, 1, (), STUB_TABLE, 0, len(STUB_TABLE), 0.6, 0.1),
+        Passage(stub, 1, 1, 1, 1, 1, (), STUB_HEADER, 0, len(STUB_HEADER), 0.5, 0.1),
+        passage("/docs/report_card_theo_2024-25_q2.pdf", THEO, 0.3, 2),
+        passage("/docs/report_card_nora_2024-25_q2.pdf", NORA, 0.3, 3),
+    ]
+    evidence = select_evidence("How much did Nora take home on March 14?", passages, embedder.embed)
+    net = next(c for c in evidence.candidates if c.text.startswith("Net pay"))
+    assert subjects(evidence) == {"nora"}
+    assert other_subject(evidence, net) == []

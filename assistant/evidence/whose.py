@@ -29,8 +29,11 @@ KINSHIP = frozenset(
     cousin baby kids kid children""".split()  # noqa: SIM905 - a word list, read as one
 )
 _POSSESSIVE = re.compile(r"['’]s$")
-# A paper's title block, where a statement, a letter or a record says whose it is.
+# A paper's title block, where a statement, a letter or a record says whose it is: the
+# start of its first chunks (a title alone is often a chunk of its own, and the
+# "Employee: Priya Marchetti" block under it the next).
 OPENING_CHARS = 300
+OPENING_CHUNKS = 2
 
 
 def _bare(word: str) -> str:
@@ -63,10 +66,13 @@ def held(evidence: Evidence, candidate: Candidate) -> set[str]:
 
 
 def opening(evidence: Evidence, candidate: Candidate) -> str:
-    """The first OPENING_CHARS of the candidate's paper, where a retrieved passage starts it."""
+    """The first OPENING_CHARS of each of the candidate's paper's first OPENING_CHUNKS
+    chunks, where retrieved."""
     path = evidence.passages[candidate.source - 1].path
     return " ".join(
-        p.text[:OPENING_CHARS] for p in evidence.passages if p.path == path and p.first == 0
+        p.text[:OPENING_CHARS]
+        for p in evidence.passages
+        if p.path == path and p.first < OPENING_CHUNKS
     )
 
 
