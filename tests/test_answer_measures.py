@@ -18,6 +18,7 @@ from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.select import select_evidence
 from assistant.evidence.sums import asks_money
 from assistant.evidence.text import content_stems
+from assistant.evidence.topic import off_topic, said_as_labelled, uncovered
 from assistant.evidence.which import prefer_matching
 from tests.test_answer_cells import answer, written
 
@@ -186,3 +187,31 @@ def test_this_quarter_says_when_and_names_no_paper(embedder, tmp_path: Path) -> 
     question = "What does Gran have to pay towards the roof this quarter?"
     evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
     assert "$480.00" in evidence.candidates[0].text, evidence.candidates[0].text
+
+
+GOALS = """Goal,Target,Saved so far,Target date
+Lisbon trip,3600,1450,August 2025
+New boiler,4200,2900,October 2025
+"""
+
+VAN = """# Van insurance schedule
+
+Vehicle: Ford Transit Custom, registration KX21 PLM
+Cover: comprehensive
+Annual premium: £912.40
+"""
+
+
+def test_a_saying_the_unit_labels_is_no_missing_topic(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "Put aside" is what the goals sheet calls "Saved so far": not a topic the paper
+    lacks. A van policy with no Odometer line still lacks the odometer asked about."""
+    assert said_as_labelled("How much have we put aside?", "Saved so far") == {"put", "aside"}
+    goals = [written(tmp_path, "savings_goals.csv", GOALS)]
+    question = "How much have we put aside for the Lisbon trip?"
+    evidence = prefer_matching(select_evidence(question, goals, embedder.embed))
+    assert off_topic(evidence) == []
+    assert extractive_answer(evidence)[0].startswith("Lisbon trip (Saved so far): 1450")
+    van = [written(tmp_path, "van_insurance.md", VAN)]
+    question = "What's the odometer reading on the van?"
+    evidence = prefer_matching(select_evidence(question, van, embedder.embed))
+    assert "odometer" in uncovered(evidence, evidence.candidates[0])

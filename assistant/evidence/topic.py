@@ -37,6 +37,7 @@ from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import NUMBER_WORDS, stem, words
 from assistant.evidence.whose import KINSHIP
 from assistant.retrieve import STOPWORDS
+from assistant.retrieve.labels import SAYINGS
 from ingest.dates import MONTHS
 
 # Words that say what kind of answer is wanted, not what it is about: a paper says them
@@ -246,18 +247,33 @@ def uncovered(evidence: Evidence, candidate: Candidate, text: str | None = None)
     holds in no form: ["babysitter"] for a payslip's Hours row. Empty when it holds them
     all."""
     text = paper_text(evidence, candidate) if text is None else text
-    missing = unheld_in_form(evidence.question.text, text)
+    passage = evidence.passages[candidate.source - 1]
+    names_unit = f"{evidence.window_under_headings(candidate)} {' '.join(passage.headings)}"
+    said = said_as_labelled(evidence.question.text, names_unit)
+    missing = [t for t in unheld_in_form(evidence.question.text, text) if t not in said]
     # In other words: against what names the unit (its label, headers, headings, title and
     # file's name), not the whole paper: a few dozen short words to embed, not hundreds.
-    passage = evidence.passages[candidate.source - 1]
-    naming = _paper_words(
-        f"{evidence.window_under_headings(candidate)} {' '.join(passage.headings)}"
-    )
+    naming = _paper_words(names_unit)
     if not missing or evidence.embed is None or not naming:
         return missing
     vectors = np.asarray(evidence.embed([*missing, *naming]), dtype=np.float32)
     closeness = vectors[: len(missing)] @ vectors[len(missing) :].T
     return [t for t, row in zip(missing, closeness, strict=True) if float(row.max()) < CLOSE]
+
+
+def said_as_labelled(question: str, unit: str) -> set[str]:
+    """The question's words of a saying the unit says as its label: "put aside" where
+    the unit is under "Saved so far", "run out" under "Expiry date". The paper says the
+    thing in its own word, so the question's are no topic it lacks; a saying whose label
+    the unit lacks ("the odometer reading" of a van policy with no Odometer line) still
+    counts its words."""
+    return {
+        w.lower()
+        for saying in SAYINGS
+        if saying.names.search(unit)
+        for match in saying.asks.finditer(question)
+        for w in words(match[0])
+    }
 
 
 def _chosen_row(evidence: Evidence) -> Candidate | None:

@@ -112,6 +112,12 @@ SAYINGS: tuple[Saying, ...] = (
         r"\bcontribut\w*",
         ("contribution", "contributions"),
     ),
+    # What was put aside or set aside is what a savings table calls saved.
+    _saying(
+        r"\b(?:put|set|putting|setting)\s+(?:\w+\s+)?(?:aside|away)\b|\bsaved up\b",
+        r"\bsaved\b|\bsavings?\b",
+        ("saved", "savings"),
+    ),
     # The full cost, all up, altogether: a bill's or a fee table's Total line or column, not
     # one of the parts it adds up. Not "in total", which as often counts ("How many
     # payments is that in total?" is the Term, not the Total of payments).
