@@ -215,3 +215,23 @@ def test_a_saying_the_unit_labels_is_no_missing_topic(embedder, tmp_path: Path) 
     question = "What's the odometer reading on the van?"
     evidence = prefer_matching(select_evidence(question, van, embedder.embed))
     assert "odometer" in uncovered(evidence, evidence.candidates[0])
+
+
+WATER_BILL = """# Coastal Water: your water bill, April 2025
+
+Your water use this quarter
+You used 52 kL this quarter, an average of 571 litres a day.
+In the same quarter last year you used 60 kL of water (652 litres a day).
+"""
+
+
+def test_the_same_time_last_year_is_not_this_period(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A bill's comparison with the year before repeats the question's words; it answers
+    only a question about the year before."""
+    bill = [written(tmp_path, "water_bill_2025-04.md", WATER_BILL)]
+    question = "How much water did we use a day last quarter?"
+    said = extractive_answer(prefer_matching(select_evidence(question, bill, embedder.embed)))[0]
+    assert "571 litres a day" in said.split("[2]")[0], said
+    question = "How much water did we use a day in the same quarter last year?"
+    said = extractive_answer(prefer_matching(select_evidence(question, bill, embedder.embed)))[0]
+    assert "652 litres a day" in said.split("[2]")[0], said

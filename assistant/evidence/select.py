@@ -65,6 +65,7 @@ FEATURES = (
     "adjustment",  # it is the line of a sum the question takes off ("before the discount")
     "sum_missing",  # the question asks for money, some unit holds a sum, and it holds none
     "value_said",  # a field whose value the question already gives ("Term: 12 months")
+    "year_before",  # a bill's comparison with the same time last year, not asked about
 )
 # Fitted by `python bench/tune_answers.py fit-mix --scorer --search` on a mix of the home
 # set, TAT-QA and SQuAD (shares 0.4, 0.3, 0.3): the listwise logit, then a search for the
@@ -108,10 +109,24 @@ WEIGHTS: Mapping[str, float] = {
     "adjustment": -4.0,
     "sum_missing": -3.0,
     "value_said": -2.0,
+    "year_before": -2.0,
 }
 # "The last instalment", "the final payment": the bottom row of a schedule, which no word
 # of the question names (its label is "10" or a date). A time ("last year", "last month")
 # is a date, not a row.
+# A bill sets this period's figure beside the same period a year before ("In the same
+# quarter last year you used 61 kL"): that line answers only a question about the year
+# before, however closely it repeats the question's words ("How much water did we use a
+# day last quarter?").
+_YEAR_BEFORE = re.compile(
+    r"\b(?:same|this|that) (?:quarter|period|month|time|billing period|bill|day) (?:last|a) year"
+    r"\b|\ba year (?:ago|earlier|before)\b",
+    re.IGNORECASE,
+)
+_ASKS_YEAR_BEFORE = re.compile(
+    r"\b(?:last|previous|prior) year\b|\ba year (?:ago|earlier|before)\b|\byear before\b",
+    re.IGNORECASE,
+)
 _ASKS_LAST = re.compile(
     r"\b(?:last|final)\s+(?!(?:year|month|week|day|night|time|quarter|term|season|"
     r"weekend|name|one)s?\b)[a-z]",
@@ -302,6 +317,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     attributes = attributes_asked(question)
     thing = asked_thing(question)
     sums_off = left_out(question)
+    asks_year_before = bool(_ASKS_YEAR_BEFORE.search(question))
     # A sum asked for ("How much is still owed on the phone?"): a line holding none (a
     # notes line naming the phone, "ending 7713") is no answer while another holds one; it
     # would be declined for it (assistant/evidence/money.py).
@@ -364,6 +380,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             "adjustment": float(only_the_adjustment(sentence.record, sums_off)),
             "sum_missing": float(sums_somewhere and not sum_held[k]),
             "value_said": float(_value_said(sentence.record, profile.numbers)),
+            "year_before": float(not asks_year_before and bool(_YEAR_BEFORE.search(sentence.text))),
         }
         candidates.append(Candidate(n, i, sentence, features, score(features)))
     candidates.sort(key=lambda c: -c.score)
