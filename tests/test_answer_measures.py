@@ -235,3 +235,23 @@ def test_the_same_time_last_year_is_not_this_period(embedder, tmp_path: Path) ->
     question = "How much water did we use a day in the same quarter last year?"
     said = extractive_answer(prefer_matching(select_evidence(question, bill, embedder.embed)))[0]
     assert "652 litres a day" in said.split("[2]")[0], said
+
+
+TRIP_NOTE = """# Year 6 trip to the aquarium
+
+I give permission for Leo Brennan, class 6B, to attend the Year 6 aquarium trip on
+12 June 2025.
+The trip costs $29.00 per student. Please pay at the school office by 30 May 2025 and
+return the signed note.
+"""
+
+
+def test_by_when_asks_a_limit_not_the_day_of_the_thing(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    limit = ValueKinds.of("By when do we have to pay for the trip?")
+    assert limit.asked == ("limit",)
+    assert limit.held("Due date: 01/04/2025") and limit.held("pay by 30 May 2025")
+    assert not limit.held("to attend the trip on 12 June 2025.")
+    note = [written(tmp_path, "aquarium_trip_note.md", TRIP_NOTE)]
+    question = "By when do we have to pay for Leo's aquarium trip?"
+    said = extractive_answer(prefer_matching(select_evidence(question, note, embedder.embed)))[0]
+    assert "30 May 2025" in said.split("[2]")[0], said

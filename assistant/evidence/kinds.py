@@ -150,6 +150,21 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(?:deadline|due date|cut-?off date)\b", re.I),
         re.compile(r"\b\d{1,2}/\d{1,2}\b"),  # read below with the date reader's dates
     ),
+    # "By when do we have to pay?", "When is the form due back?": a date a paper sets as a
+    # limit ("pay by 9 May 2025", "Due date: 01/04/2025", "no later than", "before"), not
+    # the day of the thing itself ("the excursion on 22 May 2025").
+    "limit": (
+        re.compile(
+            r"\bby when\b|\bwhen (?:is|are|was|were)\b.*\bdue\b"
+            r"|\bwhen (?:do|does|did|must|should) \w+(?: \w+)? (?:have|need) to\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:by|before|due|until|till|deadline|closing date|no later than|pay(?:able)? by"
+            r"|pay before)\b[^.;|]{0,25}$",
+            re.I,
+        ),
+    ),
     "time": (
         re.compile(r"\bwhat time\b|\bat what hour\b|\bhow early\b|\bhow late\b", re.I),
         re.compile(r"\b\d{1,2}(?::\d\d)?\s?[AaPp]\.?[Mm]\b\.?|\b\d{1,2}:\d\d\b"),
@@ -200,6 +215,12 @@ def _holds(kind: str, text: str, whole: bool = False) -> bool:
     whole is none that is masked; the other kinds are their patterns."""
     if kind == "deadline" and date_spans(text):
         return True
+    if kind == "limit":
+        # A date with a word of limit just before it ("by 9 May 2025", "Due: 01/04").
+        return any(
+            _KINDS[kind][1].search(text[max(0, start - 40) : start])
+            for start, _ in date_spans(text)
+        )
     if kind == "reference":
         if whole and _MASKED.search(text):
             return False
