@@ -43,6 +43,12 @@ _REFERRING = frozenset(
 )
 _CONTINUATIONS = ("and ", "also ", "what about", "how about", "and the", "but ", "or ", "so ")
 _WORD = re.compile(r"[\w£$€%-]+", re.UNICODE)
+# A question word of its own ("and when is it due?", "which teacher runs it?"), not the
+# "what about" that only changes a qualifier.
+_ASKS_ITS_OWN = re.compile(
+    r"\b(?:when|who|whom|whose|which|where|why|how (?!about\b)\w+|what (?!about\b)\w+)\b",
+    re.IGNORECASE,
+)
 
 REWRITE_PROMPT = """Rewrite the user's last question as one stand-alone search query that \
 names what it refers to, using the earlier questions. Reply with the query only, on one line, \
@@ -207,11 +213,14 @@ def rewrite_by_rule(question: str, previous_queries: Sequence[str]) -> str:
         return question
     have = set(content_words(question))
     carried = [w for w in content_words(previous_queries[-1]) if w not in have]
-    # What the last question was about, not what it asked: after "How much is left to pay
-    # on the holiday cottage?", "And when does that have to be paid by?" asks a date of the
-    # cottage; "much left pay" would search for the balance again.
-    about = [w for w in carried if len(w) > 1 and w not in ASKED_FOR and w not in SHAPING_FORMS]
-    carried = about or carried
+    # A follow-up that asks its own thing takes what the last question was about, not what
+    # it asked: after "How much is left to pay on the holiday cottage?", "And when does
+    # that have to be paid by?" asks a date of the cottage; "much left pay" would search
+    # for the balance again. One that only changes a qualifier ("and for children?")
+    # asks the last question again, and takes all of it.
+    if _ASKS_ITS_OWN.search(question):
+        about = [w for w in carried if len(w) > 1 and w not in ASKED_FOR | SHAPING_FORMS]
+        carried = about or carried
     if not carried:
         return question
     return f"{question.strip()} {' '.join(carried[:MAX_CARRIED_TERMS])}"
