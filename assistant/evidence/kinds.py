@@ -150,13 +150,14 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\b(?:deadline|due date|cut-?off date)\b", re.I),
         re.compile(r"\b\d{1,2}/\d{1,2}\b"),  # read below with the date reader's dates
     ),
-    # "By when do we have to pay?", "When is the form due back?": a date a paper sets as a
-    # limit ("pay by 9 May 2025", "Due date: 01/04/2025", "no later than", "before"), not
-    # the day of the thing itself ("the excursion on 22 May 2025").
+    # "By when do we have to pay?", "When do we need to send it back?": a date a paper sets
+    # as a limit ("pay by 9 May 2025", "Due date: 01/04/2025", "no later than", "before"),
+    # not the day of the thing itself ("the excursion on 22 May 2025"). Not "When is the
+    # boiler service due?": any paper's "Payment due by" line would hold such a date, and
+    # the question is about what is due.
     "limit": (
         re.compile(
-            r"\bby when\b|\bwhen (?:is|are|was|were)\b.*\bdue\b"
-            r"|\bwhen (?:do|does|did|must|should) \w+(?: \w+)? (?:have|need) to\b",
+            r"\bby when\b|\bwhen (?:do|does|did|must|should) \w+(?: \w+)? (?:have|need) to\b",
             re.I,
         ),
         re.compile(
