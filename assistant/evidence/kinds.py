@@ -14,6 +14,12 @@ from assistant.retrieve.labels import sayings_asked
 from ingest.dates import date_spans
 
 _UNITS_OF_TIME = r"(?:hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?)"
+# A count written in words, as letters and notes write durations ("guaranteed for two
+# years", "six weeks' notice").
+_COUNT_WORDS = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen"
+    r"|twenty|thirty|forty|sixty|ninety)"
+)
 _UNITS_OF_SIZE = (
     r"(?:feet|foot|ft|inch(?:es)?|in\.|cm|mm|meters?|metres?|miles?|km|square feet|sq\.? ?ft"
     r"|acres?|lbs?|pounds|kg|gallons?|gal)"
@@ -27,7 +33,16 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"\b(?:phone|telephone|fax|call|dial|ring)\b|\b(?:the|a) number (?:for|to)\b",
             re.IGNORECASE,
         ),
-        re.compile(r"\(\d{3}\)\s?\d{3}[\s.-]\d{4}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b|\b\d{3}-\d{4}\b"),
+        # North American numbers ("(613) 555-0142", "613-555-0142"), and those of the
+        # other countries: a leading 0 with an area or mobile code in groups ("020 7946
+        # 0018", "(02) 9876 5432", "09 123 4567", "087 123 4567", "082 555 0199"), the
+        # free and shared-cost lines ("0800 83 83 83", "1300 123 456"), a country code
+        # ("+44 20 7946 0018", "+61 2 9876 5432").
+        re.compile(
+            r"\(\d{3}\)\s?\d{3}[\s.-]\d{4}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b|\b\d{3}-\d{4}\b"
+            r"|\(0\d{1,4}\)\s?\d{3,4}[\s-]?\d{3,4}\b|\b0\d{1,4}(?:[\s-]\d{2,4}){2,3}\b"
+            r"|\b1[38]00[\s-]?\d{3}[\s-]?\d{3}\b|\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,4}\b"
+        ),
     ),
     "email": (
         re.compile(r"\be-?mail\b", re.IGNORECASE),
@@ -67,7 +82,21 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             rf"\bhow long\b|\bhow many {_UNITS_OF_TIME}\b|\bhow much (?:notice|time)\b",
             re.IGNORECASE,
         ),
-        re.compile(rf"\b\d+(?:\.\d+)?(?:\s?(?:-|to)\s?\d+)?\s+{_UNITS_OF_TIME}\b", re.I),
+        re.compile(
+            rf"(?:\b\d+(?:\.\d+)?(?:\s?(?:-|to)\s?\d+)?|\b{_COUNT_WORDS})\s+{_UNITS_OF_TIME}\b",
+            re.I,
+        ),
+    ),
+    # How often is a frequency: "twice a day", "every 6 months", "weekly", "3 times daily".
+    "frequency": (
+        re.compile(r"\bhow often\b|\bhow frequently\b|\bhow many times (?:a|an|per|each)\b", re.I),
+        re.compile(
+            rf"\b(?:once|twice|thrice|(?:\d+|{_COUNT_WORDS}) times)\b|\bevery (?:other |\d+ |"
+            rf"{_COUNT_WORDS} )?(?:day|week|fortnight|month|quarter|year|morning|night|evening"
+            r"|hour)s?\b|\b(?:daily|nightly|weekly|fortnightly|monthly|quarterly|annually|yearly"
+            r"|hourly)\b|\b(?:a|per) (?:day|week|fortnight|month|quarter|year)\b",
+            re.I,
+        ),
     ),
     "size": (
         re.compile(
@@ -130,17 +159,19 @@ class ValueKinds:
 def _holds(kind: str, text: str, whole: bool = False) -> bool:
     """A deadline is any date the date reader reads, or a day and month with no year
     ("follow up by 04/02"); a reference is no date or toll-free number, and one asked for
-    whole is none that is masked; the other kinds are their patterns."""
+    whole is none that is masked; a phone number is no date ("05-04-2025"); the other
+    kinds are their patterns."""
     if kind == "deadline" and date_spans(text):
         return True
-    if kind == "reference":
-        if whole and _MASKED.search(text):
-            return False
-        # A date ("2025-03-12") or a phone number ("1-800-MEDICARE") is no identifier.
+    if kind == "reference" and whole and _MASKED.search(text):
+        return False
+    if kind in ("reference", "phone"):
+        # A date ("2025-03-12") is no identifier or phone number, nor is a toll-free
+        # number ("1-800-MEDICARE") an identifier.
         dates = date_spans(text)
         return any(
             not any(start <= m.start() < end for start, end in dates)
-            and not _PHONE_WORD.match(m.group())
+            and not (kind == "reference" and _PHONE_WORD.match(m.group()))
             for m in _KINDS[kind][1].finditer(text)
         )
     return bool(_KINDS[kind][1].search(text))
