@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.evidence.compose import extractive_answer
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.select import select_evidence
@@ -306,3 +308,80 @@ def test_phone_numbers_of_every_country_are_phone_numbers() -> None:
     assert call.held("(613) 555-0142")
     # A date written with dashes is no phone number.
     assert not call.held("Seen on 05-04-2025.")
+
+
+LEAVE = """# Employment contract summary: Sam Okoro
+
+Start date: 06/01/2025
+Hours: 37.5 a week, Monday to Friday
+Holiday entitlement: 28 days including bank holidays
+Holiday requests: Sam asks his line manager four weeks ahead
+Sick pay: statutory only
+Notice: one month either side
+"""
+
+KETTLE = """# Returns receipt, Hollis Homeware
+
+Item returned: Brushed steel kettle, 1.7 L
+Price paid: £39.99
+Refund: £39.99 to card ending 4471
+Restocking fee: none
+Reason given: lid does not close
+"""
+
+BINS = """# Your waste and recycling, Ashby Road
+
+Black bin: general waste, every Monday
+Collection of recycling: every other Wednesday (blue bin)
+Garden waste: from March, a £45 yearly permit
+Bulky items: book online, £22 for up to three items
+Recycling centre: Ashby Road tip, open every day from 8am to 6pm
+"""
+
+SAVER = """# Your Easy Saver account
+
+Account holder: Mrs J. Pell
+Opened: 02/09/2021
+AER: 4.15% (variable)
+Interest is paid monthly into this account.
+Minimum to open: £1
+"""
+
+PUPIL = """# Pupil record: Ruby Haddon
+
+Year group: 9
+DOB: 14/02/2012
+Enrolled: 01/02/2018
+Emergency contact: Grant Haddon (father)
+Ruby moved up to Year 9 on 28/01/2025 with her class.
+"""
+
+SUMMARY = """# Income statement 2024-25
+
+Employee: Leanne Park
+Employer: Coastline Dental Pty Ltd
+Employer ABN: 51 824 753 556
+Employee TFN: 123 456 782
+Gross payments: $84,210.00
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "question", "line"),
+    [
+        ("contract.md", LEAVE, "How much annual leave does Sam get?", "Holiday entitlement"),
+        ("return.md", KETTLE, "How much did we get back for the kettle?", "Refund: £39.99"),
+        ("bins.md", BINS, "What day is the recycling picked up?", "Collection of recycling"),
+        ("saver.md", SAVER, "What interest rate does the Easy Saver pay?", "AER: 4.15%"),
+        ("pupil.md", PUPIL, "When was Ruby born?", "DOB: 14/02/2012"),
+        ("summary.md", SUMMARY, "What is Leanne's tax file number?", "Employee TFN: 123 456 782"),
+    ],
+)
+def test_more_of_what_people_say_and_what_papers_label(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path, name: str, text: str, question: str, line: str
+) -> None:
+    """How much holiday someone gets is their entitlement; money back is a refund; when
+    the bins are emptied is the collection line; an interest rate is the AER; when
+    someone was born is the DOB line; a tax file number is the TFN line."""
+    said = answer(embedder, tmp_path, name, text, question)
+    assert said.startswith(line), said

@@ -85,8 +85,8 @@ SAYINGS: tuple[Saying, ...] = (
     # What runs out expires: "When does the MOT run out?" is the Expiry date line, as are
     # "valid until" and "expires".
     _saying(
-        r"\bruns? out\b|\bexpir\w*|\bvalid (?:until|till|to|through)\b",
-        r"\bexpir\w*|\bvalid (?:until|till|to|through)\b",
+        r"\bruns? out\b|\bexpir\w*|\bvalid (?:until|till|to|through)\b|\bhow long\b.*\bvalid\b",
+        r"\bexpir\w*|\bvalid (?:until|till|to|through)\b|\bvalidity\b",
         ("expiry", "expires", "expiration"),
     ),
     # A car's mileage is its odometer reading, and the other way round.
@@ -295,6 +295,91 @@ SAYINGS: tuple[Saying, ...] = (
         r"|^\s*take\b",
         ("dose", "dosage", "strength", "directions"),
     ),
+    # The rate of interest is written APR (US, UK), AER (UK savings) or "p.a." (per annum).
+    _saying(
+        r"\binterest rate\b|\brate of interest\b|\bwhat rate\b",
+        r"\bapr\b|\baer\b|\brate\b|\bp\.a\.|\bper annum\b",
+        ("apr", "aer", "rate"),
+    ),
+    # When someone was paid, or a bill paid, is the pay date, the date paid (when it has
+    # to be paid is its due date).
+    _saying(
+        rf"{_WHEN}\s+(?:was|were|did)\b.*\b(?:paid|pay(?:ments?)? (?:go|went|come|came|arrive))\b",
+        r"\b(?:pay|payment|paid) date\b|\bdate (?:paid|of payment)\b|\bpaid on\b",
+        ("paid",),
+    ),
+    # When a paper was issued is its date of issue, or the date of the bill, the
+    # statement, the invoice, the letter.
+    _saying(
+        rf"{_WHEN}.*\b(?:issued|sent|dated|written|billed|invoiced)\b",
+        r"\bissue[ds]?\b|\b(?:statement|bill|invoice|letter|notice|tax) (?:date|period)\b"
+        r"|\bdated\b|\bdate of (?:issue|letter|notice)\b",
+        ("issued", "issue"),
+    ),
+    # How much leave someone gets, or has left, is an entitlement, an allowance, a balance.
+    _saying(
+        r"\bhow (?:many|much) (?:days? (?:of )?)?(?:holiday|annual leave|vacation|leave|days off"
+        r"|pto|sick (?:days|leave)|personal days)\b",
+        r"\bentitle\w*|\ballowance\b|\bbalance\b|\bremaining\b|\baccrued\b|\bavailable\b",
+        ("entitlement", "allowance", "accrued"),
+    ),
+    # When the bins go out is the collection day.
+    _saying(
+        r"\b(?:bins?|rubbish|garbage|trash|recycling|waste)\b.*\b(?:collected|picked up|go out"
+        r"|emptied)\b|\bcollection day\b",
+        r"\bcollect\w*|\bpick-?up\b",
+        ("collection", "collected"),
+    ),
+    # Whose name an account or a policy is in is its holder, the insured, the name on it.
+    _saying(
+        r"\bwhose name\b|\bin (?:whose|the name of)\b|\b(?:account|policy|card) ?holder\b"
+        r"|\bwho (?:is|was) (?:insured|covered)\b",
+        r"\bholders?\b|\bpolicyholder\b|\bname of\b|\bin the name\b|^\s*name\b|\binsured\b",
+        ("holder", "policyholder", "insured"),
+    ),
+    # What paying late costs is the late payment fee, the penalty, an overdue charge.
+    _saying(
+        r"\blate (?:payment|fee|charge|penalty)\b|\bpa(?:y|id|ying) late\b"
+        r"|\bmiss(?:ed)? (?:a )?payment\b",
+        r"\blate\b|\bpenalt\w*|\boverdue\b",
+        ("late", "penalty", "overdue"),
+    ),
+    # How much can be borrowed or spent on a card is its limit.
+    _saying(
+        rf"\bhow much can {_WHO} (?:borrow|spend|charge|put on)\b|\bspending limit\b",
+        r"\b(?:credit )?limit\b|\bavailable credit\b",
+        ("limit",),
+    ),
+    # What is in an account is its balance (closing, available).
+    _saying(
+        r"\bhow much (?:money )?(?:is|was|(?:do|did) (?:we|i|you|they|he|she) have) (?:left )?in\b"
+        r".*\b(?:account|savings|isa|checking|chequing|current|saver|super|pension|kiwisaver)\b",
+        r"\bbalance\b|\bavailable\b|\bvalue\b",
+        ("balance",),
+    ),
+    # Money back is a refund, a rebate, a credit, a reimbursement.
+    _saying(
+        r"\bmoney back\b|\b(?:get|got|paid|pay) (?:us |me |them |him |her )?back\b|\breimburs\w*",
+        r"\brefund\w*|\brebate\w*|\bcredit\w*|\breimburs\w*",
+        ("refund", "rebate", "reimbursement"),
+    ),
+    # A person's tax number is written by each country's name for it: TFN (Australia), IRD
+    # number (New Zealand), UTR or National Insurance number (UK), PPSN (Ireland), SSN or
+    # TIN (US), SIN (Canada).
+    _saying(
+        r"\btax (?:file |reference |identification )?(?:number|no\.?|#|id)\b"
+        r"|\b(?:social security|social insurance|national insurance|ird|pps) (?:number|no\.?|#)",
+        r"\btfn\b|\bird\b|\butr\b|\bssn\b|\bsin\b|\bnino\b|\bni (?:no|number)\b|\bppsn?\b"
+        r"|\btin\b|\btax (?:file |reference |identification )?(?:number|no)\b"
+        r"|\bsocial (?:security|insurance)\b|\bnational insurance\b",
+        ("tfn", "ird", "utr", "ssn", "sin", "ppsn", "tin"),
+    ),
+    # When someone was born is the date of birth (DOB).
+    _saying(
+        rf"{_WHEN}.*\bborn\b|\bbirthday\b|\bbirth ?date\b|\bdate of birth\b",
+        r"\bdate of birth\b|\bd\.?o\.?b\b|\bborn\b|\bbirth\w*",
+        ("birth", "dob", "born"),
+    ),
 )
 
 # Forms of a question's word that a paper's label may use instead, searched by the keyword
@@ -326,6 +411,8 @@ _FORMS: dict[str, tuple[str, ...]] = {
     "apr": ("interest",),
     "aer": ("interest",),
     "penalty": ("fine",),
+    "semester": ("term",),
+    "autumn": ("fall",),
 }
 
 # "How ADJ" asks for the measure's name, the label it sits under (`Age: 12 years`), searched
@@ -448,6 +535,9 @@ _NAMES = (
     ("nursery", "daycare", "childcare", "creche"),
     ("excursion", "trip", "outing"),
     ("physio", "physiotherapy", "physiotherapist"),
+    ("broadband", "internet", "fibre", "fiber"),
+    ("lawyer", "solicitor", "attorney"),
+    ("tuition", "fees"),
 )
 
 # The same word spelt the British (and Commonwealth) way and the American way.
