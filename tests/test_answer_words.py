@@ -385,3 +385,15 @@ def test_more_of_what_people_say_and_what_papers_label(  # type: ignore[no-untyp
     someone was born is the DOB line; a tax file number is the TFN line."""
     said = answer(embedder, tmp_path, name, text, question)
     assert said.startswith(line), said
+
+
+METER = """Meter number,Reading date,Reading (kL)
+WM 12C 40077,10/01/2025,02310
+WM 12C 40077,09/04/2025,02366
+"""
+
+
+def test_what_the_meter_read_is_the_reading_not_its_date(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    row = row_of(tmp_path, "water_use.csv", METER, "02366")
+    question = "What did the water meter read at the last reading?"
+    assert headers(row, question, {}, embedder) == ["Reading (kL)"]

@@ -233,10 +233,11 @@ SAYINGS: tuple[Saying, ...] = (
         r"(?:to|through)\b|\blast day\b",
         ("end", "maturity", "expiry"),
     ),
-    # What a meter read is its reading (present, current, previous, estimated).
+    # What a meter read is its reading (present, current, previous, estimated), not the
+    # date it was read on ("Reading date").
     _saying(
         r"\bmeter\b.*\b(?:read|say|said|show|showed|shows)\b|\bwhat did\b.*\bread\b(?!ing)",
-        r"\breadings?\b",
+        r"\breadings?\b(?!\s+(?:date|day)s?\b)",
         ("reading", "readings"),
     ),
     # How much was used is the usage or consumption line ("Units used", "kWh").
