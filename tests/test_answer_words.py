@@ -397,3 +397,13 @@ def test_what_the_meter_read_is_the_reading_not_its_date(embedder, tmp_path: Pat
     row = row_of(tmp_path, "water_use.csv", METER, "02366")
     question = "What did the water meter read at the last reading?"
     assert headers(row, question, {}, embedder) == ["Reading (kL)"]
+
+
+def test_identifiers_as_each_country_prints_them() -> None:
+    """An NHS number, a TFN or SIN, a Medicare card, a PPSN and a National Insurance
+    number are identifiers, printed in spaced groups or figures then letters; a phone
+    number in the same spaced form is none."""
+    asked = ValueKinds.of("What is Mum's NHS number?")
+    for held in ("943 476 5919", "123 456 782", "2123 45670 1", "1234567TA", "QQ 12 34 56 C"):
+        assert asked.held(f"Number: {held}"), held
+    assert not asked.held("Surgery: 020 7946 0018")

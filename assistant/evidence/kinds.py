@@ -66,10 +66,15 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
         # Letters and figures mixed ("AP40-G6-38", "HRC-58213-WT", "7EQ4-TR2-MK83"), or
-        # figures in dashed groups ("25-0118-44721").
+        # figures in dashed groups ("25-0118-44721"), or in spaced groups as other
+        # countries print them (an NHS number "943 476 5919", a TFN or SIN "123 456 782",
+        # a Medicare card "2123 45670 1"), figures then letters (a PPSN "1234567TA"), a
+        # National Insurance number ("QQ 12 34 56 C").
         re.compile(
             r"\b(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Za-z0-9]+)+\b"
             r"|\b[A-Z]{1,4}\d{3,}[A-Z0-9]*\b|\b\d+(?:-\d+){2,}\b|#\s?\d{3,}\b"
+            r"|\b\d{3,4} \d{3,5}(?: \d{1,5}){1,2}\b|\b\d{6,9}[A-Z]{1,2}\b"
+            r"|\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
         ),
     ),
     # Not "percent": a report's table puts its % sign in the header, or nowhere.
@@ -166,11 +171,14 @@ def _holds(kind: str, text: str, whole: bool = False) -> bool:
     if kind == "reference" and whole and _MASKED.search(text):
         return False
     if kind in ("reference", "phone"):
-        # A date ("2025-03-12") is no identifier or phone number, nor is a toll-free
-        # number ("1-800-MEDICARE") an identifier.
+        # A date ("2025-03-12") is no identifier or phone number, nor is a phone number
+        # ("1-800-MEDICARE", "020 7946 0018") an identifier.
         dates = date_spans(text)
+        phones = (
+            [m.span() for m in _KINDS["phone"][1].finditer(text)] if kind == "reference" else []
+        )
         return any(
-            not any(start <= m.start() < end for start, end in dates)
+            not any(start <= m.start() < end for start, end in [*dates, *phones])
             and not (kind == "reference" and _PHONE_WORD.match(m.group()))
             for m in _KINDS[kind][1].finditer(text)
         )
