@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -598,8 +599,11 @@ def _both_ways(groups: Sequence[Sequence[str]]) -> dict[str, tuple[str, ...]]:
 _ABBREVIATIONS = _both_ways([*_SHORT, *_NAMES, *_SPELLINGS])
 
 
+@lru_cache(maxsize=256)
 def sayings_asked(question: str) -> tuple[Saying, ...]:
-    """The sayings the question asks in its own words (often none)."""
+    """The sayings the question asks in its own words (often none). Kept per question:
+    the unit choice asks it of every unit it weighs, and the vocabulary is some fifty
+    patterns."""
     return tuple(s for s in SAYINGS if s.asks.search(question))
 
 
