@@ -223,7 +223,10 @@ def test_label_words_by_hand() -> None:
     assert label_forms("How old is the roof?", ["old", "roof"]) == {"old": ["age"]}
     assert label_forms("the old contract", ["old", "contract"]) == {}
     # A form the question already holds is not added twice.
-    assert label_forms("the balance we still owe", ["balance", "owe"]) == {"owe": ["outstanding"]}
+    assert label_forms("the balance we still owe", ["balance", "owe"]) == {
+        "owe": ["outstanding"],
+        "balance": ["bal"],
+    }
     assert label_forms("2 tsp", ["2", "tsp"]) == {"tsp": ["teaspoon", "teaspoons"]}
 
 

@@ -62,7 +62,16 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"\b(?:phone|telephone|fax|call|dial|ring)\b|\b(?:the|a) number (?:for|to)\b",
             re.IGNORECASE,
         ),
-        re.compile(r"\(\d{3}\)\s?\d{3}[\s.-]\d{4}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b|\b\d{3}-\d{4}\b"),
+        # North American numbers ("(613) 555-0142", "613-555-0142"), and those of the
+        # other countries: a leading 0 with an area or mobile code in groups ("020 7946
+        # 0018", "(02) 9876 5432", "09 123 4567", "087 123 4567", "082 555 0199"), the
+        # free and shared-cost lines ("0800 83 83 83", "1300 123 456"), a country code
+        # ("+44 20 7946 0018", "+61 2 9876 5432").
+        re.compile(
+            r"\(\d{3}\)\s?\d{3}[\s.-]\d{4}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b|\b\d{3}-\d{4}\b"
+            r"|\(0\d{1,4}\)\s?\d{3,4}[\s-]?\d{3,4}\b|\b0\d{1,4}(?:[\s-]\d{2,4}){2,3}\b"
+            r"|\b1[38]00[\s-]?\d{3}[\s-]?\d{3}\b|\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,4}\b"
+        ),
     ),
     "email": (
         re.compile(r"\be-?mail\b", re.IGNORECASE),
@@ -86,10 +95,15 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
         # Letters and figures mixed ("AP40-G6-38", "HRC-58213-WT", "7EQ4-TR2-MK83"), or
-        # figures in dashed groups ("25-0118-44721").
+        # figures in dashed groups ("25-0118-44721"), or in spaced groups as other
+        # countries print them (an NHS number "943 476 5919", a TFN or SIN "123 456 782",
+        # a Medicare card "2123 45670 1"), figures then letters (a PPSN "1234567TA"), a
+        # National Insurance number ("QQ 12 34 56 C").
         re.compile(
             r"\b(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Za-z0-9]+)+\b"
             r"|\b[A-Z]{1,4}\d{3,}[A-Z0-9]*\b|\b\d+(?:-\d+){2,}\b|#\s?\d{3,}\b"
+            r"|\b\d{3,4} \d{3,5}(?: \d{1,5}){1,2}\b|\b\d{6,9}[A-Z]{1,2}\b"
+            r"|\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
         ),
     ),
     # Not "percent": a report's table puts its % sign in the header, or nowhere.
@@ -110,14 +124,15 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # "How often": a frequency, in any of the ways a prescription, a plan or a timetable
     # writes one ("twice a day", "every 8 hours", "fortnightly", "3 times weekly").
     "frequency": (
-        re.compile(r"\bhow often\b|\bhow many times\b|\bhow frequently\b", re.I),
+        # Not "how many times did we go?": a count.
+        re.compile(r"\bhow often\b|\bhow frequently\b|\bhow many times (?:a|an|per|each)\b", re.I),
         re.compile(
             rf"\b(?:once|twice|thrice|(?:\d+|{_COUNT_WORDS}) times?)\b"
             rf"|\b(?:every|each|per|a) (?:\d+ |{_COUNT_WORDS} |other |second |third )?"
             rf"(?:{_UNITS_OF_TIME}|morning|night|evening|weekday|weekend|(?:mon|tues|wednes"
             r"|thurs|fri|satur|sun)day)\b"
             r"|\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly"
-            r"|annually|bi-?weekly|bi-?monthly)\b",
+            r"|annually|bi-?weekly|bi-?monthly)\b|\b(?:every|a|per) (?:quarter|fortnight)\b",
             re.I,
         ),
     ),
@@ -213,7 +228,8 @@ class ValueKinds:
 def _holds(kind: str, text: str, whole: bool = False) -> bool:
     """A deadline is any date the date reader reads, or a day and month with no year
     ("follow up by 04/02"); a reference is no date or toll-free number, and one asked for
-    whole is none that is masked; the other kinds are their patterns."""
+    whole is none that is masked; a phone number is no date ("05-04-2025"); the other
+    kinds are their patterns."""
     if kind == "deadline" and date_spans(text):
         return True
     if kind == "limit":
@@ -222,14 +238,18 @@ def _holds(kind: str, text: str, whole: bool = False) -> bool:
             _KINDS[kind][1].search(text[max(0, start - 40) : start])
             for start, _ in date_spans(text)
         )
-    if kind == "reference":
-        if whole and _MASKED.search(text):
-            return False
-        # A date ("2025-03-12") or a phone number ("1-800-MEDICARE") is no identifier.
+    if kind == "reference" and whole and _MASKED.search(text):
+        return False
+    if kind in ("reference", "phone"):
+        # A date ("2025-03-12") is no identifier or phone number, nor is a phone number
+        # ("1-800-MEDICARE", "020 7946 0018") an identifier.
         dates = date_spans(text)
+        phones = (
+            [m.span() for m in _KINDS["phone"][1].finditer(text)] if kind == "reference" else []
+        )
         return any(
-            not any(start <= m.start() < end for start, end in dates)
-            and not _PHONE_WORD.match(m.group())
+            not any(start <= m.start() < end for start, end in [*dates, *phones])
+            and not (kind == "reference" and _PHONE_WORD.match(m.group()))
             for m in _KINDS[kind][1].finditer(text)
         )
     return bool(_KINDS[kind][1].search(text))

@@ -261,19 +261,24 @@ def uncovered(evidence: Evidence, candidate: Candidate, text: str | None = None)
     return [t for t, row in zip(missing, closeness, strict=True) if float(row.max()) < CLOSE]
 
 
+SAYING_WORDS = 4  # the longest saying a phrase: "left to pay", "so far this year"
+
+
 def said_as_labelled(question: str, unit: str) -> set[str]:
     """The question's words of a saying the unit says as its label: "put aside" where
     the unit is under "Saved so far", "run out" under "Expiry date". The paper says the
     thing in its own word, so the question's are no topic it lacks; a saying whose label
     the unit lacks ("the odometer reading" of a van policy with no Odometer line) still
     counts its words."""
-    return {
-        w.lower()
+    found = [
+        words(match[0])
         for saying in SAYINGS
         if saying.names.search(unit)
         for match in saying.asks.finditer(question)
-        for w in words(match[0])
-    }
+    ]
+    # A saying is a phrase; a match that runs across the question ("when ... due") holds
+    # what it is about too, and takes none of it.
+    return {w.lower() for said in found if len(said) <= SAYING_WORDS for w in said}
 
 
 def _chosen_row(evidence: Evidence) -> Candidate | None:
