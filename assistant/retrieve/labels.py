@@ -146,9 +146,9 @@ SAYINGS: tuple[Saying, ...] = (
     # How much is to be paid now: the bill's sum due, not the date it is due by.
     _saying(
         r"\bhow much (?:is|will be) (?:\w+ ){0,3}(?:due|payable)\b"
-        r"|\bhow much (?:do|does|will|must|should) (?:we|i|you|they|he|she) (?:have to |need to )?"
+        rf"|\bhow much (?:do|does|will|must|should) {_WHO} (?:have to |need to )?"
         r"pay\b(?! (?:in|for) tax)"
-        r"|\bwhat (?:do|does|will|must) (?:we|i|you|they|he|she) (?:have|need) to pay\b"
+        rf"|\bwhat (?:do|does|will|must) {_WHO} (?:have|need) to pay\b"
         r"|\b(?:amount|total|sum) (?:due|payable|to pay)\b",
         r"\b(?:amount|total|balance|sum|payment)\s+(?:now\s+)?(?:due|payable)\b(?!\s+(?:date|by|on)\b)"
         r"|\b(?:total|amount) (?:to (?:pay|be paid)|owing)\b|\bplease pay\b|\bpay this amount\b",
@@ -218,7 +218,7 @@ SAYINGS: tuple[Saying, ...] = (
         r"\bhow much (?:is|was|does|do|did|will)\b.*\b(?:insurance|policy|cover)\b.*\bcost\b"
         r"|\bwhat (?:does|did|do|will) (?:the |our |my |his |her |their )?(?:\w+ ){0,3}"
         r"(?:insurance|policy|cover)\b.*\bcost\b"
-        r"|\bhow much (?:do|does|did|will) (?:we|i|you|they|he|she) pay for (?:the |our |my |his |"
+        rf"|\bhow much (?:do|does|did|will) {_WHO} pay for (?:the |our |my |his |"
         r"her |their )?(?:\w+ ){0,3}(?:insurance|cover|policy)\b",
         r"\bpremium\b",
         ("premium",),
@@ -369,7 +369,7 @@ SAYINGS: tuple[Saying, ...] = (
     ),
     # What is in an account is its balance (closing, available).
     _saying(
-        r"\bhow much (?:money )?(?:is|was|(?:do|did) (?:we|i|you|they|he|she) have) (?:left )?in\b"
+        rf"\bhow much (?:money )?(?:is|was|(?:do|did) {_WHO} have) (?:left )?in\b"
         r".*\b(?:account|savings|isa|checking|chequing|current|saver|super|pension|kiwisaver)\b",
         r"\bbalance\b|\bavailable\b|\bvalue\b",
         ("balance",),
