@@ -255,3 +255,28 @@ def test_by_when_asks_a_limit_not_the_day_of_the_thing(embedder, tmp_path: Path)
     question = "By when do we have to pay for Leo's aquarium trip?"
     said = extractive_answer(prefer_matching(select_evidence(question, note, embedder.embed)))[0]
     assert "30 May 2025" in said.split("[2]")[0], said
+
+
+WATER_CHARGES = """# Coastal Water: your water bill, April 2025
+
+Your charges
+Water usage | Details: 52 kL at $2.81 per kL | Amount: $146.12
+Service charge | Details: 1 Jan to 31 Mar 2025 | Amount: $52.18
+
+Your water use
+You used 52 kL this quarter, an average of 571 litres a day.
+"""
+
+
+def test_a_figure_asked_per_day_is_written_per_day(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "A day" asks the rate, not the quarter's use beside its price per kL; "per
+    hour" a sum written per hour; "a year ago" is no rate."""
+    per_hour = ValueKinds.of("What is the babysitter paid an hour?")
+    assert per_hour.held("She charges $18 an hour.") and per_hour.held("Rate: $18.00/hr")
+    assert not per_hour.held("She came 3 times a week.")
+    assert ValueKinds.of("What was the rent a year ago?").asked == ()
+    assert asks_money("How much do we pay the babysitter per hour?", "amount")
+    bill = [written(tmp_path, "water_bill_2025-04.md", WATER_CHARGES)]
+    question = "How much water did we use a day this quarter?"
+    said = extractive_answer(prefer_matching(select_evidence(question, bill, embedder.embed)))[0]
+    assert "571 litres a day" in said.split("[2]")[0], said

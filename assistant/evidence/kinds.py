@@ -49,6 +49,39 @@ _MEASURES = {
         r"\d\s?(?:gb|mb|tb|gigabytes?|megabytes?)\b",
     ),
 }
+# What a sum or a count is "per": "per hour", "a day", "each month", "per kWh". A figure
+# asked for so is the rate, written with its unit ("$24.50/hr", "533 litres a day",
+# "12.2 ¢/kWh", "12 payments of $90.50 monthly"), not the total beside it ("48 kL at
+# $2.67 per kL" is the quarter's use). Each: how a question names the unit, how a paper
+# writes it after a figure, and the adverb that says it alone ("monthly", "p.a.").
+_PER_UNITS = {
+    "hour": (r"hour", r"hours?|hrs?|h", r"hourly"),
+    "day": (r"day", r"days?|d", r"daily"),
+    "night": (r"night", r"nights?", r"nightly"),
+    "week": (r"week", r"weeks?|wk", r"weekly"),
+    "fortnight": (r"fortnight", r"fortnights?", r"fortnightly"),
+    "month": (r"month", r"months?|mo|mth|calendar month", r"monthly|pcm"),
+    "year": (r"year", r"years?|yr|annum", r"yearly|annually|p\.\s?a\."),
+    "kwh": (r"kwh|kilowatt[- ]?hour", r"kwh|kilowatt[- ]?hours?", r"(?!x)x"),
+    "litre": (
+        r"lit(?:re|er)|kl|kilolit(?:re|er)",
+        r"l|lit(?:re|er)s?|kl|kilolit(?:re|er)s?",
+        r"(?!x)x",
+    ),
+}
+
+
+def _per_kind(asked: str, written: str, adverb: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return (
+        re.compile(rf"\b(?:per|an?|each|every)\s+(?:{asked})\b(?!\s+ago\b)", re.I),
+        re.compile(
+            rf"\d[\d.,]*\s*(?:[¢c]|cents?)?\s*(?:[a-z]{{1,12}}\s+)?(?:/\s*|per\s+|an?\s+|each\s+|every\s+)"
+            rf"(?:{written})\b|\b(?:{adverb})\b",
+            re.I,
+        ),
+    )
+
+
 _UNITS_OF_SIZE = (
     r"(?:feet|foot|ft|inch(?:es)?|in\.|cm|mm|meters?|metres?|miles?|km|square feet|sq\.? ?ft"
     r"|acres?|lbs?|pounds|kg|gallons?|gal)"
@@ -151,6 +184,7 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         name: (re.compile(asks, re.I), re.compile(held, re.I))
         for name, (asks, held) in _MEASURES.items()
     },
+    **{f"per {unit}": _per_kind(*forms) for unit, forms in _PER_UNITS.items()},
     "size": (
         re.compile(
             r"\bhow (?:tall|high|wide|long|deep|big|large|far|heavy)\b"
@@ -219,10 +253,16 @@ class ValueKinds:
         )
 
     def held(self, text: str) -> bool | None:
-        """Whether `text` holds a value of a kind asked for; None when none is asked."""
+        """Whether `text` holds a value of a kind asked for, written per the unit asked
+        ("533 litres a day" for "how much water a day", not "48 kL" alone); None when
+        none is asked."""
         if not self.asked:
             return None
-        return any(_holds(k, text, self.whole) for k in self.asked)
+        kinds = [k for k in self.asked if not k.startswith("per ")]
+        rates = [k for k in self.asked if k.startswith("per ")]
+        return (not kinds or any(_holds(k, text, self.whole) for k in kinds)) and all(
+            _holds(k, text) for k in rates
+        )
 
 
 def _holds(kind: str, text: str, whole: bool = False) -> bool:

@@ -50,7 +50,10 @@ def asks_money(question: str, answer_type: str) -> bool:
     period), nor where it asks for a date, a person, a place or a finer kind (a duration,
     a size, a phone number; a paper's reference words, "claim", "policy", "Part A", name
     what the money is for)."""
-    finer = set(ValueKinds.of(question).asked) - {"reference"}
+    # A rate asked "per hour" or "a month" is still a sum.
+    finer = {
+        k for k in ValueKinds.of(question).asked if k != "reference" and not k.startswith("per ")
+    }
     if answer_type in ("date", "person", "place") or finer or MONEY.search(question):
         return False
     if WHAT_COSTS.search(question) or _WHAT_IS_SUM.search(question):
