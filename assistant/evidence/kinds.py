@@ -49,19 +49,17 @@ _MEASURES = {
         r"\d\s?(?:gb|mb|tb|gigabytes?|megabytes?)\b",
     ),
 }
-# What a sum or a count is "per": "per hour", "a day", "each month", "per kWh". A figure
-# asked for so is the rate, written with its unit ("$24.50/hr", "533 litres a day",
-# "12.2 ¢/kWh", "12 payments of $90.50 monthly"), not the total beside it ("48 kL at
-# $2.67 per kL" is the quarter's use). Each: how a question names the unit, how a paper
-# writes it after a figure, and the adverb that says it alone ("monthly", "p.a.").
+# What a figure is "per" where a paper writes the unit beside it: "per hour", "a day",
+# "per kWh", "a litre". A figure asked for so is the rate, written with its unit
+# ("$24.50/hr", "533 litres a day", "12.2 ¢/kWh"), not the total beside it ("48 kL at
+# $2.67 per kL" is the quarter's use). Not "a month" or "a year": a premium or a rent
+# asked "each month" is written "Premium: $185.00" as often as "$185 a month", and any
+# paper's "Monthly rent" line would be taken for it. Each: how a question names the unit,
+# how a paper writes it after a figure, and the adverb that says it alone.
 _PER_UNITS = {
     "hour": (r"hour", r"hours?|hrs?|h", r"hourly"),
     "day": (r"day", r"days?|d", r"daily"),
     "night": (r"night", r"nights?", r"nightly"),
-    "week": (r"week", r"weeks?|wk", r"weekly"),
-    "fortnight": (r"fortnight", r"fortnights?", r"fortnightly"),
-    "month": (r"month", r"months?|mo|mth|calendar month", r"monthly|pcm"),
-    "year": (r"year", r"years?|yr|annum", r"yearly|annually|p\.\s?a\."),
     "kwh": (r"kwh|kilowatt[- ]?hour", r"kwh|kilowatt[- ]?hours?", r"(?!x)x"),
     "litre": (
         r"lit(?:re|er)|kl|kilolit(?:re|er)",
