@@ -49,6 +49,8 @@ _ASKS_ITS_OWN = re.compile(
     r"\b(?:when|who|whom|whose|which|where|why|how (?!about\b)\w+|what (?!about\b)\w+)\b",
     re.IGNORECASE,
 )
+# The words of what such a question asked, not of what it was about ("much", "left", "pay").
+_ASKING_WORDS = ASKED_FOR | SHAPING_FORMS
 
 REWRITE_PROMPT = """Rewrite the user's last question as one stand-alone search query that \
 names what it refers to, using the earlier questions. Reply with the query only, on one line, \
@@ -219,7 +221,7 @@ def rewrite_by_rule(question: str, previous_queries: Sequence[str]) -> str:
     # for the balance again. One that only changes a qualifier ("and for children?")
     # asks the last question again, and takes all of it.
     if _ASKS_ITS_OWN.search(question):
-        about = [w for w in carried if len(w) > 1 and w not in ASKED_FOR | SHAPING_FORMS]
+        about = [w for w in carried if len(w) > 1 and w not in _ASKING_WORDS]
         carried = about or carried
     if not carried:
         return question

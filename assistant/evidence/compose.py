@@ -23,7 +23,7 @@ from assistant.evidence.structure import (
     respective,
     row_labels,
 )
-from assistant.evidence.sums import MONEY, asks_money
+from assistant.evidence.sums import MONEY, asks_money, holds_sum
 from assistant.evidence.text import content_stems
 from assistant.evidence.topic import topic_words, unheld_in_form
 from assistant.evidence.which import mismatch
@@ -153,7 +153,7 @@ def _holds_value(evidence: Evidence, text: str, headings: str = "") -> bool | No
         and _NAMES_A_SUM.search(question.text)
         and not MONEY.search(question.text)  # it gives the sum: it asks something else
     ):
-        return bool(MONEY.search(f"{headings} {text}"))
+        return holds_sum(text, headings)
     if question.answer_type == "other":
         return None
     return question.type_match(text)

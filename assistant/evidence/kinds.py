@@ -60,21 +60,25 @@ _PER_UNITS = {
     "hour": (r"hour", r"hours?|hrs?|h", r"hourly"),
     "day": (r"day", r"days?|d", r"daily"),
     "night": (r"night", r"nights?", r"nightly"),
-    "kwh": (r"kwh|kilowatt[- ]?hour", r"kwh|kilowatt[- ]?hours?", r"(?!x)x"),
-    "litre": (
-        r"lit(?:re|er)|kl|kilolit(?:re|er)",
-        r"l|lit(?:re|er)s?|kl|kilolit(?:re|er)s?",
-        r"(?!x)x",
-    ),
+    "kwh": (r"kwh|kilowatt[- ]?hour", r"kwh|kilowatt[- ]?hours?", None),
+    "litre": (r"lit(?:re|er)|kl|kilolit(?:re|er)", r"l|lit(?:re|er)s?|kl|kilolit(?:re|er)s?", None),
 }
+# The kinds these make ("per hour"): a rate is asked beside the kind of its figure ("how
+# much water a day"), and bounds it rather than being another kind it may be instead.
+RATE_KINDS = frozenset(f"per {unit}" for unit in _PER_UNITS)
 
 
-def _per_kind(asked: str, written: str, adverb: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _per_kind(
+    asked: str, written: str, adverb: str | None
+) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What asks for a figure per the unit, and what holds one: the figure with the unit
+    after it ("$18 an hour", "533 litres a day", "12.2 ¢/kWh"), or the adverb alone."""
+    alone = rf"|\b(?:{adverb})\b" if adverb else ""
     return (
         re.compile(rf"\b(?:per|an?|each|every)\s+(?:{asked})\b(?!\s+ago\b)", re.I),
         re.compile(
             rf"\d[\d.,]*\s*(?:[¢c]|cents?)?\s*(?:[a-z]{{1,12}}\s+)?(?:/\s*|per\s+|an?\s+|each\s+|every\s+)"
-            rf"(?:{written})\b|\b(?:{adverb})\b",
+            rf"(?:{written})\b{alone}",
             re.I,
         ),
     )
@@ -256,8 +260,8 @@ class ValueKinds:
         none is asked."""
         if not self.asked:
             return None
-        kinds = [k for k in self.asked if not k.startswith("per ")]
-        rates = [k for k in self.asked if k.startswith("per ")]
+        kinds = [k for k in self.asked if k not in RATE_KINDS]
+        rates = [k for k in self.asked if k in RATE_KINDS]
         return (not kinds or any(_holds(k, text, self.whole) for k in kinds)) and all(
             _holds(k, text) for k in rates
         )

@@ -15,7 +15,7 @@ premium is $185.00 per month" for "How much is Harold's Part B premium this year
 from __future__ import annotations
 
 from assistant.evidence.select import Candidate, Evidence
-from assistant.evidence.sums import MONEY, asks_money
+from assistant.evidence.sums import asks_money, holds_sum
 from assistant.evidence.topic import topic_words, uncovered
 
 
@@ -51,5 +51,4 @@ def holds_sum_and_topic(evidence: Evidence, candidate: Candidate) -> bool:
 
 
 def _holds_money(evidence: Evidence, candidate: Candidate) -> bool:
-    """The unit, read under its headings ("Fees" over "£24 a year"), holds a sum."""
-    return bool(MONEY.search(f"{evidence.headings(candidate)} {candidate.text}"))
+    return holds_sum(candidate.text, evidence.headings(candidate))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.evidence.kinds import ValueKinds
+from assistant.evidence.kinds import RATE_KINDS, ValueKinds
 from assistant.evidence.question import WHAT_COSTS
 
 # "How much ..." asks for money with one of these ("How much is the fee", "How much did we
@@ -32,6 +32,11 @@ MONEY = re.compile(
 )
 
 
+def holds_sum(text: str, headings: str = "") -> bool:
+    """Whether a unit, read under its headings ("Fees" over "£24 a year"), holds a sum."""
+    return bool(MONEY.search(f"{headings} {text}"))
+
+
 # "What's Dad's deductible this year?": a sum named last, after "the" or whose; not "What
 # is Tax Fees?" (what a line of a report means) nor "the cost of revenue" (what it holds).
 _WHAT_IS_SUM = re.compile(
@@ -50,10 +55,8 @@ def asks_money(question: str, answer_type: str) -> bool:
     period), nor where it asks for a date, a person, a place or a finer kind (a duration,
     a size, a phone number; a paper's reference words, "claim", "policy", "Part A", name
     what the money is for)."""
-    # A rate asked "per hour" or "a month" is still a sum.
-    finer = {
-        k for k in ValueKinds.of(question).asked if k != "reference" and not k.startswith("per ")
-    }
+    # A rate asked "per hour" is still a sum.
+    finer = set(ValueKinds.of(question).asked) - {"reference"} - RATE_KINDS
     if answer_type in ("date", "person", "place") or finer or MONEY.search(question):
         return False
     if WHAT_COSTS.search(question) or _WHAT_IS_SUM.search(question):

@@ -37,7 +37,7 @@ from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import NUMBER_WORDS, stem, words
 from assistant.evidence.whose import KINSHIP
 from assistant.retrieve import STOPWORDS
-from assistant.retrieve.labels import SAYINGS
+from assistant.retrieve.labels import sayings_asked
 from ingest.dates import MONTHS
 
 # Words that say what kind of answer is wanted, not what it is about: a paper says them
@@ -272,7 +272,7 @@ def said_as_labelled(question: str, unit: str) -> set[str]:
     counts its words."""
     found = [
         words(match[0])
-        for saying in SAYINGS
+        for saying in sayings_asked(question)
         if saying.names.search(unit)
         for match in saying.asks.finditer(question)
     ]
