@@ -357,6 +357,58 @@ def test_an_owner_that_resets_the_connection_while_ending_is_asked_again(tmp_pat
         listener.close()
 
 
+def test_a_read_is_asked_again_of_owners_that_end_one_after_another(tmp_path: Path) -> None:
+    """Readers beside a writer that ends become owners in turn, and the next may end just
+    as it is asked (CI saw a read reset twice running). A stand-in owner on the data dir's
+    real socket resets the first two requests and answers the third: the read gets that
+    answer, saying once that it asks again, and never does the work itself."""
+    import socket
+    import struct
+    import threading
+
+    from assistant.owner.protocol import encode, socket_path
+    from assistant.owner.route import asking
+    from assistant.settings import Settings
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(socket_path(data_dir)))
+    listener.listen()
+    requests: list[bytes] = []
+
+    def serve() -> None:
+        while len(requests) < 3:
+            conn, _ = listener.accept()
+            with conn:
+                line = conn.recv(65536)
+                if not line:
+                    continue  # find_owner's liveness check
+                requests.append(line)
+                if len(requests) < 3:
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                else:
+                    conn.sendall(encode({"result": ["the third owner's answer"]}))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    said: list[str] = []
+    try:
+        got = asking(
+            Settings(data_dir=data_dir),
+            "search",
+            said.append,
+            lambda found: found.call("search", {"query": "quince"}),
+            lambda: pytest.fail("the read was done here though an owner answered"),
+        )
+    finally:
+        thread.join(timeout=10)
+        listener.close()
+    assert got == ["the third owner's answer"]
+    assert len(requests) == 3
+    assert said == ["the index's owner stopped while answering; asking again"]
+
+
 async def test_the_chat_beside_a_running_watcher_asks_it(
     indexed: Path, data_dir: Path, tmp_path: Path
 ) -> None:

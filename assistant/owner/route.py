@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,8 @@ Say = Callable[[str], None]
 # How long a command waits for another to free the index before it gives up. One-shots
 # hold it for seconds; a `repair` or a `forget` of a large folder for longer.
 WAIT_SECONDS = float(os.environ.get("ASSISTANT_OWNER_WAIT", "300"))
+# How many times a read whose owner stopped under it is asked (of the next owner, or here).
+OWNER_GONE_TRIES = 5
 
 
 class OwnerRunning(AssistantError):
@@ -98,17 +101,21 @@ def asking(
     creates: bool = False,
 ) -> Any:
     """`remote(owner)` where an owner answers, else `local()` (as the owner when `store`).
-    A read whose owner died mid-answer (killed) is asked again: reads repeat safely."""
-    for attempt in (1, 2):
+    A read whose owner died mid-answer (killed, or ending with it in its backlog) is
+    asked again: reads repeat safely. Again more than once: readers beside a writer
+    that ends become owners in turn, and one may end just as the next asks it."""
+    for attempt in range(1, OWNER_GONE_TRIES + 1):
         with reach(settings, purpose, say, store, creates) as found:
             if found is None:
                 return local()
             try:
                 return remote(found)
             except OwnerGone:
-                if attempt == 2:
+                if attempt == OWNER_GONE_TRIES:
                     raise
-                say("the index's owner stopped while answering; asking again")
+                if attempt == 1:
+                    say("the index's owner stopped while answering; asking again")
+        time.sleep(0.1 * attempt)  # an ending owner's socket file goes within moments
     raise AssertionError("unreachable")
 
 

@@ -151,9 +151,11 @@ class OwnerServer:
         if self._server is None:
             return True
         owner.publish(self.data_dir, listening=False)
-        self._server.shutdown()  # no new requests,
+        # The socket file goes first: a client connecting while the serving loop ends
+        # would wait in the backlog and be reset; with no file it finds no owner.
         with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()  # nor connections: a client finds no owner, or a reset one
+            self.path.unlink()
+        self._server.shutdown()  # no new requests (those in the backlog are reset)
         self._server.socket.close()
         if not self._server.wait_idle(grace):
             # A forwarded ingest still inside an embedding call: its client is told, in
