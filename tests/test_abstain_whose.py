@@ -7,6 +7,7 @@ from __future__ import annotations
 from assistant.answer import answer_stream
 from assistant.evidence.abstain import should_abstain
 from assistant.evidence.compose import ABSTAIN_ANSWER
+from assistant.evidence.nicknames import goes_by, same_person
 from assistant.evidence.select import select_evidence
 from assistant.evidence.which import mismatch, prefer_matching
 from assistant.evidence.whose import asked_names, other_subject, subjects
@@ -164,3 +165,38 @@ def test_a_papers_title_block_in_its_second_chunk_says_whose_it_is(embedder) -> 
     net = next(c for c in evidence.candidates if c.text.startswith("Net pay"))
     assert subjects(evidence) == {"nora"}
     assert other_subject(evidence, net) == []
+
+
+PLAN_CARD = """Health plan explanation of benefits
+Member: Daniel Reyes   Member ID: HCH 884 217 603
+Group number: 40-22817
+"""
+DAN_GYM = """# Dan's gym membership
+Dan goes on Tuesdays and Thursdays.
+"""
+
+
+def test_a_person_is_known_by_the_short_name_they_go_by(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A household asks about "Dan"; the health plan writes "Daniel". The plan's line
+    answers (it was declined as someone else's), and a question about Bob, whom no paper
+    writes by any name, is still not answered from it."""
+    assert same_person("dan", "daniel") and same_person("daniel", "dan")
+    assert same_person("bob", "robert") and same_person("liz", "elizabeth")
+    assert not same_person("al", "alice"), "two letters start too many names"
+    assert not same_person("dan", "susan")
+    assert goes_by("jen", "Member: Jennifer Reyes-Whitaker") and not goes_by("jen", "jenkins")
+    passages = [
+        passage("/docs/health_plan_eob_2025-03.pdf", PLAN_CARD, 0.6, 1),
+        passage("/docs/dan_gym_membership.md", DAN_GYM, 0.3, 2),
+    ]
+    question = "What's Dan's member ID number on the health plan?"
+    evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
+    assert subjects(evidence) == {"dan"}
+    assert "HCH 884" in evidence.candidates[0].text
+    assert mismatch(evidence, evidence.candidates[0]) == []
+    answer = answer_stream(question, evidence, None, embed=embedder.embed, mode="extractive")
+    assert "HCH 884 217 603" in answer.finish().text
+    passages[1] = passage("/docs/bob_gym_membership.md", DAN_GYM.replace("Dan", "Bob"), 0.3, 2)
+    question = "What's Bob's member ID number on the health plan?"
+    evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
+    assert other_subject(evidence, evidence.candidates[0]) == ["bob"]

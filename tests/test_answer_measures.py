@@ -280,3 +280,62 @@ def test_a_figure_asked_per_day_is_written_per_day(embedder, tmp_path: Path) -> 
     question = "How much water did we use a day this quarter?"
     said = extractive_answer(prefer_matching(select_evidence(question, bill, embedder.embed)))[0]
     assert "571 litres a day" in said.split("[2]")[0], said
+
+
+NCT = """# NCT certificate
+
+Vehicle registration: 181-KE-4417
+Make and model: Toyota Corolla 1.8 Hybrid
+CO2 emissions: 101 g/km (band A4)
+Test date: 12/02/2025
+Odometer reading: 98,412 km
+Certificate number: NCT-7741-2295-K
+"""
+
+ROOM_COSTS = """Item,Date,Cost
+Mattress and bedding,12/08/2024,€189.00
+Desk and chair,20/08/2024,€145.50
+Smoke alarm for the room,28/08/2024,€24.99
+"""
+
+OIL_DOCKET = """# Curragh Fuels delivery docket 55812
+
+Product: Kerosene (home heating oil)
+Litres delivered: 900
+Price per litre (excl. VAT): €0.8950
+Total: €914.24
+"""
+
+
+def test_how_many_kilometres_is_the_figure_in_kilometres(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Not the car's make (the question names the car), nor its emissions per km."""
+    question = "How many kilometres were on the Corolla at its NCT?"
+    assert ValueKinds.of(question).asked == ("distance",)
+    said = answer(embedder, tmp_path, "nct_certificate.md", NCT, question)
+    assert said.startswith("Odometer reading: 98,412 km"), said
+
+
+OIL_DELIVERIES = """Date,Litres,Cost
+14/10/2024,500,€512.40
+20/01/2025,900,€914.24
+"""
+
+
+def test_the_last_of_a_thing_is_not_the_bottom_row_of_another_table(
+    embedder, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """ "The last oil delivery" asks for the bottom row of a table of oil deliveries, not
+    of a lodger's costs, whose paper says no "oil" (its smoke alarm was quoted first for
+    being a bottom row)."""
+    question = "How much did the last oil delivery cost altogether?"
+    passages = [
+        written(tmp_path, "rent_a_room_costs.csv", ROOM_COSTS),
+        written(tmp_path, "curragh_fuels_docket_55812.md", OIL_DOCKET),
+    ]
+    evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
+    assert all(c.features["last_row"] == 0 for c in evidence.candidates)
+    assert not extractive_answer(evidence)[0].startswith("Smoke alarm")
+    passages.append(written(tmp_path, "oil_deliveries.csv", OIL_DELIVERIES))
+    evidence = select_evidence(question, passages, embedder.embed)
+    bottom = [c.text for c in evidence.candidates if c.features["last_row"]]
+    assert bottom == ["20/01/2025 | Litres: 900 | Cost: €914.24"], bottom

@@ -22,9 +22,10 @@ _COUNT_WORDS = (
 )
 # What a household's meters and plans count in, by what a question names: electricity in
 # kilowatt-hours, water in litres or kilolitres (gallons, cubic metres, CCF, where billed
-# so), gas in cubic metres, therms or megajoules, a phone plan's data in gigabytes. A
-# question that names the quantity or its unit ("how many kilowatt-hours", "how much data",
-# "how much water did we use") asks for a figure in that unit, not the charge beside it.
+# so), gas in cubic metres, therms or megajoules, a phone plan's data in gigabytes, a car's
+# odometer in kilometres or miles. A question that names the quantity or its unit ("how
+# many kilowatt-hours", "how much data", "how much water did we use") asks for a figure in
+# that unit, not the charge beside it.
 _MEASURES = {
     "energy": (
         r"\bhow many (?:kilowatt[- ]?hours?|kwh)\b|\bhow much (?:electricity|power|energy)\b"
@@ -47,6 +48,10 @@ _MEASURES = {
         r"\bhow many (?:gigabytes?|megabytes?|gb)\b|\bhow much data\b"
         r"|\bdata (?:did|do|does) \w+ use\b",
         r"\d\s?(?:gb|mb|tb|gigabytes?|megabytes?)\b",
+    ),
+    "distance": (
+        r"\bhow many (?:kilomet(?:re|er)s?|kms?|miles)\b|\bhow far\b|\bwhat mileage\b",
+        r"\d\s?(?:km|kms|kilomet(?:re|er)s?|mi|miles)\b",
     ),
 }
 # What a figure is "per" where a paper writes the unit beside it: "per hour", "a day",

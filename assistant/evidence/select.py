@@ -30,7 +30,13 @@ from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
 from assistant.evidence.structure import asked_thing, plainly_labels
 from assistant.evidence.sums import asks_money, holds_sum
-from assistant.evidence.text import Sentence, content_stems, numbers, split_sentences, words
+from assistant.evidence.text import (
+    Sentence,
+    content_stems,
+    numbers,
+    split_sentences,
+    words,
+)
 from assistant.retrieve import Passage
 from ingest.dates import Day, calendar_dates, names_date
 from ingest.namewords import file_terms
@@ -118,8 +124,19 @@ WEIGHTS: Mapping[str, float] = {
 # is a date, not a row.
 _ASKS_LAST = re.compile(
     r"\b(?:last|final)\s+(?!(?:year|month|week|day|night|time|quarter|term|season|"
-    r"weekend|name|one)s?\b)[a-z]",
+    r"weekend|name|one)s?\b)([a-z]+(?:\s+[a-z]+){0,2})",
     re.IGNORECASE,
+)
+# What any schedule's rows are, and what is asked of them: "the final payment due" is the
+# bottom row of an instalment table, whatever its paper calls them. A word besides these
+# says which table ("the last oil delivery": not the bottom row of a lodger's costs, whose
+# paper says no "oil").
+_ROWS_OF_ANY_TABLE = frozenset(
+    content_stems(
+        "payment instalment installment repayment bill charge entry transaction reading "
+        "delivery visit order invoice statement deposit withdrawal amount row line item "
+        "cost price total due date"
+    )
 )
 # A bill sets this period's figure beside the same period a year before ("In the same
 # quarter last year you used 61 kL"): that line answers only a question about the year
@@ -314,7 +331,14 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     pairs = set(zip(profile.stems, profile.stems[1:], strict=False))
     position = {(n, i): k for k, (n, i, _) in enumerate(flat)}
     asked_dates = calendar_dates(question)
-    asks_last = bool(_ASKS_LAST.search(question))
+    last_of = [_last_thing(m[1]) for m in _ASKS_LAST.finditer(question)]
+    about_last = {
+        n: any(
+            thing <= set(content_stems(" ".join([file_terms(p.path), *p.headings, p.text])))
+            for thing in last_of
+        )
+        for n, p in enumerate(passages, 1)
+    }
     kinds = ValueKinds.of(question)
     attributes = attributes_asked(question)
     thing = asked_thing(question)
@@ -374,7 +398,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             "field": float(sentence.record is not None and sentence.record.kind == "field"),
             "row": float(_is_row(sentence)),
             "date_named": float(names_date(asked_dates, _dates_naming(sentence.record))),
-            "last_row": float(asks_last and _ends_table(sentences[n - 1], i)),
+            "last_row": float(about_last[n] and _ends_table(sentences[n - 1], i)),
             "label_asked": float(
                 _labels_attribute(sentence.record, attributes)
                 or plainly_labels(sentence.record, thing, question_stems)
@@ -402,6 +426,19 @@ def _dates_naming(record: Record | None) -> set[Day]:
     if record.kind == "field":
         return calendar_dates(record.label)
     return calendar_dates(" ".join([record.label, *(c.value for c in record.cells)]))
+
+
+def _last_thing(said: str) -> set[str]:
+    """The stems that say which table's bottom row "the last ..." asks for: the words
+    after "last" up to the first that is no content word or names any schedule's rows
+    ("oil" of "oil delivery cost"; none of "final payment due")."""
+    thing: set[str] = set()
+    for word in said.split():
+        found = set(content_stems(word))
+        if not found or found & _ROWS_OF_ANY_TABLE:
+            break
+        thing |= found
+    return thing
 
 
 def _ends_table(sentences: Sequence[Sentence], i: int) -> bool:

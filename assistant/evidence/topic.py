@@ -32,10 +32,11 @@ import re
 
 import numpy as np
 
+from assistant.evidence.nicknames import goes_by
 from assistant.evidence.qualifiers import document_name
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import NUMBER_WORDS, stem, words
-from assistant.evidence.whose import KINSHIP
+from assistant.evidence.whose import KINSHIP, asked_names
 from assistant.retrieve import STOPWORDS
 from assistant.retrieve.labels import sayings_asked
 from ingest.dates import MONTHS
@@ -46,7 +47,8 @@ ASKED_FOR = frozenset(
     """what which who whom whose when where why how much many kind type sort name named
     called time date dates day days year years month months amount number numbers cost
     costs price total long often far old big tall hour hours minute minutes week weeks
-    percent percentage lb lbs kg oz mile miles km reason reasons cause causes caused
+    percent percentage share lb lbs kg oz mile miles km kilometre kilometres kilometer
+    kilometers reason reasons cause causes caused
     causing led result results resulted location located based situated component
     components item items part parts value values table tables figure figures respective
     respectively chronological alphabetical ascending descending""".split()  # noqa: SIM905 - a word list, read as one
@@ -67,7 +69,9 @@ SHAPING = frozenset(
     read allow allowed add spend spent grow open walk win offer remember love consider
     appear buy bought wait serve die send sent expect build stay fall cut reach remain
     suggest raise raised pass sell sold require report decide pull hope estimate land
-    cover covers covered deliver answer answered calculate
+    cover covers covered deliver answer answered calculate end ends ended ending finish
+    finishes finished owe owes owed owing count counting putting setting cutting running
+    sitting winning stopping beginning receive receives received receiving wrong
     still actually according across toward towards again instead anything something
     everything ever even also just already yet far right now currently once soon ahead
     back away out up per each every ago without along among within upon via
@@ -103,14 +107,21 @@ ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
 CLOSE = 0.5
 # A word whose stem, this long, starts another ("plumber", "Plumbing"), that sits inside it
 # ("stub", "paystub"), or whose letters before an ending (PART at least) start it
-# ("buried", "burial") is the same word. Its stem, not its first letters: "college" and
-# "collections" share five letters and no stem.
+# ("buried", "burial"; "allergic", "allergies") is the same word. Its stem, not its first
+# letters: "college" and "collections" share five letters and no stem.
 PART = 4
-_ENDINGS = ("ing", "ed", "es")
+_ENDINGS = ("ing", "ed", "es", "ic")
 
 
+# A person straight after a noun starts a clause about it that names no pronoun: "the
+# car we're paying off at the credit union" (the credit union is another paper's).
+_CLAUSE_SUBJECTS = frozenset(
+    "i i'm i've we we're we've you you're you've they they're they've he he's she she's".split()  # noqa: SIM905 - a word list, read as one
+)
 # Every word that names no topic, joined once (not per word of every question).
-_NO_TOPIC = STOPWORDS | ASKED_FOR | SHAPING_FORMS | KINSHIP | MONTHS | NUMBER_WORDS
+_NO_TOPIC = (
+    STOPWORDS | ASKED_FOR | SHAPING_FORMS | KINSHIP | MONTHS | NUMBER_WORDS | _CLAUSE_SUBJECTS
+)
 
 
 def topic_words(question: str) -> list[str]:
@@ -148,13 +159,14 @@ def compounds(question: str) -> list[tuple[str, ...]]:
     ("college", "savings", "accounts"). A possessive ("Nora's"), a figure or a mark ends
     one, and a word before "the", "our" (a verb: "which company insures the house") or a
     participle after its noun ("the quarter ended July 27") is not of it; a relative
-    clause ("who ...", "when ...") describes another thing, and is not read."""
+    clause ("who ...", "when ...", "the car we're paying off") describes another thing,
+    and is not read."""
     topic = set(topic_words(question))
     found: list[tuple[str, ...]] = []
     run: list[str] = []
     for i, token in enumerate([*_TOKEN.findall(question), "?"]):
         bare = token.lower().replace("’", "'")
-        if i > 0 and bare in _RELATIVE:
+        if (i > 0 and bare in _RELATIVE) or (run and bare in _CLAUSE_SUBJECTS):
             break
         if bare in topic:
             run.append(bare)
@@ -250,7 +262,12 @@ def uncovered(evidence: Evidence, candidate: Candidate, text: str | None = None)
     passage = evidence.passages[candidate.source - 1]
     names_unit = f"{evidence.window_under_headings(candidate)} {' '.join(passage.headings)}"
     said = said_as_labelled(evidence.question.text, names_unit)
-    missing = [t for t in unheld_in_form(evidence.question.text, text) if t not in said]
+    names = asked_names(evidence.question.text)
+    missing = [
+        t
+        for t in unheld_in_form(evidence.question.text, text)
+        if t not in said and not (t in names and goes_by(t, text))
+    ]
     # In other words: against what names the unit (its label, headers, headings, title and
     # file's name), not the whole paper: a few dozen short words to embed, not hundreds.
     naming = _paper_words(names_unit)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.evidence.nicknames import goes_by
 from assistant.evidence.qualifiers import document_name
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import words
@@ -24,9 +25,10 @@ from assistant.retrieve import STOPWORDS
 from ingest.dates import MONTHS
 
 KINSHIP = frozenset(
-    """dad daddy mom mommy mum mummy mother father mama papa grandma grandpa granny grandad
-    grandmother grandfather nana nan son daughter wife husband brother sister aunt uncle
-    cousin baby kids kid children""".split()  # noqa: SIM905 - a word list, read as one
+    """dad daddy mom mommy mum mummy mam mother father mama papa grandma grandpa granny
+    grandad granddad gran grandmother grandfather grandson granddaughter grandchild
+    grandkids nana nanna nan son daughter stepson stepdaughter wife husband partner brother
+    sister aunt uncle niece nephew cousin baby kids kid children parents""".split()  # noqa: SIM905 - a word list, read as one
 )
 _POSSESSIVE = re.compile(r"['’]s$")
 # A paper's title block, where a statement, a letter or a record says whose it is: the
@@ -53,16 +55,16 @@ def subjects(evidence: Evidence) -> set[str]:
     return asked_names(evidence.question.text) & named
 
 
-def held(evidence: Evidence, candidate: Candidate) -> set[str]:
-    """The names the candidate is under: its own words, headings and file name, and the
+def under(evidence: Evidence, candidate: Candidate) -> str:
+    """What the candidate is under: its own words, headings and file name, and the
     opening of its paper where that was retrieved, which says whose the whole paper is
     ("Member: Marta Ashworth" atop a pension statement whose value line names no one)."""
-    return {
-        _bare(w)
-        for w in words(
-            f"{evidence.window_under_headings(candidate)} {opening(evidence, candidate)}"
-        )
-    }
+    return f"{evidence.window_under_headings(candidate)} {opening(evidence, candidate)}"
+
+
+def held(evidence: Evidence, candidate: Candidate) -> set[str]:
+    """The words, lower-cased, the candidate is `under`."""
+    return {_bare(w) for w in words(under(evidence, candidate))}
 
 
 def opening(evidence: Evidence, candidate: Candidate) -> str:
@@ -79,5 +81,10 @@ def opening(evidence: Evidence, candidate: Candidate) -> str:
 def other_subject(evidence: Evidence, candidate: Candidate) -> list[str]:
     """The question's subjects (`subjects`) the candidate lacks: ["theo"] for Theo's score
     found under `report_card_nora_2024-25_q2.pdf` while a paper named for Theo is among
-    those retrieved. Empty where it holds them all."""
-    return sorted(subjects(evidence) - held(evidence, candidate))
+    those retrieved. Empty where it holds them all, each by any name the person goes by
+    ("Dan" by "Daniel": assistant/evidence/nicknames.py)."""
+    missing = subjects(evidence) - held(evidence, candidate)
+    if not missing:
+        return []
+    text = under(evidence, candidate)
+    return sorted(name for name in missing if not goes_by(name, text))
