@@ -339,3 +339,30 @@ def test_the_last_of_a_thing_is_not_the_bottom_row_of_another_table(
     evidence = select_evidence(question, passages, embedder.embed)
     bottom = [c.text for c in evidence.candidates if c.features["last_row"]]
     assert bottom == ["20/01/2025 | Litres: 900 | Cost: €914.24"], bottom
+
+
+TARIFF = """Charge,Units,Rate,Amount
+Day energy,"1,146 kWh",36.12 c/kWh,€413.94
+Night energy,688 kWh,18.05 c/kWh,€124.18
+Standing charge,62 days,76.33 c/day,€47.32
+"""
+
+
+def test_a_charge_asked_is_its_amount_and_a_unit_of_electricity_its_rate(
+    embedder, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """ "How much was the standing charge" asks what was charged (the Amount), not the
+    tariff per day beside it; "a unit of daytime electricity" asks the tariff per kWh,
+    not how many units were used."""
+    said = answer(
+        embedder, tmp_path, "electricity_bill.csv", TARIFF,
+        "How much was the standing charge on the electricity?",
+    )  # fmt: skip
+    assert said.startswith("Standing charge (Amount): €47.32"), said
+    said = answer(
+        embedder, tmp_path, "electricity_bill.csv", TARIFF,
+        "What are we paying for a unit of daytime electricity?",
+    )  # fmt: skip
+    first = said.split(" — ")[0]
+    assert "(Rate):" in first and "c/kWh" in first, said
+    assert "Day energy (Rate): 36.12 c/kWh" in said, said

@@ -65,7 +65,12 @@ _PER_UNITS = {
     "hour": (r"hour", r"hours?|hrs?|h", r"hourly"),
     "day": (r"day", r"days?|d", r"daily"),
     "night": (r"night", r"nights?", r"nightly"),
-    "kwh": (r"kwh|kilowatt[- ]?hour", r"kwh|kilowatt[- ]?hours?", None),
+    # A bill's "units" are kilowatt-hours: "a unit of daytime electricity".
+    "kwh": (
+        r"kwh|kilowatt[- ]?hour|unit\s+of\s+(?:[a-z-]+\s+)?(?:electricity|power|energy)",
+        r"kwh|kilowatt[- ]?hours?",
+        None,
+    ),
     "litre": (r"lit(?:re|er)|kl|kilolit(?:re|er)", r"l|lit(?:re|er)s?|kl|kilolit(?:re|er)s?", None),
 }
 # The kinds these make ("per hour"): a rate is asked beside the kind of its figure ("how
@@ -259,6 +264,11 @@ class ValueKinds:
             bool(_WHOLE_ASKED.search(question)),
         )
 
+    @property
+    def rates(self) -> tuple[str, ...]:
+        """The rates asked for ("per hour", "per kwh")."""
+        return tuple(k for k in self.asked if k in RATE_KINDS)
+
     def held(self, text: str) -> bool | None:
         """Whether `text` holds a value of a kind asked for, written per the unit asked
         ("533 litres a day" for "how much water a day", not "48 kL" alone); None when
@@ -266,9 +276,8 @@ class ValueKinds:
         if not self.asked:
             return None
         kinds = [k for k in self.asked if k not in RATE_KINDS]
-        rates = [k for k in self.asked if k in RATE_KINDS]
         return (not kinds or any(_holds(k, text, self.whole) for k in kinds)) and all(
-            _holds(k, text) for k in rates
+            _holds(k, text) for k in self.rates
         )
 
 

@@ -102,6 +102,13 @@ KIND_CELL_WEIGHT = 2.0
 # asks for a share or a change. A sum is written with its currency sign.
 _CURRENCY = re.compile(r"[$£€¥]\s?\d")
 _PERCENT = re.compile(r"\d\s?%")
+# ... nor its tariff ("Standing charge | Rate: 76.33 c/day | Amount: €47.32"): a figure
+# per day, unit, kWh or litre is asked for as a rate ("a day", "per unit": kinds.py).
+_PER_UNIT = re.compile(
+    r"\d\s*(?:[¢cp]|cents?|pence)?\s*(?:/|\bper\s+)\s*(?:days?|kwh|units?|hours?|nights?|"
+    r"lit(?:re|er)s?|kl|l|m3|m³)\b",
+    re.IGNORECASE,
+)
 _ASKS_SHARE = re.compile(
     r"%|\bper ?cent|\bpercentage\b|\brate\b|\bshare\b|\bproportion\b|\bfraction\b|\bratio\b"
     r"|\bchange[ds]?\b|\bincrease[ds]?\b|\bdecrease[ds]?\b|\bgr[eo]w\w*|\brise\b|\brose\b"
@@ -153,6 +160,7 @@ def cell_scores(
         and not _ASKS_SHARE.search(profile.text)
         and any(_CURRENCY.search(c.value) for c in record.cells)
     )
+    tariff_passed = sum_asked and not kinds.rates
     reader = bool(_READER_ASKS.search(profile.text))
     attributes = attributes_asked(profile.text)
     scores = []
@@ -178,6 +186,8 @@ def cell_scores(
         if kinds.held(cell.value):
             score += KIND_CELL_WEIGHT
         if sum_asked and _PERCENT.search(cell.value) and not _CURRENCY.search(cell.value):
+            score -= KIND_CELL_WEIGHT
+        if tariff_passed and _PER_UNIT.search(cell.value):
             score -= KIND_CELL_WEIGHT
         if reader and _READER_HEADER.search(cell.header):
             score += READER_CELL_WEIGHT
