@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.evidence.adjustments import left_out
+from assistant.evidence.adjustments import adjusted_by
 from assistant.evidence.compose import extractive_answer
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.select import select_evidence
@@ -64,8 +64,8 @@ Liam Brophy
 
 
 def test_the_amount_left_once_a_rebate_comes_off(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert left_out("What will we pay once the solar rebate comes off?") == {"rebat"}
-    assert left_out("What was the balance after the March payment?") == set()
+    assert adjusted_by("What will we pay once the solar rebate comes off?") == {"rebat"}
+    assert adjusted_by("What was the balance after the March payment?") == set()
     said = answer(
         embedder, tmp_path, "quote.csv", QUOTE, "What will we pay once the solar rebate comes off?"
     )
@@ -366,3 +366,24 @@ def test_a_charge_asked_is_its_amount_and_a_unit_of_electricity_its_rate(
     first = said.split(" — ")[0]
     assert "(Rate):" in first and "c/kWh" in first, said
     assert "Day energy (Rate): 36.12 c/kWh" in said, said
+
+
+RENEWAL = """# Harbourside car insurance renewal 2025
+
+Premium: €712.60
+Government levy (3%): €21.38
+Total to pay: €733.98
+"""
+
+
+def test_a_sum_counted_in_says_which_total(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "Levy included" names the levy to say the total is asked, as "once the rebate
+    comes off" does: the levy's own line is not the answer."""
+    assert adjusted_by("How much is the car insurance this year, levy included?") == {"levy"}
+    assert adjusted_by("What is the price including GST?") == {"gst"}
+    assert adjusted_by("How much is the excess with Harbourside?") == set()
+    said = answer(
+        embedder, tmp_path, "harbourside_renewal_2025.md", RENEWAL,
+        "How much is the car insurance this year, levy included?",
+    )  # fmt: skip
+    assert said.startswith("Total to pay: €733.98"), said

@@ -1,5 +1,6 @@
-"""What a question takes off or leaves out: "the rate before the government reduction",
-"what we pay once the discount comes off", "pay before tax", "the price excluding GST".
+"""What a question takes off, leaves out or counts in: "the rate before the government
+reduction", "what we pay once the discount comes off", "pay before tax", "the price
+excluding GST", "the insurance this year, levy included".
 
 A bill, an invoice or a payslip lists the adjustment on a line of its own ("Less Energy
 Savings Scheme discount: -$1,100.00", "CWELCC base fee reduction: -$46.00", "PAYE: £412").
@@ -31,6 +32,13 @@ _LEAVES_OUT = re.compile(
     rf"(?P<sum>{_ADJUSTMENT})\b",
     re.IGNORECASE,
 )
+# "levy included", "including VAT", "inclusive of fees", "plus the booking fee": the
+# total with the sum in it.
+_COUNTS_IN = re.compile(
+    rf"\b(?P<sum>{_ADJUSTMENT})\s+included\b|\b(?:including|incl\.?|inclusive of|plus)\s+"
+    rf"(?:(?!and\b|or\b)[\w'’-]+\s+){{0,4}}?(?P<counted>{_ADJUSTMENT})\b",
+    re.IGNORECASE,
+)
 # A line that names the adjustment and what remains after it: the total, not the sum off.
 _WHAT_REMAINS = re.compile(
     r"\b(?:total|subtotal|net|payable|due|balance|after|before|incl\w*|excl\w*|gross|owing"
@@ -39,10 +47,13 @@ _WHAT_REMAINS = re.compile(
 )
 
 
-def left_out(question: str) -> set[str]:
-    """The stems of the sums the question takes off or leaves out ({"reduct"} for "the
-    daily rate before the government reduction"); empty for most questions."""
-    return {stem for m in _LEAVES_OUT.finditer(question) for stem in content_stems(m["sum"])}
+def adjusted_by(question: str) -> set[str]:
+    """The stems of the sums the question takes off, leaves out or counts in, to say
+    which total it asks for ({"reduct"} for "the daily rate before the government
+    reduction", {"levy"} for "levy included"); empty for most questions."""
+    named = [m["sum"] for m in _LEAVES_OUT.finditer(question)]
+    named += [m["sum"] or m["counted"] for m in _COUNTS_IN.finditer(question)]
+    return {stem for sum_ in named for stem in content_stems(sum_)}
 
 
 def only_the_adjustment(record: Record | None, sums: set[str]) -> bool:

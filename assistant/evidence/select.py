@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.evidence.adjustments import left_out, only_the_adjustment
+from assistant.evidence.adjustments import adjusted_by, only_the_adjustment
 from assistant.evidence.kinds import ValueKinds, attributes_asked
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
@@ -342,7 +342,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     kinds = ValueKinds.of(question)
     attributes = attributes_asked(question)
     thing = asked_thing(question)
-    sums_off = left_out(question)
+    sums_off = adjusted_by(question)
     asks_year_before = bool(_ASKS_YEAR_BEFORE.search(question))
     # A sum asked for ("How much is still owed on the phone?"): a line holding none (a
     # notes line naming the phone, "ending 7713") is no answer while another holds one; it
