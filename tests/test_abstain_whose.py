@@ -200,3 +200,29 @@ def test_a_person_is_known_by_the_short_name_they_go_by(embedder) -> None:  # ty
     question = "What's Bob's member ID number on the health plan?"
     evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
     assert other_subject(evidence, evidence.candidates[0]) == ["bob"]
+
+
+CARE_HOME = """Ashgrove House: resident statement, March 2025
+Resident: Bridget Kavanagh   Room: 12, Rowan wing
+Resident contribution: €236.50 per week
+"""
+TAX_CREDITS = """Tax credit certificate 2025: Ciarán Kavanagh
+Tax credits this year: €4,000.00
+"""
+
+
+def test_a_name_that_says_whose_kin_is_asked_about_is_no_subject(embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "Ciarán's mother" is asked about: her care home's statement, in her name, is not
+    Ciarán's paper passed over for his own (a paper named for him is retrieved too)."""
+    question = "How much a week does Ciarán's mother pay towards her care?"
+    assert asked_names(question) == set()
+    assert asked_names("How much do we owe for Jen's son's urgent care visit?") == set()
+    assert asked_names("What is Jen's salary?") == {"jen"}
+    passages = [
+        passage("/docs/ashgrove_house_statement_2025-03.pdf", CARE_HOME, 0.5, 1),
+        passage("/docs/tax_credit_certificate_2025_ciaran.pdf", TAX_CREDITS, 0.4, 2),
+    ]
+    evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
+    assert subjects(evidence) == set()
+    assert "236.50" in evidence.candidates[0].text
+    assert mismatch(evidence, evidence.candidates[0]) == []

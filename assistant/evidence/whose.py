@@ -44,8 +44,15 @@ def _bare(word: str) -> str:
 
 def asked_names(question: str) -> set[str]:
     """The names a question gives: words with a capital past its first word, kinship
-    words and months aside."""
-    return {_bare(w) for w in words(question)[1:] if w[:1].isupper()} - KINSHIP - MONTHS - STOPWORDS
+    words and months aside, and a name that says whose kin is asked about ("Ciarán's
+    mother" is asked about: her care home's statement is in her name, not his)."""
+    said = words(question)
+    kin_of = {
+        _bare(w) for w, after in zip(said, said[1:], strict=False)
+        if _POSSESSIVE.search(w) and _bare(after) in KINSHIP
+    }  # fmt: skip
+    named = {_bare(w) for w in said[1:] if w[:1].isupper()}
+    return named - kin_of - KINSHIP - MONTHS - STOPWORDS
 
 
 def subjects(evidence: Evidence) -> set[str]:
