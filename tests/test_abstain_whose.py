@@ -226,3 +226,28 @@ def test_a_name_that_says_whose_kin_is_asked_about_is_no_subject(embedder) -> No
     assert subjects(evidence) == set()
     assert "236.50" in evidence.candidates[0].text
     assert mismatch(evidence, evidence.candidates[0]) == []
+
+
+DRUG_CLAIMS = """Your prescription claims, February 2025
+02/11/2025 | Drug: Eliquis 5 mg tablet | Total cost: $594.06 | Plan paid: $547.06
+"""
+JAN_NOTES = """# Jan's notes
+Jan walks with the church group on Wednesdays.
+"""
+
+
+def test_a_file_named_for_a_person_is_theirs_by_the_short_name_they_go_by(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The drug plan's claims name no one; its file's name says Janice's. "Jan" is a
+    short name of hers written down; "Ann" starts "annual" but no file word stands for
+    her by it."""
+    assert goes_by("jan", "", ["lakeshore", "eob", "janice"])
+    assert not goes_by("ann", "", ["annual", "statement"])
+    passages = [
+        passage("/docs/lakeshore_rx_eob_janice_2025-02.pdf", DRUG_CLAIMS, 0.6, 1),
+        passage("/docs/jan_notes.md", JAN_NOTES, 0.3, 2),
+    ]
+    question = "How much did Jan's drug plan pay for the Eliquis in February?"
+    evidence = prefer_matching(select_evidence(question, passages, embedder.embed))
+    assert subjects(evidence) == {"jan"}
+    assert "Eliquis" in evidence.candidates[0].text
+    assert other_subject(evidence, evidence.candidates[0]) == []

@@ -5,14 +5,73 @@ statement "Jennifer". A reader knows they are one person; the name checks (whose
 is this, is the question's topic on it) compared letters, and declined. Two ways a short
 name stands for a long one: it starts it ("Dan", "Daniel"; "Theo", "Theodore"), or it is
 one of English's old pet forms that do not ("Bob" for Robert, "Liz" for Elizabeth).
+
+A file's name is written in lower case ("lakeshore_rx_eob_janice_2025-02.pdf"), where a
+short name starts ordinary words too ("Ann" starts "annual", "Ben" "benefit"): there,
+only the short names written down below stand for a full name.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-# The pet forms that do not start the name they stand for, by that name.
+# The short names people go by, by the full name they stand for: those that do not start
+# it, and the commonest that do (which a lower-case file name is read by).
 _PET_FORMS = {
+    "danielle": "dani",
+    "janice": "jan",
+    "janet": "jan",
+    "janine": "jan",
+    "walter": "walt",
+    "theodore": "theo",
+    "timothy": "tim",
+    "matthew": "matt",
+    "nicholas": "nick",
+    "nicola": "nicky",
+    "christopher": "chris",
+    "christine": "chris",
+    "christina": "chris",
+    "samuel": "sam",
+    "samantha": "sam",
+    "benjamin": "ben",
+    "kenneth": "ken",
+    "ronald": "ron",
+    "donald": "don",
+    "gregory": "greg",
+    "jeffrey": "jeff",
+    "jessica": "jess",
+    "jonathan": "jon",
+    "joshua": "josh",
+    "deborah": "deb",
+    "debra": "deb",
+    "douglas": "doug",
+    "frederick": "fred",
+    "geoffrey": "geoff",
+    "pamela": "pam",
+    "patrick": "pat",
+    "peter": "pete",
+    "philip": "phil",
+    "phillip": "phil",
+    "raymond": "ray",
+    "stanley": "stan",
+    "valerie": "val",
+    "victor": "vic",
+    "zachary": "zach",
+    "leonard": "len leo",
+    "natalie": "nat",
+    "nathan": "nat",
+    "nathaniel": "nat",
+    "melanie": "mel",
+    "melissa": "mel",
+    "maxwell": "max",
+    "barbara": "barb",
+    "sebastian": "seb",
+    "alfred": "alf",
+    "albert": "al bert",
+    "alan": "al",
+    "frances": "fran",
+    "francis": "frank fran",
     "robert": "bob bobby rob robbie bert",
     "william": "bill billy will willie liam",
     "elizabeth": "liz lizzie beth betty eliza libby lisa elsie",
@@ -36,8 +95,8 @@ _PET_FORMS = {
     "josephine": "jo josie",
     "joanne": "jo",
     "andrew": "andy drew",
-    "daniel": "danny",
-    "jennifer": "jenny",
+    "daniel": "dan danny",
+    "jennifer": "jen jenn jenny",
     "lawrence": "larry",
     "henry": "harry hank hal",
     "harold": "harry hal",
@@ -49,7 +108,7 @@ _PET_FORMS = {
     "sarah": "sally",
     "victoria": "vicky tori",
     "amanda": "mandy",
-    "patricia": "trish patty tricia",
+    "patricia": "pat trish patty tricia",
     "isabella": "izzy bella",
     "isabel": "izzy bella",
     "abigail": "abby",
@@ -93,7 +152,10 @@ def same_person(asked: str, written: str) -> bool:
     return len(short) >= SHORTEST and long.startswith(short)
 
 
-def goes_by(name: str, text: str) -> bool:
+def goes_by(name: str, text: str, file_words: Iterable[str] = ()) -> bool:
     """Whether the text writes, as a name (a capitalised word), someone the question's
-    `name` can be: "Daniel" for "dan", "Robert" for "bob"."""
-    return any(same_person(name, word.lower()) for word in _CAPITALISED.findall(text))
+    `name` can be ("Daniel" for "dan", "Robert" for "bob"), or a file's name does, by a
+    short name written down ("janice" for "jan")."""
+    return any(same_person(name, word.lower()) for word in _CAPITALISED.findall(text)) or any(
+        word in PET_FORMS.get(name, ()) for word in file_words
+    )

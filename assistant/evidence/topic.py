@@ -36,7 +36,7 @@ from assistant.evidence.nicknames import goes_by
 from assistant.evidence.qualifiers import document_name
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import NUMBER_WORDS, stem, words
-from assistant.evidence.whose import KINSHIP, asked_names
+from assistant.evidence.whose import KINSHIP, asked_names, file_words
 from assistant.retrieve import STOPWORDS
 from assistant.retrieve.labels import sayings_asked
 from ingest.dates import MONTHS
@@ -263,10 +263,11 @@ def uncovered(evidence: Evidence, candidate: Candidate, text: str | None = None)
     names_unit = f"{evidence.window_under_headings(candidate)} {' '.join(passage.headings)}"
     said = said_as_labelled(evidence.question.text, names_unit)
     names = asked_names(evidence.question.text)
+    named = file_words(evidence, candidate)
     missing = [
         t
         for t in unheld_in_form(evidence.question.text, text)
-        if t not in said and not (t in names and goes_by(t, text))
+        if t not in said and not (t in names and goes_by(t, text, named))
     ]
     # In other words: against what names the unit (its label, headers, headings, title and
     # file's name), not the whole paper: a few dozen short words to embed, not hundreds.

@@ -23,6 +23,7 @@ from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import words
 from assistant.retrieve import STOPWORDS
 from ingest.dates import MONTHS
+from ingest.namewords import file_terms
 
 KINSHIP = frozenset(
     """dad daddy mom mommy mum mummy mam mother father mama papa grandma grandpa granny
@@ -94,4 +95,10 @@ def other_subject(evidence: Evidence, candidate: Candidate) -> list[str]:
     if not missing:
         return []
     text = under(evidence, candidate)
-    return sorted(name for name in missing if not goes_by(name, text))
+    named = file_words(evidence, candidate)
+    return sorted(name for name in missing if not goes_by(name, text, named))
+
+
+def file_words(evidence: Evidence, candidate: Candidate) -> list[str]:
+    """The words of the candidate's file's name, lower-cased."""
+    return [w.lower() for w in words(file_terms(evidence.passages[candidate.source - 1].path))]
