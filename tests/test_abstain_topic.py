@@ -141,6 +141,10 @@ def test_a_person_after_a_noun_starts_a_clause_about_it() -> None:
     assert compounds("How much do we owe on the soccer practice fees?") == [
         ("soccer", "practice", "fees")
     ], "a person before the noun is the question's own subject"
+    assert compounds("What's the most the doctors can bill Walt for those months?") == [], (
+        "a name after a common word is no part of a thing's name"
+    )
+    assert compounds("How much is the Lyme vaccine?") == [("lyme", "vaccine")]
 
 
 def test_a_name_and_an_adjective_are_held_in_the_forms_a_paper_writes(

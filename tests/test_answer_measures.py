@@ -151,6 +151,22 @@ def test_the_full_cost_is_the_total(embedder, tmp_path: Path) -> None:  # type: 
     assert asks_money("How much interest will the deposit earn?", "amount")
 
 
+FURNACE = """Item,Qty,Unit price,Amount
+Diagnostic visit,1,$89.00,$89.00
+Repair labor,1.5 hr,$118.00,$177.00
+Flame sensor,1,$64.50,$64.50
+Invoice total,,,$440.77
+"""
+
+
+def test_what_a_bill_came_to_is_its_total(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    said = answer(
+        embedder, tmp_path, "buckeye_comfort_invoice.csv", FURNACE,
+        "What did the furnace repair come to in total?",
+    )  # fmt: skip
+    assert said.startswith("Invoice total (Amount): $440.77"), said
+
+
 def test_a_field_the_question_already_gives_answers_nothing(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     question = "What rate is on offer for a 12 month term?"
     evidence = select_evidence(question, [written(tmp_path, "savings.md", SAVINGS)], embedder.embed)

@@ -158,18 +158,24 @@ def compounds(question: str) -> list[tuple[str, ...]]:
     which a person reads as one thing: ("soccer", "practice"), ("credit", "score"),
     ("college", "savings", "accounts"). A possessive ("Nora's"), a figure or a mark ends
     one, and a word before "the", "our" (a verb: "which company insures the house") or a
-    participle after its noun ("the quarter ended July 27") is not of it; a relative
-    clause ("who ...", "when ...", "the car we're paying off") describes another thing,
-    and is not read."""
+    participle after its noun ("the quarter ended July 27") is not of it, nor a name
+    after a common word ("the doctors can bill Walt"); a relative clause ("who ...",
+    "when ...", "the car we're paying off") describes another thing, and is not read."""
     topic = set(topic_words(question))
     found: list[tuple[str, ...]] = []
     run: list[str] = []
+    after_common = False  # the run's last word is a common one ("bill", not "Medicare")
     for i, token in enumerate([*_TOKEN.findall(question), "?"]):
         bare = token.lower().replace("’", "'")
         if (i > 0 and bare in _RELATIVE) or (run and bare in _CLAUSE_SUBJECTS):
             break
         if bare in topic:
+            if after_common and token[:1].isupper():  # "can bill Walt": a name ends it
+                if len(run) > 1:
+                    found.append(tuple(run))
+                run = []
             run.append(bare)
+            after_common = not token[:1].isupper()
             continue
         if bare in _DETERMINERS or _participle(run):  # a verb ends the run
             run = run[:-1]

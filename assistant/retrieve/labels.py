@@ -129,11 +129,12 @@ SAYINGS: tuple[Saying, ...] = (
         ("saved", "savings"),
     ),
     # The full cost, all up, altogether: a bill's or a fee table's Total line or column, not
-    # one of the parts it adds up. Not "in total", which as often counts ("How many
-    # payments is that in total?" is the Term, not the Total of payments).
+    # one of the parts it adds up. Not "in total" alone, which as often counts ("How many
+    # payments is that in total?" is the Term, not the Total of payments); what a sum
+    # "came to" is its total.
     _saying(
         r"\b(?:full|whole|overall|combined|entire)\s+(?:cost|price|amount|fee|fees|charge|bill)s?\b"
-        r"|\ball[- ]up\b|\baltogether\b|\ball told\b",
+        r"|\ball[- ]up\b|\baltogether\b|\ball told\b|\b(?:come|came|comes|coming) to\b",
         r"\btotal\b",
         ("total",),
     ),
