@@ -80,6 +80,14 @@ def test_a_date_is_not_an_amount() -> None:
     assert cost.type_match("The yearly subscription is £24.")
 
 
+def test_a_phone_number_is_not_an_amount() -> None:
+    """A receipt's "Pharmacy: 614-555-0139" was quoted for how much the glasses were."""
+    cost = QuestionProfile.of("How much were the reading glasses at the pharmacy?")
+    assert not cost.type_match("Pharmacy: 614-555-0139")
+    assert not cost.type_match("Call the surgery on 020 7946 0018.")
+    assert cost.type_match("Reading glasses +2.00: $12.99")
+
+
 def test_the_answering_sentence_ranks_first_and_is_quoted_with_its_page(embedder) -> None:  # type: ignore[no-untyped-def]
     passages = [passage(1, ACCOUNTS, 3, 0.45), passage(2, PRESS, 4, 0.55)]
     evidence = select_evidence("When was the new cider press bought?", passages, embedder.embed)

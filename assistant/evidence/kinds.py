@@ -99,6 +99,16 @@ _UNITS_OF_SIZE = (
     r"|acres?|lbs?|pounds|kg|gallons?|gal)"
 )
 
+# North American numbers ("(613) 555-0142", "613-555-0142"), and those of the other
+# countries: a leading 0 with an area or mobile code in groups ("020 7946 0018", "(02)
+# 9876 5432", "09 123 4567", "087 123 4567", "082 555 0199"), the free and shared-cost
+# lines ("0800 83 83 83", "1300 123 456"), a country code ("+44 20 7946 0018", "+61 2 9876
+# 5432").
+PHONE_NUMBER = re.compile(
+    r"\(\d{3}\)\s?\d{3}[\s.-]\d{4}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b|\b\d{3}-\d{4}\b"
+    r"|\(0\d{1,4}\)\s?\d{3,4}[\s-]?\d{3,4}\b|\b0\d{1,4}(?:[\s-]\d{2,4}){2,3}\b"
+    r"|\b1[38]00[\s-]?\d{3}[\s-]?\d{3}\b|\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,4}\b"
+)
 # Each kind: what in a question asks for it, and what a value of it looks like.
 _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "phone": (
@@ -107,16 +117,7 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"\b(?:phone|telephone|fax|call|dial|ring)\b|\b(?:the|a) number (?:for|to)\b",
             re.IGNORECASE,
         ),
-        # North American numbers ("(613) 555-0142", "613-555-0142"), and those of the
-        # other countries: a leading 0 with an area or mobile code in groups ("020 7946
-        # 0018", "(02) 9876 5432", "09 123 4567", "087 123 4567", "082 555 0199"), the
-        # free and shared-cost lines ("0800 83 83 83", "1300 123 456"), a country code
-        # ("+44 20 7946 0018", "+61 2 9876 5432").
-        re.compile(
-            r"\(\d{3}\)\s?\d{3}[\s.-]\d{4}\b|\b\d{3}[.-]\d{3}[.-]\d{4}\b|\b\d{3}-\d{4}\b"
-            r"|\(0\d{1,4}\)\s?\d{3,4}[\s-]?\d{3,4}\b|\b0\d{1,4}(?:[\s-]\d{2,4}){2,3}\b"
-            r"|\b1[38]00[\s-]?\d{3}[\s-]?\d{3}\b|\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,4}\b"
-        ),
+        PHONE_NUMBER,
     ),
     "email": (
         re.compile(r"\be-?mail\b", re.IGNORECASE),

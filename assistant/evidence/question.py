@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.evidence.kinds import PHONE_NUMBER
 from assistant.evidence.text import content_stems, has_date, has_number, names, numbers, words
 from ingest.dates import without_dates
 
@@ -123,8 +124,8 @@ class QuestionProfile:
         already name: the answer must be new to it."""
         if self.answer_type == "date":
             return has_date(text) and not _only_known(numbers(text), self.numbers)
-        if self.answer_type == "amount":  # "31 March" holds no amount
-            figures = without_dates(text)
+        if self.answer_type == "amount":  # "31 March", "614-555-0139" hold no amount
+            figures = PHONE_NUMBER.sub(" ", without_dates(text))
             return has_number(figures) and not _only_known(numbers(figures), self.numbers)
         if self.answer_type in ("person", "place"):
             return bool(names(text) - self.names - _lowered(self.text))
