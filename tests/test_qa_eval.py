@@ -194,6 +194,16 @@ def test_a_questions_file_is_read_and_a_bad_line_named(tmp_path: Path) -> None:
     assert first.files == ("x.pdf", "y.pdf") and first.page == 2 and first.kind == "table"
     assert second.impossible and second.kind == "unanswerable" and second.prev == "How much?"
     assert second.within == "x.pdf" and second.files == ()
+    by_id = tmp_path / "by_id.jsonl"
+    by_id.write_text(
+        '{"id": "h-002", "q": "How much is the county tax?", "golds": ["$3,095.75"]}\n'
+        '{"id": "h-003", "q": "And when is it due?", "golds": ["June 20"], "prev": "h-002"}\n'
+        '{"id": "h-004", "q": "Who sent it?", "golds": ["Ann"], "prev": "Who is h-9?"}\n',
+        encoding="utf-8",
+    )
+    _, follow_up, other = load_questions(by_id)
+    assert follow_up.prev == "How much is the county tax?", "a prev by id is its words"
+    assert other.prev == "Who is h-9?"
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "q": "How much?", "golds": ["5"]}\n{"id": "b"}\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad.jsonl:2: needs the keys"):

@@ -14,7 +14,7 @@ import re
 import statistics
 import string
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +148,17 @@ def load_questions(path: Path) -> list[QaQuestion]:
         )
     if not questions:
         raise ConfigError(f"{path}: holds no questions")
-    return questions
+    return _prev_by_id(questions)
+
+
+def _prev_by_id(questions: list[QaQuestion]) -> list[QaQuestion]:
+    """A `prev` that is the id of a question in the file is that question's words: the
+    follow-up is asked after it (a file may give either)."""
+    asked = {q.qid: q.question for q in questions}
+    return [
+        replace(q, prev=asked[q.prev]) if q.prev is not None and q.prev in asked else q
+        for q in questions
+    ]
 
 
 def sample_questions(questions: Sequence[QaQuestion], n: int | None, seed: int) -> list[QaQuestion]:
