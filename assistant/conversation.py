@@ -50,7 +50,9 @@ _ASKS_ITS_OWN = re.compile(
     re.IGNORECASE,
 )
 # The words of what such a question asked, not of what it was about ("much", "left", "pay").
-_ASKING_WORDS = ASKED_FOR | SHAPING_FORMS
+# An ordinal says which one it was about ("the second half of the property taxes").
+_ORDINALS = frozenset("first second third fourth fifth".split())  # noqa: SIM905 - a word list
+_ASKING_WORDS = (ASKED_FOR | SHAPING_FORMS) - _ORDINALS
 
 REWRITE_PROMPT = """Rewrite the user's last question as one stand-alone search query that \
 names what it refers to, using the earlier questions. Reply with the query only, on one line, \

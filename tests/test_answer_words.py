@@ -19,7 +19,7 @@ from assistant.evidence.compose import extractive_answer
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.select import select_evidence
 from assistant.evidence.structure import asked_thing
-from assistant.retrieve.labels import label_forms
+from assistant.retrieve.labels import label_forms, sayings_asked
 from tests.test_answer_cells import answer, headers, row_of
 from tests.test_evidence_units import written
 
@@ -111,6 +111,16 @@ def test_what_is_left_to_pay_is_the_balance(embedder, tmp_path: Path) -> None:  
     said = answer(embedder, tmp_path, "caravan_booking.txt", CARAVAN, question)
     assert said.startswith("Balance: £475.00"), said
     assert label_forms(question, ["left", "pay", "caravan"]) == {"left": ["balance", "outstanding"]}
+
+
+def test_how_a_bill_was_paid_is_what_it_was_paid_by() -> None:
+    """ "Paid, check 2291, 01/25/2025" says how the furnace repair was paid."""
+    asked = sayings_asked("And how did we pay it?")
+    assert [s.labels for s in asked] == [("paid by", "payment method")]
+    assert asked[0].names.search("Paid, check 2291, 01/25/2025")
+    assert asked[0].names.search("Payment method: Visa ending 3307")
+    assert not asked[0].names.search("Amount paid this year: $440.77")
+    assert sayings_asked("How much did we pay for it?") == ()
 
 
 def test_what_was_put_into_a_pension_is_a_contribution(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -98,6 +98,10 @@ def test_the_rule_carries_what_the_last_question_was_about_not_what_it_asked() -
     assert query == "And when does that have to be paid by? cottage"
     query = rewrite_by_rule("And who runs it?", ["What does Ruby's geography trip cost?"])
     assert query == "And who runs it? ruby geography trip"
+    query = rewrite_by_rule(
+        "And when's it due?", ["How much do we owe the county for the second half of the tax?"]
+    )
+    assert query == "And when's it due? county second half tax", "which half it was about"
 
 
 def test_the_rule_leaves_a_stand_alone_question_alone() -> None:

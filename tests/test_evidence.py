@@ -53,6 +53,8 @@ def test_facts_figures_names_and_dates() -> None:
         ("How much did the new cider press cost?", "amount"),
         ("How many members are there?", "amount"),
         ("When was the press bought?", "date"),
+        ("And when's it due?", "date"),
+        ("So when does the lease end?", "date"),
         ("In what year did the Normans arrive?", "date"),
         ("Who made the press?", "person"),
         ("Where does the press live?", "place"),

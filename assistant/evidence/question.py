@@ -62,7 +62,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
-            r"^\s*when\b|\bwhen (?:did|was|were|is|are|does|do|will|had|has)\b"
+            r"^\s*(?:(?:and|so|but|then),?\s+)?when\b|\bwhen['’]s\b"
+            r"|\bwhen (?:did|was|were|is|are|does|do|will|had|has)\b"
             r"|\bwhat (?:year|century|decade|date|month|day|time period|period|era)\b"
             r"|\b(?:in|by|since|until) (?:what|which) (?:year|century|decade|month)\b"
             r"|\bhow long ago\b",

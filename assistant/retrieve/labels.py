@@ -169,6 +169,14 @@ SAYINGS: tuple[Saying, ...] = (
         r"|\b(?:due|pay|paid|payment)\b[^;]{0,60}\bby\s+(?:the\s+)?(?:\d|\w+\s+\d)",
         ("due",),
     ),
+    # How a bill was paid is what it says it was paid by ("Paid by check 2291").
+    _saying(
+        r"\bhow (?:did|do|does|was|were|will|should|can) (?:we|i|you|they|he|she|it|this|that)"
+        r" (?:be )?(?:pay|paid)\b",
+        r"\bpaid(?:\s*[,:]\s*|\s+(?:by|with|via)\b)|\bpayment method\b|\bmethod of payment\b"
+        r"|\bpay by\b",
+        ("paid by", "payment method"),
+    ),
     # What is paid by the hour is a rate ("Rate: $24.50/hr", "Hourly rate").
     _saying(
         r"\b(?:an|per|each|every|by the) hour\b|\bhourly\b",
