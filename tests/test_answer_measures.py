@@ -403,3 +403,20 @@ def test_a_sum_counted_in_says_which_total(embedder, tmp_path: Path) -> None:  #
         "How much is the car insurance this year, levy included?",
     )  # fmt: skip
     assert said.startswith("Total to pay: €733.98"), said
+
+
+def test_a_field_labelled_with_the_unit_holds_a_figure_in_it(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "Litres delivered: 900" is a figure in litres though no unit follows it; a
+    column's "Average per day (kWh)" is a figure of another kind, and a price per litre
+    no quantity."""
+    litres = ValueKinds.of("How many litres of oil did they put in?")
+    assert litres.held("Litres delivered: 900")
+    assert not litres.held("Price per litre (excl. VAT): €0.8950")
+    assert not ValueKinds.of("How many kilowatt-hours did we use?").held(
+        "February 2025 | Average per day (kWh): 25.2"
+    )
+    said = answer(
+        embedder, tmp_path, "curragh_fuels_docket.md", OIL_DOCKET,
+        "How many litres of oil did they put in?",
+    )  # fmt: skip
+    assert said.startswith("Litres delivered: 900"), said

@@ -30,30 +30,38 @@ _MEASURES = {
     "energy": (
         r"\bhow many (?:kilowatt[- ]?hours?|kwh)\b|\bhow much (?:electricity|power|energy)\b"
         r"|\b(?:electricity|power|energy) (?:did|do|does) (?:we|i|they|you) use\b",
-        r"\d\s?(?:kwh|kw/h|kilowatt[- ]?hours?|units)\b",
+        r"kwh|kw/h|kilowatt[- ]?hours?|units",
     ),
     "water": (
         r"\bhow many (?:(?:kilo)?lit(?:re|er)s?|kl|gallons?|cubic met(?:re|er)s?)\b"
         r"|\bhow much water\b"
         r"|\bwater (?:did|do|does) (?:we|i|they|you) use\b",
-        r"\d\s?(?:kl|l|kilolit(?:re|er)s?|lit(?:re|er)s?|gallons?|gal|m3|m³|cubic met(?:re|er)s?"
-        r"|ccf|hcf)\b",
+        r"kl|l|kilolit(?:re|er)s?|lit(?:re|er)s?|gallons?|gal|m3|m³|cubic met(?:re|er)s?|ccf|hcf",
     ),
     "gas": (
         r"\bhow much gas\b|\bgas (?:did|do|does) (?:we|i|they|you) use\b"
         r"|\bhow many (?:therms?|megajoules?)\b",
-        r"\d\s?(?:m3|m³|cubic met(?:re|er)s?|therms?|mj|megajoules?|ccf|kwh)\b",
+        r"m3|m³|cubic met(?:re|er)s?|therms?|mj|megajoules?|ccf|kwh",
     ),
     "data": (
         r"\bhow many (?:gigabytes?|megabytes?|gb)\b|\bhow much data\b"
         r"|\bdata (?:did|do|does) \w+ use\b",
-        r"\d\s?(?:gb|mb|tb|gigabytes?|megabytes?)\b",
+        r"gb|mb|tb|gigabytes?|megabytes?",
     ),
     "distance": (
         r"\bhow many (?:kilomet(?:re|er)s?|kms?|miles)\b|\bhow far\b|\bwhat mileage\b",
-        r"\d\s?(?:km|kms|kilomet(?:re|er)s?|mi|miles)\b",
+        r"km|kms|kilomet(?:re|er)s?|mi|miles",
     ),
 }
+
+
+def _in_units(units: str) -> re.Pattern[str]:
+    """A figure in one of the units: written after it ("900 litres"), or as the value of
+    a field whose label starts with the unit ("Litres delivered: 900"; not a column's
+    "Average per day (kWh)", a figure of another kind in the unit)."""
+    return re.compile(rf"\d\s?(?:{units})\b|(?:^|\n)\s*(?:{units})\b[^:|\n]{{0,30}}:\s*\d", re.I)
+
+
 # What a figure is "per" where a paper writes the unit beside it: "per hour", "a day",
 # "per kWh", "a litre". A figure asked for so is the rate, written with its unit
 # ("$24.50/hr", "533 litres a day", "12.2 ¢/kWh"), not the total beside it ("48 kL at
@@ -194,8 +202,8 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\d\s?%|\bper ?cent\b", re.I),
     ),
     **{
-        name: (re.compile(asks, re.I), re.compile(held, re.I))
-        for name, (asks, held) in _MEASURES.items()
+        name: (re.compile(asks, re.I), _in_units(units))
+        for name, (asks, units) in _MEASURES.items()
     },
     **{f"per {unit}": _per_kind(*forms) for unit, forms in _PER_UNITS.items()},
     "size": (
