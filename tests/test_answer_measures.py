@@ -420,3 +420,53 @@ def test_a_field_labelled_with_the_unit_holds_a_figure_in_it(embedder, tmp_path:
         "How many litres of oil did they put in?",
     )  # fmt: skip
     assert said.startswith("Litres delivered: 900"), said
+
+
+MOTOR_TAX = """# Motor tax disc
+
+Vehicle registration: 181-KE-4417
+Tax period: 12 months
+Expiry date: 31/03/2026
+Amount paid: €280.00
+"""
+
+RENEWAL_LETTER = """# Condo insurance renewal 2025
+
+Your premium for the coming year is $1,086.00. Last year's premium was $1,012.00.
+
+Total annual premium: $1,086.00
+"""
+
+
+def test_when_a_thing_is_up_is_when_it_expires(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "When is the motor tax up?" asks the expiry date, not its 12-month period; "when
+    is the rent going up" asks nothing of the kind."""
+    assert ValueKinds.of("When is the rent going up?").asked == ()
+    from assistant.retrieve.labels import sayings_asked
+
+    assert [s.labels for s in sayings_asked("When is the motor tax up on the Corolla?")] == [
+        ("expiry", "expires", "expiration")
+    ]
+    assert sayings_asked("When is the rent going up?") == ()
+    said = answer(
+        embedder, tmp_path, "motor_tax.md", MOTOR_TAX, "When is the motor tax up on the Corolla?"
+    )
+    assert said.startswith("Expiry date: 31/03/2026"), said
+
+
+def test_the_last_bill_is_a_paper_not_a_bottom_row(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "The last electricity bill" is the latest bill: its bottom row (the standing
+    charge) is no answer to how many night units were used."""
+    question = "How many night units did we use on the last electricity bill?"
+    evidence = select_evidence(
+        question, [written(tmp_path, "electricity_bill.csv", TARIFF)], embedder.embed
+    )
+    assert all(c.features["last_row"] == 0 for c in evidence.candidates)
+
+
+def test_last_years_own_figure_answers_a_question_about_last_year(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    said = answer(
+        embedder, tmp_path, "condo_renewal.md", RENEWAL_LETTER,
+        "How much did the condo insurance cost last year?",
+    )  # fmt: skip
+    assert said.startswith('condo_renewal.md: "Last year\'s premium was $1,012.00."'), said

@@ -133,9 +133,14 @@ _ASKS_LAST = re.compile(
 # paper says no "oil").
 _ROWS_OF_ANY_TABLE = frozenset(
     content_stems(
-        "payment instalment installment repayment bill charge entry transaction reading "
-        "delivery visit order invoice statement deposit withdrawal amount row line item "
-        "cost price total due date"
+        "payment instalment installment repayment charge entry transaction reading "
+        "delivery visit order deposit withdrawal amount row line item cost price total due date"
+    )
+)
+# ... while "the last electricity bill" is the latest paper of its kind, not a row.
+_PAPERS = frozenset(
+    content_stems(
+        "bill statement invoice receipt payslip paystub notice letter policy renewal report"
     )
 )
 # A bill sets this period's figure beside the same period a year before ("In the same
@@ -144,9 +149,12 @@ _ROWS_OF_ANY_TABLE = frozenset(
 # day last quarter?").
 _YEAR_BEFORE = re.compile(
     r"\b(?:same|this|that) (?:quarter|period|month|time|billing period|bill|day) (?:last|a) year"
-    r"\b|\ba year (?:ago|earlier|before)\b",
+    r"\b|\ba year (?:ago|earlier|before)\b|\b(?:last|previous|prior) year['’]s\b",
     re.IGNORECASE,
 )
+# ... and a line that is last year's figure itself ("Last year's premium was $1,012.00")
+# answers a question about last year.
+_LAST_YEARS = re.compile(r"\b(?:last|previous|prior) year['’]s\b", re.IGNORECASE)
 _ASKS_YEAR_BEFORE = re.compile(
     r"\b(?:last|previous|prior) year\b|\ba year (?:ago|earlier|before)\b|\byear before\b",
     re.IGNORECASE,
@@ -331,7 +339,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     pairs = set(zip(profile.stems, profile.stems[1:], strict=False))
     position = {(n, i): k for k, (n, i, _) in enumerate(flat)}
     asked_dates = calendar_dates(question)
-    last_of = [_last_thing(m[1]) for m in _ASKS_LAST.finditer(question)]
+    last_of = [t for m in _ASKS_LAST.finditer(question) if (t := _last_thing(m[1])) is not None]
     about_last = {
         n: any(
             thing <= set(content_stems(" ".join([file_terms(p.path), *p.headings, p.text])))
@@ -406,7 +414,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             "adjustment": float(only_the_adjustment(sentence.record, sums_off)),
             "sum_missing": float(sums_somewhere and not sum_held[k]),
             "value_said": float(_value_said(sentence.record, profile.numbers)),
-            "year_before": float(not asks_year_before and bool(_YEAR_BEFORE.search(sentence.text))),
+            "year_before": _year_before(asks_year_before, sentence.text),
         }
         candidates.append(Candidate(n, i, sentence, features, score(features)))
     candidates.sort(key=lambda c: -c.score)
@@ -428,13 +436,25 @@ def _dates_naming(record: Record | None) -> set[Day]:
     return calendar_dates(" ".join([record.label, *(c.value for c in record.cells)]))
 
 
-def _last_thing(said: str) -> set[str]:
+def _year_before(asked: bool, text: str) -> float:
+    """1 for a unit about the year before ("In the same quarter last year you used 61 kL")
+    where the question is not; -1 for last year's own figure ("Last year's premium was
+    $1,012.00") where the question asks about last year."""
+    if asked:
+        return -1.0 if _LAST_YEARS.search(text) else 0.0
+    return 1.0 if _YEAR_BEFORE.search(text) else 0.0
+
+
+def _last_thing(said: str) -> set[str] | None:
     """The stems that say which table's bottom row "the last ..." asks for: the words
     after "last" up to the first that is no content word or names any schedule's rows
-    ("oil" of "oil delivery cost"; none of "final payment due")."""
+    ("oil" of "oil delivery cost"; none of "final payment due"); None where they name a
+    paper ("the last electricity bill": the latest bill, no row of it)."""
     thing: set[str] = set()
     for word in said.split():
         found = set(content_stems(word))
+        if found & _PAPERS:
+            return None
         if not found or found & _ROWS_OF_ANY_TABLE:
             break
         thing |= found

@@ -86,7 +86,9 @@ SAYINGS: tuple[Saying, ...] = (
     # What runs out expires: "When does the MOT run out?" is the Expiry date line, as are
     # "valid until" and "expires".
     _saying(
-        r"\bruns? out\b|\bexpir\w*|\bvalid (?:until|till|to|through)\b|\bhow long\b.*\bvalid\b",
+        r"\bruns? out\b|\bexpir\w*|\bvalid (?:until|till|to|through)\b|\bhow long\b.*\bvalid\b"
+        r"|\bwhen(?:'s| is| are| was)\s+(?:[\w'’-]+\s+){1,4}(?<!going )(?<!coming )(?<!moving )"
+        r"(?<!put )(?<!picked )up\b(?!\s+to\b)",
         r"\bexpir\w*|\bvalid (?:until|till|to|through)\b|\bvalidity\b",
         ("expiry", "expires", "expiration"),
     ),
