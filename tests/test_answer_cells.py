@@ -84,11 +84,12 @@ def test_a_thing_that_has_a_number_asks_for_no_number() -> None:
     assert ValueKinds.of("What's the phone number of the vet?").asked == ("phone",)
 
 
-def test_a_deadline_is_a_date() -> None:
+def test_a_deadline_is_a_date_set_as_a_limit() -> None:
     deadline = ValueKinds.of("What's the deadline for appealing anything on the notice?")
     assert deadline.held("Your appeal must be received by August 2, 2025.")
     assert deadline.held("follow up if no answer by 04/02")
     assert not deadline.held("Call 1-800-MEDICARE.")
+    assert not deadline.held("Notice date: April 4, 2025")
 
 
 def test_the_discount_on_a_policy_is_the_discount_not_a_form_code(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -273,6 +273,26 @@ def test_by_when_asks_a_limit_not_the_day_of_the_thing(embedder, tmp_path: Path)
     assert "30 May 2025" in said.split("[2]")[0], said
 
 
+APPEAL_NOTICE = """# Medicare Summary Notice
+
+Medicare Number: XXX-XX-MK72 Notice date: April 8, 2025
+
+If you disagree with a decision, you can appeal. Appeals must be filed by August 7, 2025.
+"""
+
+
+def test_a_deadline_is_a_limit_not_any_date(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "What's the deadline to appeal?" asks the date a paper sets as a limit, not the
+    notice's own date."""
+    assert ValueKinds.of("What's the deadline to appeal Rosa's claims?").asked == ("limit",)
+    assert ValueKinds.of("What's the last day to pay without a penalty?").asked == ("limit",)
+    said = answer(
+        embedder, tmp_path, "medicare_summary_notice.md", APPEAL_NOTICE,
+        "What's the deadline to appeal Rosa's Medicare claims?",
+    )  # fmt: skip
+    assert "August 7, 2025" in said.split(" [1]")[0], said
+
+
 WATER_CHARGES = """# Coastal Water: your water bill, April 2025
 
 Your charges

@@ -217,7 +217,7 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # A deadline is a date whatever words ask for it ("the deadline for appealing" is no
     # "when" question, and a phone number beside it holds figures too).
     "deadline": (
-        re.compile(r"\b(?:deadline|due date|cut-?off date)\b", re.I),
+        re.compile(r"\bdue date\b", re.I),  # a "deadline" is a limit (below)
         re.compile(r"\b\d{1,2}/\d{1,2}\b"),  # read below with the date reader's dates
     ),
     # "By when do we have to pay?", "When do we need to send it back?": a date a paper sets
@@ -227,7 +227,8 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # the question is about what is due.
     "limit": (
         re.compile(
-            r"\bby when\b|\bwhen (?:do|does|did|must|should) \w+(?: \w+)? (?:have|need) to\b",
+            r"\bby when\b|\bwhen (?:do|does|did|must|should) \w+(?: \w+)? (?:have|need) to\b"
+            r"|\bdeadline\b|\blast day (?:to|for)\b|\bcut-?off\b|\blatest (?:date|day)\b",
             re.I,
         ),
         re.compile(
@@ -298,11 +299,11 @@ def _holds(kind: str, text: str, whole: bool = False) -> bool:
     if kind == "deadline" and date_spans(text):
         return True
     if kind == "limit":
-        # A date with a word of limit just before it ("by 9 May 2025", "Due: 01/04").
-        return any(
-            _KINDS[kind][1].search(text[max(0, start - 40) : start])
-            for start, _ in date_spans(text)
-        )
+        # A date with a word of limit just before it ("by 9 May 2025", "Due: 01/04"), a
+        # day and month with no year too ("follow up if no answer by 04/02").
+        starts = [start for start, _ in date_spans(text)]
+        starts += [m.start() for m in _KINDS["deadline"][1].finditer(text)]
+        return any(_KINDS[kind][1].search(text[max(0, start - 40) : start]) for start in starts)
     if kind == "reference" and whole and _MASKED.search(text):
         return False
     if kind in ("reference", "phone"):
