@@ -72,7 +72,7 @@ class Settings:
     openai_base_url: str = "http://127.0.0.1:8080/v1"
     openai_api_key: str | None = None
     context_tokens: int | None = None  # None: the backend's own window
-    k: int = 5
+    k: int = 8  # passages per answer and search: 8 over 5, bench/RESULTS.md "eighth session"
     temperature: float = 0.1
     max_answer_tokens: int = 400
     answer_mode: str = "auto"  # extractive, generative or auto
