@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer import Answer, Source, Turn
+from assistant.evidence.text import ORDINALS
 from assistant.evidence.topic import ASKED_FOR, SHAPING_FORMS
 from assistant.models import can_rewrite
 from assistant.models.base import Backend, Message
@@ -51,8 +52,7 @@ _ASKS_ITS_OWN = re.compile(
 )
 # The words of what such a question asked, not of what it was about ("much", "left", "pay").
 # An ordinal says which one it was about ("the second half of the property taxes").
-_ORDINALS = frozenset("first second third fourth fifth".split())  # noqa: SIM905 - a word list
-_ASKING_WORDS = (ASKED_FOR | SHAPING_FORMS) - _ORDINALS
+_ASKING_WORDS = (ASKED_FOR | SHAPING_FORMS).difference(ORDINALS)
 
 REWRITE_PROMPT = """Rewrite the user's last question as one stand-alone search query that \
 names what it refers to, using the earlier questions. Reply with the query only, on one line, \

@@ -117,6 +117,8 @@ PHONE_NUMBER = re.compile(
     r"|\(0\d{1,4}\)\s?\d{3,4}[\s-]?\d{3,4}\b|\b0\d{1,4}(?:[\s-]\d{2,4}){2,3}\b"
     r"|\b1[38]00[\s-]?\d{3}[\s-]?\d{3}\b|\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,4}\b"
 )
+# A day and month with no year, as a to-do list or a letter writes a limit ("by 04/02").
+_DAY_MONTH = re.compile(r"\b\d{1,2}/\d{1,2}\b")
 # Each kind: what in a question asks for it, and what a value of it looks like.
 _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "phone": (
@@ -218,7 +220,7 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # "when" question, and a phone number beside it holds figures too).
     "deadline": (
         re.compile(r"\bdue date\b", re.I),  # a "deadline" is a limit (below)
-        re.compile(r"\b\d{1,2}/\d{1,2}\b"),  # read below with the date reader's dates
+        _DAY_MONTH,  # read below with the date reader's dates
     ),
     # "By when do we have to pay?", "When do we need to send it back?": a date a paper sets
     # as a limit ("pay by 9 May 2025", "Due date: 01/04/2025", "no later than", "before"),
@@ -302,7 +304,7 @@ def _holds(kind: str, text: str, whole: bool = False) -> bool:
         # A date with a word of limit just before it ("by 9 May 2025", "Due: 01/04"), a
         # day and month with no year too ("follow up if no answer by 04/02").
         starts = [start for start, _ in date_spans(text)]
-        starts += [m.start() for m in _KINDS["deadline"][1].finditer(text)]
+        starts += [m.start() for m in _DAY_MONTH.finditer(text)]
         return any(_KINDS[kind][1].search(text[max(0, start - 40) : start]) for start in starts)
     if kind == "reference" and whole and _MASKED.search(text):
         return False
@@ -310,9 +312,7 @@ def _holds(kind: str, text: str, whole: bool = False) -> bool:
         # A date ("2025-03-12") is no identifier or phone number, nor is a phone number
         # ("1-800-MEDICARE", "020 7946 0018") an identifier.
         dates = date_spans(text)
-        phones = (
-            [m.span() for m in _KINDS["phone"][1].finditer(text)] if kind == "reference" else []
-        )
+        phones = [m.span() for m in PHONE_NUMBER.finditer(text)] if kind == "reference" else []
         return any(
             not any(start <= m.start() < end for start, end in [*dates, *phones])
             and not (kind == "reference" and _PHONE_WORD.match(m.group()))

@@ -340,13 +340,17 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
     position = {(n, i): k for k, (n, i, _) in enumerate(flat)}
     asked_dates = calendar_dates(question)
     last_of = [t for m in _ASKS_LAST.finditer(question) if (t := _last_thing(m[1])) is not None]
-    about_last = {
-        n: any(
-            thing <= set(content_stems(" ".join([file_terms(p.path), *p.headings, p.text])))
-            for thing in last_of
-        )
-        for n, p in enumerate(passages, 1)
-    }
+    about_last = (
+        {
+            n: any(
+                thing <= set(content_stems(" ".join([file_terms(p.path), *p.headings, p.text])))
+                for thing in last_of
+            )
+            for n, p in enumerate(passages, 1)
+        }
+        if last_of  # most questions ask no "last": no passage is read again for it
+        else {}
+    )
     kinds = ValueKinds.of(question)
     attributes = attributes_asked(question)
     thing = asked_thing(question)
@@ -406,7 +410,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             "field": float(sentence.record is not None and sentence.record.kind == "field"),
             "row": float(_is_row(sentence)),
             "date_named": float(names_date(asked_dates, _dates_naming(sentence.record))),
-            "last_row": float(about_last[n] and _ends_table(sentences[n - 1], i)),
+            "last_row": float(about_last.get(n, False) and _ends_table(sentences[n - 1], i)),
             "label_asked": float(
                 _labels_attribute(sentence.record, attributes)
                 or plainly_labels(sentence.record, thing, question_stems)

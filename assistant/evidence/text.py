@@ -173,7 +173,7 @@ _MONTH_SHORT = {
 _IRREGULAR = {"paid": "pay", "spent": "spend", "sold": "sell", "bought": "buy"}
 # An ordinal is one word however it is written: "the first-half taxes" are the row "1st
 # half 2024", "the second quarter" the column "2nd quarter".
-_ORDINALS = {
+ORDINALS = {
     "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
     "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
 }  # fmt: skip
@@ -185,7 +185,7 @@ def stem(word: str) -> str:
     is its name: a table's "Jul 2024" row is what "July 2024" asks for; "first" is
     "1st"."""
     w = word.lower().replace("’", "'")
-    w = _MONTH_SHORT.get(w) or _ORDINALS.get(w) or _IRREGULAR.get(w, w)
+    w = _MONTH_SHORT.get(w) or ORDINALS.get(w) or _IRREGULAR.get(w, w)
     if w.endswith("'s"):
         w = w[:-2]
     if w[:1].isdigit():

@@ -268,13 +268,12 @@ def uncovered(evidence: Evidence, candidate: Candidate, text: str | None = None)
     passage = evidence.passages[candidate.source - 1]
     names_unit = f"{evidence.window_under_headings(candidate)} {' '.join(passage.headings)}"
     said = said_as_labelled(evidence.question.text, names_unit)
-    names = asked_names(evidence.question.text)
-    named = file_words(evidence, candidate)
-    missing = [
-        t
-        for t in unheld_in_form(evidence.question.text, text)
-        if t not in said and not (t in names and goes_by(t, text, named))
-    ]
+    missing = [t for t in unheld_in_form(evidence.question.text, text) if t not in said]
+    # A name the paper writes otherwise ("Dan", "Daniel") is held (nicknames.py).
+    names = asked_names(evidence.question.text).intersection(missing)
+    if names:
+        named = file_words(evidence, candidate)
+        missing = [t for t in missing if not (t in names and goes_by(t, text, named))]
     # In other words: against what names the unit (its label, headers, headings, title and
     # file's name), not the whole paper: a few dozen short words to embed, not hundreds.
     naming = _paper_words(names_unit)
