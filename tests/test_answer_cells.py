@@ -24,7 +24,7 @@ from assistant.evidence.records import Record
 from assistant.evidence.select import select_evidence
 from assistant.evidence.structure import chosen_cells
 from assistant.evidence.text import content_stems, split_sentences
-from assistant.evidence.which import STRAY_MARGIN, prefer_matching
+from assistant.evidence.which import STRAY_MARGIN, prefer_matching, unmatched
 from tests.test_evidence_units import written
 
 POLICY = """# Commercial auto policy: 2017 Ford Transit Connect
@@ -466,3 +466,64 @@ def test_a_question_naming_a_price_reads_the_sum_said_of_it(embedder, tmp_path: 
     permit = next(t for t in levels if t.startswith("That includes the gas permit"))
     assert levels[permit] == 1, levels
     assert levels["We can start on the 14th if that suits you."] == 0, levels
+
+
+
+USAGE_BILL = """# Lakeside Power & Gas: your bill for February 2025
+
+## Your electric charges
+
+{usage}
+Your electricity use was 12% lower than the same month last year.
+
+## Your 13-month usage history
+
+| Month | {electric} | {gas} |
+| --- | --- | --- |
+| Feb 2025 | 1,118 | 92 |
+| Jan 2025 | 1,230 | 101 |
+| Dec 2024 | 1,175 | 97 |
+| Aug 2024 | 1,388 | 14 |
+| Jul 2024 | 1,402 | 16 |
+| Jun 2024 | 1,260 | 18 |
+"""
+JULY_USE = (
+    "According to the usage history on the February bill, how much electricity did we use in"
+    " July 2024?"
+)
+
+
+def test_a_line_naming_the_attribute_asked_does_not_pass_the_month_asked(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """The bill's "Electric usage this period" line names the usage asked, but not the
+    month: the row naming July 2024 is quoted first (`compose._naming_attribute`)."""
+    bill = USAGE_BILL.format(
+        usage="Electric usage this period: 1,118 kWh, from 01/08/2025 to 02/06/2025.",
+        electric="Electric (kWh)",
+        gas="Gas (therms)",
+    )
+    page = written(tmp_path, "power_gas_bill_2025-02.md", bill)
+    evidence = prefer_matching(select_evidence(JULY_USE, [page], embedder.embed))
+    assert not should_abstain(evidence)
+    first = extractive_answer(evidence)[0].split(" [")[0]
+    assert "Jul 2024 (Electric (kWh)): 1,402" in first, first
+
+
+def test_a_line_of_the_same_paper_scoring_higher_is_no_stray(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The row naming the month asked, chosen over the bill's own usage line that scores
+    higher, is not declined for what that line lacks: it is the same paper. The same line
+    in another paper is a reason to doubt the row (`which.unmatched`)."""
+    bill = USAGE_BILL.format(
+        usage="Electricity used this period: 1,118 kWh.", electric="Electric", gas="Gas"
+    )
+    page = written(tmp_path, "power_gas_bill_2025-02.md", bill)
+    evidence = prefer_matching(select_evidence(JULY_USE, [page], embedder.embed))
+    chosen = evidence.candidates[0]
+    assert chosen.text.startswith("Jul 2024"), chosen.text
+    line = next(c for c in evidence.candidates if c.text.startswith("Electricity used"))
+    line.score = chosen.score + STRAY_MARGIN + 1.0  # as far above as a bill's line may be
+    assert unmatched(evidence) == []
+    other = written(tmp_path, "power_gas_bill_2025-01.md", bill)
+    evidence.passages[line.source - 1] = other  # the line, of January's bill
+    assert unmatched(evidence) == ["february"]  # the bill asked is February's

@@ -86,10 +86,27 @@ def answer_part(evidence: Evidence, candidate: Candidate) -> tuple[str, str, str
     return f"{stated} — {location} [{candidate.source}]", stated, source
 
 
-def _holding_kind(ranked: Sequence[Candidate]) -> Candidate | None:
+def _holding_kind(evidence: Evidence, ranked: Sequence[Candidate]) -> Candidate | None:
     """The best of the first few candidates after the first that holds a value of the
-    finer kind the question asks for (a phone number, a deadline)."""
-    return next((c for c in ranked[1:KIND_LOOKAHEAD] if c.features["kind_match"]), None)
+    finer kind the question asks for (a phone number, a deadline), and is no further from
+    the dates and names the question gives than the first (`_dated_as_well`)."""
+    return next(
+        (
+            c
+            for c in ranked[1:KIND_LOOKAHEAD]
+            if c.features["kind_match"] and _dated_as_well(evidence, c, ranked[0])
+        ),
+        None,
+    )
+
+
+def _dated_as_well(evidence: Evidence, candidate: Candidate, first: Candidate) -> bool:
+    """Whether `candidate` lacks no more of the dates and names the question gives than
+    `first` (`which.mismatch`): a unit quoted before the first for holding what is asked
+    must be about the month, the person and the paper asked, as the first is. The bill's
+    "Electric usage this period: 1,118 kWh" holds kWh and names the usage asked; its
+    "Jul 2024" row is the July asked."""
+    return len(mismatch(evidence, candidate)) <= len(mismatch(evidence, first))
 
 
 # A sentence says several things, each in a clause: "The biggest costs were the new cider
@@ -204,7 +221,7 @@ def _naming_attribute(evidence: Evidence, ranked: Sequence[Candidate]) -> Candid
     pay period") and the best unit does not name it, the best of the next few units of
     the same paper that does: the paper is right, the line is not ("Placement: 6 inches
     inside the property line" for the fence's height; its "Height: 5 feet" line
-    answers)."""
+    answers); one `_dated_as_well` as the best."""
     question = evidence.question.text
     if not (attributes_asked(question) or _ASKED_NOUN.search(question)):
         return None
@@ -215,7 +232,9 @@ def _naming_attribute(evidence: Evidence, ranked: Sequence[Candidate]) -> Candid
         (
             c
             for c in ranked[1:KIND_LOOKAHEAD]
-            if evidence.passages[c.source - 1].path == paper and answering(evidence, c) == 3
+            if evidence.passages[c.source - 1].path == paper
+            and answering(evidence, c) == 3
+            and _dated_as_well(evidence, c, ranked[0])
         ),
         None,
     )
@@ -332,7 +351,7 @@ def extractive_answer(evidence: Evidence) -> tuple[str, list[Statement]]:
             (c for c in ranked if c is not best and c.source == best.source and _is_row(c)),
             runner_up,
         )
-    elif best.features["kind_miss"] and (holding := _holding_kind(ranked)) is not None:
+    elif best.features["kind_miss"] and (holding := _holding_kind(evidence, ranked)) is not None:
         # "What number do I call for a tow?": the Roadside row's premium holds no phone
         # number; the best unit that holds one answers first, and the row follows it.
         chosen, runner_up = [holding], best

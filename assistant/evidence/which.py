@@ -126,16 +126,22 @@ def versions(evidence: Evidence, one: Candidate, other: Candidate) -> bool:
     The question's date chooses between them, and the version it names answers however
     faintly its best line scores beside the other's: that one is the same paper, of
     another date, not a paper about something else."""
-    paths = [evidence.passages[c.source - 1].path for c in (one, other)]
+    paths = [_paper(evidence, c) for c in (one, other)]
     names = {paper_name(p) for p in paths}
     return paths[0] != paths[1] and len(names) == 1 and names != {""}
 
 
+def _paper(evidence: Evidence, candidate: Candidate) -> str:
+    return evidence.passages[candidate.source - 1].path
+
+
 def unmatched(evidence: Evidence) -> list[str]:
     """Why the chosen (first) candidate does not answer the question's dates and names:
-    its own `mismatch`, or, where `prefer_matching` chose it over a candidate scoring more
-    than STRAY_MARGIN higher, that one's (the paper the question is most like is another's,
-    and the one about the right paper is only faintly about the question); and the papers
+    its own `mismatch`, or, where `prefer_matching` chose it over a candidate of another
+    paper scoring more than STRAY_MARGIN higher, that one's (the paper the question is most
+    like is another's, and the one about the right paper is only faintly about the
+    question; within one paper, the line naming the month asked is the one to read,
+    however much better the bill's other lines score); and the papers
     the question names that none retrieved is (`unknown_papers`); and the things the
     question names that the chosen row is a sibling of (`designation.sibling`: the Rabies
     row for the Lyme vaccine; only the chosen one: a sibling scoring higher is no reason
@@ -147,6 +153,7 @@ def unmatched(evidence: Evidence) -> list[str]:
         not found
         and top is not chosen
         and top.score - chosen.score > STRAY_MARGIN
+        and _paper(evidence, top) != _paper(evidence, chosen)
         and not versions(evidence, top, chosen)
     ):
         found = mismatch(evidence, top)
