@@ -37,6 +37,10 @@ def test_the_topic_is_what_is_asked_about_not_the_kind_of_answer() -> None:
     assert topic_words("What do we still owe on the house so far?") == ["house"]
     assert topic_words("What's Dad's full Medicare number?") == ["medicare"], "kin, shape"
     assert topic_words("How much was the March 2025 bill?") == ["bill"], "dates: other checks"
+    assert topic_words("Who makes health care decisions for Dad if he can't?") == [
+        "health", "care", "decisions",
+    ], "a negated auxiliary is two stop words"  # fmt: skip
+    assert topic_words("What happens if we don’t pay the water bill?") == ["water", "bill"]
 
 
 def test_a_topic_the_paper_holds_in_any_form_is_covered(embedder) -> None:  # type: ignore[no-untyped-def]

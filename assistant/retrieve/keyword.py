@@ -23,7 +23,15 @@ _STOPWORD_LIST = """
     very was we were what when where which while who whom why will with would you your
     yours yourself yourselves
 """
-STOPWORDS = frozenset(_STOPWORD_LIST.split())
+# A negated auxiliary is two of them, "can" and "not": "Who decides if he can't?" is about
+# deciding, as "if he cannot" is (written with either apostrophe).
+_NEGATED = """
+    aren't can't couldn't didn't doesn't don't hadn't hasn't haven't isn't mustn't needn't
+    shan't shouldn't wasn't weren't won't wouldn't cannot
+"""
+STOPWORDS = frozenset(
+    _STOPWORD_LIST.split() + [w for n in _NEGATED.split() for w in (n, n.replace("'", "’"))]
+)
 # An agent noun's ending that Porter keeps ("plumber") while stemming the activity
 # ("plumbing" is "plumb"), and the letters a form has at least: see `agent_forms`.
 AGENT_ENDINGS = ("er", "or")
