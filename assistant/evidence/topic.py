@@ -36,7 +36,7 @@ from assistant.evidence.nicknames import goes_by
 from assistant.evidence.qualifiers import document_name
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import NUMBER_WORDS, stem, words
-from assistant.evidence.whose import KINSHIP, asked_names, file_words
+from assistant.evidence.whose import KINSHIP, asked_names, file_words, kin_owners
 from assistant.retrieve import STOPWORDS
 from assistant.retrieve.labels import sayings_asked
 from ingest.dates import MONTHS
@@ -126,11 +126,16 @@ _NO_TOPIC = (
 
 def topic_words(question: str) -> list[str]:
     """The question's words that name what it is about, lower-cased, in order: "babysitter"
-    for "How much do we pay the babysitter per hour?" (an hour is a unit: the kind)."""
+    for "How much do we pay the babysitter per hour?" (an hour is a unit: the kind). Not a
+    name that says whose kin is asked about: "Ciarán's mother" is the topic, and her care
+    home's statement is in her name, not his (`whose.kin_owners`)."""
     found = []
+    owners = kin_owners(question)
     for word in words(question):
         bare = word.lower().replace("’", "'").removesuffix("'s")
         if len(bare) < 2 or bare[:1].isdigit() or bare in ORDINAL_ENDINGS or bare in _NO_TOPIC:
+            continue
+        if bare in owners:
             continue
         found.append(bare)
     return list(dict.fromkeys(found))

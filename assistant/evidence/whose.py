@@ -48,12 +48,18 @@ def asked_names(question: str) -> set[str]:
     words and months aside, and a name that says whose kin is asked about ("Ciarán's
     mother" is asked about: her care home's statement is in her name, not his)."""
     said = words(question)
-    kin_of = {
+    named = {_bare(w) for w in said[1:] if w[:1].isupper()}
+    return named - kin_owners(question) - KINSHIP - MONTHS - STOPWORDS
+
+
+def kin_owners(question: str) -> set[str]:
+    """The names that only say whose kin is asked about, lower-cased: "ciarán" in "How
+    much does Ciarán's mother pay?"."""
+    said = words(question)
+    return {
         _bare(w) for w, after in zip(said, said[1:], strict=False)
         if _POSSESSIVE.search(w) and _bare(after) in KINSHIP
     }  # fmt: skip
-    named = {_bare(w) for w in said[1:] if w[:1].isupper()}
-    return named - kin_of - KINSHIP - MONTHS - STOPWORDS
 
 
 def subjects(evidence: Evidence) -> set[str]:
