@@ -123,9 +123,11 @@ _DAY_MONTH = re.compile(r"\b\d{1,2}/\d{1,2}\b")
 _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "phone": (
         # "What's the number for the vet?" (a number for someone, not "the policy number").
+        # Not "How much was the phone charger?": a question of how much asks a sum.
         re.compile(
-            r"\b(?:phone|telephone|fax|call|dial|ring)\b|\b(?:the|a) number (?:for|to)\b",
-            re.IGNORECASE,
+            r"^(?!.*\bhow (?:much|many)\b).*?"
+            r"(?:\b(?:phone|telephone|fax|call|dial|ring)\b|\b(?:the|a) number (?:for|to)\b)",
+            re.IGNORECASE | re.DOTALL,
         ),
         PHONE_NUMBER,
     ),

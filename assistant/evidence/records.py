@@ -102,9 +102,30 @@ def _pair(segment: str, alone: bool = False) -> tuple[str, str] | None:
     return match["label"].strip(), match["value"].strip()
 
 
+# A plain-text receipt or statement sets a line's figure apart by a run of spaces or a tab
+# ("READING GLASSES +2.00          T      $12.99", "Week 1   June 2 - June 6   $195.00"):
+# what is before the gap labels the figure, as "Label: value" does. The figure is a sum (a
+# currency sign or code), or a number, and ends the line.
+_CURRENCY = r"(?:[$£€¥]|(?:EUR|USD|GBP|CAD|AUD|NZD|CHF|INR|ZAR|SEK|NOK|DKK)\s?)"
+_GAP_FIGURE = re.compile(
+    rf"^(?P<label>\S.*?)(?: {{2,}}|\t+)(?P<value>-?{_CURRENCY}?-?\d[\d,]*(?:\.\d+)?%?(?:\s?(?:CR|DR))?)$"
+)
+
+
+def _gap_field(line: str) -> Record | None:
+    match = _GAP_FIGURE.match(line.strip())
+    if match is None:
+        return None
+    label = " ".join(match["label"].split())
+    if not any(ch.isalpha() for ch in label) or not _label_like(label, alone=True):
+        return None
+    return Record("field", label, (Cell("", match["value"]),))
+
+
 def parse_record(line: str) -> Record | None:
     """The row or field a line holds, or None for a line of prose (or a header row, which
     has no values: it reads as a heading)."""
+    spaced = line
     line = " ".join(line.split())
     if CELL_SEPARATOR in line:
         segments = [s for s in (p.strip() for p in line.split(CELL_SEPARATOR)) if s]
@@ -119,7 +140,9 @@ def parse_record(line: str) -> Record | None:
     if len(line) > MAX_FIELD_CHARS:
         return None
     pair = _pair(line, alone=True)
-    if pair is None or _second_sentence(pair[1]):
+    if pair is None:
+        return _gap_field(spaced)
+    if _second_sentence(pair[1]):
         return None
     if pair[0].split()[-1].lower() in _LEADING_WORDS:
         return None

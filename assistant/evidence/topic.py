@@ -118,6 +118,15 @@ _ENDINGS = ("ing", "ed", "es", "ic")
 _CLAUSE_SUBJECTS = frozenset(
     "i i'm i've we we're we've you you're you've they they're they've he he's she she's".split()  # noqa: SIM905 - a word list, read as one
 )
+# "Charge" said as a verb asks a sum, as "pay" does ("What did the doctor charge for
+# Róisín's ear?", "How much does the nursery charge per day?"): after an auxiliary and its
+# subject, before what it is charged for or to whom. As a noun it is a thing a paper names
+# ("the late charge", "When did the service charge go up?").
+_CHARGED = re.compile(
+    r"\b(?:did|does|do|will|would)\b(?:\s+[\w'’&.-]+){1,3}?\s+charged?"
+    r"(?=\s+(?:for|per|a|an|each|us|me|him|her|them|you|to|on|at)\b|\s*[?.]|\s*$)",
+    re.IGNORECASE,
+)
 # Every word that names no topic, joined once (not per word of every question).
 _NO_TOPIC = (
     STOPWORDS | ASKED_FOR | SHAPING_FORMS | KINSHIP | MONTHS | NUMBER_WORDS | _CLAUSE_SUBJECTS
@@ -128,14 +137,15 @@ def topic_words(question: str) -> list[str]:
     """The question's words that name what it is about, lower-cased, in order: "babysitter"
     for "How much do we pay the babysitter per hour?" (an hour is a unit: the kind). Not a
     name that says whose kin is asked about: "Ciarán's mother" is the topic, and her care
-    home's statement is in her name, not his (`whose.kin_owners`)."""
+    home's statement is in her name, not his (`whose.kin_owners`); nor "charge" said as a
+    verb (`_CHARGED`)."""
     found = []
-    owners = kin_owners(question)
+    shaping = kin_owners(question) | ({"charge", "charged"} if _CHARGED.search(question) else set())
     for word in words(question):
         bare = word.lower().replace("’", "'").removesuffix("'s")
         if len(bare) < 2 or bare[:1].isdigit() or bare in ORDINAL_ENDINGS or bare in _NO_TOPIC:
             continue
-        if bare in owners:
+        if bare in shaping:
             continue
         found.append(bare)
     return list(dict.fromkeys(found))
