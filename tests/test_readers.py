@@ -355,6 +355,22 @@ def test_docx_table_between_paragraphs_stays_between_them() -> None:
     assert {s.headings for s in doc.sections} == {("Harvest",)}
 
 
+def test_docx_list_paragraphs_keep_a_bullet() -> None:
+    """Word draws a list's bullets and numbers; the text keeps a marker, so an item reads
+    as one fact of a list, not as a short title line."""
+    document = docx.Document()
+    document.add_heading("What to bring", level=2)
+    document.add_paragraph("A packed lunch", style="List Bullet")
+    document.add_paragraph("At least 750 ml of water", style="List Number")
+    document.add_paragraph("Coats are kept in class.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    doc = read_bytes(buffer.getvalue(), "trip.docx")
+    assert [s.text for s in doc.sections] == [
+        "What to bring\n\n- A packed lunch\n\n- At least 750 ml of water\n\nCoats are kept in class."
+    ]
+
+
 # --- HTML --------------------------------------------------------------------------------
 
 

@@ -20,7 +20,8 @@ from ingest.tables import CELL_SEPARATOR
 MAX_LABEL_WORDS = 8  # "Total amount you may owe the provider" is a label; a clause is not
 MAX_LABEL_CHARS = 60
 MAX_FIELD_CHARS = 200  # a longer "Label: text" line is prose with a colon in it
-_FIELD = re.compile(r"^(?P<label>[^:|]+?):\s+(?P<value>\S.*)$")
+# A label may hold a time ("12:45 pm: Kiama Blowhole", a timetable's line).
+_FIELD = re.compile(r"^(?P<label>(?:[^:|]|(?<=\d):(?=\d\d))+?):\s+(?P<value>\S.*)$")
 # A field's value is one statement: "Note: the office is shut. Call us on Monday." is prose.
 _SECOND_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
 

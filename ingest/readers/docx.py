@@ -73,7 +73,7 @@ def read_docx(data: bytes, path: Path, options: ReadOptions) -> Document:
                 stack.pop()
             stack.append((level, text))
         if text:
-            body.append(text)
+            body.append(f"- {text}" if level is None and _is_list_item(block) else text)
             caption = text if _is_caption(block, text) else None
     flush()
     return Document(sections=sections, metadata=_metadata(document))
@@ -87,6 +87,20 @@ def _is_caption(paragraph: Paragraph, text: str) -> bool:
     except (KeyError, ValueError):
         style = ""
     return style == "Caption" or (len(text.split()) <= _CAPTION_WORDS and text[-1] not in ".:")
+
+
+def _is_list_item(paragraph: Paragraph) -> bool:
+    """A bulleted or numbered paragraph (a list style, or list numbering of its own): Word
+    draws its bullet, so it reads as one fact of a list, as ODT's and HTML's items do, not
+    as a short title line."""
+    properties = paragraph._p.pPr
+    if properties is not None and properties.numPr is not None:
+        return True
+    try:
+        name = paragraph.style.name if paragraph.style is not None else ""
+    except (KeyError, ValueError):  # a style id the styles part does not define
+        return False
+    return name.startswith("List")
 
 
 def _heading_level(paragraph: Paragraph) -> int | None:

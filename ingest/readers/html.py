@@ -129,6 +129,11 @@ class _Walker:
                 self._walk(child, in_pre or name == "pre")
                 self._parts.append("\n\n")
             elif name in _LINES:
+                if name == "li":
+                    # The bullet or number a reader of the page sees: a list's item is
+                    # one fact ("At least 1.5 litres of water" under "What to bring"),
+                    # not a short line taken for a title.
+                    self._parts.append(_marker(child))
                 # Only after: a newline on both sides would leave a blank line between
                 # list items, and the chunker would take each item for a paragraph.
                 self._walk(child, in_pre)
@@ -197,3 +202,10 @@ def _tidy(text: str) -> str:
     lines = [line.strip().removesuffix("|").rstrip() for line in text.split("\n")]
     tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
     return tidy.strip()
+
+
+def _marker(item: Tag) -> str:
+    """"- " for an item of a bulleted list, "3. " for the third of a numbered one."""
+    if item.parent is not None and item.parent.name == "ol":
+        return f"{len(item.find_previous_siblings('li')) + 1}. "
+    return "- "
