@@ -78,6 +78,27 @@ def ruled_pdf() -> bytes:
     return _pdf(story, "Payslip March 2025")
 
 
+def wide_ruled_pdf() -> bytes:
+    """A claims table drawn wider than the page, its last column past the right edge (as
+    some statement generators draw them): the cells inside the page are still a table."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    grid = TableStyle(
+        [("GRID", (0, 0), (-1, -1), 0.5, colors.grey), ("FONT", (0, 0), (-1, 0), "Helvetica-Bold")]
+    )
+    rows = [
+        ("Patient", "Service", "Billed", "Allowed", "Plan paid", "You may owe"),
+        ("Tyler Whitaker", "Urgent care visit", "$285.00", "$168.40", "$54.72", "$113.68"),
+        ("Daniel Reyes", "MRI, right knee", "$1,850.00", "$612.00", "$489.60", "$122.40"),
+    ]
+    story = [
+        Paragraph("Claims processed", _styles()["Heading2"]),
+        Table(rows, colWidths=[110, 130, 90, 90, 90, 90], style=grid),
+    ]
+    return _pdf(story, "Explanation of Benefits")
+
+
 def report_pdf() -> bytes:
     """An annual report's note: a paragraph, then the REPORT table as a ruled grid."""
     from reportlab.lib import colors

@@ -195,6 +195,15 @@ def test_ruled_pdf_table_rows_carry_headers_under_the_caption() -> None:
     assert "pdfplumber" in doc.engine
 
 
+def test_ruled_pdf_table_drawn_past_the_page_edge_is_still_a_table() -> None:
+    doc = read_document(tablefiles.wide_ruled_pdf(), Path("eob.pdf"))
+    (table,) = _sections(doc, KIND_TABLE)
+    assert (
+        "Daniel Reyes | Service: MRI, right knee | Billed: $1,850.00 | Allowed: $612.00"
+        " | Plan paid: $489.60 | You may owe: $122.40"
+    ) in table.text.splitlines()
+
+
 def test_pdf_label_value_lines_are_form_fields() -> None:
     doc = read_document(tablefiles.ruled_pdf(), Path("payslip.pdf"))
     assert "Net pay: £1,984.20" in _lines(doc, KIND_FORM)

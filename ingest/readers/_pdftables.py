@@ -63,7 +63,9 @@ def _ruled(page: Page) -> list[Found]:
             continue  # a box drawn round a paragraph, not a table
         x0, top, x1, bottom = table.bbox
         first = table.rows[0].bbox if table.rows else None
-        bold = first is not None and _bold_only(page.within_bbox(first).chars)
+        # A table drawn past the page's edge is still read: its first row is cropped to
+        # the page (pdfplumber refuses a box that is not inside it).
+        bold = first is not None and _bold_only(page.within_bbox(first, strict=False).chars)
         found.append(Found(top, bottom, x0, x1, grid, 1 if bold else None))
     return found
 
