@@ -527,3 +527,39 @@ def test_a_line_of_the_same_paper_scoring_higher_is_no_stray(embedder, tmp_path:
     other = written(tmp_path, "power_gas_bill_2025-01.md", bill)
     evidence.passages[line.source - 1] = other  # the line, of January's bill
     assert unmatched(evidence) == ["february"]  # the bill asked is February's
+
+
+SALES_HEAD = "Month,Online,Wholesale,Total Sales\n"
+SALES_FIRST = "".join(
+    f"{month} 2024,${400 + 10 * n:,}.00,${300 + n:,}.00,${700 + 11 * n:,}.00\n"
+    for n, month in enumerate(["January", "February", "March", "April", "May", "June"])
+)
+SALES_REST = (
+    "".join(
+        f"{month} 2024,${460 + 10 * n:,}.00,${306 + n:,}.00,${766 + 11 * n:,}.00\n"
+        for n, month in enumerate(["July", "August", "September", "October", "November"])
+    )
+    + "December 2024,$580.00,$318.00,$898.00\n"
+    + "Year total,\"$6,000.00\",\"$3,718.00\",\"$9,718.00\"\n"
+)
+
+
+def test_a_year_total_in_the_tables_next_passage_answers_the_whole_year(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """A long table is cut into passages; where the question names no month, the total
+    row answers, even from the passage that holds the table's end (same file, same
+    headings)."""
+    first = written(tmp_path, "bakery_sales_2024.csv", SALES_HEAD + SALES_FIRST)
+    rest = dataclasses.replace(
+        written(tmp_path, "bakery_sales_2024.csv", SALES_HEAD + SALES_REST), first=1, last=1
+    )
+    question = "What were the bakery's total sales for the whole of 2024?"
+    evidence = prefer_matching(select_evidence(question, [first, rest], embedder.embed))
+    assert evidence.candidates[0].source == 1, evidence.candidates[0].text  # a month's row
+    said = extractive_answer(evidence)[0].split(" [")[0]
+    assert "Year total (Total Sales): $9,718.00" in said, said
+    # A month the question names is its own row's.
+    question = "What were the bakery's total sales in March 2024?"
+    evidence = prefer_matching(select_evidence(question, [first, rest], embedder.embed))
+    assert "$722.00" in extractive_answer(evidence)[0].split(" [")[0]

@@ -24,7 +24,7 @@ from assistant.evidence.structure import (
     row_labels,
 )
 from assistant.evidence.sums import MONEY, asks_money, holds_sum
-from assistant.evidence.text import content_stems
+from assistant.evidence.text import Sentence, content_stems
 from assistant.evidence.topic import topic_words, unheld_in_form
 from assistant.evidence.which import mismatch
 from assistant.retrieve import Passage
@@ -299,16 +299,32 @@ def _whole(evidence: Evidence, best: Candidate) -> Candidate:
     parts = {t for t in content_stems(record.label) if not t.isdigit()}
     if parts & set(question.stems) or compares(question.text):
         return best
-    sentences = evidence.sentences[best.source - 1]
     headers = {c.header for c in record.cells}
-    for index in reversed(evidence.run(best)):
-        total = sentences[index].record
-        if (
+
+    def adds_up(sentence: Sentence) -> bool:
+        total = sentence.record
+        return (
             total is not None
             and is_total(total.label)
             and headers <= {c.header for c in total.cells}
-        ):
+        )
+
+    sentences = evidence.sentences[best.source - 1]
+    for index in reversed(evidence.run(best)):
+        if adds_up(sentences[index]):
             return evidence.at(best.source, index) or best
+    # A long table is cut into passages: its total row may be in another retrieved passage
+    # of the same table (the same file, under the same headings).
+    passage = evidence.passages[best.source - 1]
+    for source, other in enumerate(evidence.passages, 1):
+        if source == best.source or (other.path, other.headings) != (
+            passage.path,
+            passage.headings,
+        ):
+            continue
+        for index, sentence in enumerate(evidence.sentences[source - 1]):
+            if adds_up(sentence) and (found := evidence.at(source, index)) is not None:
+                return found
     return best
 
 
