@@ -563,3 +563,30 @@ def test_a_year_total_in_the_tables_next_passage_answers_the_whole_year(  # type
     question = "What were the bakery's total sales in March 2024?"
     evidence = prefer_matching(select_evidence(question, [first, rest], embedder.embed))
     assert "$722.00" in extractive_answer(evidence)[0].split(" [")[0]
+
+
+STATEMENT = """Date,Description,Debit,Credit,Balance
+02/01/2025,BEGINNING BALANCE,,,"4,210.55"
+02/05/2025,PAYROLL DEPOSIT,,"2,104.10","6,314.65"
+02/11/2025,CITY WATER AUTOPAY,61.20,,"6,253.45"
+02/19/2025,CHECK #2231,500.00,,"5,753.45"
+02/27/2025,GROCERY MART,88.34,,"5,665.11"
+"""
+
+
+def test_the_end_of_a_month_is_the_statements_latest_row_in_it(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """"At the end of February" is the balance on the statement's last day in February,
+    whichever way the statement lists its rows (oldest or newest first); no word of the
+    question names that row."""
+    header, *rows = STATEMENT.splitlines(keepends=True)
+    for name, text in (
+        ("checking_2025-02.csv", STATEMENT),
+        ("checking_newest_first_2025-02.csv", header + "".join(reversed(rows))),
+    ):
+        page = written(tmp_path, name, text)
+        question = "What was our checking balance at the end of February 2025?"
+        evidence = prefer_matching(select_evidence(question, [page], embedder.embed))
+        said = extractive_answer(evidence)[0].split(" [")[0]
+        assert said.startswith("02/27/2025 (Balance): 5,665.11"), (name, said)

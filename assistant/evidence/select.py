@@ -38,7 +38,14 @@ from assistant.evidence.text import (
     words,
 )
 from assistant.retrieve import Passage
-from ingest.dates import Day, calendar_dates, names_date
+from ingest.dates import (
+    Day,
+    calendar_dates,
+    month_number,
+    names_date,
+    slash_order,
+    written_dates,
+)
 from ingest.namewords import file_terms
 
 Embed = Callable[[Sequence[str]], list[list[float]]]
@@ -126,6 +133,13 @@ _ASKS_LAST = re.compile(
     r"\b(?:last|final)\s+(?!(?:year|month|week|day|night|time|quarter|term|season|"
     r"weekend|name|one)s?\b)([a-z]+(?:\s+[a-z]+){0,2})",
     re.IGNORECASE,
+)
+# "At the end of February", "the closing balance": a statement's row on the last day of
+# the period, the latest its rows reach. No word of the question names it (its label is a
+# date); it is the bottom row of a statement listed oldest first, but not of one listed
+# newest first, so its date says which.
+_ASKS_END = re.compile(
+    r"\b(?:at|by|as of)\s+the\s+end\s+of\b|\b(?:closing|ending)\s+balance\b", re.IGNORECASE
 )
 # What any schedule's rows are, and what is asked of them: "the final payment due" is the
 # bottom row of an instalment table, whatever its paper calls them. A word besides these
@@ -351,6 +365,7 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
         if last_of  # most questions ask no "last": no passage is read again for it
         else {}
     )
+    period_ends = _period_ends(question, passages, sentences) if _ASKS_END.search(question) else set()
     kinds = ValueKinds.of(question)
     attributes = attributes_asked(question)
     thing = asked_thing(question)
@@ -410,7 +425,10 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
             "field": float(sentence.record is not None and sentence.record.kind == "field"),
             "row": float(_is_row(sentence)),
             "date_named": float(names_date(asked_dates, _dates_naming(sentence.record))),
-            "last_row": float(about_last.get(n, False) and _ends_table(sentences[n - 1], i)),
+            "last_row": float(
+                (about_last.get(n, False) and _ends_table(sentences[n - 1], i))
+                or (n, i) in period_ends
+            ),
             "label_asked": float(
                 _labels_attribute(sentence.record, attributes)
                 or plainly_labels(sentence.record, thing, question_stems)
@@ -463,6 +481,50 @@ def _last_thing(said: str) -> set[str] | None:
             break
         thing |= found
     return thing
+
+
+def _period_ends(
+    question: str, passages: Sequence[Passage], sentences: Sequence[Sequence[Sentence]]
+) -> set[tuple[int, int]]:
+    """The (passage, sentence) places of the rows that end a period: in each file, among
+    its retrieved rows (a statement's rows hold different columns: a debit or a credit),
+    the latest-dated, within the month the
+    question names if it names one ("at the end of March"). A row's date is its label's
+    (a statement's "03/28/2025"), else its first value's, read in the order its paper
+    writes dates (`slash_order`: 02/05/2025 is 5 February on a US statement)."""
+    said = words(question)
+    months = {m for w in said[1:] if w[:1].isupper() and (m := month_number(w)) is not None}
+    orders = {p.path: slash_order(p.text) for p in passages}
+    latest: dict[str, tuple[tuple[int, int, int], list[tuple[int, int]]]] = {}
+    for n, passage in enumerate(passages, 1):
+        for i, sentence in enumerate(sentences[n - 1]):
+            record = sentence.record
+            if record is None or record.kind != "row":
+                continue
+            day = _row_day(record, orders[passage.path])
+            if day is None or (months and day[1] not in months):
+                continue
+            key = passage.path
+            held = latest.get(key)
+            if held is None or day > held[0]:
+                latest[key] = (day, [(n, i)])
+            elif day == held[0]:
+                held[1].append((n, i))
+    return {place for _, places in latest.values() for place in places}
+
+
+def _row_day(record: Record, order: str | None) -> tuple[int, int, int] | None:
+    """The day a row is of, as a sortable (year, month, day); None where it names none
+    or names it two ways."""
+    for text in (record.label, *(c.value for c in record.cells)):
+        written = written_dates(text)
+        if written:
+            days = written[0].read(order)
+            if len(days) != 1:
+                return None
+            year, month, day = next(iter(days))
+            return (year or 0, month, day or 0)
+    return None
 
 
 def _ends_table(sentences: Sequence[Sentence], i: int) -> bool:
