@@ -40,9 +40,9 @@ def test_the_topic_is_what_is_asked_about_not_the_kind_of_answer() -> None:
     assert topic_words("Who makes health care decisions for Dad if he can't?") == [
         "health", "care", "decisions",
     ], "a negated auxiliary is two stop words"  # fmt: skip
-    assert topic_words("How much a week does Ciarán's mother pay towards her care?") == [
-        "care"
-    ], "whose kin: her paper is in her name"
+    assert topic_words("How much a week does Ciarán's mother pay towards her care?") == ["care"], (
+        "whose kin: her paper is in her name"
+    )
     assert topic_words("What happens if we don’t pay the water bill?") == ["water", "bill"]
 
 

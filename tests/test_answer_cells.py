@@ -468,7 +468,6 @@ def test_a_question_naming_a_price_reads_the_sum_said_of_it(embedder, tmp_path: 
     assert levels["We can start on the 14th if that suits you."] == 0, levels
 
 
-
 USAGE_BILL = """# Lakeside Power & Gas: your bill for February 2025
 
 ## Your electric charges
@@ -540,7 +539,7 @@ SALES_REST = (
         for n, month in enumerate(["July", "August", "September", "October", "November"])
     )
     + "December 2024,$580.00,$318.00,$898.00\n"
-    + "Year total,\"$6,000.00\",\"$3,718.00\",\"$9,718.00\"\n"
+    + 'Year total,"$6,000.00","$3,718.00","$9,718.00"\n'
 )
 
 
@@ -577,7 +576,7 @@ STATEMENT = """Date,Description,Debit,Credit,Balance
 def test_the_end_of_a_month_is_the_statements_latest_row_in_it(  # type: ignore[no-untyped-def]
     embedder, tmp_path: Path
 ) -> None:
-    """"At the end of February" is the balance on the statement's last day in February,
+    """ "At the end of February" is the balance on the statement's last day in February,
     whichever way the statement lists its rows (oldest or newest first); no word of the
     question names that row."""
     header, *rows = STATEMENT.splitlines(keepends=True)
@@ -590,3 +589,34 @@ def test_the_end_of_a_month_is_the_statements_latest_row_in_it(  # type: ignore[
         evidence = prefer_matching(select_evidence(question, [page], embedder.embed))
         said = extractive_answer(evidence)[0].split(" [")[0]
         assert said.startswith("02/27/2025 (Balance): 5,665.11"), (name, said)
+
+
+BOOKS = """Subject,Book,Publisher,Price
+Irish,Fuinneamh 5,Ardán Press,€27.80
+English,Words Alive 5,Ashfield Press,€31.50
+Biology,Life Science 2,Corrib Learning,€36.95
+"""
+
+FEES = """Age group,Club fee,Insurance levy,Playing shirt,Total
+Under 12,$195.00,$25.00,$45.00,$265.00
+Under 14,$210.00,$25.00,$45.00,$280.00
+"""
+
+
+def test_how_much_a_thing_is_asks_its_price_and_the_full_cost_its_total(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """ "How much is the Irish book?" is the Price cell, not the Book column its header
+    shares a word with; "the full cost" is the Total column, not the club fee."""
+    said = answer(
+        embedder, tmp_path, "book_list_2025-26.csv", BOOKS, "How much is Róisín's Irish book?"
+    )
+    assert said.split(" [")[0].endswith("Irish (Price): €27.80 — book_list_2025-26.csv"), said
+    said = answer(
+        embedder,
+        tmp_path,
+        "cricket_fees_2025-26.csv",
+        FEES,
+        "What's the full cost for an Under 14 player at the cricket club?",
+    )
+    assert "Under 14 (Total): $280.00" in said.split(" [")[0], said

@@ -367,7 +367,8 @@ def test_docx_list_paragraphs_keep_a_bullet() -> None:
     document.save(buffer)
     doc = read_bytes(buffer.getvalue(), "trip.docx")
     assert [s.text for s in doc.sections] == [
-        "What to bring\n\n- A packed lunch\n\n- At least 750 ml of water\n\nCoats are kept in class."
+        "What to bring\n\n- A packed lunch\n\n- At least 750 ml of water"
+        "\n\nCoats are kept in class."
     ]
 
 

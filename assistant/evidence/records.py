@@ -109,7 +109,8 @@ def _pair(segment: str, alone: bool = False) -> tuple[str, str] | None:
 # currency sign or code), or a number, and ends the line.
 _CURRENCY = r"(?:[$£€¥]|(?:EUR|USD|GBP|CAD|AUD|NZD|CHF|INR|ZAR|SEK|NOK|DKK)\s?)"
 _GAP_FIGURE = re.compile(
-    rf"^(?P<label>\S.*?)(?: {{2,}}|\t+)(?P<value>-?{_CURRENCY}?-?\d[\d,]*(?:\.\d+)?%?(?:\s?(?:CR|DR))?)$"
+    rf"^(?P<label>\S.*?)(?: {{2,}}|\t+)"
+    rf"(?P<value>-?{_CURRENCY}?-?\d[\d,]*(?:\.\d+)?%?(?:\s?(?:CR|DR))?)$"
 )
 
 

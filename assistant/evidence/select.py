@@ -365,7 +365,9 @@ def select_evidence(question: str, passages: Sequence[Passage], embed: Embed) ->
         if last_of  # most questions ask no "last": no passage is read again for it
         else {}
     )
-    period_ends = _period_ends(question, passages, sentences) if _ASKS_END.search(question) else set()
+    period_ends = (
+        _period_ends(question, passages, sentences) if _ASKS_END.search(question) else set()
+    )
     kinds = ValueKinds.of(question)
     attributes = attributes_asked(question)
     thing = asked_thing(question)

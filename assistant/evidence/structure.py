@@ -100,7 +100,15 @@ KIND_CELL_WEIGHT = 2.0
 # "How much of our council tax goes to the police?" asks for a sum: where a row holds one,
 # its percentage cell ("Change on last year: 4.52%") does not answer, unless the question
 # asks for a share or a change. A sum is written with its currency sign.
-_CURRENCY = re.compile(r"[$£€¥]\s?\d")
+_CURRENCY = re.compile(r"[$£€¥]\s?\d|\b(?:EUR|USD|GBP|CAD|AUD|NZD)\s?\d")
+# "How much is Róisín's Irish book?" asks what it costs: where the row holds a sum, a cell
+# holding none (the Book column's "Fuinneamh 5") is no answer, whatever its header shares
+# with the question. Not "how much of" (a share), nor a measure (kWh, litres: kinds.py).
+_HOW_MUCH = re.compile(r"\bhow much\b(?!\s+of\b)", re.IGNORECASE)
+# "The full cost", "the total", "altogether": the column that adds up the others.
+_ASKS_WHOLE = re.compile(
+    r"\b(?:full|total|whole|overall|altogether|all up|all-in|in all)\b", re.IGNORECASE
+)
 _PERCENT = re.compile(r"\d\s?%")
 # ... nor its tariff ("Standing charge | Rate: 76.33 c/day | Amount: €47.32"): a figure
 # per day, unit, kWh or litre is asked for as a rate ("a day", "per unit": kinds.py).
@@ -161,6 +169,8 @@ def cell_scores(
         and any(_CURRENCY.search(c.value) for c in record.cells)
     )
     tariff_passed = sum_asked and not kinds.rates
+    priced = sum_asked and not kinds.asked and bool(_HOW_MUCH.search(profile.text))
+    whole_asked = bool(_ASKS_WHOLE.search(profile.text))
     reader = bool(_READER_ASKS.search(profile.text))
     attributes = attributes_asked(profile.text)
     scores = []
@@ -189,6 +199,10 @@ def cell_scores(
             score -= KIND_CELL_WEIGHT
         if tariff_passed and _PER_UNIT.search(cell.value):
             score -= KIND_CELL_WEIGHT
+        if priced and not _CURRENCY.search(cell.value):
+            score -= KIND_CELL_WEIGHT
+        if whole_asked and is_total(cell.header):
+            score += KIND_CELL_WEIGHT
         if reader and _READER_HEADER.search(cell.header):
             score += READER_CELL_WEIGHT
         # The column the paper heads with what the question says in its own words

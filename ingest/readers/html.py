@@ -205,7 +205,7 @@ def _tidy(text: str) -> str:
 
 
 def _marker(item: Tag) -> str:
-    """"- " for an item of a bulleted list, "3. " for the third of a numbered one."""
+    """ "- " for an item of a bulleted list, "3. " for the third of a numbered one."""
     if item.parent is not None and item.parent.name == "ol":
         return f"{len(item.find_previous_siblings('li')) + 1}. "
     return "- "
