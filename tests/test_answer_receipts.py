@@ -94,3 +94,12 @@ def test_charge_said_as_a_verb_asks_a_sum(embedder, tmp_path: Path) -> None:  # 
     )
     assert not should_abstain(evidence)
     assert "GBP 18.60" in extractive_answer(evidence)[0].split(" [")[0]
+
+
+def test_a_short_line_stating_a_sum_is_no_title() -> None:
+    """Extracted PDF text puts a statement's lines each on its own line; a short one that
+    states a sum is a fact to quote, not a title over what follows."""
+    page = "Broadband plan\nPrice after the minimum term £41.00 a month\nCall us on 0141 555 0100."
+    heading, fact = split_sentences(page)  # wrapped text: the next line runs on
+    assert heading.heading and heading.text == "Broadband plan"
+    assert not fact.heading and fact.text.startswith("Price after the minimum term £41.00")

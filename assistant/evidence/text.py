@@ -118,9 +118,15 @@ def _wraps(line: str, after: str) -> bool:
     return line.endswith((",", ";")) or after[:1].islower()
 
 
+# A sum of money: a title names a thing, it does not state what it costs ("Price after
+# the minimum term £41.00 a month", "31/07/2025 2nd payment on account £1,286.40").
+_SUM = re.compile(r"[$£€¥]\s?\d|\b(?:EUR|USD|GBP|CAD|AUD|NZD)\s?\d")
+
+
 def _is_heading_line(line: str, longest: int) -> bool:
-    """A short line without closing punctuation, clearly shorter than the wrapped lines."""
-    if line[-1] in ".!?:;,\"'”’)":
+    """A short line without closing punctuation, clearly shorter than the wrapped lines,
+    that states no sum."""
+    if line[-1] in ".!?:;,\"'”’)" or _SUM.search(line):
         return False
     return len(line) <= _HEADING_LINE_CHARS and len(line) < 0.7 * max(longest, 1)
 
