@@ -99,7 +99,15 @@ def test_charge_said_as_a_verb_asks_a_sum(embedder, tmp_path: Path) -> None:  # 
 def test_a_short_line_stating_a_sum_is_no_title() -> None:
     """Extracted PDF text puts a statement's lines each on its own line; a short one that
     states a sum is a fact to quote, not a title over what follows."""
-    page = "Broadband plan\nPrice after the minimum term £41.00 a month\nCall us on 0141 555 0100."
-    heading, fact = split_sentences(page)  # wrapped text: the next line runs on
-    assert heading.heading and heading.text == "Broadband plan"
-    assert not fact.heading and fact.text.startswith("Price after the minimum term £41.00")
+    page = (
+        "Broadband plan\n"
+        "Your plan gives you unlimited downloads at up to 500 Mbps, with the router included\n"
+        "for as long as you stay with us on this plan.\n"
+        "Price after the minimum term £41.00 a month\n"
+        "Setup fee\n"
+    )
+    units = split_sentences(page)
+    assert units[0].heading and units[0].text == "Broadband plan"
+    (fact,) = [u for u in units if "£41.00" in u.text]
+    assert not fact.heading, fact
+    assert units[-1].heading and units[-1].text == "Setup fee"
