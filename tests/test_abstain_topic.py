@@ -12,8 +12,16 @@ from pathlib import Path
 
 from qa_files import ask_about
 
+from assistant.evidence.abstain import should_abstain
 from assistant.evidence.select import select_evidence
-from assistant.evidence.topic import compounds, off_topic, spelt_out, topic_words, uncovered
+from assistant.evidence.topic import (
+    compounds,
+    compounds_unheld,
+    off_topic,
+    spelt_out,
+    topic_words,
+    uncovered,
+)
 from assistant.retrieve import Passage
 
 DOCS = Path(__file__).parent / "fixtures" / "household2" / "docs"
@@ -168,3 +176,33 @@ def test_a_name_and_an_adjective_are_held_in_the_forms_a_paper_writes(
         assert uncovered(evidence, evidence.candidates[0]) == [], question
     evidence = select_evidence("What is Tom allergic to?", [whole(record)], embedder.embed)
     assert uncovered(evidence, evidence.candidates[0]) == ["tom"]
+
+
+REMINDER = """# Smile Dental: appointment reminder
+
+This is a reminder that your daughter Zara Okafor has a check-up appointment on
+Saturday 14 June 2025 at 9:40 am with Dr Mensah.
+Please arrive ten minutes early and bring her NHS number.
+"""
+
+
+def test_prose_is_no_answer_where_nothing_retrieved_names_the_thing_asked(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """A thing named by two words ("swimming club") that no retrieved paper names in any
+    form is not answered from a sentence that fits the rest (Zara, a Saturday, a time);
+    one word unsaid ("the visit") is left to the combiner, and so is a name."""
+    reminder = tmp_path / "smile_dental_reminder_2025-06.md"
+    reminder.write_text(REMINDER, encoding="utf-8")
+    passages = [whole(reminder)]
+    question = "What time does Zara's swimming club meet on Saturdays?"
+    evidence = select_evidence(question, passages, embedder.embed)
+    assert evidence.candidates[0].sentence.record is None
+    assert compounds_unheld(evidence) == ["swimming club"]
+    assert should_abstain(evidence)
+    question = "What time is Zara's check-up visit on Saturday?"
+    evidence = select_evidence(question, passages, embedder.embed)
+    assert compounds_unheld(evidence) == [] and not should_abstain(evidence)
+    question = "When does Zara see Dr Mensah at Smile Dental?"
+    evidence = select_evidence(question, passages, embedder.embed)
+    assert compounds_unheld(evidence) == []

@@ -18,7 +18,13 @@ from collections.abc import Mapping
 from assistant.evidence.money import money_answered, money_missing
 from assistant.evidence.select import Evidence
 from assistant.evidence.text import content_stems, numbers, words
-from assistant.evidence.topic import compounds_not_held, off_topic, on_topic, unheld
+from assistant.evidence.topic import (
+    compounds_not_held,
+    compounds_unheld,
+    off_topic,
+    on_topic,
+    unheld,
+)
 from assistant.evidence.which import unmatched
 
 FEATURES = (
@@ -177,7 +183,8 @@ def should_abstain(evidence: Evidence) -> bool:
     prose and nothing retrieved holds a word of that topic; or the question asks what
     something costs and the unit holds no sum of money (assistant/evidence/money.py); or
     it is a row or field whose paper holds no word of a thing the question names by
-    several ("soccer practice": assistant/evidence/topic.py).
+    several ("soccer practice": assistant/evidence/topic.py), or prose where nothing
+    retrieved holds any word of such a thing ("swimming club").
     Just below THRESHOLD, a row or field whose paper holds all of it is answered, and so
     is a unit holding the sum asked for and every word of the question's topic."""
     score = answerable_score(evidence)
@@ -186,6 +193,7 @@ def should_abstain(evidence: Evidence) -> bool:
         or unmatched(evidence)
         or money_missing(evidence)
         or compounds_not_held(evidence)
+        or compounds_unheld(evidence)
     ):
         return True
     if score < THRESHOLD:

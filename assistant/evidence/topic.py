@@ -348,6 +348,25 @@ def unheld(evidence: Evidence) -> list[str]:
     return uncovered(evidence, chosen, retrieved_text(evidence))
 
 
+def compounds_unheld(evidence: Evidence) -> list[str]:
+    """The question's `compounds` of which nothing retrieved holds any word in any form,
+    where the chosen (first) unit is prose: ["swimming club"] for "What time does Zara's
+    swimming club meet on Saturdays?" answered by the dentist's reminder to her parents.
+    A thing named by two or more words is one a search finds where any paper names it.
+    Not a name written with capitals ("Merthyr Tydfil", but "TV licence" is a thing): the
+    name checks read those (assistant/evidence/whose.py)."""
+    if not evidence.candidates or evidence.candidates[0].sentence.record is not None:
+        return []
+    runs = compounds(evidence.question.text)
+    if not runs:
+        return []
+    missing = set(unheld(evidence))
+    capitalised = {
+        w.lower() for w in words(evidence.question.text)[1:] if w[:1].isupper() and not w.isupper()
+    }
+    return [" ".join(run) for run in runs if missing.issuperset(run) and not capitalised & set(run)]
+
+
 def compounds_not_held(evidence: Evidence) -> list[str]:
     """The question's `compounds` of which the chosen (first) unit's paper holds no word
     in any form, where that unit is a table row or a form field: ["soccer practice"] for
