@@ -620,3 +620,42 @@ def test_how_much_a_thing_is_asks_its_price_and_the_full_cost_its_total(  # type
         "What's the full cost for an Under 14 player at the cricket club?",
     )
     assert "Under 14 (Total): $280.00" in said.split(" [")[0], said
+
+
+NOTES = """# Household notes
+
+- Term deposit: Dad wants to roll it over for 6 months this time, not 12.
+- Bins: green bin out on Sunday night.
+- Dad's GP is Dr Lee at Corrimal Medical.
+"""
+
+MATURITY = """# Illawarra Mutual Bank: your term deposit is maturing
+
+Account holder: Arthur Haddon
+Account: Term deposit 12 months, number 4471-22
+Maturity date: 24/03/2025
+Interest rate: 4.85% p.a.
+Please tell us by the maturity date what you would like to do with your funds.
+"""
+
+
+def test_a_when_question_is_answered_by_a_date_not_a_note_without_one(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """A family's note names the term deposit and Dad; the bank's letter holds the date.
+    Where the best unit holds no date, the next holding one and every topic word comes
+    first, as a sum does for a money question."""
+    notes = written(tmp_path, "household_notes.md", NOTES)
+    letter = dataclasses.replace(
+        written(tmp_path, "illawarra_mutual_td_maturity_arthur.md", MATURITY), doc_id=2
+    )
+    question = "When does Dad's term deposit finish?"
+    evidence = select_evidence(question, [notes, letter], embedder.embed)
+    assert evidence.candidates[0].text.startswith("Term deposit: Dad"), "the note scores best"
+    evidence = prefer_matching(evidence)
+    assert evidence.candidates[0].text == "Maturity date: 24/03/2025"
+    # A weekday answers "what day" as a date does: the note stays first.
+    evidence = prefer_matching(
+        select_evidence("What night do the bins go out?", [notes, letter], embedder.embed)
+    )
+    assert evidence.candidates[0].text.startswith("Bins: green bin")

@@ -20,11 +20,14 @@ abstention decides:
 
 from __future__ import annotations
 
+import re
+
 from assistant.evidence import designation
 from assistant.evidence.money import holds_sum_and_topic, money_missing
 from assistant.evidence.named import unknown_papers, unnamed
 from assistant.evidence.qualifiers import Dated, conflicts, described, gaps
 from assistant.evidence.select import Candidate, Evidence
+from assistant.evidence.topic import uncovered
 from assistant.evidence.whose import other_subject
 from ingest.namewords import paper_name
 
@@ -52,7 +55,7 @@ def prefer_matching(evidence: Evidence) -> Evidence:
     that name a retrieved paper (`unnamed`: the van's policy, not the RAV4's); then, for
     a sum asked, one holding a sum (`prefer_money`); the order is otherwise kept. The
     evidence is changed in place and returned."""
-    return prefer_money(_prefer_dated_and_named(evidence))
+    return prefer_date(prefer_money(_prefer_dated_and_named(evidence)))
 
 
 def _prefer_dated_and_named(evidence: Evidence) -> Evidence:
@@ -99,6 +102,43 @@ def prefer_money(evidence: Evidence) -> Evidence:
     for candidate in evidence.candidates[1 : 1 + MONEY_LOOKAHEAD]:
         if (
             holds_sum_and_topic(evidence, candidate)
+            and not designation.lacking(evidence, candidate)
+            and not mismatch(evidence, candidate)
+        ):
+            evidence.candidates.remove(candidate)
+            evidence.candidates.insert(0, candidate)
+            break
+    return evidence
+
+
+# A day of the week answers "what day" as a date does ("Green bin: Thursday mornings").
+_WEEKDAY = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:mon|tue|wed|thu|fri|sat|sun)\b",
+    re.IGNORECASE,
+)
+
+
+def prefer_date(evidence: Evidence) -> Evidence:
+    """Where the question asks when and the first candidate holds no date (a note that
+    "Dad wants to roll it over for 6 months" for "When does Dad's term deposit finish?"),
+    (nor its headings: a report's "Year ended 30 June 2018" over its row), put first the
+    best of the next MONEY_LOOKAHEAD that holds one, and every topic word
+    under its headings and its file's name, names every designation the question gives
+    and lacks none of its dates and names: the deposit's "Maturity date: 24/03/2025", as
+    `prefer_money` does for a sum. The evidence is changed in place and returned."""
+    question = evidence.question
+    if (
+        question.answer_type != "date"
+        or not evidence.candidates
+        or question.type_match(evidence.headings(evidence.candidates[0]))
+        or question.type_match(evidence.candidates[0].text)
+        or _WEEKDAY.search(evidence.candidates[0].text)
+    ):
+        return evidence
+    for candidate in evidence.candidates[1 : 1 + MONEY_LOOKAHEAD]:
+        if (
+            question.type_match(candidate.text)
+            and not uncovered(evidence, candidate, evidence.window_under_headings(candidate))
             and not designation.lacking(evidence, candidate)
             and not mismatch(evidence, candidate)
         ):
