@@ -25,6 +25,7 @@ from assistant.models import can_rewrite
 from assistant.models.base import Backend, Message
 from assistant.retrieve import STOPWORDS, Passage, file_location
 from assistant.text import snippet
+from ingest.dates import MONTHS
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +51,19 @@ _ASKS_ITS_OWN = re.compile(
     r"\b(?:when|who|whom|whose|which|where|why|how (?!about\b)\w+|what (?!about\b)\w+)\b",
     re.IGNORECASE,
 )
+# A follow-up that names its own time ("And what was it at the start of the year?", "What
+# about May?") asks of that time, not of the one the last question named ("... as of the
+# end of March?"): the last question's months and years are not carried.
+_OWN_TIME = re.compile(
+    r"\b(?:(?:19|20)\d\d|(?:start|beginning|end|middle) of|(?:last|this|next) (?:year|month"
+    r"|quarter|week))\b",
+    re.IGNORECASE,
+)
 # The words of what such a question asked, not of what it was about ("much", "left", "pay").
 # An ordinal says which one it was about ("the second half of the property taxes").
 _ASKING_WORDS = (ASKED_FOR | SHAPING_FORMS).difference(ORDINALS)
+_MONTHS = MONTHS | {m[:3] for m in MONTHS} | {"sept"}
+_YEAR = re.compile(r"(?:19|20)\d\d(?:-\d\d)?")
 
 REWRITE_PROMPT = """Rewrite the user's last question as one stand-alone search query that \
 names what it refers to, using the earlier questions. Reply with the query only, on one line, \
@@ -217,6 +228,12 @@ def rewrite_by_rule(question: str, previous_queries: Sequence[str]) -> str:
         return question
     have = set(content_words(question))
     carried = [w for w in content_words(previous_queries[-1]) if w not in have]
+    # A month written with a capital ("What about May?"; "and may we..." is no month).
+    named_month = any(
+        w[:1].isupper() and w.strip("?.,!").lower() in _MONTHS for w in question.split()
+    )
+    if _OWN_TIME.search(question) or named_month:
+        carried = [w for w in carried if w not in _MONTHS and not _YEAR.fullmatch(w)]
     # A follow-up that asks its own thing takes what the last question was about, not what
     # it asked: after "How much is left to pay on the holiday cottage?", "And when does
     # that have to be paid by?" asks a date of the cottage; "much left pay" would search

@@ -104,6 +104,18 @@ def test_the_rule_carries_what_the_last_question_was_about_not_what_it_asked() -
     assert query == "And when's it due? county second half tax", "which half it was about"
 
 
+def test_a_follow_up_naming_its_own_time_drops_the_last_ones() -> None:
+    """ "At the start of the year" asks of another time than "the end of March": carried,
+    "march" would pick March's line again. A follow-up naming no time keeps it."""
+    previous = ["How much is in Jen's 401(k) as of the end of March?"]
+    query = rewrite_by_rule("And what was it at the start of the year?", previous)
+    assert query == "And what was it at the start of the year? jen 401"
+    query = rewrite_by_rule("What about May?", ["How much board did Derek pay in April 2025?"])
+    assert query == "What about May? much board derek pay"
+    query = rewrite_by_rule("And the water autopay?", ["How much went to CPS Energy in March?"])
+    assert query == "And the water autopay? much went cps energy march"
+
+
 def test_the_rule_leaves_a_stand_alone_question_alone() -> None:
     question = "When is the right time to prune the plum and cherry trees?"
     assert rewrite_by_rule(question, ["Which apple varieties grow here?"]) == question
