@@ -1,10 +1,12 @@
-"""Two more households end to end, as the home set is (tests/test_home_answers.py): the
-papers in tests/fixtures/household7 (Irish) and household12 (an Ohio retired couple's),
-their 66 questions, through `assistant eval-qa` on the default install.
+"""Three more households end to end, as the home set is (tests/test_home_answers.py): the
+papers in tests/fixtures/household7 (Irish), household9 (Texan: an EOB whose tables run
+past the page's edge, a camp's plain-text confirmation) and household12 (an Ohio retired
+couple's), their 66 questions, through `assistant eval-qa` on the default install.
 
 Floors, not targets: each is a little under what was measured when the reading rules
-found from these sets were written (bench/RESULTS.md, "eighth session"), so that a change
-undoing them fails here, not only on the home set. Slow: each ingests 14 files."""
+found from these sets were written (bench/RESULTS.md, "eighth session" and "ninth
+session"), so that a change undoing them fails here, not only on the home set. Slow:
+each ingests 14 files."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # set: (right and cited to the file, unanswerable declined), measured 59.2 / 82.3% and
-# 53.1 / 70.6% (46.9 / 82.3% and 34.7 / 70.6% before the session's rules).
+# 53.1 / 70.6% (46.9 / 82.3% and 34.7 / 70.6% before the eighth session's rules);
+# household9 63.3 / 52.9% (51.0 / 58.8% before the ninth session's readers and rules).
 FLOORS = {
     "household7": (0.55, 0.76),
+    "household9": (0.59, 0.47),
     "household12": (0.49, 0.64),
 }
 
