@@ -21,6 +21,7 @@ abstention decides:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.evidence import designation
 from assistant.evidence.money import holds_sum_and_topic, money_missing
@@ -39,9 +40,10 @@ PREFER_MARGIN = 3.0
 # set: 3.0 declines one answerable question more than 2.0, 1.5 two unanswerable fewer).
 NAME_MARGIN = 2.0
 PREFER_POOL = 30  # candidates looked at, best first
-# Where a money question's best unit holds no sum, the next this many are looked at for one
-# that does (as assistant/evidence/compose.py looks for the finer kind asked).
-MONEY_LOOKAHEAD = 5
+# Where a money question's best unit holds no sum (a "when" question's no date), the next
+# this many are looked at for one that does (as assistant/evidence/compose.py looks for the
+# finer kind asked).
+LOOKAHEAD = 5
 # A preferred candidate this far below the best-scoring one, whose paper is dated or named
 # otherwise, is no answer either: it holds the name asked for, not the thing asked about
 # (Tunde named in the lease, where the dentist's letter is Zara's).
@@ -93,15 +95,21 @@ def _prefer_dated_and_named(evidence: Evidence) -> Evidence:
 def prefer_money(evidence: Evidence) -> Evidence:
     """Where the question asks for a sum and the first candidate holds none (a contract's
     preamble for "What did a case of butter cost under the 2023 agreement?"), put first
-    the best of the next MONEY_LOOKAHEAD that holds a sum and every topic word, names
+    the best of the next LOOKAHEAD that holds a sum and every topic word, names
     every designation the question gives and lacks none of its dates and names: the
     price list's butter row, not "your $257.00 Part B deductible" for the Part A one
     (assistant/evidence/designation.py). The evidence is changed in place and returned."""
     if not money_missing(evidence):
         return evidence
-    for candidate in evidence.candidates[1 : 1 + MONEY_LOOKAHEAD]:
+    return _first_holding(evidence, lambda c: holds_sum_and_topic(evidence, c))
+
+
+def _first_holding(evidence: Evidence, holds: Callable[[Candidate], bool]) -> Evidence:
+    """Put first the best of the next LOOKAHEAD candidates that `holds` what is asked,
+    names every designation the question gives and lacks none of its dates and names."""
+    for candidate in evidence.candidates[1 : 1 + LOOKAHEAD]:
         if (
-            holds_sum_and_topic(evidence, candidate)
+            holds(candidate)
             and not designation.lacking(evidence, candidate)
             and not mismatch(evidence, candidate)
         ):
@@ -122,7 +130,7 @@ def prefer_date(evidence: Evidence) -> Evidence:
     """Where the question asks when and the first candidate holds no date (a note that
     "Dad wants to roll it over for 6 months" for "When does Dad's term deposit finish?"),
     (nor its headings: a report's "Year ended 30 June 2018" over its row), put first the
-    best of the next MONEY_LOOKAHEAD that holds one, and every topic word
+    best of the next LOOKAHEAD that holds one, and every topic word
     under its headings and its file's name, names every designation the question gives
     and lacks none of its dates and names: the deposit's "Maturity date: 24/03/2025", as
     `prefer_money` does for a sum. The evidence is changed in place and returned."""
@@ -135,17 +143,13 @@ def prefer_date(evidence: Evidence) -> Evidence:
         or _WEEKDAY.search(evidence.candidates[0].text)
     ):
         return evidence
-    for candidate in evidence.candidates[1 : 1 + MONEY_LOOKAHEAD]:
-        if (
-            question.type_match(candidate.text)
-            and not uncovered(evidence, candidate, evidence.window_under_headings(candidate))
-            and not designation.lacking(evidence, candidate)
-            and not mismatch(evidence, candidate)
-        ):
-            evidence.candidates.remove(candidate)
-            evidence.candidates.insert(0, candidate)
-            break
-    return evidence
+    return _first_holding(
+        evidence,
+        lambda c: (
+            question.type_match(c.text)
+            and not uncovered(evidence, c, evidence.window_under_headings(c))
+        ),
+    )
 
 
 def mismatch(evidence: Evidence, candidate: Candidate) -> list[str]:
