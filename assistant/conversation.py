@@ -25,7 +25,7 @@ from assistant.models import can_rewrite
 from assistant.models.base import Backend, Message
 from assistant.retrieve import STOPWORDS, Passage, file_location
 from assistant.text import snippet
-from ingest.dates import MONTHS
+from ingest.dates import month_number
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,6 @@ _OWN_TIME = re.compile(
 # The words of what such a question asked, not of what it was about ("much", "left", "pay").
 # An ordinal says which one it was about ("the second half of the property taxes").
 _ASKING_WORDS = (ASKED_FOR | SHAPING_FORMS).difference(ORDINALS)
-_MONTHS = MONTHS | {m[:3] for m in MONTHS} | {"sept"}
 _YEAR = re.compile(r"(?:19|20)\d\d(?:-\d\d)?")
 
 REWRITE_PROMPT = """Rewrite the user's last question as one stand-alone search query that \
@@ -230,10 +229,10 @@ def rewrite_by_rule(question: str, previous_queries: Sequence[str]) -> str:
     carried = [w for w in content_words(previous_queries[-1]) if w not in have]
     # A month written with a capital ("What about May?"; "and may we..." is no month).
     named_month = any(
-        w[:1].isupper() and w.strip("?.,!").lower() in _MONTHS for w in question.split()
+        w[:1].isupper() and month_number(w.strip("?.,!")) is not None for w in question.split()
     )
     if _OWN_TIME.search(question) or named_month:
-        carried = [w for w in carried if w not in _MONTHS and not _YEAR.fullmatch(w)]
+        carried = [w for w in carried if month_number(w) is None and not _YEAR.fullmatch(w)]
     # A follow-up that asks its own thing takes what the last question was about, not what
     # it asked: after "How much is left to pay on the holiday cottage?", "And when does
     # that have to be paid by?" asks a date of the cottage; "much left pay" would search

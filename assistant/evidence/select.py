@@ -490,8 +490,8 @@ def _period_ends(
 ) -> set[tuple[int, int]]:
     """The (passage, sentence) places of the rows that end a period: in each file, among
     its retrieved rows (a statement's rows hold different columns: a debit or a credit),
-    the latest-dated, within the month the
-    question names if it names one ("at the end of March"). A row's date is its label's
+    the latest-dated, within the month the question names if it names one ("at the end of
+    March"). A row's date is its label's
     (a statement's "03/28/2025"), else its first value's, read in the order its paper
     writes dates (`slash_order`: 02/05/2025 is 5 February on a US statement)."""
     said = words(question)
@@ -506,10 +506,9 @@ def _period_ends(
             day = _row_day(record, orders[passage.path])
             if day is None or (months and day[1] not in months):
                 continue
-            key = passage.path
-            held = latest.get(key)
+            held = latest.get(passage.path)
             if held is None or day > held[0]:
-                latest[key] = (day, [(n, i)])
+                latest[passage.path] = (day, [(n, i)])
             elif day == held[0]:
                 held[1].append((n, i))
     return {place for _, places in latest.values() for place in places}

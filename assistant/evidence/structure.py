@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from assistant.evidence.kinds import ValueKinds, attributes_asked
 from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Cell, Record
-from assistant.evidence.text import content_stems, has_date, has_number, numbers
+from assistant.evidence.text import SUM, content_stems, has_date, has_number, numbers
 from ingest.dates import calendar_dates, date_spans, names_date, without_dates
 from ingest.tables import CELL_SEPARATOR
 
@@ -99,8 +99,7 @@ _ASKS_CUMULATIVE = re.compile(
 KIND_CELL_WEIGHT = 2.0
 # "How much of our council tax goes to the police?" asks for a sum: where a row holds one,
 # its percentage cell ("Change on last year: 4.52%") does not answer, unless the question
-# asks for a share or a change. A sum is written with its currency sign.
-_CURRENCY = re.compile(r"[$£€¥]\s?\d|\b(?:EUR|USD|GBP|CAD|AUD|NZD)\s?\d")
+# asks for a share or a change. A sum is written with its currency (text.SUM).
 # "How much is Róisín's Irish book?" asks what it costs: where the row holds a sum, a cell
 # holding none (the Book column's "Fuinneamh 5") is no answer, whatever its header shares
 # with the question. Not "how much of" (a share), nor a measure (kWh, litres: kinds.py).
@@ -166,7 +165,7 @@ def cell_scores(
     sum_asked = (
         profile.answer_type == "amount"
         and not _ASKS_SHARE.search(profile.text)
-        and any(_CURRENCY.search(c.value) for c in record.cells)
+        and any(SUM.search(c.value) for c in record.cells)
     )
     tariff_passed = sum_asked and not kinds.rates
     priced = sum_asked and not kinds.asked and bool(_HOW_MUCH.search(profile.text))
@@ -195,11 +194,11 @@ def cell_scores(
             score -= 2.0
         if kinds.held(cell.value):
             score += KIND_CELL_WEIGHT
-        if sum_asked and _PERCENT.search(cell.value) and not _CURRENCY.search(cell.value):
+        if sum_asked and _PERCENT.search(cell.value) and not SUM.search(cell.value):
             score -= KIND_CELL_WEIGHT
         if tariff_passed and _PER_UNIT.search(cell.value):
             score -= KIND_CELL_WEIGHT
-        if priced and not _CURRENCY.search(cell.value):
+        if priced and not SUM.search(cell.value):
             score -= KIND_CELL_WEIGHT
         if whole_asked and is_total(cell.header):
             score += KIND_CELL_WEIGHT

@@ -118,15 +118,16 @@ def _wraps(line: str, after: str) -> bool:
     return line.endswith((",", ";")) or after[:1].islower()
 
 
-# A sum of money: a title names a thing, it does not state what it costs ("Price after
-# the minimum term £41.00 a month", "31/07/2025 2nd payment on account £1,286.40").
-_SUM = re.compile(r"[$£€¥]\s?\d|\b(?:EUR|USD|GBP|CAD|AUD|NZD)\s?\d")
+# A sum written with its currency, sign or code ("£41.00", "EUR 65.00"). A title names a
+# thing, it does not state what it costs ("Price after the minimum term £41.00 a month");
+# a table's cell holding one is a sum (assistant/evidence/structure.py).
+SUM = re.compile(r"[$£€¥]\s?\d|\b(?:EUR|USD|GBP|CAD|AUD|NZD)\s?\d")
 
 
 def _is_heading_line(line: str, longest: int) -> bool:
     """A short line without closing punctuation, clearly shorter than the wrapped lines,
     that states no sum."""
-    if line[-1] in ".!?:;,\"'”’)" or _SUM.search(line):
+    if line[-1] in ".!?:;,\"'”’)" or SUM.search(line):
         return False
     return len(line) <= _HEADING_LINE_CHARS and len(line) < 0.7 * max(longest, 1)
 

@@ -143,11 +143,10 @@ def topic_words(question: str) -> list[str]:
     shaping = kin_owners(question) | ({"charge", "charged"} if _CHARGED.search(question) else set())
     for word in words(question):
         bare = word.lower().replace("’", "'").removesuffix("'s")
-        if len(bare) < 2 or bare[:1].isdigit() or bare in ORDINAL_ENDINGS or bare in _NO_TOPIC:
+        if len(bare) < 2 or bare[:1].isdigit() or bare in ORDINAL_ENDINGS:
             continue
-        if bare in shaping:
-            continue
-        found.append(bare)
+        if bare not in _NO_TOPIC and bare not in shaping:
+            found.append(bare)
     return list(dict.fromkeys(found))
 
 
