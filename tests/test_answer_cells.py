@@ -591,6 +591,35 @@ def test_the_end_of_a_month_is_the_statements_latest_row_in_it(  # type: ignore[
         assert said.startswith("02/27/2025 (Balance): 5,665.11"), (name, said)
 
 
+def test_a_statement_cut_in_passages_reads_its_dates_one_way(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """A passage whose dates could be read either way (02/10/2025: 10 February or 2
+    October) is read in the order another passage of the same statement shows (01/28/2025
+    is month first), so its latest row in February ends February."""
+    header = "Date,Description,Debit,Credit,Balance\n"
+    january = written(
+        tmp_path, "checking_2025-q1.csv", header + '01/28/2025,GROCERY MART,42.10,,"3,310.40"\n'
+    )
+    february = dataclasses.replace(
+        written(
+            tmp_path,
+            "checking_2025-q1.csv",
+            header
+            + '02/03/2025,PAYROLL DEPOSIT,,"2,104.10","5,414.50"\n'
+            + '02/10/2025,CITY WATER AUTOPAY,61.20,,"5,353.30"\n',
+        ),
+        first=1,
+        last=1,
+    )
+    question = "What was our checking balance at the end of February 2025?"
+    evidence = select_evidence(question, [january, february], embedder.embed)
+    ends = [c.text for c in evidence.candidates if c.features["last_row"]]
+    assert ends == [
+        "02/10/2025 | Description: CITY WATER AUTOPAY | Debit: 61.20 | Balance: 5,353.30"
+    ]
+
+
 BOOKS = """Subject,Book,Publisher,Price
 Irish,Fuinneamh 5,Ardán Press,€27.80
 English,Words Alive 5,Ashfield Press,€31.50

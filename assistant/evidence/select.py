@@ -496,7 +496,12 @@ def _period_ends(
     writes dates (`slash_order`: 02/05/2025 is 5 February on a US statement)."""
     said = words(question)
     months = {m for w in said[1:] if w[:1].isupper() and (m := month_number(w)) is not None}
-    orders = {p.path: slash_order(p.text) for p in passages}
+    # Read over all the file's retrieved passages, as qualifiers.gaps reads it: one passage
+    # may hold no date that tells the order, and must not undo another's.
+    orders = {
+        path: slash_order(" ".join(p.text for p in passages if p.path == path))
+        for path in {p.path for p in passages}
+    }
     latest: dict[str, tuple[tuple[int, int, int], list[tuple[int, int]]]] = {}
     for n, passage in enumerate(passages, 1):
         for i, sentence in enumerate(sentences[n - 1]):
