@@ -82,11 +82,9 @@ def read_docx(data: bytes, path: Path, options: ReadOptions) -> Document:
 def _is_caption(paragraph: Paragraph, text: str) -> bool:
     """A table's title: a paragraph in the Caption style, or a short line that is not a
     sentence right above the table."""
-    try:
-        style = paragraph.style.name if paragraph.style is not None else ""
-    except (KeyError, ValueError):
-        style = ""
-    return style == "Caption" or (len(text.split()) <= _CAPTION_WORDS and text[-1] not in ".:")
+    return _style_name(paragraph) == "Caption" or (
+        len(text.split()) <= _CAPTION_WORDS and text[-1] not in ".:"
+    )
 
 
 def _is_list_item(paragraph: Paragraph) -> bool:
@@ -96,22 +94,24 @@ def _is_list_item(paragraph: Paragraph) -> bool:
     properties = paragraph._p.pPr
     if properties is not None and properties.numPr is not None:
         return True
-    try:
-        name = paragraph.style.name if paragraph.style is not None else ""
-    except (KeyError, ValueError):  # a style id the styles part does not define
-        return False
-    return name.startswith("List")
+    return _style_name(paragraph).startswith("List")
 
 
 def _heading_level(paragraph: Paragraph) -> int | None:
-    try:
-        name = paragraph.style.name if paragraph.style is not None else ""
-    except (KeyError, ValueError):  # a style id the styles part does not define
-        return None
+    name = _style_name(paragraph)
     if name == "Title":
         return 0
-    match = _HEADING_STYLE.match(name or "")
+    match = _HEADING_STYLE.match(name)
     return int(match.group(1)) if match else None
+
+
+def _style_name(paragraph: Paragraph) -> str:
+    """The paragraph's style name; "" for none, or for a style id the styles part does
+    not define."""
+    try:
+        return (paragraph.style.name or "") if paragraph.style is not None else ""
+    except (KeyError, ValueError):
+        return ""
 
 
 def _grid(table: Table) -> list[list[str | None]]:
