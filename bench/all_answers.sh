@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every answer figure of issue 23 on one tree, each set on a fresh data dir, one after
-# another (about 18 minutes on two cores): the home set, household2-14, TAT-QA (ruled PDFs,
+# another (about 18 minutes on two cores): the home set, household2-16, TAT-QA (ruled PDFs,
 # one report per question) and SQuAD's tuning file. Extractive answers, the default install.
 #
 #     bench/all_answers.sh OUT            (run from the checkout; OUT gets one file a set)
@@ -16,7 +16,7 @@ echo "tree $(git rev-parse --short HEAD) $(git status --short | wc -l) changed; 
 
 python bench/bench_home_answers.py --data-dir "$DATA/home" --json "$OUT/home.json" \
     --details "$OUT/home.details.jsonl" >"$OUT/home.txt" 2>/dev/null
-for n in 2 3 4 5 6 7 8 9 10 11 12 13 14; do
+for n in 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
     set_dir=tests/fixtures/household$n
     ASSISTANT_DATA_DIR="$DATA/h$n" python -m assistant.cli eval-qa "$set_dir/questions.jsonl" \
         --docs "$set_dir/docs" --answer extractive --json \

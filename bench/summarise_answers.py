@@ -10,7 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
-SETS = ["home"] + [f"h{n}" for n in range(2, 15)]
+SETS = ["home"] + [f"h{n}" for n in range(2, 17)]
 
 
 def _report(out: Path, name: str) -> dict | None:

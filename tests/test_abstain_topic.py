@@ -18,6 +18,7 @@ from assistant.evidence.topic import (
     compounds,
     compounds_unheld,
     off_topic,
+    paper_kind_unheld,
     spelt_out,
     topic_words,
     uncovered,
@@ -206,3 +207,33 @@ def test_prose_is_no_answer_where_nothing_retrieved_names_the_thing_asked(  # ty
     question = "When does Zara see Dr Mensah at Smile Dental?"
     evidence = select_evidence(question, passages, embedder.embed)
     assert compounds_unheld(evidence) == []
+
+
+POWER_BILL = """# Lakeland Power & Gas: your bill
+
+Account number: 88-2214-07
+Billing period: 01/12/2024 to 31/01/2025
+Electricity used: 1,146 kWh
+Gas used: 182 m3
+Amount due: €344.16
+Direct debit date: 27/02/2025
+"""
+
+
+def test_a_bill_of_another_kind_is_no_answer_for_this_kind(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """ "How much is our water bill?" asked of the power and gas bill: its "Amount due"
+    fits what is asked, but the paper says nothing of water (nor of anything as close to
+    it as "phone" is to "mobile"); the same question of the electricity bill, or of "the
+    utility bill", is answered."""
+    bill = tmp_path / "power_gas_bill_2025-02.md"
+    bill.write_text(POWER_BILL, encoding="utf-8")
+    passages = [whole(bill)]
+    evidence = select_evidence("How much is our monthly water bill?", passages, embedder.embed)
+    assert evidence.candidates[0].text == "Amount due: €344.16"
+    assert paper_kind_unheld(evidence) == ["water"] and should_abstain(evidence)
+    for question in ("How much was our last electricity bill?", "How much was the utility bill?"):
+        evidence = select_evidence(question, passages, embedder.embed)
+        assert paper_kind_unheld(evidence) == [], question
+        assert not should_abstain(evidence), question

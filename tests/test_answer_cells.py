@@ -688,3 +688,87 @@ def test_a_when_question_is_answered_by_a_date_not_a_note_without_one(  # type: 
         select_evidence("What night do the bins go out?", [notes, letter], embedder.embed)
     )
     assert evidence.candidates[0].text.startswith("Bins: green bin")
+
+
+def test_a_phone_that_names_another_thing_asks_for_no_phone_number() -> None:
+    """ "The cell phone bill", "the phone plan": a noun after "phone" is the thing asked
+    about; "phone" said as a verb, a phone line and "ring the surgery" ask for a number,
+    and "the engagement ring" for none."""
+    assert ValueKinds.of("What's the total on this month's cell phone bill?").asked == ()
+    assert ValueKinds.of("Which phone plan is Leo on?").asked == ()
+    assert ValueKinds.of("What's the value of Mam's engagement ring?").asked == ()
+    assert ValueKinds.of("Who do I phone about the boiler?").asked == ("phone",)
+    assert ValueKinds.of("What's the vet's out-of-hours phone line?").asked == ("phone",)
+    assert ValueKinds.of("Who should we ring if the alarm goes off?").asked == ("phone",)
+    assert ValueKinds.of("What's Dr Lee's phone?").asked == ("phone",)
+
+
+LOAN = """Date,Description,Loan repayment,Interest,Loan balance
+16/09/2024,Car loan drawn down,,,12000.00
+15/10/2024,Repayment by standing order,300.00,75.00,11775.00
+15/11/2024,Repayment by standing order,300.00,73.59,11548.59
+15/12/2024,Repayment by standing order,300.00,72.18,11320.77
+15/01/2025,Repayment by standing order,300.00,70.75,11091.52
+"""
+
+RATES = """Taxing unit,Appraised value,Exemptions,Taxable value,Tax
+Northside ISD,"361,210","100,000","261,210","$2,659.64"
+City of San Antonio,"361,210",0,"361,210","$1,956.28"
+Total 2024 taxes,,,,"$7,295.45"
+"""
+
+
+def test_the_thing_a_how_much_question_names_is_the_column_asked(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """ "How much interest did ..." asks for the Interest column, not the Loan repayment
+    one that shares "loan" with the question; "how much of our tax goes to ..." asks for a
+    sum, the Tax cell, not the Taxable value its header shares a word with."""
+    question = "How much interest did the credit union charge on the loan in January?"
+    loan = written(tmp_path, "credit_union_loan.csv", LOAN)
+    said = extractive_answer(prefer_matching(select_evidence(question, [loan], embedder.embed)))[0]
+    assert said.split(" [")[0].endswith("15/01/2025 (Interest): 70.75 — credit_union_loan.csv")
+    said = answer(
+        embedder,
+        tmp_path,
+        "property_tax_2024.csv",
+        RATES,
+        "How much of our property tax goes to Northside ISD?",
+    )
+    assert said.split(" [")[0].endswith("Northside ISD (Tax): $2,659.64 — property_tax_2024.csv")
+
+
+MOBILE_BILL = """# Northwind Mobile: your bill
+
+Bill date: March 18, 2025
+
+## Summary by line
+
+| Line | User | Monthly | Extras | Total |
+| --- | --- | --- | --- | --- |
+| 613-555-0142 | Daniel | $65.00 | $36.00 | $101.00 |
+| 613-555-0143 | Priya | $55.00 | $0.00 | $55.00 |
+| 613-555-0147 | Leo | $15.00 | $0.00 | $15.00 |
+
+## Account charges
+
+Lines and extras: $171.00
+Device financing: $31.25
+HST (13%): $26.29
+Total due: $228.54
+"""
+
+
+def test_what_a_bill_comes_to_is_its_total_due_not_one_lines_total(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """ "The total on this month's cell phone bill", "how much is the phone bill": the sum
+    the bill asks for, not the Total column of one line on it."""
+    bill = written(tmp_path, "northwind_mobile_bill_2025-03.md", MOBILE_BILL)
+    for question in (
+        "What's the total on this month's cell phone bill?",
+        "How much is the mobile bill this time?",
+    ):
+        evidence = prefer_matching(select_evidence(question, [bill], embedder.embed))
+        said = extractive_answer(evidence)[0]
+        assert said.startswith("Total due: $228.54"), (question, said)

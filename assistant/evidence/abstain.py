@@ -23,6 +23,7 @@ from assistant.evidence.topic import (
     compounds_unheld,
     off_topic,
     on_topic,
+    paper_kind_unheld,
     unheld,
 )
 from assistant.evidence.which import unmatched
@@ -194,6 +195,7 @@ def should_abstain(evidence: Evidence) -> bool:
         or money_missing(evidence)
         or compounds_not_held(evidence)
         or compounds_unheld(evidence)
+        or paper_kind_unheld(evidence)
     ):
         return True
     if score < THRESHOLD:

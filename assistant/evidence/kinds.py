@@ -123,10 +123,18 @@ _DAY_MONTH = re.compile(r"\b\d{1,2}/\d{1,2}\b")
 _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "phone": (
         # "What's the number for the vet?" (a number for someone, not "the policy number").
-        # Not "How much was the phone charger?": a question of how much asks a sum.
+        # Not "How much was the phone charger?": a question of how much asks a sum; nor
+        # "the total on the cell phone bill", "the phone plan": a phone that names another
+        # thing (a noun after it) is not what is asked, though "phone" said as a verb asks for
+        # one ("Who do I phone about the boiler?"). "Ring" only as a verb ("ring the
+        # surgery"), not "the engagement ring".
         re.compile(
             r"^(?!.*\bhow (?:much|many)\b).*?"
-            r"(?:\b(?:phone|telephone|fax|call|dial|ring)\b|\b(?:the|a) number (?:for|to)\b)",
+            r"(?:\b(?:phone|telephone|fax)\b(?!\s+(?!(?:numbers?|no|lines?|is|was|for|of|at|to|on"
+            r"|about|if|when|before|after|and|or|them|him|her|us|the|a|an|back|up|in)\b)"
+            r"[a-z]{3,}\b)|\b(?:call|dial)\b|\bring\s+(?:them|him|her|us|the|up|for|about|if|when"
+            r"|before|after|to)\b"
+            r"|\b(?:the|a) number (?:for|to)\b)",
             re.IGNORECASE | re.DOTALL,
         ),
         PHONE_NUMBER,

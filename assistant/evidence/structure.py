@@ -102,8 +102,10 @@ KIND_CELL_WEIGHT = 2.0
 # asks for a share or a change. A sum is written with its currency (text.SUM).
 # "How much is Róisín's Irish book?" asks what it costs: where the row holds a sum, a cell
 # holding none (the Book column's "Fuinneamh 5") is no answer, whatever its header shares
-# with the question. Not "how much of" (a share), nor a measure (kWh, litres: kinds.py).
-_HOW_MUCH = re.compile(r"\bhow much\b(?!\s+of\b)", re.IGNORECASE)
+# with the question; so does "How much of our property tax goes to Northside ISD?" (its
+# Tax cell, not its Taxable value), unless it asks for a share (`_ASKS_SHARE`). Not a
+# measure (kWh, litres: kinds.py).
+_HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 # "The full cost", "the total", "altogether": the column that adds up the others.
 _ASKS_WHOLE = re.compile(
     r"\b(?:full|total|whole|overall|altogether|all up|all-in|in all)\b", re.IGNORECASE
@@ -161,7 +163,9 @@ def cell_scores(
     balance_asked = bool(_ASKS_BALANCE.search(profile.text))
     cumulative_asked = bool(_ASKS_CUMULATIVE.search(profile.text))
     kinds = ValueKinds.of(profile.text)
-    head = asked_head(profile.text)
+    # The column a question names as what it asks for: "the gas meter reading on ...",
+    # "how much interest did ..." (the Interest column, not the Loan repayment one).
+    head = asked_head(profile.text) or asked_thing(profile.text)
     sum_asked = (
         profile.answer_type == "amount"
         and not _ASKS_SHARE.search(profile.text)

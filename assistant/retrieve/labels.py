@@ -152,7 +152,11 @@ SAYINGS: tuple[Saying, ...] = (
         rf"|\bhow much (?:do|does|will|must|should) {_WHO} (?:have to |need to )?"
         r"pay\b(?! (?:in|for) tax)"
         rf"|\bwhat (?:do|does|will|must) {_WHO} (?:have|need) to pay\b"
-        r"|\b(?:amount|total|sum) (?:due|payable|to pay)\b",
+        r"|\b(?:amount|total|sum) (?:due|payable|to pay)\b"
+        # What a bill comes to: "How much is the electricity bill this time?", "the total
+        # on this month's cell phone bill" (not one line's total on it).
+        r"|\bhow much (?:is|was) (?:the|our|my|this|that)\s+(?:[\w'’-]+\s+){0,3}bill\b"
+        r"|\btotal (?:on|of|for) (?:the|our|my|this|that)\s+(?:[\w'’-]+\s+){0,3}bill\b",
         r"\b(?:amount|total|balance|sum|payment)\s+(?:now\s+)?(?:due|payable)\b(?!\s+(?:date|by|on)\b)"
         r"|\b(?:total|amount) (?:to (?:pay|be paid)|owing)\b|\bplease pay\b|\bpay this amount\b",
         ("due", "payable"),
