@@ -54,7 +54,8 @@ def main() -> None:
     home = _report(args.out, "home")
     if home:
         for kind, row in home["by_kind"].items():
-            shown = row["right_cited_file"] if row["right_cited_file"] is not None else row["declined"]
+            shown = row["right_cited_file"]
+            shown = row["declined"] if shown is None else shown
             print(f"home {kind}: {_pct(shown)} ({row['questions']})")
         print(f"home right page {_pct(home['right_page'])}")
     for line in text_lines(args.out, "tatqa", ("table", "text", "table-text", "load")):
