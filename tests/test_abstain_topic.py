@@ -233,6 +233,8 @@ def test_a_bill_of_another_kind_is_no_answer_for_this_kind(  # type: ignore[no-u
     evidence = select_evidence("How much is our monthly water bill?", passages, embedder.embed)
     assert evidence.candidates[0].text == "Amount due: €344.16"
     assert paper_kind_unheld(evidence) == ["water"] and should_abstain(evidence)
+    evidence = select_evidence("What did the store receipt come to?", passages, embedder.embed)
+    assert paper_kind_unheld(evidence) == [], "a store says where from, not which kind"
     for question in ("How much was our last electricity bill?", "How much was the utility bill?"):
         evidence = select_evidence(question, passages, embedder.embed)
         assert paper_kind_unheld(evidence) == [], question

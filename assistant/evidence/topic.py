@@ -396,10 +396,10 @@ PAPER_NOUNS = frozenset(
 # are 0.52 apart, "phone" and "mobile" 0.69, "vet" and "animal" 0.60, "electricity" and
 # "power" 0.62.
 KIND_CLOSE = 0.55
-# ... but these say when or for what in general, not which kind: "the February utility
-# bill" is the gas and power bill.
+# ... but these say when, or what in general, not which kind: "the February utility
+# bill" is the gas and power bill, "the hardware store receipt" a hardware shop's.
 _ANY_KIND = frozenset(
-    "utility utilities household monthly quarterly annual yearly weekly renewal".split()  # noqa: SIM905 - a word list, read as one
+    "utility utilities household monthly quarterly annual yearly weekly renewal store shop".split()  # noqa: SIM905 - a word list, read as one
 )
 
 
