@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer import Answer, Source, Turn
+from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import ORDINALS
-from assistant.evidence.topic import ASKED_FOR, SHAPING_FORMS
+from assistant.evidence.topic import ASKED_FOR, SHAPING_FORMS, topic_words, unsaid
+from assistant.evidence.which import LOOKAHEAD
 from assistant.models import can_rewrite
 from assistant.models.base import Backend, Message
 from assistant.retrieve import STOPWORDS, Passage, file_location
@@ -244,6 +246,32 @@ def rewrite_by_rule(question: str, previous_queries: Sequence[str]) -> str:
     if not carried:
         return question
     return f"{question.strip()} {' '.join(carried[:MAX_CARRIED_TERMS])}"
+
+
+def prefer_own_words(question: str, evidence: Evidence) -> Evidence:
+    """Where a follow-up only changes a qualifier ("And her rabies one?" after "When does
+    Juniper's Lyme shot run out?", "What about the city's share?"), put first the best of
+    the next few units that holds every word the follow-up names itself, under its
+    headings: it was searched with the last question's words too, which the unit that
+    answered that question holds best (the Lyme row). A follow-up that asks its own thing
+    ("And when is it due?") is left as its evidence ranks it. The evidence is changed in
+    place and returned."""
+    own = topic_words(question)
+    if not own or _ASKS_ITS_OWN.search(question) or not evidence.candidates:
+        return evidence
+
+    def holds(candidate: Candidate) -> bool:
+        return not unsaid(own, evidence.window_under_headings(candidate))
+
+    if holds(evidence.candidates[0]):
+        return evidence
+    # Not `which.first_holding`: its checks read the search's words as the question's,
+    # and the dates and names the last question gave are what the follow-up replaces.
+    found = next((c for c in evidence.candidates[1 : 1 + LOOKAHEAD] if holds(c)), None)
+    if found is not None:
+        evidence.candidates.remove(found)
+        evidence.candidates.insert(0, found)
+    return evidence
 
 
 def rewrite_by_model(backend: Backend, question: str, history: Sequence[Turn]) -> str | None:

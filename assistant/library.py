@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from assistant import examples, hops
 from assistant.answer import AnswerStream, Source, Turn, answer_stream
+from assistant.conversation import prefer_own_words
 from assistant.errors import ConfigError, NothingIndexed, UsageError
 from assistant.evidence.select import CachedEmbed, select_evidence
 from assistant.examples import EXAMPLES
@@ -429,6 +430,8 @@ def ask(
     result = retriever.search(query or question, settings.k, path_filter)
     embed = sentence_vectors(retriever.embedder)
     evidence = select_evidence(query or question, result.passages, embed)
+    if query is not None and query != question:
+        evidence = prefer_own_words(question, evidence)
     found = None
     if query is None or query == question:  # a follow-up leans on the chat, not on papers
 

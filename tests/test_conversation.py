@@ -14,11 +14,14 @@ from assistant.conversation import (
     Exchange,
     SavedSource,
     is_follow_up,
+    prefer_own_words,
     rewrite_by_rule,
     standalone_query,
 )
+from assistant.evidence.select import select_evidence
 from assistant.models import can_rewrite
 from assistant.models.base import Message
+from tests.test_evidence_units import written
 
 
 class ReplyBackend:
@@ -114,6 +117,39 @@ def test_a_follow_up_naming_its_own_time_drops_the_last_ones() -> None:
     assert query == "What about May? much board derek pay"
     query = rewrite_by_rule("And the water autopay?", ["How much went to CPS Energy in March?"])
     assert query == "And the water autopay? much went cps energy march"
+
+
+VACCINES = """Greenbank Animal Hospital - Vaccination record
+
+Patient: Juniper
+Species: Canine
+Owner: Priya Marchetti
+Rabies (3-year): Given 2024-09-18, next due 2027-09-18
+Rabies tag number: 24-R-3318
+DHPP (distemper, parvovirus): Given 2024-09-18, next due 2025-09-18
+Bordetella (kennel cough): Given 2025-01-22, next due 2026-01-22
+Lyme disease: Given 2024-05-06, next due 2025-05-06
+Veterinarian: Dr. Anneke Vos
+"""
+
+
+def test_a_follow_up_that_changes_a_qualifier_is_answered_by_its_own_words(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """ "And her rabies one?" is searched with the last question's words ("juniper lyme
+    shot"), which other lines hold; the line holding the follow-up's own word answers it.
+    A follow-up asking its own thing ("And when was it given?") keeps its order."""
+    record = written(tmp_path, "juniper_vaccination_record.txt", VACCINES)
+    previous = ["When does Juniper's Lyme shot run out?"]
+    question = "And her rabies one?"
+    evidence = select_evidence(rewrite_by_rule(question, previous), [record], embedder.embed)
+    assert "Rabies" not in evidence.candidates[0].text, "the search's words lead elsewhere"
+    evidence = prefer_own_words(question, evidence)
+    assert evidence.candidates[0].text.startswith("Rabies (3-year)")
+    question = "And when was it given?"
+    evidence = select_evidence(rewrite_by_rule(question, previous), [record], embedder.embed)
+    first = evidence.candidates[0]
+    assert prefer_own_words(question, evidence).candidates[0] is first
 
 
 def test_the_rule_leaves_a_stand_alone_question_alone() -> None:
