@@ -80,7 +80,9 @@ def run(name: str, out: Path, data_dir: Path) -> None:
     with out.open("w", encoding="utf-8") as lines:
         for line in raw.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            row.update(recorded.get(row["question"], {"declined": row["abstained"]}))
+            # A follow-up's evidence is of its search (`query`), the question rewritten.
+            asked = row.get("query") or row["question"]
+            row.update(recorded.get(asked, {"declined": row["abstained"]}))
             lines.write(json.dumps(row, ensure_ascii=False) + "\n")
     raw.unlink()
 
