@@ -22,7 +22,7 @@ from assistant.answer import Answer, Source, Turn
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import ORDINALS
 from assistant.evidence.topic import ASKED_FOR, SHAPING_FORMS, topic_words, unsaid
-from assistant.evidence.which import LOOKAHEAD
+from assistant.evidence.which import move_first
 from assistant.models import can_rewrite
 from assistant.models.base import Backend, Message
 from assistant.retrieve import STOPWORDS, Passage, file_location
@@ -263,15 +263,10 @@ def prefer_own_words(question: str, evidence: Evidence) -> Evidence:
     def holds(candidate: Candidate) -> bool:
         return not unsaid(own, evidence.window_under_headings(candidate))
 
-    if holds(evidence.candidates[0]):
-        return evidence
-    # Not `which.first_holding`: its checks read the search's words as the question's,
-    # and the dates and names the last question gave are what the follow-up replaces.
-    found = next((c for c in evidence.candidates[1 : 1 + LOOKAHEAD] if holds(c)), None)
-    if found is not None:
-        evidence.candidates.remove(found)
-        evidence.candidates.insert(0, found)
-    return evidence
+    # Without the date and name checks `prefer_money` adds: they read the search's words
+    # as the question's, and the dates and names the last question gave are what the
+    # follow-up replaces.
+    return evidence if holds(evidence.candidates[0]) else move_first(evidence, holds)
 
 
 def rewrite_by_model(backend: Backend, question: str, history: Sequence[Turn]) -> str | None:

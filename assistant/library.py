@@ -430,10 +430,11 @@ def ask(
     result = retriever.search(query or question, settings.k, path_filter)
     embed = sentence_vectors(retriever.embedder)
     evidence = select_evidence(query or question, result.passages, embed)
-    if query is not None and query != question:
-        evidence = prefer_own_words(question, evidence)
+    follow_up = query is not None and query != question
     found = None
-    if query is None or query == question:  # a follow-up leans on the chat, not on papers
+    if follow_up:
+        evidence = prefer_own_words(question, evidence)
+    else:  # a follow-up leans on the chat, not on papers
 
         def search(text: str) -> list[Passage]:
             return retriever.search(text, settings.k, path_filter).passages
@@ -454,7 +455,7 @@ def ask(
         evidence_sentences=settings.evidence_sentences,
         retrieve_ms=retrieve_ms,
         history=history,
-        follow_up=query is not None and query != question,
+        follow_up=follow_up,
         hop=found,
     )
 

@@ -119,6 +119,9 @@ PHONE_NUMBER = re.compile(
 )
 # A day and month with no year, as a to-do list or a letter writes a limit ("by 04/02").
 _DAY_MONTH = re.compile(r"\b\d{1,2}/\d{1,2}\b")
+# What follows "phone" or "ring" said as a verb ("phone them", "ring the surgery", "who do
+# I phone about the boiler?"), not as a thing ("the phone plan", "the engagement ring").
+_AFTER_THE_VERB = r"them|him|her|us|the|up|for|about|if|when|before|after|to"
 # Each kind: what in a question asks for it, and what a value of it looks like.
 _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "phone": (
@@ -130,10 +133,9 @@ _KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         # surgery"), not "the engagement ring".
         re.compile(
             r"^(?!.*\bhow (?:much|many)\b).*?"
-            r"(?:\b(?:phone|telephone|fax)\b(?!\s+(?!(?:numbers?|no|lines?|is|was|for|of|at|to|on"
-            r"|about|if|when|before|after|and|or|them|him|her|us|the|a|an|back|up|in)\b)"
-            r"[a-z]{3,}\b)|\b(?:call|dial)\b|\bring\s+(?:them|him|her|us|the|up|for|about|if|when"
-            r"|before|after|to)\b"
+            r"(?:\b(?:phone|telephone|fax)\b(?!\s+(?!(?:numbers?|no|lines?|is|was|of|at|on|and|or"
+            rf"|a|an|back|in|{_AFTER_THE_VERB})\b)[a-z]{{3,}}\b)|\b(?:call|dial)\b"
+            rf"|\bring\s+(?:{_AFTER_THE_VERB})\b"
             r"|\b(?:the|a) number (?:for|to)\b)",
             re.IGNORECASE | re.DOTALL,
         ),

@@ -104,19 +104,23 @@ def prefer_money(evidence: Evidence) -> Evidence:
     return _first_holding(evidence, lambda c: holds_sum_and_topic(evidence, c))
 
 
-def _first_holding(evidence: Evidence, holds: Callable[[Candidate], bool]) -> Evidence:
-    """Put first the best of the next LOOKAHEAD candidates that `holds` what is asked,
-    names every designation the question gives and lacks none of its dates and names."""
-    for candidate in evidence.candidates[1 : 1 + LOOKAHEAD]:
-        if (
-            holds(candidate)
-            and not designation.lacking(evidence, candidate)
-            and not mismatch(evidence, candidate)
-        ):
-            evidence.candidates.remove(candidate)
-            evidence.candidates.insert(0, candidate)
-            break
+def move_first(evidence: Evidence, holds: Callable[[Candidate], bool]) -> Evidence:
+    """Put first the best of the next LOOKAHEAD candidates that `holds` what is asked, if
+    one does. The evidence is changed in place and returned."""
+    found = next((c for c in evidence.candidates[1 : 1 + LOOKAHEAD] if holds(c)), None)
+    if found is not None:
+        evidence.candidates.remove(found)
+        evidence.candidates.insert(0, found)
     return evidence
+
+
+def _first_holding(evidence: Evidence, holds: Callable[[Candidate], bool]) -> Evidence:
+    """`move_first` the best that `holds` what is asked, names every designation the
+    question gives and lacks none of its dates and names."""
+    return move_first(
+        evidence,
+        lambda c: holds(c) and not designation.lacking(evidence, c) and not mismatch(evidence, c),
+    )
 
 
 # A day of the week answers "what day" as a date does ("Green bin: Thursday mornings").
