@@ -61,6 +61,13 @@ _OWN_TIME = re.compile(
     r"|quarter|week))\b",
     re.IGNORECASE,
 )
+# What the last question asked, carried by a follow-up that only changes a qualifier ("What
+# about the city's share?" after "How much of our property tax goes to Northside ISD?"
+# asks how much again): "much" alone would not say a sum is asked.
+_ASKED_PHRASE = re.compile(
+    r"\b(?:how (?:much|many|long|often|old|far|big)|when|who|where|what time|(?:what|which) day)\b",
+    re.IGNORECASE,
+)
 # The words of what such a question asked, not of what it was about ("much", "left", "pay").
 # An ordinal says which one it was about ("the second half of the property taxes").
 _ASKING_WORDS = (ASKED_FOR | SHAPING_FORMS).difference(ORDINALS)
@@ -240,12 +247,16 @@ def rewrite_by_rule(question: str, previous_queries: Sequence[str]) -> str:
     # that have to be paid by?" asks a date of the cottage; "much left pay" would search
     # for the balance again. One that only changes a qualifier ("and for children?")
     # asks the last question again, and takes all of it.
+    asked = ""
     if _ASKS_ITS_OWN.search(question):
         about = [w for w in carried if len(w) > 1 and w not in _ASKING_WORDS]
         carried = about or carried
+    elif found := _ASKED_PHRASE.search(previous_queries[-1]):
+        asked = found[0].lower()
+        carried = [w for w in carried if w not in asked.split()]
     if not carried:
         return question
-    return f"{question.strip()} {' '.join(carried[:MAX_CARRIED_TERMS])}"
+    return " ".join([question.strip(), *([asked] if asked else []), *carried[:MAX_CARRIED_TERMS]])
 
 
 def prefer_own_words(question: str, evidence: Evidence) -> Evidence:

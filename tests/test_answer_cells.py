@@ -23,7 +23,7 @@ from assistant.evidence.question import QuestionProfile
 from assistant.evidence.records import Record
 from assistant.evidence.select import select_evidence
 from assistant.evidence.structure import chosen_cells
-from assistant.evidence.text import content_stems, split_sentences
+from assistant.evidence.text import content_stems, has_date, split_sentences
 from assistant.evidence.which import STRAY_MARGIN, prefer_matching, unmatched
 from tests.test_evidence_units import written
 
@@ -688,6 +688,44 @@ def test_a_when_question_is_answered_by_a_date_not_a_note_without_one(  # type: 
         select_evidence("What night do the bins go out?", [notes, letter], embedder.embed)
     )
     assert evidence.candidates[0].text.startswith("Bins: green bin")
+
+
+WATER_BILL = """# City water bill, February 2025
+
+## Watering rules
+
+Stage 2 watering rules are in effect.
+
+Sprinklers may run only once a week, before 11 a.m., on your watering day.
+
+## Your account
+
+Your sewer charge for the year is set by your winter average.
+
+Your watering day is Thursday.
+"""
+
+
+def test_what_day_is_answered_by_a_weekday(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "What day of the week ..." asks for a weekday: the bill's "Your watering day is
+    Thursday." answers, not the rule that scores best ("Sprinklers may run ...", whose
+    "may" is no month), and it is answered, not declined."""
+    bill = written(tmp_path, "city_water_bill_2025-02.md", WATER_BILL)
+    question = "What day of the week are we allowed to run the sprinklers?"
+    evidence = select_evidence(question, [bill], embedder.embed)
+    assert evidence.candidates[0].text.startswith("Sprinklers may run"), "the rule scores best"
+    evidence = prefer_matching(evidence)
+    assert evidence.candidates[0].text == "Your watering day is Thursday."
+    assert not should_abstain(evidence)
+    asked = QuestionProfile.of("Which day do the kids go swimming at camp?")
+    assert asked.answer_type == "date" and asked.type_match("Wednesday is swim day.")
+    assert not QuestionProfile.of("When is the party?").type_match("It is on Wednesday.")
+
+
+def test_may_and_march_said_as_verbs_are_no_months() -> None:
+    assert not has_date("Sprinklers may run only once a week.")
+    assert not has_date("The band will march past the school.")
+    assert has_date("Rent rises in May.") and has_date("due March 4") and has_date("in june")
 
 
 def test_a_phone_that_names_another_thing_asks_for_no_phone_number() -> None:

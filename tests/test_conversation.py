@@ -18,6 +18,7 @@ from assistant.conversation import (
     rewrite_by_rule,
     standalone_query,
 )
+from assistant.evidence.compose import extractive_answer
 from assistant.evidence.select import select_evidence
 from assistant.models import can_rewrite
 from assistant.models.base import Message
@@ -114,9 +115,35 @@ def test_a_follow_up_naming_its_own_time_drops_the_last_ones() -> None:
     query = rewrite_by_rule("And what was it at the start of the year?", previous)
     assert query == "And what was it at the start of the year? jen 401"
     query = rewrite_by_rule("What about May?", ["How much board did Derek pay in April 2025?"])
-    assert query == "What about May? much board derek pay"
+    assert query == "What about May? how much board derek pay"
     query = rewrite_by_rule("And the water autopay?", ["How much went to CPS Energy in March?"])
-    assert query == "And the water autopay? much went cps energy march"
+    assert query == "And the water autopay? how much went cps energy march"
+
+
+TAX_UNITS = """Taxing unit,Appraised value,Exemptions,Taxable value,Rate per $100,Tax
+Northside ISD,"361,210","100,000","261,210",1.018200,"$2,659.64"
+City of San Antonio,"361,210",,"361,210",0.541590,"$1,956.28"
+Bexar County,"361,210",,"361,210",0.276331,$998.14
+"""
+
+
+def test_a_follow_up_that_changes_a_qualifier_asks_what_the_last_one_asked(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """ "What about the city's share?" after "How much of our property tax goes to
+    Northside ISD?" asks how much again: the city's Tax cell, not its taxable value. The
+    carried "much" alone said no sum was asked."""
+    bill = written(tmp_path, "bexar_county_property_tax_2024.csv", TAX_UNITS)
+    previous = ["How much of our property tax goes to Northside ISD?"]
+    question = "What about the city's share?"
+    query = rewrite_by_rule(question, previous)
+    assert query == "What about the city's share? how much property tax goes northside isd"
+    evidence = prefer_own_words(question, select_evidence(query, [bill], embedder.embed))
+    assert "$1,956.28" in extractive_answer(evidence)[0].split(" [1]")[0]
+    # One asking its own thing asks that, not the last question's.
+    assert rewrite_by_rule("And when is it due?", previous) == (
+        "And when is it due? property tax northside isd"
+    )
 
 
 VACCINES = """Greenbank Animal Hospital - Vaccination record
@@ -181,7 +208,8 @@ def test_a_capable_model_rewrites_and_a_tiny_one_does_not() -> None:
     assert "When are plum trees pruned?" in big.calls[0][1].content
     tiny = ReplyBackend("nonsense", name="llamacpp", model="SmolLM2-135M-Instruct.Q4_1.gguf")
     assert (
-        standalone_query("and cherries?", conversation, tiny) == "and cherries? plum trees pruned"
+        standalone_query("and cherries?", conversation, tiny)
+        == "and cherries? when plum trees pruned"
     )
     assert tiny.calls == []
     assert not can_rewrite(ReplyBackend("", model="qwen2.5:0.5b"))
@@ -192,7 +220,7 @@ def test_an_unusable_model_rewrite_falls_back_to_the_rule() -> None:
     conversation = talk("When are plum trees pruned?")
     blank = ReplyBackend("   ")
     assert standalone_query("and cherries?", conversation, blank, mode="model") == (
-        "and cherries? plum trees pruned"
+        "and cherries? when plum trees pruned"
     )
 
 

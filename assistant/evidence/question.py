@@ -65,6 +65,7 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
             r"^\s*(?:(?:and|so|but|then),?\s+)?when\b|\bwhen['’]s\b"
             r"|\bwhen (?:did|was|were|is|are|does|do|will|had|has)\b"
             r"|\bwhat (?:year|century|decade|date|month|day|time period|period|era)\b"
+            r"|\bwhich day\b"
             r"|\b(?:in|by|since|until) (?:what|which) (?:year|century|decade|month)\b"
             r"|\bhow long ago\b",
             re.IGNORECASE,
@@ -99,6 +100,12 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
 ANSWER_TYPES = ("date", "amount", "person", "place", "other")
 
 
+# "What day is the bin collected?", "Which day do the kids swim?": a day of the week
+# answers as a date does (written out: "wed" and "sat" are words too).
+_DAY_ASKED = re.compile(r"\b(?:what|which) day\b(?! of the month)", re.IGNORECASE)
+WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class QuestionProfile:
     text: str
@@ -120,10 +127,17 @@ class QuestionProfile:
             answer_type(question),
         )
 
+    @property
+    def asks_day(self) -> bool:
+        """Whether a day of the week would answer ("What day is the bin collected?")."""
+        return bool(_DAY_ASKED.search(self.text))
+
     def type_match(self, text: str) -> bool:
         """Whether `text` holds something of the expected kind that the question does not
         already name: the answer must be new to it."""
         if self.answer_type == "date":
+            if self.asks_day and WEEKDAY.search(text):
+                return True
             return has_date(text) and not _only_known(numbers(text), self.numbers)
         if self.answer_type == "amount":  # "31 March", "614-555-0139" hold no amount
             figures = PHONE_NUMBER.sub(" ", without_dates(text))

@@ -286,7 +286,17 @@ def has_number(text: str) -> bool:
 
 
 def has_date(text: str) -> bool:
-    return bool(_YEAR.search(text)) or any(w.lower() in MONTHS for w in words(text))
+    return bool(_YEAR.search(text)) or any(_is_month(w) for w in words(text))
+
+
+# Months that are also verbs ("sprinklers may run", "march on") are months only written
+# with a capital.
+_VERB_MONTHS = frozenset({"may", "march"})
+
+
+def _is_month(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in MONTHS and (word[:1].isupper() or lowered not in _VERB_MONTHS)
 
 
 def names(text: str) -> set[str]:

@@ -27,6 +27,7 @@ from assistant.evidence import designation
 from assistant.evidence.money import holds_sum_and_topic, money_missing
 from assistant.evidence.named import unknown_papers, unnamed
 from assistant.evidence.qualifiers import Dated, conflicts, described, gaps
+from assistant.evidence.question import WEEKDAY
 from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.topic import uncovered
 from assistant.evidence.whose import other_subject
@@ -123,7 +124,9 @@ def _first_holding(evidence: Evidence, holds: Callable[[Candidate], bool]) -> Ev
     )
 
 
-# A day of the week answers "what day" as a date does ("Green bin: Thursday mornings").
+# A day of the week answers "what day" as a date does ("Green bin: Thursday mornings"), in
+# short too where the best unit says it ("Thu"); a unit moved first must write it out
+# (question.WEEKDAY: "wed" and "sat" are words too).
 _WEEKDAY = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:mon|tue|wed|thu|fri|sat|sun)\b",
     re.IGNORECASE,
@@ -137,23 +140,35 @@ def prefer_date(evidence: Evidence) -> Evidence:
     best of the next LOOKAHEAD that holds one, and every topic word
     under its headings and its file's name, names every designation the question gives
     and lacks none of its dates and names: the deposit's "Maturity date: 24/03/2025", as
-    `prefer_money` does for a sum. The evidence is changed in place and returned."""
+    `prefer_money` does for a sum. A question asking what day is answered by a weekday
+    too, and one in the best unit's own paper needs no topic word beside it: "Your
+    watering day is Thursday." on the bill whose rule on sprinklers scores best (its
+    headings' month says no day). The evidence is changed in place and returned."""
     question = evidence.question
     if (
         question.answer_type != "date"
         or not evidence.candidates
-        or question.type_match(evidence.headings(evidence.candidates[0]))
+        or (
+            not question.asks_day and question.type_match(evidence.headings(evidence.candidates[0]))
+        )
         or question.type_match(evidence.candidates[0].text)
         or _WEEKDAY.search(evidence.candidates[0].text)
     ):
         return evidence
-    return _first_holding(
-        evidence,
-        lambda c: (
-            question.type_match(c.text)
-            and not uncovered(evidence, c, evidence.window_under_headings(c))
-        ),
-    )
+    first = _paper(evidence, evidence.candidates[0])
+
+    def holds(candidate: Candidate) -> bool:
+        if (
+            question.asks_day
+            and WEEKDAY.search(candidate.text)
+            and _paper(evidence, candidate) == first
+        ):
+            return True  # the paper that answers names the day
+        return question.type_match(candidate.text) and not uncovered(
+            evidence, candidate, evidence.window_under_headings(candidate)
+        )
+
+    return _first_holding(evidence, holds)
 
 
 def mismatch(evidence: Evidence, candidate: Candidate) -> list[str]:
