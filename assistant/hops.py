@@ -42,6 +42,8 @@ from ingest.dates import Day, month_number, names_date, written_dates
 _MONTH_DAY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
 # How far down the inner question's units a designation is looked for.
 LOOKAHEAD = 5
+# A sentence naming more one-word names than this says no one thing.
+MAX_ONE_NAMES = 2
 # A value longer than this says more than which thing it is: its names are read instead.
 DESIGNATION_WORDS = 8
 Search = Callable[[str], Sequence[Passage]]
@@ -50,6 +52,14 @@ Search = Callable[[str], Sequence[Passage]]
 # pronoun, or a person named by kinship ("the doctor Dad sees"). A name is not read so:
 # "the first Huguenot colonists settle" has no clause.
 _SUBJECT = r"(?:we|I|you|he|she|they|(?i:" + "|".join(sorted(KINSHIP)) + r"))"
+# ... or a person named by one name, where a verb of having or using follows it: "the car
+# Grant uses for work", "the car Sofia practices in" ("the first Huguenot colonists
+# settle" is a noun phrase, not a clause).
+_NAME_SUBJECT = (
+    r"[A-Z][a-z]+\s+(?:uses|used|drives|drove|takes|took|sees|saw|has|had|pays|paid|owns"
+    r"|owned|practices|practises|practiced|practised|attends|attended|plays|played|goes|went"
+    r"|rents|rented|bought|buys|gets|got|works|worked|lives|lived)\b"
+)
 # Words that end a noun phrase rather than qualify its noun.
 _FUNCTION = (
     r"(?:the|a|an|of|on|in|at|to|for|from|with|by|and|or|our|my|his|her|their|if|when|as"
@@ -64,7 +74,8 @@ _DESCRIPTION = re.compile(
     + r"\b)[\w'$.-]+\s+){0,3}?(?!"
     + _FUNCTION
     + r"\b)(?P<head>[a-z]+))\s+"
-    r"(?P<clause>(?:who|that|which|whom)\s+[^,?]+|" + _SUBJECT + r"\s+[a-z][^,?]*)"
+    r"(?P<clause>(?:who|that|which|whom)\s+[^,?]+|" + _SUBJECT + r"\s+[a-z][^,?]*"
+    r"|" + _NAME_SUBJECT + r"[^,?]*)"
     r"(?=[,?]|$)",
 )
 # A clause that follows its noun at once opens with its subject and then its verb: the
@@ -105,6 +116,9 @@ class Description:
     noun: str  # "the car"
     head: str  # "car"
     inner: str  # "Which is the car we financed through the credit union?"
+    # What a unit must say to designate the thing where the inner question is declined: for
+    # "the car Grant uses for work", Grant and work ("Grant's work ute"); empty for others.
+    needs: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -139,7 +153,12 @@ def described(question: str) -> Description | None:
             inner = f"When was {said}?"
         else:
             inner = f"Which is {said}?"
-        return Description(phrase, f"{match.group('det')} {match.group('noun')}", head, inner)
+        needs = frozenset()
+        if re.match(_NAME_SUBJECT, clause):
+            subject, _verb, *rest_of_clause = clause.split()
+            needs = frozenset(content_stems(" ".join([subject, *rest_of_clause])))
+        noun = f"{match.group('det')} {match.group('noun')}"
+        return Description(phrase, noun, head, inner, needs)
     return None
 
 
@@ -182,13 +201,15 @@ def designation(
     day, else the unit's value). Where the inner question was itself declined, only a unit
     naming such a date is trusted: "the doctor Dad sees on April 8" is the line dated 04/08."""
     asked = _asked_dates(description.phrase)
-    if declined and not asked:
+    if declined and not asked and not description.needs:
         return None
     # The scorer's order, not the date preference's: that one puts first any unit naming
     # the description's month ("Report date: 01/24/2025" for "out sick in January").
     for candidate in sorted(evidence.candidates[:LOOKAHEAD], key=lambda c: -c.score):
         text = candidate.text
         if asked and not names_date(asked, {d for *_, days in _written(text) for d in days}):
+            continue
+        if declined and not asked and not description.needs <= set(content_stems(text)):
             continue
         value = _designated(candidate, description, asked)
         if value:
@@ -217,9 +238,15 @@ def _designated(candidate: Candidate, description: Description, asked: set[Day])
         value = re.sub(r"\s+", " ", value).strip(" ,;.-|")
         if 0 < len(value.split()) <= DESIGNATION_WORDS:
             return value
-    # A sentence, or a value that says more than which thing: its names say which.
+    # A sentence, or a value that says more than which thing: its names say which, or,
+    # where it gives no full name, the one-word names past its first word ("practices in
+    # the Odyssey", "The white HiLux is Grant's work ute").
     said = description.phrase.lower()
-    return " ".join(n for n in _NAME.findall(text) if n.lower() not in said) or None
+    named = [n for n in _NAME.findall(text) if n.lower() not in said]
+    if not named:
+        single = asked_names(text) - set(words(said))
+        named = [w for w in words(text)[1:] if w.lower() in single][:MAX_ONE_NAMES]
+    return " ".join(named) or None
 
 
 def asked_first(evidence: Evidence, rest: str) -> Evidence:
@@ -248,9 +275,17 @@ def _about(evidence: Evidence, candidate: Candidate, value: str) -> bool:
 
 def second_pass(question: str, evidence: Evidence, search: Search, embed: Embed) -> Hop | None:
     """The hop, where the question names a thing by a description and its one-pass
-    `evidence` is declined; None otherwise (the answer stands as it is). A question
-    without a description costs one pattern search."""
-    if described(question) is None or not should_abstain(prefer_matching(evidence)):
+    `evidence` is declined, or its best unit does not say what a description by a
+    person's name needs ("Ines drives the Mazda" for "the car Tomas uses for work"); None
+    otherwise (the answer stands as it is). A question without a description costs one
+    pattern search."""
+    description = described(question)
+    if description is None:
+        return None
+    evidence = prefer_matching(evidence)
+    best = evidence.best
+    says_which = best is None or description.needs <= set(content_stems(best.text))
+    if says_which and not should_abstain(evidence):
         return None
     return hop(question, search, embed)
 
