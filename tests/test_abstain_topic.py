@@ -13,7 +13,9 @@ from pathlib import Path
 from qa_files import ask_about
 
 from assistant.evidence.abstain import should_abstain
+from assistant.evidence.named import named_papers
 from assistant.evidence.select import select_evidence
+from assistant.evidence.text import stem
 from assistant.evidence.topic import (
     compounds,
     compounds_unheld,
@@ -22,6 +24,7 @@ from assistant.evidence.topic import (
     spelt_out,
     topic_words,
     uncovered,
+    unheld_in_form,
 )
 from assistant.retrieve import Passage
 
@@ -73,6 +76,23 @@ def test_a_topic_the_paper_holds_in_any_form_is_covered(embedder) -> None:  # ty
     ):
         evidence = select_evidence(question, car, embedder.embed)
         assert uncovered(evidence, evidence.candidates[0]) == missing, question
+
+
+def test_a_topic_is_held_by_the_name_another_country_gives_it() -> None:
+    """An Australian's strata bill is a levy notice, an American's dentist a Dental
+    practice, a colour a color: the paper says the thing, in its own country's word, and
+    is the paper the question names."""
+    notice = "Seacliff Court owners: levy notice. Capital works fund: $415.20. Total due: $1,882.80"
+    assert unheld_in_form("How much is Dad's strata bill?", notice) == ["bill"]
+    ledger = (
+        "Who: Jan | Provider: Clintonville Family Dental | What: Crown, lower left molar | $612"
+    )
+    assert unheld_in_form("How much was Jan's crown at the dentist?", ledger) == []
+    assert unheld_in_form("What colour is the car?", "Vehicle: Honda Jazz, color: blue") == []
+    assert unheld_in_form("How much was the gym?", ledger) == ["gym"]
+    # ... and a paper named so is the paper the question names.
+    ((phrase, kind, qualifiers),) = named_papers("How much is Dad's strata bill?")
+    assert (phrase, kind) == ("strata bill", "bill") and stem("levy") in qualifiers
 
 
 def test_only_a_row_or_field_is_judged_by_its_topic(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

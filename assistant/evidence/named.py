@@ -34,6 +34,7 @@ from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import content_stems, stem, words
 from assistant.evidence.whose import KINSHIP
 from assistant.retrieve import STOPWORDS, Passage
+from assistant.retrieve.labels import OTHER_NAMES
 from ingest.dates import MONTHS
 from ingest.namewords import file_terms
 
@@ -142,7 +143,11 @@ def named_papers(question: str) -> list[tuple[str, str, list[str]]]:
             qualifiers.append(qualifier)
         if qualifiers:
             phrase = " ".join(tokens[i - len(qualifiers) : i + 1])
-            found.append((phrase, kind, qualifiers))
+            # A paper named by another country's word for it names it too ("strata bill":
+            # the owners' levy notice).
+            qualified = tokens[i - len(qualifiers) : i]
+            others = [stem(o) for w in qualified for o in OTHER_NAMES.get(w.lower(), ())]
+            found.append((phrase, kind, [*qualifiers, *others]))
     return found
 
 

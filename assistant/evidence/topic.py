@@ -38,7 +38,7 @@ from assistant.evidence.select import Candidate, Evidence
 from assistant.evidence.text import NUMBER_WORDS, stem, words
 from assistant.evidence.whose import KINSHIP, asked_names, file_words, kin_owners
 from assistant.retrieve import STOPWORDS
-from assistant.retrieve.labels import sayings_asked
+from assistant.retrieve.labels import OTHER_NAMES, sayings_asked
 from ingest.dates import MONTHS
 
 # Words that say what kind of answer is wanted, not what it is about: a paper says them
@@ -236,6 +236,8 @@ def _held(word: str, stems: set[str], held: list[str], spelt: set[str]) -> bool:
     word of it), or spelt out where the question abbreviates it ("CD", "VIN")."""
     if stem(word) in stems or word in spelt:
         return True
+    if any(stem(other) in stems for other in OTHER_NAMES.get(word, ())):
+        return True  # "dentist" said as "Dental", "strata" as "levy"
     starts = {stem(word)}
     for ending in _ENDINGS:  # "buri" of "buried" starts "burial"
         if word.endswith(ending):

@@ -570,6 +570,7 @@ _NAMES = (
     ("broadband", "internet", "fibre", "fiber"),
     ("lawyer", "solicitor", "attorney"),
     ("tuition", "fees"),
+    ("strata", "levy", "levies"),
 )
 
 # The same word spelt the British (and Commonwealth) way and the American way.
@@ -627,6 +628,9 @@ def _both_ways(groups: Sequence[Sequence[str]]) -> dict[str, tuple[str, ...]]:
 
 
 _ABBREVIATIONS = _both_ways([*_SHORT, *_NAMES, *_SPELLINGS])
+# What a paper may call a question's word by another country's name or spelling ("dentist":
+# dental, "strata": levy): the topic checks count it as said (assistant/evidence/topic.py).
+OTHER_NAMES = _both_ways([*_NAMES, *_SPELLINGS])
 
 
 @lru_cache(maxsize=256)
