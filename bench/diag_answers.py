@@ -7,6 +7,8 @@ the decline decision recorded and not applied, so each line says whether it was 
         (default /tmp/diag_dd/SET) so a second run only asks
     python bench/diag_answers.py classes OUT.jsonl ...        (counts of each outcome)
     python bench/diag_answers.py compare BEFORE_DIR AFTER_DIR  (what changed, set by set)
+        (also two `bench/all_answers.sh` OUT folders: their *.details.jsonl, SQuAD and
+        TAT-QA included)
 
 `classes` and `compare` print only counts for a set named in --blind (default: the
 households written blind), so their questions stay unread.
@@ -90,11 +92,16 @@ def run(name: str, out: Path, data_dir: Path) -> None:
 def outcome(row: dict[str, Any]) -> str:
     """right, wrong (the gold retrieved or not), declined (and whether the answer would
     have held the gold); for a question the papers cannot answer, declined or answered."""
+    # A row of `eval-qa --details` says only whether it was declined (`abstained`), and
+    # SQuAD's no file.
+    declined = row.get("declined", row["abstained"])
     if row["impossible"]:
-        return "unanswerable declined" if row["declined"] else "unanswerable ANSWERED"
-    if row["declined"]:
+        return "unanswerable declined" if declined else "unanswerable ANSWERED"
+    if declined:
+        if "declined" not in row:
+            return "declined"
         return "declined, would be right" if row["contains_gold"] else "declined, would be wrong"
-    if row["contains_gold"] and row["cited_right_file"]:
+    if row["contains_gold"] and row.get("cited_right_file") is not False:
         return "right"
     if not row["retrieved_holds_gold"]:
         return "wrong, not retrieved"
@@ -116,7 +123,8 @@ def compare(before: Path, after: Path, blind: set[str]) -> None:
     gained = lost = 0
     for path in sorted(after.glob("*.jsonl")):
         earlier = before / path.name
-        if not earlier.exists():
+        name = path.name.split(".")[0]
+        if not earlier.exists() or path.name.endswith(".raw.jsonl"):
             continue
         was = {r["qid"]: r for r in _rows(earlier)}
         now = {r["qid"]: r for r in _rows(path)}
@@ -124,8 +132,8 @@ def compare(before: Path, after: Path, blind: set[str]) -> None:
         up = sum(outcome(now[q]) in good and outcome(was[q]) not in good for q in changed)
         down = sum(outcome(was[q]) in good and outcome(now[q]) not in good for q in changed)
         gained, lost = gained + up, lost + down
-        print(f"{path.stem}: +{up} -{down}")
-        if path.stem not in blind:
+        print(f"{name}: +{up} -{down}")
+        if name not in blind | {"squad", "tatqa"}:
             for q in changed:
                 print(f"   {q} {outcome(was[q])} -> {outcome(now[q])}: {now[q]['question']}")
     print(f"gained {gained}, lost {lost}")
