@@ -42,15 +42,15 @@ from ingest.dates import Day, month_number, names_date, written_dates
 _MONTH_DAY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
 # How far down the inner question's units a designation is looked for.
 LOOKAHEAD = 5
-# A sentence naming more one-word names than this says no one thing.
+# The most of a sentence's one-word names taken as what it designates ("the Odyssey").
 MAX_ONE_NAMES = 2
 # A value longer than this says more than which thing it is: its names are read instead.
 DESIGNATION_WORDS = 8
 Search = Callable[[str], Sequence[Passage]]
 
 # Who may be the subject of a clause that follows its noun with no "who" or "that": a
-# pronoun, or a person named by kinship ("the doctor Dad sees"). A name is not read so:
-# "the first Huguenot colonists settle" has no clause.
+# pronoun, or a person named by kinship ("the doctor Dad sees"). A name alone is not read
+# so: "the first Huguenot colonists settle" has no clause.
 _SUBJECT = r"(?:we|I|you|he|she|they|(?i:" + "|".join(sorted(KINSHIP)) + r"))"
 # ... or a person named by one name, where a verb of having or using follows it: "the car
 # Grant uses for work", "the car Sofia practices in" ("the first Huguenot colonists
