@@ -120,6 +120,10 @@ class Description:
     # "the car Grant uses for work", Grant and work ("Grant's work ute"); empty for others.
     needs: frozenset[str] = frozenset()
 
+    def said_by(self, text: str) -> bool:
+        """Whether `text` holds every word the description `needs`."""
+        return self.needs <= set(content_stems(text))
+
 
 @dataclass
 class Hop:
@@ -209,7 +213,7 @@ def designation(
         text = candidate.text
         if asked and not names_date(asked, {d for *_, days in _written(text) for d in days}):
             continue
-        if declined and not asked and not description.needs <= set(content_stems(text)):
+        if declined and not asked and not description.said_by(text):
             continue
         value = _designated(candidate, description, asked)
         if value:
@@ -284,19 +288,14 @@ def second_pass(question: str, evidence: Evidence, search: Search, embed: Embed)
         return None
     evidence = prefer_matching(evidence)
     best = evidence.best
-    says_which = best is None or description.needs <= set(content_stems(best.text))
-    if says_which and not should_abstain(evidence):
+    if (best is None or description.said_by(best.text)) and not should_abstain(evidence):
         return None
-    return hop(question, search, embed)
+    return hop(question, description, search, embed)
 
 
-def hop(question: str, search: Search, embed: Embed) -> Hop | None:
+def hop(question: str, description: Description, search: Search, embed: Embed) -> Hop | None:
     """Answer the description first, then the question with its designation in place; None
-    when there is no description, either step finds nothing sure, or one paper would
-    answer both."""
-    description = described(question)
-    if description is None:
-        return None
+    when either step finds nothing sure, or one paper would answer both."""
     inner = prefer_matching(select_evidence(description.inner, search(description.inner), embed))
     if not inner.passages:
         return None

@@ -135,18 +135,16 @@ def named_papers(question: str) -> list[tuple[str, str, list[str]]]:
             continue
         kind = _kind(token)
         qualifiers = []
+        others = []  # another country's word for one names the paper too ("strata": levy)
         for word in reversed(tokens[max(0, i - QUALIFIER_WORDS) : i]):
             bare = word.lower().replace("’", "'").removesuffix("'s")
             qualifier = stem(word)
             if bare in STOPWORDS | KINSHIP | _NOT_QUALIFIERS | KINDS or not _naming([qualifier]):
                 break
             qualifiers.append(qualifier)
+            others.extend(stem(o) for o in OTHER_NAMES.get(word.lower(), ()))
         if qualifiers:
             phrase = " ".join(tokens[i - len(qualifiers) : i + 1])
-            # A paper named by another country's word for it names it too ("strata bill":
-            # the owners' levy notice).
-            qualified = tokens[i - len(qualifiers) : i]
-            others = [stem(o) for w in qualified for o in OTHER_NAMES.get(w.lower(), ())]
             found.append((phrase, kind, [*qualifiers, *others]))
     return found
 

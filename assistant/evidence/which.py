@@ -128,7 +128,7 @@ def _first_holding(evidence: Evidence, holds: Callable[[Candidate], bool]) -> Ev
 # short too where the best unit says it ("Thu"); a unit moved first must write it out
 # (question.WEEKDAY: "wed" and "sat" are words too).
 _WEEKDAY = re.compile(
-    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:mon|tue|wed|thu|fri|sat|sun)\b",
+    WEEKDAY.pattern + r"|\b(?:mon|tue|wed|thu|fri|sat|sun)\b",
     re.IGNORECASE,
 )
 
