@@ -57,6 +57,8 @@ def test_a_question_asks_for_money_by_how_much_is_paid_or_what_it_costs() -> Non
         "How much did we spend at the market on March 21?",
         "What's Dad's deductible this year?",
         "What is the late fee?",
+        "How much comes out each month for the condo insurance?",  # leaves the account
+        "How much do they take off for the pension?",
     ):
         assert _asks_money(question), question
     for question in (

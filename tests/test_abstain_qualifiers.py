@@ -57,6 +57,10 @@ def test_years_and_months_are_read_from_names_dates_and_file_names() -> None:
     assert Dated.of_text("Balance: £2,025.10 | Sept 2024").years == {"2024"}
     assert Dated.of_question("What was our net pay in May 2025?").pairs == {("may", "2025")}
     assert not Dated.of_question("May I see the march schedule for the parade?")
+    # A month's name as the one who does what is asked is a person: Jan (Janice) pays.
+    assert not Dated.of_question("What does Jan pay each month for her drug plan?")
+    assert not Dated.of_question("How much has June paid towards the boiler?")
+    assert Dated.of_question("How much did we pay in Jan?").months == {"january"}
 
 
 def test_a_date_that_names_a_paper_is_told_from_one_that_names_a_fact() -> None:

@@ -17,8 +17,9 @@ import pytest
 
 from assistant.evidence.compose import extractive_answer
 from assistant.evidence.kinds import ValueKinds
-from assistant.evidence.select import select_evidence
+from assistant.evidence.select import Evidence, select_evidence
 from assistant.evidence.structure import asked_thing
+from assistant.evidence.which import prefer_period
 from assistant.retrieve.labels import label_forms, sayings_asked
 from tests.test_answer_cells import answer, headers, row_of
 from tests.test_evidence_units import written
@@ -417,3 +418,67 @@ def test_identifiers_as_each_country_prints_them() -> None:
     for held in ("943 476 5919", "123 456 782", "2123 45670 1", "1234567TA", "QQ 12 34 56 C"):
         assert asked.held(f"Number: {held}"), held
     assert not asked.held("Surgery: 020 7946 0018")
+
+
+CONDO_POLICY = """# Lakehead Mutual: condominium unit owner's policy, renewal declaration
+
+Named insured: Oskar and Maren Lindqvist
+Insured location: Unit 7, 40 Birchmount Lane, Thunder Bay, ON P7B 2K1
+Policy number: LM-CU-5521093
+Policy period: May 1, 2025 to May 1, 2026
+
+## Your renewal at a glance
+
+Thank you for renewing with Lakehead Mutual. Your annual premium for this term is
+$1,086.00, paid monthly by pre-authorized debit: 12 payments of $90.50 on the 1st of
+each month. Last year's premium was $1,012.00. Your premium includes a claims-free
+discount of 15%.
+
+This policy insures your unit's contents, the improvements you made to the unit, and
+your share of assessments by the condominium corporation. The building itself is insured
+under the corporation's master policy.
+
+Please read this declaration with your policy wording, and tell your broker before a
+renovation or a roommate: it may change your coverage.
+
+## Coverages and limits
+
+| Coverage | Limit | Deductible | Annual premium |
+|---|---|---|---|
+| Personal property (contents) | $85,000 | $1,000 | $412.00 |
+| Improvements and betterments | $40,000 | $1,000 | $118.00 |
+| Personal liability | $2,000,000 | Nil | $64.00 |
+| Loss assessment | $50,000 | $1,000 | $38.00 |
+| Sewer backup | $25,000 | $2,500 | $96.00 |
+| Total annual premium | | | $1,086.00 |
+"""
+
+
+def test_what_comes_out_each_month_is_the_monthly_sum_not_the_annual_row(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """Asked each month, the policy's line that says "monthly" is put before its "Total
+    annual premium" row (which the real household paper's page scores first: its page of
+    prose dilutes the sentence; put first here as it was there); asked each year, the row
+    stays first; a paper with no monthly line keeps its order."""
+    policy = written(tmp_path, "condo_insurance_renewal_2025.md", CONDO_POLICY)
+
+    def row_first(question: str) -> Evidence:
+        evidence = select_evidence(question, [policy], embedder.embed)
+        row = next(c for c in evidence.candidates if c.text.startswith("Total annual premium"))
+        evidence.candidates.remove(row)
+        evidence.candidates.insert(0, row)
+        return evidence
+
+    evidence = prefer_period(row_first("How much comes out each month for the condo insurance?"))
+    assert "$90.50" in evidence.candidates[0].text
+    evidence = prefer_period(row_first("What do we pay a year for the condo insurance?"))
+    assert evidence.candidates[0].text.startswith("Total annual premium")
+    yearly_only = CONDO_POLICY.replace(
+        ", paid monthly by pre-authorized debit: 12 payments of $90.50 on the 1st of\neach month",
+        "",
+    )
+    assert "monthly" not in yearly_only
+    policy = written(tmp_path, "condo_insurance_renewal_2024.md", yearly_only)
+    evidence = prefer_period(row_first("How much comes out each month for the condo insurance?"))
+    assert evidence.candidates[0].text.startswith("Total annual premium")

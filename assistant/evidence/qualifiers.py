@@ -67,6 +67,13 @@ _DATED_DOCUMENT = re.compile(
 )
 
 
+# A month's name straight after one of these is the question's subject, a person: "What
+# does Jan pay each month?", "When did June start?" ("in Jan", "Jan 2025" are months).
+_AUXILIARIES = frozenset(
+    "does did do has have had is was will would can could should must".split()  # noqa: SIM905 - a word list, read as one
+)
+
+
 def _month(word: str) -> str:
     """A month's full name, lower case, for any way it is written; another word as it is."""
     number = month_number(word)
@@ -111,9 +118,14 @@ class Dated:
     @classmethod
     def of_question(cls, question: str) -> Dated:
         """The years and months a question names: a month only when written with a
-        capital and not as its first word ("May I ..." and "march" are no months)."""
+        capital, not as its first word ("May I ..." and "march" are no months) and not
+        as the subject after an auxiliary ("What does Jan pay ...": a person)."""
         tokens = words(question)
-        months = {_month(w) for i, w in enumerate(tokens) if i > 0 and w[:1].isupper()}
+        months = {
+            _month(w)
+            for i, w in enumerate(tokens)
+            if i > 0 and w[:1].isupper() and tokens[i - 1].lower() not in _AUXILIARIES
+        }
         pairs = _pairs(
             {
                 day

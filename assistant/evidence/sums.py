@@ -19,7 +19,10 @@ _MONEY_WORDS = re.compile(
     r"charges|charged|charging|spend|spends|spent|spending|owe|owes|owed|earn|earns|earned|"
     r"worth|interest)\b"
     # What a business or a sale brought in is a sum too ("How much did the fair bring in?").
-    r"|\b(?:bring|brings|brought|bringing|take|takes|took|taken|taking) in\b",
+    r"|\b(?:bring|brings|brought|bringing|take|takes|took|taken|taking) in\b"
+    # ... and what leaves an account or a pay ("How much comes out each month for the
+    # condo insurance?", "How much do they take off for the pension?").
+    r"|\b(?:come|comes|came|coming|go|goes|went|going|take|takes|took|taken|taking) (?:out|off)\b",
     re.IGNORECASE,
 )
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)

@@ -29,8 +29,10 @@ from assistant.evidence.named import unknown_papers, unnamed
 from assistant.evidence.qualifiers import Dated, conflicts, described, gaps
 from assistant.evidence.question import WEEKDAY
 from assistant.evidence.select import Candidate, Evidence
+from assistant.evidence.sums import asks_money, holds_sum
 from assistant.evidence.topic import uncovered
 from assistant.evidence.whose import other_subject
+from assistant.retrieve.labels import PER_MONTH, PER_YEAR
 from ingest.namewords import paper_name
 
 # How far below the best score a candidate may be and still be preferred for naming what
@@ -56,9 +58,10 @@ def prefer_matching(evidence: Evidence) -> Evidence:
     question's dates and subjects, when the best lacks some, and among those lacking as
     few, the one within NAME_MARGIN whose paper is named by most of the question's words
     that name a retrieved paper (`unnamed`: the van's policy, not the RAV4's); then, for
-    a sum asked, one holding a sum (`prefer_money`); the order is otherwise kept. The
-    evidence is changed in place and returned."""
-    return prefer_date(prefer_money(_prefer_dated_and_named(evidence)))
+    a sum asked each month or year, its paper's line for that period (`prefer_period`),
+    and one holding a sum (`prefer_money`); the order is otherwise kept. The evidence is
+    changed in place and returned."""
+    return prefer_date(prefer_money(prefer_period(_prefer_dated_and_named(evidence))))
 
 
 def _prefer_dated_and_named(evidence: Evidence) -> Evidence:
@@ -103,6 +106,59 @@ def prefer_money(evidence: Evidence) -> Evidence:
     if not money_missing(evidence):
         return evidence
     return _first_holding(evidence, lambda c: holds_sum_and_topic(evidence, c))
+
+
+# A question asking a sum per month or per year, in any words ("What does Jan pay each
+# month ...", "How much a month is ..."), and how a paper says that period beside one
+# (`PER_MONTH`, `PER_YEAR`: "monthly", "p.a.").
+_PERIODS = (
+    (re.compile(r"\b(?:a|per|each|every) month\b|\bmonthly\b", re.I), PER_MONTH.names),
+    (
+        re.compile(r"\b(?:a|per|each|every) year\b|\b(?:annual|yearly|annually)\b", re.I),
+        PER_YEAR.names,
+    ),
+)
+
+
+def prefer_period(evidence: Evidence) -> Evidence:
+    """Where the question asks what is paid each month (or each year) and the first
+    candidate does not say that period, under its headings, put first the best candidate
+    of the same paper within PREFER_MARGIN that does and holds a sum, names every
+    designation the question gives and lacks none of its dates and names: "12 payments of
+    $90.50 on the 1st of each month" for "How much comes out each month for the condo
+    insurance?", not the policy's "Total annual premium" row; "Your monthly premium ... is
+    $31.40" for "What does Jan pay each month for her drug plan?", not her out-of-pocket
+    cap. A line saying no period is left first where its paper has none that does (a
+    monthly premium is often written "Premium: $185.00"). The evidence is changed in
+    place and returned."""
+    question = evidence.question
+    asked = [names for asks, names in _PERIODS if asks.search(question.text)]
+    if len(asked) != 1 or not evidence.candidates:
+        return evidence
+    if not asks_money(question.text, question.answer_type):
+        return evidence
+    says = asked[0]
+    first = evidence.candidates[0]
+    if says.search(f"{first.text} {evidence.headings(first)}"):
+        return evidence
+    paper = _paper(evidence, first)
+    found = next(
+        (
+            c
+            for c in evidence.candidates[1:PREFER_POOL]
+            if c.score >= first.score - PREFER_MARGIN
+            and _paper(evidence, c) == paper
+            and says.search(f"{c.text} {evidence.headings(c)}")
+            and holds_sum(c.text, evidence.headings(c))
+            and not designation.lacking(evidence, c)
+            and not mismatch(evidence, c)
+        ),
+        None,
+    )
+    if found is not None:
+        evidence.candidates.remove(found)
+        evidence.candidates.insert(0, found)
+    return evidence
 
 
 def move_first(evidence: Evidence, holds: Callable[[Candidate], bool]) -> Evidence:

@@ -51,6 +51,23 @@ def _saying(asks: str, names: str, labels: tuple[str, ...] = ()) -> Saying:
     return Saying(re.compile(asks, re.I), re.compile(names, re.I), labels)
 
 
+# What is paid each month: the monthly line, the instalment ("pcm" on a British tenancy),
+# not the year's total beside it.
+PER_MONTH = _saying(
+    r"\bhow much\b.*\b(?:a|per|each|every) month\b|\b(?:a|per|each|every) month\b.*\bhow much\b"
+    r"|\bmonthly\b(?=\s*(?:\?|$))",
+    r"\bmonthly\b|\bper (?:month|mth|calendar month)\b|\ba month\b|\bpcm\b|\bp/m\b"
+    r"|/\s?(?:month|mth|mo)\b|\b(?:each|every) month\b|\binstal?ments?\b",
+    ("monthly", "instalment", "installment"),
+)
+# What is paid each year: the annual line, per annum ("p.a.").
+PER_YEAR = _saying(
+    r"\bhow much\b.*\b(?:a|per|each|every) year\b|\b(?:a|per|each|every) year\b.*\bhow much\b"
+    r"|\bannually\b|\byearly\b|\bper annum\b",
+    r"\bannual(?:ly)?\b|\byearly\b|\bper (?:year|annum|yr)\b|\ba year\b|\bp\.a\."
+    r"|/\s?(?:year|yr)\b|\b(?:each|every) year\b",
+    ("annual", "yearly", "annum"),
+)
 # What a question's words ask for as a form, a letter or a statement labels it. A reader
 # knows these of any paper, not of one: a unit naming it is the paper's line for what is
 # asked (`assistant.evidence.kinds.attributes_asked`), and its label words are searched
@@ -189,23 +206,8 @@ SAYINGS: tuple[Saying, ...] = (
         r"\bhourly\b|\bper (?:hour|hr)\b|/\s?h(?:ou)?r\b|\brate\b",
         ("hourly", "rate"),
     ),
-    # What is paid each month: the monthly line, the instalment ("pcm" on a British
-    # tenancy), not the year's total beside it.
-    _saying(
-        r"\bhow much\b.*\b(?:a|per|each|every) month\b|\b(?:a|per|each|every) month\b.*\bhow much\b"
-        r"|\bmonthly\b(?=\s*(?:\?|$))",
-        r"\bmonthly\b|\bper (?:month|mth|calendar month)\b|\ba month\b|\bpcm\b|\bp/m\b"
-        r"|/\s?(?:month|mth|mo)\b|\b(?:each|every) month\b|\binstal?ments?\b",
-        ("monthly", "instalment", "installment"),
-    ),
-    # What is paid each year: the annual line, per annum ("p.a.").
-    _saying(
-        r"\bhow much\b.*\b(?:a|per|each|every) year\b|\b(?:a|per|each|every) year\b.*\bhow much\b"
-        r"|\bannually\b|\byearly\b|\bper annum\b",
-        r"\bannual(?:ly)?\b|\byearly\b|\bper (?:year|annum|yr)\b|\ba year\b|\bp\.a\."
-        r"|/\s?(?:year|yr)\b|\b(?:each|every) year\b",
-        ("annual", "yearly", "annum"),
-    ),
+    PER_MONTH,
+    PER_YEAR,
     # Pay before tax is gross ("Total payments" on a British payslip, "Total earnings").
     _saying(
         r"\bbefore (?:any )?(?:tax|taxes|deductions|stoppages)\b|\bpre-?tax\b",
