@@ -19,7 +19,7 @@ from assistant.evidence.compose import extractive_answer
 from assistant.evidence.kinds import ValueKinds
 from assistant.evidence.select import Evidence, select_evidence
 from assistant.evidence.structure import asked_thing
-from assistant.evidence.which import prefer_period
+from assistant.evidence.which import prefer_money, prefer_period
 from assistant.retrieve.labels import label_forms, sayings_asked
 from tests.test_answer_cells import answer, headers, row_of
 from tests.test_evidence_units import written
@@ -482,3 +482,43 @@ def test_what_comes_out_each_month_is_the_monthly_sum_not_the_annual_row(  # typ
     policy = written(tmp_path, "condo_insurance_renewal_2024.md", yearly_only)
     evidence = prefer_period(row_first("How much comes out each month for the condo insurance?"))
     assert evidence.candidates[0].text.startswith("Total annual premium")
+
+
+TERM_DEPOSIT = """# Coastal Mutual: your term deposit is maturing
+
+Your term deposit, account number 5520-11874, matures on 24 March 2025.
+
+Amount invested: $80,000.00
+Interest rate: 4.85% p.a.
+Interest paid at maturity: $3,880.00
+
+## Term deposit rates from 21 February 2025
+
+| Term | Rate p.a. ($5,000 to $249,999) | Interest paid |
+|---|---|---|
+| 3 months | 4.40% | At maturity |
+| 6 months | 4.60% | At maturity |
+| 12 months | 4.50% | At maturity |
+| 24 months | 4.20% | Annually |
+"""
+
+
+def test_how_much_interest_is_a_sum_not_the_rate_table(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "How much interest" asks for money: the rate table's row (a percentage, whose
+    header's "$5,000" is no sum it holds), which the real paper scores first, gives way
+    to "Interest paid at maturity: $3,880.00" (put first here as it was there); asked
+    for the rate, the row stays."""
+    paper = written(tmp_path, "coastal_mutual_td_maturity.md", TERM_DEPOSIT)
+
+    def rates_first(question: str) -> Evidence:
+        evidence = select_evidence(question, [paper], embedder.embed)
+        row = next(c for c in evidence.candidates if c.text.startswith("6 months"))
+        evidence.candidates.remove(row)
+        evidence.candidates.insert(0, row)
+        return evidence
+
+    question = "How much interest is Dad getting when his term deposit matures?"
+    evidence = prefer_money(rates_first(question))
+    assert evidence.candidates[0].text.startswith("Interest paid at maturity: $3,880.00")
+    evidence = prefer_money(rates_first("What interest rate is offered for 6 months?"))
+    assert evidence.candidates[0].text.startswith("6 months")

@@ -103,14 +103,14 @@ KIND_CELL_WEIGHT = 2.0
 # "How much is Róisín's Irish book?" asks what it costs: where the row holds a sum, a cell
 # holding none (the Book column's "Fuinneamh 5") is no answer, whatever its header shares
 # with the question; so does "How much of our property tax goes to Northside ISD?" (its
-# Tax cell, not its Taxable value), unless it asks for a share (`_ASKS_SHARE`). Not a
+# Tax cell, not its Taxable value), unless it asks for a share (`ASKS_SHARE`). Not a
 # measure (kWh, litres: kinds.py).
 _HOW_MUCH = re.compile(r"\bhow much\b", re.IGNORECASE)
 # "The full cost", "the total", "altogether": the column that adds up the others.
 _ASKS_WHOLE = re.compile(
     r"\b(?:full|total|whole|overall|altogether|all up|all-in|in all)\b", re.IGNORECASE
 )
-_PERCENT = re.compile(r"\d\s?%")
+PERCENT = re.compile(r"\d\s?%")
 # ... nor its tariff ("Standing charge | Rate: 76.33 c/day | Amount: €47.32"): a figure
 # per day, unit, kWh or litre is asked for as a rate ("a day", "per unit": kinds.py).
 _PER_UNIT = re.compile(
@@ -118,7 +118,7 @@ _PER_UNIT = re.compile(
     r"lit(?:re|er)s?|kl|l|m3|m³)\b",
     re.IGNORECASE,
 )
-_ASKS_SHARE = re.compile(
+ASKS_SHARE = re.compile(
     r"%|\bper ?cent|\bpercentage\b|\brate\b|\bshare\b|\bproportion\b|\bfraction\b|\bratio\b"
     r"|\bchange[ds]?\b|\bincrease[ds]?\b|\bdecrease[ds]?\b|\bgr[eo]w\w*|\brise\b|\brose\b"
     r"|\bfall\b|\bfell\b|\bdrop\w*",
@@ -168,7 +168,7 @@ def cell_scores(
     head = asked_head(profile.text) or asked_thing(profile.text)
     sum_asked = (
         profile.answer_type == "amount"
-        and not _ASKS_SHARE.search(profile.text)
+        and not ASKS_SHARE.search(profile.text)
         and any(SUM.search(c.value) for c in record.cells)
     )
     tariff_passed = sum_asked and not kinds.rates
@@ -198,7 +198,7 @@ def cell_scores(
             score -= 2.0
         if kinds.held(cell.value):
             score += KIND_CELL_WEIGHT
-        if sum_asked and _PERCENT.search(cell.value) and not SUM.search(cell.value):
+        if sum_asked and PERCENT.search(cell.value) and not SUM.search(cell.value):
             score -= KIND_CELL_WEIGHT
         if tariff_passed and _PER_UNIT.search(cell.value):
             score -= KIND_CELL_WEIGHT

@@ -29,7 +29,9 @@ from assistant.evidence.named import unknown_papers, unnamed
 from assistant.evidence.qualifiers import Dated, conflicts, described, gaps
 from assistant.evidence.question import WEEKDAY
 from assistant.evidence.select import Candidate, Evidence
+from assistant.evidence.structure import ASKS_SHARE, PERCENT
 from assistant.evidence.sums import asks_money, holds_sum
+from assistant.evidence.text import SUM
 from assistant.evidence.topic import uncovered
 from assistant.evidence.whose import other_subject
 from assistant.retrieve.labels import PER_MONTH, PER_YEAR
@@ -98,14 +100,35 @@ def _prefer_dated_and_named(evidence: Evidence) -> Evidence:
 
 def prefer_money(evidence: Evidence) -> Evidence:
     """Where the question asks for a sum and the first candidate holds none (a contract's
-    preamble for "What did a case of butter cost under the 2023 agreement?"), put first
+    preamble for "What did a case of butter cost under the 2023 agreement?"), or only a
+    percentage where a sum in money is asked (`_rate_for_a_sum`), put first
     the best of the next LOOKAHEAD that holds a sum and every topic word, names
     every designation the question gives and lacks none of its dates and names: the
     price list's butter row, not "your $257.00 Part B deductible" for the Part A one
     (assistant/evidence/designation.py). The evidence is changed in place and returned."""
-    if not money_missing(evidence):
-        return evidence
-    return _first_holding(evidence, lambda c: holds_sum_and_topic(evidence, c))
+    if money_missing(evidence):
+        return _first_holding(evidence, lambda c: holds_sum_and_topic(evidence, c))
+    if _rate_for_a_sum(evidence):
+        return _first_holding(
+            evidence, lambda c: bool(SUM.search(_values(c))) and holds_sum_and_topic(evidence, c)
+        )
+    return evidence
+
+
+def _rate_for_a_sum(evidence: Evidence) -> bool:
+    """Whether the question asks for a sum of money, not a rate, a share or a change
+    (`structure.ASKS_SHARE`), and the first candidate holds a percentage and no sum in a
+    currency: the rate table's "Rate p.a.: 4.60%" for "How much interest is Dad getting
+    when his term deposit matures?", where "Interest paid at maturity: $3,880.00" is two
+    lines down."""
+    question = evidence.question
+    first = _values(evidence.candidates[0]) if evidence.candidates else ""
+    return (
+        asks_money(question.text, question.answer_type)
+        and not ASKS_SHARE.search(question.text)
+        and bool(PERCENT.search(first))
+        and not SUM.search(first)
+    )
 
 
 # A question asking a sum per month or per year, in any words ("What does Jan pay each
@@ -159,6 +182,13 @@ def prefer_period(evidence: Evidence) -> Evidence:
         evidence.candidates.remove(found)
         evidence.candidates.insert(0, found)
     return evidence
+
+
+def _values(candidate: Candidate) -> str:
+    """What a unit says: a row's or field's values (a header's "Rate p.a. ($5,000 to
+    $249,999)" names a column), a sentence's text."""
+    record = candidate.sentence.record
+    return candidate.text if record is None else " ".join(c.value for c in record.cells)
 
 
 def move_first(evidence: Evidence, holds: Callable[[Candidate], bool]) -> Evidence:
