@@ -17,8 +17,10 @@ import pytest
 
 from assistant.evidence.compose import extractive_answer
 from assistant.evidence.kinds import ValueKinds
+from assistant.evidence.question import QuestionProfile
+from assistant.evidence.records import Cell, Record
 from assistant.evidence.select import Evidence, select_evidence
-from assistant.evidence.structure import asked_thing
+from assistant.evidence.structure import asked_thing, cell_scores
 from assistant.evidence.which import prefer_money, prefer_period
 from assistant.retrieve.labels import label_forms, sayings_asked
 from tests.test_answer_cells import answer, headers, row_of
@@ -522,3 +524,36 @@ def test_how_much_interest_is_a_sum_not_the_rate_table(embedder, tmp_path: Path)
     assert evidence.candidates[0].text.startswith("Interest paid at maturity: $3,880.00")
     evidence = prefer_money(rates_first("What interest rate is offered for 6 months?"))
     assert evidence.candidates[0].text.startswith("6 months")
+
+
+ENERGY_BILL = """# Lakeside Energy: your electricity bill, February 2025
+
+## Your charges
+
+| Charge | Units | Rate | Amount |
+|---|---|---|---|
+| Day energy | 1,146 kWh | 36.12 c/kWh | €413.94 |
+| Night energy | 688 kWh | 18.45 c/kWh | €126.94 |
+| Standing charge | 62 days | 76.33 c/day | €47.32 |
+"""
+
+
+def test_a_unit_of_electricity_is_what_the_rate_is_per_not_the_units_column(  # type: ignore[no-untyped-def]
+    embedder, tmp_path: Path
+) -> None:
+    """ "What are we paying for a unit of night electricity?" asks the Rate cell (a price
+    per kWh); the row's "Units" cell counts the kWh used, and the question's "unit" only
+    says what the rate is per. Among a household's papers "unit" is a rare word, weighed
+    high (here 3, as the retrieved papers of a real household weigh it), and its header
+    match alone outscored the rate."""
+    question = "What are we paying for a unit of night electricity?"
+    assert ValueKinds.of(question).rate_words(question) == "a unit of night electricity"
+    said = answer(embedder, tmp_path, "energy_bill_2025-02.md", ENERGY_BILL, question)
+    assert said.split(" — ")[0].endswith("Night energy (Rate): 18.45 c/kWh"), said
+    row = Record(
+        "row",
+        "Night energy",
+        (Cell("Units", "688 kWh"), Cell("Rate", "18.45 c/kWh"), Cell("Amount", "€126.94")),
+    )
+    scores = cell_scores(row, QuestionProfile.of(question), {"unit": 3.0})
+    assert scores.index(max(scores)) == 1, scores

@@ -293,6 +293,12 @@ class ValueKinds:
         """The rates asked for ("per hour", "per kwh")."""
         return tuple(k for k in self.asked if k in RATE_KINDS)
 
+    def rate_words(self, question: str) -> str:
+        """The words that ask the rates ("a unit of daytime electricity", "per hour"): they
+        say what a figure is per, not which column holds it (a bill's "Units" is the
+        count of them, its "Rate" the price asked)."""
+        return " ".join(m[0] for kind in self.rates for m in _KINDS[kind][0].finditer(question))
+
     def held(self, text: str) -> bool | None:
         """Whether `text` holds a value of a kind asked for, written per the unit asked
         ("533 litres a day" for "how much water a day", not "48 kL" alone); None when

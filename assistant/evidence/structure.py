@@ -163,6 +163,7 @@ def cell_scores(
     balance_asked = bool(_ASKS_BALANCE.search(profile.text))
     cumulative_asked = bool(_ASKS_CUMULATIVE.search(profile.text))
     kinds = ValueKinds.of(profile.text)
+    asked -= set(content_stems(kinds.rate_words(profile.text)))
     # The column a question names as what it asks for: "the gas meter reading on ...",
     # "how much interest did ..." (the Interest column, not the Loan repayment one).
     head = asked_head(profile.text) or asked_thing(profile.text)
