@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from conftest import write
 from qa_files import ask_about
 from test_abstain_topic import whole
@@ -17,6 +18,8 @@ from test_abstain_topic import whole
 from assistant.evidence.abstain import (
     PROSE_MARGIN,
     THRESHOLD,
+    TOPIC_THRESHOLD,
+    UNHELD_TOPIC_THRESHOLD,
     answerable_score,
     should_abstain,
 )
@@ -25,8 +28,16 @@ from assistant.evidence.money import money_answered, money_missing
 from assistant.evidence.question import answer_type
 from assistant.evidence.select import select_evidence
 from assistant.evidence.sums import asks_money
-from assistant.evidence.topic import compounds, topic_words, uncovered, unheld
+from assistant.evidence.topic import (
+    compounds,
+    main_clause,
+    row_unheld,
+    topic_words,
+    uncovered,
+    unheld,
+)
 from assistant.evidence.which import prefer_matching
+from assistant.retrieve import Passage
 
 DOCS = Path(__file__).parent / "fixtures" / "household2" / "docs"
 TODO = (
@@ -350,3 +361,57 @@ def test_words_that_shape_the_answer_or_say_what_a_thing_did_name_no_compound() 
     ]
     assert compounds("What are the respective proportion of cost of revenue?") == []
     assert compounds("How much deferred revenue was recognised?") == [("deferred", "revenue")]
+
+
+POWER_OF_ATTORNEY = (
+    "# Durable Power of Attorney (Financial)\n\n"
+    "Principal: Harold James Whitaker\n\n"
+    "Agent: Linda Carvajal\n\n"
+    "This power of attorney is effective immediately upon signing and is durable.\n\n"
+    "Notary public: Maria Delgado\n\n"
+    "Notary commission expires: 08/30/2026\n"
+)
+
+
+BAKERY_LICENCE = (
+    "# Home bakery licence\n\n"
+    "Licence holder: Rosa Whitaker\n\n"
+    "Home bakery license renewal: expires 04/11/2025, $10 fee, inspection to schedule\n"
+)
+
+
+def _retrieved(embedder, question: str, papers: list[Path]) -> list[Passage]:  # type: ignore[no-untyped-def]
+    """Each paper whole, scored as the search scores it: its cosine to the question."""
+    vectors = np.asarray(
+        embedder.embed([question, *(p.read_text(encoding="utf-8") for p in papers)]),
+        dtype=np.float32,
+    )
+    return [whole(path, n, float(vectors[0] @ vectors[n])) for n, path in enumerate(papers, 1)]
+
+
+def test_a_row_about_a_thing_nothing_retrieved_names_is_not_quoted(
+    embedder,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """ "When does my passport expire?" finds the power of attorney's notary commission
+    expiry and a bakery licence's renewal, fields the combiner believes (an expiry, a
+    date): nothing retrieved names a passport, so it is declined. The same field answers
+    when its own thing is asked; a word in a clause about another thing ("who inherits
+    ...") is not what the row must name."""
+    papers = [
+        write(tmp_path, "durable_poa_financial.md", POWER_OF_ATTORNEY),
+        write(tmp_path, "bakery_licence.md", BAKERY_LICENCE),
+    ]
+    question = "When does my passport expire?"
+    evidence = select_evidence(question, _retrieved(embedder, question, papers), embedder.embed)
+    assert evidence.candidates[0].sentence.record is not None, "a field"
+    assert row_unheld(evidence) == ["passport"]
+    assert TOPIC_THRESHOLD <= answerable_score(evidence) < UNHELD_TOPIC_THRESHOLD
+    assert should_abstain(evidence)
+    question = "When does the notary's commission expire?"
+    evidence = select_evidence(question, _retrieved(embedder, question, papers), embedder.embed)
+    assert "08/30/2026" in evidence.candidates[0].text
+    assert row_unheld(evidence) == [] and not should_abstain(evidence)
+    assert main_clause("Who is the teacher of the grandchild who inherits the watch?") == (
+        "Who is the teacher of the grandchild"
+    )

@@ -311,6 +311,15 @@ def test_the_names_countries_give_one_thing_are_searched_as_each_other() -> None
         "kilolitres": ["kl"],
         "many": ["usage", "consumption", "units"],
     }
+    # A crash is an accident on a policy; glasses are optical; a foot doctor's visit is
+    # chiropody or podiatry.
+    assert label_forms("What's the excess after a crash?", ["excess", "crash"])["crash"][:3] == [
+        "collision",
+        "accident",
+        "accidental",
+    ]
+    assert "optical" in label_forms("new glasses", ["glasses"])["glasses"]
+    assert "podiatry" in label_forms("the chiropodist", ["chiropodist"])["chiropodist"]
 
 
 def test_phone_numbers_of_every_country_are_phone_numbers() -> None:

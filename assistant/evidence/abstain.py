@@ -24,6 +24,7 @@ from assistant.evidence.topic import (
     off_topic,
     on_topic,
     paper_kind_unheld,
+    row_unheld,
     unheld,
 )
 from assistant.evidence.which import unmatched
@@ -103,6 +104,12 @@ THRESHOLD = -0.80
 # where the combiner is unsure (bench/RESULTS.md, "the question's topic on the chosen
 # paper", has the curve on each set).
 TOPIC_THRESHOLD = 0.3
+# ... and below this, where nothing retrieved holds such a word in any form (not the
+# chosen paper only): "When does my passport expire?" answered by a power of attorney's
+# "Notary commission expires" (0.61), "the model number of our refrigerator" by the
+# water heater's (0.53). Any score declines too many (the home set's "car" said as "auto
+# loan" at 1.31, "busiest hours" as "peak" at 2.98; bench/RESULTS.md, twelfth session).
+UNHELD_TOPIC_THRESHOLD = 0.8
 # ... and down to this far below THRESHOLD, a row or field whose paper holds every word of
 # what the question is about is answered: the same reading, the other way (the home set:
 # two answerable questions back, no unanswerable one; TAT-QA one; bench/RESULTS.md).
@@ -201,6 +208,8 @@ def should_abstain(evidence: Evidence) -> bool:
     if score < THRESHOLD:
         return not (on_topic(evidence) or money_answered(evidence))
     if score < THRESHOLD + PROSE_MARGIN and unheld(evidence):
+        return True
+    if score < UNHELD_TOPIC_THRESHOLD and row_unheld(evidence):
         return True
     return score < TOPIC_THRESHOLD and bool(off_topic(evidence))
 

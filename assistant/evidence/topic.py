@@ -48,8 +48,8 @@ ASKED_FOR = frozenset(
     called time date dates day days year years month months amount number numbers cost
     costs price total long often far old big tall hour hours minute minutes week weeks
     percent percentage share lb lbs kg oz mile miles km kilometre kilometres kilometer
-    kilometers reason reasons cause causes caused
-    causing led result results resulted location located based situated component
+    kilometers reason reasons cause causes caused worth
+    causing led result results resulted location located based situated place places component
     components item items part parts value values table tables figure figures respective
     respectively chronological alphabetical ascending descending""".split()  # noqa: SIM905 - a word list, read as one
 )
@@ -349,6 +349,33 @@ def unheld(evidence: Evidence) -> list[str]:
     if chosen is None or chosen.sentence.record is not None:
         return []
     return uncovered(evidence, chosen, retrieved_text(evidence))
+
+
+def row_unheld(evidence: Evidence) -> list[str]:
+    """The topic words that nothing retrieved holds in any form, where the chosen (first)
+    unit is a table row or a form field, and none of the words naming that unit is close
+    to in meaning: ["passport"] for "When does my passport expire?" answered by a power of
+    attorney's "Notary commission expires: 08/30/2026". A search for a thing any paper
+    names finds that paper; where none of what it found names it, a row that matches the
+    rest of the question (an expiry, a date) is about something else, unless the combiner
+    is very sure of it (assistant/evidence/abstain.py). Only the question's
+    `main_clause` counts."""
+    chosen = _chosen_row(evidence)
+    if chosen is None:
+        return []
+    main = set(topic_words(main_clause(evidence.question.text)))
+    return [w for w in uncovered(evidence, chosen, retrieved_text(evidence)) if w in main]
+
+
+def main_clause(question: str) -> str:
+    """The question up to its first relative word after the first ("the grandchild who
+    inherits Grandpa's pocket watch": what follows describes another thing, which the
+    two-paper hops read)."""
+    tokens = _TOKEN.findall(question)
+    for i, token in enumerate(tokens):
+        if i > 0 and token.lower() in _RELATIVE:
+            return " ".join(tokens[:i])
+    return question
 
 
 def compounds_unheld(evidence: Evidence) -> list[str]:
