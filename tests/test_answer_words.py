@@ -22,6 +22,7 @@ from assistant.evidence.records import Cell, Record
 from assistant.evidence.select import Evidence, select_evidence
 from assistant.evidence.structure import asked_thing, cell_scores
 from assistant.evidence.which import prefer_money, prefer_period
+from assistant.retrieve import Passage
 from assistant.retrieve.labels import label_forms, sayings_asked
 from tests.test_answer_cells import answer, headers, row_of
 from tests.test_evidence_units import written
@@ -465,6 +466,17 @@ renovation or a roommate: it may change your coverage.
 """
 
 
+def _with_first(embedder, paper: Passage, question: str, starts: str) -> Evidence:  # type: ignore[no-untyped-def]
+    """The evidence for the question with the unit that starts so put first, as the real
+    household paper's retrieval ranked it (its page of prose, or its other passages,
+    weigh the answering unit down; one short paper alone does not)."""
+    evidence = select_evidence(question, [paper], embedder.embed)
+    unit = next(c for c in evidence.candidates if c.text.startswith(starts))
+    evidence.candidates.remove(unit)
+    evidence.candidates.insert(0, unit)
+    return evidence
+
+
 def test_what_comes_out_each_month_is_the_monthly_sum_not_the_annual_row(  # type: ignore[no-untyped-def]
     embedder, tmp_path: Path
 ) -> None:
@@ -473,26 +485,21 @@ def test_what_comes_out_each_month_is_the_monthly_sum_not_the_annual_row(  # typ
     prose dilutes the sentence; put first here as it was there); asked each year, the row
     stays first; a paper with no monthly line keeps its order."""
     policy = written(tmp_path, "condo_insurance_renewal_2025.md", CONDO_POLICY)
-
-    def row_first(question: str) -> Evidence:
-        evidence = select_evidence(question, [policy], embedder.embed)
-        row = next(c for c in evidence.candidates if c.text.startswith("Total annual premium"))
-        evidence.candidates.remove(row)
-        evidence.candidates.insert(0, row)
-        return evidence
-
-    evidence = prefer_period(row_first("How much comes out each month for the condo insurance?"))
+    monthly = "How much comes out each month for the condo insurance?"
+    row = "Total annual premium"
+    evidence = prefer_period(_with_first(embedder, policy, monthly, row))
     assert "$90.50" in evidence.candidates[0].text
-    evidence = prefer_period(row_first("What do we pay a year for the condo insurance?"))
-    assert evidence.candidates[0].text.startswith("Total annual premium")
+    yearly = "What do we pay a year for the condo insurance?"
+    evidence = prefer_period(_with_first(embedder, policy, yearly, row))
+    assert evidence.candidates[0].text.startswith(row)
     yearly_only = CONDO_POLICY.replace(
         ", paid monthly by pre-authorized debit: 12 payments of $90.50 on the 1st of\neach month",
         "",
     )
     assert "monthly" not in yearly_only
     policy = written(tmp_path, "condo_insurance_renewal_2024.md", yearly_only)
-    evidence = prefer_period(row_first("How much comes out each month for the condo insurance?"))
-    assert evidence.candidates[0].text.startswith("Total annual premium")
+    evidence = prefer_period(_with_first(embedder, policy, monthly, row))
+    assert evidence.candidates[0].text.startswith(row)
 
 
 TERM_DEPOSIT = """# Coastal Mutual: your term deposit is maturing
@@ -520,18 +527,11 @@ def test_how_much_interest_is_a_sum_not_the_rate_table(embedder, tmp_path: Path)
     to "Interest paid at maturity: $3,880.00" (put first here as it was there); asked
     for the rate, the row stays."""
     paper = written(tmp_path, "coastal_mutual_td_maturity.md", TERM_DEPOSIT)
-
-    def rates_first(question: str) -> Evidence:
-        evidence = select_evidence(question, [paper], embedder.embed)
-        row = next(c for c in evidence.candidates if c.text.startswith("6 months"))
-        evidence.candidates.remove(row)
-        evidence.candidates.insert(0, row)
-        return evidence
-
     question = "How much interest is Dad getting when his term deposit matures?"
-    evidence = prefer_money(rates_first(question))
+    evidence = prefer_money(_with_first(embedder, paper, question, "6 months"))
     assert evidence.candidates[0].text.startswith("Interest paid at maturity: $3,880.00")
-    evidence = prefer_money(rates_first("What interest rate is offered for 6 months?"))
+    question = "What interest rate is offered for 6 months?"
+    evidence = prefer_money(_with_first(embedder, paper, question, "6 months"))
     assert evidence.candidates[0].text.startswith("6 months")
 
 
