@@ -56,6 +56,9 @@ def test_the_topic_is_what_is_asked_about_not_the_kind_of_answer() -> None:
         "whose kin: her paper is in her name"
     )
     assert topic_words("What happens if we don’t pay the water bill?") == ["water", "bill"]
+    # A report question's "listed", "derived" say how the answer is given, not what of.
+    assert topic_words("What are the financial items listed in the table?") == ["financial"]
+    assert topic_words("How is TCE rate Per day derived?") == ["tce", "rate"]
 
 
 def test_a_topic_the_paper_holds_in_any_form_is_covered(embedder) -> None:  # type: ignore[no-untyped-def]

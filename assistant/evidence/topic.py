@@ -77,6 +77,7 @@ SHAPING = frozenset(
     back away out up per each every ago without along among within upon via
     primarily mainly mostly chiefly largely usually typically generally commonly often
     frequently originally initially eventually
+    list listed listing derive derived
     good new first last long great little own other old big high different small large
     next early young important few public bad same able final original late latest
     internal full whole current second third fourth fifth more most less least fewer
