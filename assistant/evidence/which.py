@@ -165,23 +165,17 @@ def prefer_period(evidence: Evidence) -> Evidence:
     if says.search(f"{first.text} {evidence.headings(first)}"):
         return evidence
     paper = _paper(evidence, first)
-    found = next(
-        (
-            c
-            for c in evidence.candidates[1:PREFER_POOL]
-            if c.score >= first.score - PREFER_MARGIN
-            and _paper(evidence, c) == paper
-            and says.search(f"{c.text} {evidence.headings(c)}")
-            and holds_sum(c.text, evidence.headings(c))
-            and not designation.lacking(evidence, c)
-            and not mismatch(evidence, c)
-        ),
-        None,
-    )
-    if found is not None:
-        evidence.candidates.remove(found)
-        evidence.candidates.insert(0, found)
-    return evidence
+
+    def holds(candidate: Candidate) -> bool:
+        headings = evidence.headings(candidate)
+        return (
+            candidate.score >= first.score - PREFER_MARGIN
+            and _paper(evidence, candidate) == paper
+            and bool(says.search(f"{candidate.text} {headings}"))
+            and holds_sum(candidate.text, headings)
+        )
+
+    return _first_holding(evidence, holds, lookahead=PREFER_POOL - 1)
 
 
 def _values(candidate: Candidate) -> str:
@@ -191,22 +185,27 @@ def _values(candidate: Candidate) -> str:
     return candidate.text if record is None else " ".join(c.value for c in record.cells)
 
 
-def move_first(evidence: Evidence, holds: Callable[[Candidate], bool]) -> Evidence:
-    """Put first the best of the next LOOKAHEAD candidates that `holds` what is asked, if
-    one does. The evidence is changed in place and returned."""
-    found = next((c for c in evidence.candidates[1 : 1 + LOOKAHEAD] if holds(c)), None)
+def move_first(
+    evidence: Evidence, holds: Callable[[Candidate], bool], lookahead: int = LOOKAHEAD
+) -> Evidence:
+    """Put first the best of the next `lookahead` candidates that `holds` what is asked,
+    if one does. The evidence is changed in place and returned."""
+    found = next((c for c in evidence.candidates[1 : 1 + lookahead] if holds(c)), None)
     if found is not None:
         evidence.candidates.remove(found)
         evidence.candidates.insert(0, found)
     return evidence
 
 
-def _first_holding(evidence: Evidence, holds: Callable[[Candidate], bool]) -> Evidence:
+def _first_holding(
+    evidence: Evidence, holds: Callable[[Candidate], bool], lookahead: int = LOOKAHEAD
+) -> Evidence:
     """`move_first` the best that `holds` what is asked, names every designation the
     question gives and lacks none of its dates and names."""
     return move_first(
         evidence,
         lambda c: holds(c) and not designation.lacking(evidence, c) and not mismatch(evidence, c),
+        lookahead,
     )
 
 
