@@ -22,6 +22,7 @@ from assistant.evidence.abstain import (
     changed_from_prose,
 )
 from assistant.evidence.select import Evidence, select_evidence
+from assistant.evidence.topic import period_letters, topic_words
 
 NORMANS = (
     "# The Normans\n\n"
@@ -34,8 +35,9 @@ CRUSADES = (
 )
 REPORT = (
     "# Retail review\n\n"
-    "Dan Murphy's store network grew to 230 with three new store openings in Q4.\n"
+    "Dan Murphy’s store network grew to 230 with three new store openings in Q4.\n"
 )
+OUTLOOK = "# Outlook\n\nDan Murphy's plans more openings in FY20 across Victoria.\n"
 PLUMBER = (
     "# Water heater replacement\n\n"
     "Plan on the hot water being off for about 4 hours while the new tank is fitted.\n"
@@ -80,10 +82,15 @@ def test_a_figure_the_window_does_not_hold_is_declined_near_the_threshold(
     assert not changed_from_prose(evidence, THRESHOLD + FIGURE_MARGIN + 0.05)
     evidence = _evidence(embedder, tmp_path, "Who did the Normans conquer in 1066?", papers)
     assert not changed_from_prose(evidence, THRESHOLD + 0.05)
-    # "F19" names the year a report is about, which its sentences do not repeat.
+    # "F19" names the year a report is about, which its sentences do not repeat; nor is
+    # its "F" a name, nor "Murphy’s" another name than "Murphy's".
     question = "How many stores were in Dan Murphy's store network in F19?"
-    evidence = _evidence(embedder, tmp_path, question, ("report.md", REPORT))
+    papers = [("report.md", REPORT), ("outlook.md", OUTLOOK)]
+    evidence = _evidence(embedder, tmp_path, question, *papers)
+    assert "grew to 230" in evidence.candidates[0].text
     assert not changed_from_prose(evidence, THRESHOLD + 0.05)
+    assert period_letters("What was the adjustment in FY18 and in Q4?") == {"fy", "q"}
+    assert topic_words("What was the adjustment of the values in FY18?") == ["adjustment"]
 
 
 def test_a_name_swapped_in_from_another_passage_is_declined_near_the_threshold(

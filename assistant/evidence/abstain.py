@@ -24,8 +24,10 @@ from assistant.evidence.topic import (
     off_topic,
     on_topic,
     paper_kind_unheld,
+    period_letters,
     row_unheld,
     unheld,
+    without_periods,
 )
 from assistant.evidence.which import unmatched
 
@@ -141,10 +143,6 @@ _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without|n't)\b|n't\b", re.IG
 # A negation a question turns on; "without", "no" also say a thing is off or absent
 # ("How long will we be without hot water?", answered by "the hot water being off").
 _STRICT_NEGATION = re.compile(r"\b(?:not|never)\b|n't\b", re.IGNORECASE)
-# A figure standing as one ("1066", "the 11th century", "1,200.50"), not the end of a
-# designation written with letters first ("FY18", "F19", "Q4", "B-265"): a report's
-# sentences rarely repeat the year they are about, which its headings and tables give.
-_FIGURE = re.compile(r"(?<![A-Za-z0-9-])\d[\w,.]*")
 # A condition's clause, from "if", "unless" or "in case" to the next comma or the end.
 _CONDITION = re.compile(r"\b(?:if|unless|in case)\b[^,;?]*", re.IGNORECASE)
 
@@ -257,17 +255,24 @@ def changed_from_prose(evidence: Evidence, score: float) -> bool:
         asks_negated(question.text, _STRICT_NEGATION) and not _NEGATION.search(window)
     ):
         return True
-    if score < THRESHOLD + FIGURE_MARGIN and _figures(question.text) - numbers(window):
+    # A figure, not a period written with letters first ("FY18", "Q4"): a report's
+    # sentences seldom repeat the year they are about, which its headings give.
+    figures = numbers(without_periods(question.text))
+    if score < THRESHOLD + FIGURE_MARGIN and figures - numbers(window):
         return True
     if score >= THRESHOLD + SWAPPED_NAME_MARGIN:
         return False
-    elsewhere = {w.lower() for p in evidence.passages for w in words(p.text)}
-    return any(n not in window_words and n in elsewhere for n in question.names)
+    # A name is a word of two letters or more, not a period's letters ("FY" of "FY18"),
+    # compared with either apostrophe ("Murphy’s" is "Murphy's").
+    periods = period_letters(question.text)
+    asked = {_apostrophe(n) for n in question.names if len(n) > 1 and n not in periods}
+    held = {_apostrophe(w) for w in window_words}
+    elsewhere = {_apostrophe(w.lower()) for p in evidence.passages for w in words(p.text)}
+    return any(n not in held and n in elsewhere for n in asked)
 
 
-def _figures(text: str) -> set[str]:
-    """The figures of the text that stand as figures (`_FIGURE`), as `numbers` gives them."""
-    return set().union(*(numbers(found) for found in _FIGURE.findall(text)))
+def _apostrophe(word: str) -> str:
+    return word.replace("’", "'")
 
 
 _OPPOSITES = [

@@ -134,14 +134,32 @@ _NO_TOPIC = (
 )
 
 
+# The letters of a period or a designation written with its figures: "FY18", "F19", "Q4",
+# "H1 2025". Such a word says which period (the figures), not what the question is about;
+# a report gives the year in its headings and tables, and its sentences seldom repeat it.
+_PERIOD = re.compile(r"\b([A-Za-z]{1,3})-?\d\w*")
+
+
+def period_letters(question: str) -> set[str]:
+    """The lower-cased letters of the question's periods and designations (`_PERIOD`):
+    {"fy"} for "What was the adjustment in FY18?"."""
+    return {m.lower() for m in _PERIOD.findall(question)}
+
+
+def without_periods(text: str) -> str:
+    """The text with its periods and designations (`_PERIOD`) blanked out."""
+    return _PERIOD.sub(" ", text)
+
+
 def topic_words(question: str) -> list[str]:
     """The question's words that name what it is about, lower-cased, in order: "babysitter"
     for "How much do we pay the babysitter per hour?" (an hour is a unit: the kind). Not a
     name that says whose kin is asked about: "Ciarán's mother" is the topic, and her care
     home's statement is in her name, not his (`whose.kin_owners`); nor "charge" said as a
-    verb (`_CHARGED`)."""
+    verb (`_CHARGED`); nor the letters of a period ("FY" of "FY18": `period_letters`)."""
     found = []
     shaping = kin_owners(question) | ({"charge", "charged"} if _CHARGED.search(question) else set())
+    shaping |= period_letters(question)
     for word in words(question):
         bare = word.lower().replace("’", "'").removesuffix("'s")
         if len(bare) < 2 or bare[:1].isdigit() or bare in ORDINAL_ENDINGS:
