@@ -242,8 +242,9 @@ def changed_from_prose(evidence: Evidence, score: float) -> bool:
     """Whether the best unit is prose and its window lacks, within its margin above
     THRESHOLD, the negation, a figure or a name the question turns on (a name another
     retrieved passage holds: swapped in from elsewhere, where a name nothing retrieved
-    holds is a topic `unheld` reads). "When did the Normans first fail to reach
-    England?" of "The Normans first reached England in 1066"."""
+    holds is a topic `unheld` reads). "Which country did the Normans never conquer?",
+    "Who did they conquer in 1071?" or "Which country did Bohemond conquer?" of "In 1066
+    the Normans conquered England", Bohemond being in a passage about the crusades."""
     best = evidence.candidates[0]
     widest = max(NEGATED_MARGIN, FIGURE_MARGIN, SWAPPED_NAME_MARGIN)
     if best.sentence.record is not None or score >= THRESHOLD + widest:
